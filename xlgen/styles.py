@@ -1,0 +1,37 @@
+"""Cell formats of the form, one per role, created once per workbook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlsxwriter
+
+FONT = "宋体"  # SimSun; LibreOffice falls back to a CJK font such as WenQuanYi
+INPUT_FILL = "#FFF2CC"  # every cell a user fills has this colour (see 填表说明)
+
+_BASE = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True, "border": 1}
+
+_ROLES: dict[str, dict[str, Any]] = {
+    "title": {"font_size": 16, "bold": True, "align": "center", "border": 0},
+    "year": {"align": "center", "border": 0},
+    "note": {"align": "right", "border": 0},
+    "section": {"bold": True, "align": "center"},
+    "head": {"bold": True, "align": "center"},
+    "label": {"align": "center"},
+    "blank": {},
+    "fixed": {"align": "center"},
+    "input_text": {"locked": False, "bg_color": INPUT_FILL, "align": "left"},
+    "input_center": {"locked": False, "bg_color": INPUT_FILL, "align": "center"},
+    "input_number": {"locked": False, "bg_color": INPUT_FILL, "align": "right", "num_format": "General"},
+    "formula": {"align": "right", "num_format": "General"},
+    "formula_percent": {"align": "right", "num_format": "0.00%"},
+    "check": {"align": "left"},
+}
+
+
+class Styles:
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self._formats = {role: workbook.add_format({**_BASE, **props}) for role, props in _ROLES.items()}
+
+    def __getitem__(self, role: str) -> Any:
+        return self._formats[role]

@@ -1,0 +1,57 @@
+"""Bind a fill to a layout (inputs by cell), and compute every formula cell from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import XlError
+from .fill import Fill
+from .layout import FORMULA, INPUT, Layout
+
+
+def layout_counts(template_rows: int, spare: int, fill: Fill | None) -> tuple[int, int]:
+    """Row counts a fill needs: at least what a blank offers, more if the fill has more."""
+    tasks = len(fill.tasks) if fill else 0
+    extra = len(fill.extra_indicators) if fill else 0
+    return max(template_rows, tasks), max(spare, extra)
+
+
+def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
+    """The value of every input and fixed slot, by slot key (None where empty)."""
+    fill = fill or Fill()
+    out: dict[str, Any] = {}
+    tree_count = len(layout.template.tree)
+    for slot in layout.slots.values():
+        if slot.role == FORMULA:
+            continue
+        value: Any = slot.default
+        if slot.section == "header":
+            value = fill.header.get(slot.field)
+        elif slot.section == "goals":
+            value = fill.goals.get(slot.field)
+        elif slot.section == "tasks" and slot.index < len(fill.tasks):
+            value = fill.tasks[slot.index].get(slot.field)
+        elif slot.section == "indicators":
+            row = layout.indicator_rows[slot.index]
+            if row.tree is not None:
+                given = fill.indicators.get(row.tree.name, {})
+                if slot.role == INPUT and slot.field in given:
+                    value = given[slot.field]
+            elif slot.index - tree_count < len(fill.extra_indicators):
+                value = fill.extra_indicators[slot.index - tree_count].get(slot.field)
+        out[slot.key] = value
+    return out
+
+
+def compute(layout: Layout, inputs_by_key: dict[str, Any]) -> dict[str, Any]:
+    """Every formula cell's result, by slot key, with Excel's arithmetic."""
+    by_cell = {layout.slots[k].a1: v for k, v in inputs_by_key.items() if v is not None and v != ""}
+    results = layout.program.run(by_cell)
+    return {s.key: results[s.a1] for s in layout.slots.values() if s.role == FORMULA}
+
+
+def cached_form(value: Any) -> Any:
+    """A result as XlsxWriter stores it as a formula's cached value."""
+    if isinstance(value, XlError):
+        return value.code
+    return value

@@ -1,0 +1,153 @@
+"""Stage 3: write a layout (and the values bound to it) as an .xlsx with XlsxWriter.
+
+Every XlsxWriter warning or non-zero return is an error: a workbook must never ship without
+a dropdown or a formula because a call was refused quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from . import __version__
+from .errors import ErrorCode, XlgenError
+from .fill import Fill
+from .layout import FIXED, FORMULA, Layout, Slot, build_layout
+from .styles import Styles
+from .template import Template
+from .values import bind_inputs, cached_form, compute, layout_counts
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: Path
+    layout: Layout
+    inputs: dict[str, Any]
+    results: dict[str, Any]
+
+    @property
+    def total(self) -> Any:
+        return self.results["total"]
+
+
+def checked(ret: Any, what: str, out: Path) -> None:
+    """XlsxWriter's warn-and-return-negative becomes a located error."""
+    if isinstance(ret, int) and ret < 0:
+        raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=what, detail=f"returned {ret}")
+
+
+def layout_for(template: Template, fill: Fill | None) -> Layout:
+    tasks, extra = layout_counts(template.task_rows, template.spare_indicators, fill)
+    return build_layout(template, tasks, extra)
+
+
+def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
+             force: bool = False) -> Generated:
+    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically."""
+    layout = layout_for(template, fill)
+    inputs = bind_inputs(layout, fill)
+    results = compute(layout, inputs)
+    year = year or (fill.year if fill else None)
+    write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year))
+    return Generated(out, layout, inputs, results)
+
+
+def write_atomic(out: Path, force: bool, writer: Any) -> None:
+    """Write to a temporary file beside ``out`` and rename it: never a half-written file."""
+    if out.exists() and not force:
+        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        writer(tmp)
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
+           year: int | None) -> None:
+    t = layout.template
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
+        try:
+            wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+            _write_book(wb, out, layout, inputs, results, year)
+            wb.close()
+        except UserWarning as exc:
+            raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
+    _ = t
+
+
+def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
+                results: dict[str, Any], year: int | None) -> None:
+    t = layout.template
+    styles = Styles(wb)
+    ws = wb.add_worksheet(t.sheet)
+    # Deterministic output: a fixed creation date, no clock anywhere in the file.
+    wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
+                       "comments": f"xlgen {__version__}"})
+    ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"])
+    for lab in layout.labels:
+        fmt = styles[lab.style]
+        if (lab.last_row, lab.last_col) != (lab.row, lab.col):
+            checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), "a merge", out)
+        else:
+            checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
+    for slot in layout.slots.values():
+        if slot.role == FORMULA:
+            _write_formula(ws, slot, results[slot.key], styles, out)
+        else:
+            _write_value(ws, slot, inputs.get(slot.key), styles, out)
+    _set_columns(ws, layout)
+
+
+def _style_of(slot: Slot) -> str:
+    if slot.role == FIXED:
+        return "fixed"
+    if slot.role == FORMULA:
+        return "formula_percent" if slot.format == "percent" else "formula"
+    if slot.type in ("amount", "weight", "target", "actual", "computed"):
+        return "input_number"
+    if slot.type in ("operator", "unit"):
+        return "input_center"
+    return "input_text"
+
+
+def _write_value(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -> None:
+    fmt = styles[_style_of(slot)]
+    if slot.bottom > slot.row or slot.last_col > slot.col:
+        # merged: write the value into the merge (text stays text, never a formula)
+        checked(ws.merge_range(slot.row, slot.col, slot.bottom, slot.last_col, "", fmt), slot.key, out)
+    if value is None or value == "":
+        checked(ws.write_blank(slot.row, slot.col, None, fmt), slot.key, out)
+    elif isinstance(value, str):
+        checked(ws.write_string(slot.row, slot.col, value, fmt), slot.key, out)
+    else:
+        checked(ws.write_number(slot.row, slot.col, float(value), fmt), slot.key, out)
+
+
+def _write_formula(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -> None:
+    fmt = styles[_style_of(slot)]
+    if slot.last_col > slot.col:
+        checked(ws.merge_range(slot.row, slot.col, slot.row, slot.last_col, "", fmt), slot.key, out)
+    checked(ws.write_formula(slot.row, slot.col, "=" + slot.formula, fmt, cached_form(value)), slot.key, out)
+
+
+def _set_columns(ws: Any, layout: Layout) -> None:
+    widths = [6.0] + [10.0] * (layout.width - 1)
+    for lab in layout.labels:
+        if lab.style == "head" and lab.col == lab.last_col:
+            widths[lab.col] = max(widths[lab.col], min(16.0, 2.2 * len(lab.text) / max(1, 2) + 4))
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
