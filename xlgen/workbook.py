@@ -16,7 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
-from . import __version__
+from . import __version__, provenance
 from .errors import ErrorCode, XlgenError
 from .fill import Fill
 from .layout import FIXED, FORMULA, Layout, Slot, build_layout
@@ -110,6 +110,12 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
         else:
             _write_value(ws, slot, inputs.get(slot.key), styles, out)
     _set_columns(ws, layout)
+    department = inputs.get("header.department_code")
+    for name, value in provenance.properties(layout, department if isinstance(department, str) else None,
+                                             year).items():
+        checked(wb.set_custom_property(name, value), f"custom property {name}", out)
+    for name, ref in provenance.defined_names(layout).items():
+        checked(wb.define_name(name, ref), f"defined name {name}", out)
 
 
 def _style_of(slot: Slot) -> str:

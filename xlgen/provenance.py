@@ -1,0 +1,56 @@
+"""Provenance: custom document properties and defined names that tie a workbook to its template.
+
+A returned file is matched to its template by these properties, and its tables are found
+through the defined names, even after a user inserted rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .engine import col_letters
+from .layout import Layout
+
+PROP_TEMPLATE_ID = "xlgen_template_id"
+PROP_TEMPLATE_VERSION = "xlgen_template_version"
+PROP_TEMPLATE_SHA256 = "xlgen_template_sha256"
+PROP_XLGEN_VERSION = "xlgen_version"
+PROP_DEPARTMENT = "xlgen_department_code"
+PROP_YEAR = "xlgen_year"
+
+NAME_PREFIX = "xlgen_"
+
+
+def properties(layout: Layout, department: str | None, year: int | None) -> dict[str, Any]:
+    t = layout.template
+    props: dict[str, Any] = {
+        PROP_TEMPLATE_ID: t.id,
+        PROP_TEMPLATE_VERSION: t.version,
+        PROP_TEMPLATE_SHA256: t.sha256,
+        PROP_XLGEN_VERSION: __version__,
+    }
+    if department:
+        props[PROP_DEPARTMENT] = department
+    if year:
+        props[PROP_YEAR] = str(year)
+    return props
+
+
+def _ref(sheet: str, r1: int, c1: int, r2: int, c2: int) -> str:
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    first = f"${col_letters(c1)}${r1 + 1}"
+    last = f"${col_letters(c2)}${r2 + 1}"
+    return f"={quoted}!{first}" + (f":{last}" if (r1, c1) != (r2, c2) else "")
+
+
+def defined_names(layout: Layout) -> dict[str, str]:
+    """Name → reference: each table region, each header and goal field, the total."""
+    sheet = layout.template.sheet
+    names = {}
+    for region, (r1, c1, r2, c2) in layout.regions.items():
+        names[f"{NAME_PREFIX}{region}"] = _ref(sheet, r1, c1, r2, c2)
+    for slot in layout.slots.values():
+        if slot.section in ("header", "goals", "total"):
+            names[f"{NAME_PREFIX}{slot.field}"] = _ref(sheet, slot.row, slot.col, slot.row, slot.col)
+    return names
