@@ -1,0 +1,55 @@
+"""Shared fixtures: the Liaoning template, the seed's fill, and LibreOffice recalculation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from xlgen.fill import Fill, load_fill
+from xlgen.libreoffice import convert
+from xlgen.template import Template, load_template
+from xlgen.workbook import Generated, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "chaoyang-2024.toml"
+SEED = ROOT / "samples" / "seed" / "000_993c6d56131c57ab.txt"
+LIAONING = "liaoning-department-overall"
+ARTIFACTS = ROOT / "tests" / "artifacts"  # kept after the run (PNG of page 1 etc.), git-ignored
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return load_template(ROOT / "templates" / f"{LIAONING}.toml")
+
+
+@pytest.fixture(scope="session")
+def sample_fill(template: Template) -> Fill:
+    return load_fill(SAMPLE, template)
+
+
+@pytest.fixture(scope="session")
+def sample(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """The seed's workbook, generated once for the session (do not modify the file)."""
+    return generate(template, sample_fill, tmp_path_factory.mktemp("sample") / "chaoyang-2024.xlsx")
+
+
+def read_values(path: Path, sheet: str | None = None) -> dict[str, Any]:
+    """Every non-empty cell's saved value, by A1 address."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+@pytest.fixture(scope="session")
+def lo_recalc(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Sequence[Path]], list[dict[str, Any]]]:
+    """Open files in LibreOffice Calc, recalculate every formula, and read the values back."""
+
+    def run(files: Sequence[Path], sheet: str | None = None) -> list[dict[str, Any]]:
+        outdir = tmp_path_factory.mktemp("lo")
+        return [read_values(p, sheet) for p in convert(list(files), "xlsx", outdir)]
+
+    return run

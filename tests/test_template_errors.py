@@ -1,0 +1,89 @@
+"""A broken template or fill gives an error that names the file, the key and what was expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.fill import load_fill
+from xlgen.template import load_template
+
+SOURCE = (ROOT / "templates" / "liaoning-department-overall.toml").read_text(encoding="utf-8")
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    assert old in SOURCE, old
+    path = tmp_path / "broken.toml"
+    path.write_text(SOURCE.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "message"),
+    [
+        ('id = "liaoning-department-overall"\n', "", ErrorCode.KEY_MISSING,
+         "broken.toml: key 'template.id' is missing; expected a string"),
+        ("tasks = 6 ", 'tasks = "six" ', ErrorCode.KEY_TYPE,
+         "broken.toml: key 'rows.tasks' is 'six'; expected a whole number"),
+        ("[rows]\n", "[rows]\ntypo = 1\n", ErrorCode.KEY_UNKNOWN,
+         "broken.toml: key 'rows.typo' is not known here; expected one of: tasks, spare_indicators"),
+        ('type = "amount" }', 'type = "money" }', ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'tasks.columns[1].type': 'money' is not a column type"),
+        ("ROUND({executed}/{allocated},2)", "XLOOKUP({executed},{allocated},2)", ErrorCode.FORMULA_INVALID,
+         "broken.toml: key 'formulas.rate.formula': formula uses XLOOKUP(), which is not one of the classic"),
+        ("ROUND({executed}/{allocated},2)", "ROUND({executed}/{allocatd},2)", ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'formulas.rate': placeholder {allocatd} names no column"),
+        ('units = ["%", "次"', 'units = ["%", "%"', ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'lists.units': repeats %; each entry must be unique"),
+        ("weight = 3.5\n", "weight = 4.5\n", ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'tree': indicator weights add up to 61; weights.indicators says 60"),
+        ('operator = "="\ntarget = 100\nunit = "%"\nweight = 3.5', 'operator = "≥"\ntarget = 100\nunit = "%"\nweight = 3.5',
+         ErrorCode.VALUE_INVALID, "broken.toml: key 'tree[0].operator': '≥' is not in lists.operators"),
+        ('formula = "task_score"', 'formula = "task_scor"', ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'tasks.columns[5].formula': 'task_scor' is not a key of [formulas]"),
+        ("[template]", "[template", ErrorCode.TOML_SYNTAX, "broken.toml: not valid TOML"),
+    ],
+)
+def test_template_error(tmp_path: Path, old: str, new: str, code: ErrorCode, message: str) -> None:
+    with pytest.raises(XlgenError) as info:
+        load_template(broken(tmp_path, old, new))
+    assert info.value.code is code
+    assert message in str(info.value)
+
+
+def test_unknown_template_name_lists_known() -> None:
+    with pytest.raises(XlgenError) as info:
+        load_template("no-such-form")
+    assert info.value.code is ErrorCode.TEMPLATE_UNKNOWN
+    assert "template 'no-such-form' not found" in str(info.value)
+    assert "liaoning-department-overall" in str(info.value)
+
+
+def fill_error(tmp_path: Path, old: str, new: str) -> XlgenError:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "fill.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(XlgenError) as info:
+        load_fill(path, load_template(ROOT / "templates" / "liaoning-department-overall.toml"))
+    return info.value
+
+
+def test_fill_amount_must_be_a_number(tmp_path: Path) -> None:
+    err = fill_error(tmp_path, "allocated = 12.79", 'allocated = "12.79万元"')
+    assert "fill.toml: key 'tasks[0].allocated' is '12.79万元'; expected a number" in str(err)
+
+
+def test_fill_unknown_indicator_suggests(tmp_path: Path) -> None:
+    err = fill_error(tmp_path, 'name = "预算调整率"', 'name = "预算调整"')
+    assert err.code is ErrorCode.INDICATOR_UNKNOWN
+    assert "fill.toml: key 'indicators[6].name': no indicator named '预算调整'" in str(err)
+    assert "did you mean '预算调整率'?" in str(err)
+
+
+def test_fill_unknown_header_field(tmp_path: Path) -> None:
+    err = fill_error(tmp_path, 'area_code = "211300000"', 'area = "211300000"')
+    assert "fill.toml: key 'header.area' is not known here" in str(err)
