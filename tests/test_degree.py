@@ -100,11 +100,13 @@ def test_reverse_rule_is_a_template_choice(tmp_path: Path) -> None:
     from conftest import ROOT
     from xlgen.template import load_template
 
-    src = (ROOT / "templates" / "liaoning-department-overall.toml").read_text(encoding="utf-8")
+    national = (ROOT / "templates" / "_base" / "national.toml").read_text(encoding="utf-8")
     old = "IF({actual}>=2*{target},0,ROUND(1-({actual}-{target})/{target},2))"
-    assert old in src
+    assert old in national
+    degree = national[national.index("[formulas.degree]"):national.index("[lists]")]
     alt = tmp_path / "ratio-rule.toml"
-    alt.write_text(src.replace(old, "ROUND({target}/{actual},2)"), encoding="utf-8")
+    alt.write_text('extends = "liaoning-department-overall"\n' + degree.replace(old, "ROUND({target}/{actual},2)"),
+                   encoding="utf-8")
     fill = Fill(extra_indicators=[{"level1": "x", "level2": "y", "name": "z", "operator": "<=", "target": 5.0,
                                    "unit": "%", "weight": 1.0, "actual": 8.0}])
     book = generate(load_template(alt), fill, tmp_path / "alt.xlsx")

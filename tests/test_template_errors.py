@@ -36,7 +36,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
          "broken.toml: key 'formulas.rate.formula': formula uses XLOOKUP(), which is not one of the classic"),
         ("ROUND({executed}/{allocated},2)", "ROUND({executed}/{allocatd},2)", ErrorCode.VALUE_INVALID,
          "broken.toml: key 'formulas.rate': placeholder {allocatd} names no column"),
-        ('units = ["%", "次"', 'units = ["%", "%"', ErrorCode.VALUE_INVALID,
+        ("[total]\n", '[lists]\nunits = ["%", "%"]\n\n[total]\n', ErrorCode.VALUE_INVALID,
          "broken.toml: key 'lists.units': repeats %; each entry must be unique"),
         ("weight = 3.5\n", "weight = 4.5\n", ErrorCode.VALUE_INVALID,
          "broken.toml: key 'tree': indicator weights add up to 61; weights.indicators says 60"),
@@ -52,6 +52,12 @@ def test_template_error(tmp_path: Path, old: str, new: str, code: ErrorCode, mes
         load_template(broken(tmp_path, old, new))
     assert info.value.code is code
     assert message in str(info.value)
+
+
+def test_extends_a_missing_base(tmp_path: Path) -> None:
+    with pytest.raises(XlgenError) as info:
+        load_template(broken(tmp_path, 'extends = "_base/national"', 'extends = "_base/nowhere"'))
+    assert "broken.toml: key 'extends': no template '_base/nowhere'" in str(info.value)
 
 
 def test_unknown_template_name_lists_known() -> None:

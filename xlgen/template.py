@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .engine import FUNCTION_NAMES
 from .errors import ErrorCode, XlgenError
@@ -92,6 +93,21 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Checks:
+    """Per-row rules of the live self-check (填报检查): each names a key of [formulas] that gives
+    1 when a row breaks the rule, else 0. A rule applies to every table whose columns all of
+    its placeholders name. Empty: the template has no such rule."""
+
+    analysis: str = ""  # counted: 完成程度 < 1 without 偏差原因分析 or 改进措施
+    score: str = ""  # counted: 得分 below 0 or above its 分值
+    overspend: str = ""  # highlighted, not counted: 执行金额 > 下达金额
+
+    def rules(self) -> dict[str, str]:
+        return {role: name for role, name in (("analysis", self.analysis), ("score", self.score),
+                                              ("overspend", self.overspend)) if name}
+
+
+@dataclass(frozen=True)
 class TreeIndicator:
     level1: str
     level2: str
@@ -134,6 +150,7 @@ class Template:
     operators: tuple[str, ...]
     units: tuple[str, ...]
     tree: tuple[TreeIndicator, ...] = field(default_factory=tuple)
+    checks: Checks = field(default_factory=Checks)
 
     @property
     def width(self) -> int:
@@ -180,10 +197,10 @@ def resolve_template(name: str | Path) -> Path:
 
 def load_template(name: str | Path) -> Template:
     path = resolve_template(name)
-    raw = path.read_bytes()
-    root = Node(path, load_toml(path))
-    root.only("template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
-              "formulas", "grades", "levels", "lists", "tree")
+    data, raw = _load_with_base(path, ())
+    root = Node(path, data)
+    root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
+              "formulas", "grades", "levels", "lists", "tree", "checks")
     meta = root.table("template")
     meta.only("id", "version", "title", "sheet", "year_label", "unit_note")
     rows = root.table("rows")
@@ -224,9 +241,45 @@ def load_template(name: str | Path) -> Template:
         operators=tuple(lists.strings("operators")),
         units=tuple(lists.strings("units")),
         tree=tuple(_tree(n) for n in root.tables("tree")),
+        checks=_checks(root.table("checks", required=False)),
     )
     _check(tmpl, root)
     return tmpl
+
+
+def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], bytes]:
+    """A template may say ``extends = "other-template"``: its tables are merged over the base's
+    (key by key; a list replaces the base's list). The hash covers the whole chain."""
+    if path.resolve() in chain:
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
+                         detail="templates extend each other in a circle: "
+                         + " → ".join(p.name for p in (*chain, path)))
+    data = load_toml(path)
+    raw = path.read_bytes()
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data, raw
+    if not isinstance(base_name, str):
+        raise XlgenError(ErrorCode.KEY_TYPE, file=path, key="extends", got=base_name,
+                         expected="the name of another template")
+    base_path = path.parent / f"{base_name}.toml"
+    if not base_path.is_file():
+        base_path = templates_dir() / f"{base_name}.toml"
+    if not base_path.is_file():
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
+                         detail=f"no template '{base_name}' beside it or in {templates_dir()}")
+    base, base_raw = _load_with_base(base_path, (*chain, path.resolve()))
+    return _merge(base, data), base_raw + b"\0" + raw
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _table(node: Node) -> Table:
@@ -314,6 +367,11 @@ def _grade(node: Node) -> Grade:
     return grade
 
 
+def _checks(node: Node) -> Checks:
+    node.only("analysis", "score", "overspend")
+    return Checks(**{name: node.get(name, str, default="") for name in ("analysis", "score", "overspend")})
+
+
 def _tree(node: Node) -> TreeIndicator:
     node.only("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")
     return TreeIndicator(
@@ -335,6 +393,10 @@ def _check(t: Template, root: Node) -> None:
             if col.formula and col.formula not in t.formulas:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
                                  detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+    for role, name in t.checks.rules().items():
+        if name not in t.formulas:
+            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"checks.{role}",
+                             detail=f"'{name}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
     if t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
                          detail=f"'{t.total_formula}' is not a key of [formulas]")
