@@ -7,7 +7,6 @@ recomputing the file's own formulas, and LibreOffice Calc recalculating it.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 
 from seedform import SeedForm, read_seed
 from conftest import SEED, read_values
+from expect import assert_matches, same
 from xlgen.excelmath import register_with_formulas
 from xlgen.template import Template
 from xlgen.workbook import Generated
@@ -24,10 +24,6 @@ from xlgen.workbook import Generated
 @pytest.fixture(scope="module")
 def seed(template: Template) -> SeedForm:
     return read_seed(SEED, [ind.name for ind in template.tree])
-
-
-def same(a: Any, b: float) -> bool:
-    return isinstance(a, (int, float)) and math.isclose(float(a), b, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def expected_cells(sample: Generated, seed: SeedForm) -> dict[str, float]:
@@ -49,11 +45,6 @@ def expected_cells(sample: Generated, seed: SeedForm) -> dict[str, float]:
             want[lay.slot(f"indicators[{row.index}].actual").a1] = float(ind.actual)
     want[lay.slot("total").a1] = seed.total
     return want
-
-
-def assert_matches(values: dict[str, Any], want: dict[str, float], who: str) -> None:
-    wrong = {cell: (values.get(cell), exp) for cell, exp in want.items() if not same(values.get(cell), exp)}
-    assert not wrong, f"{who} disagrees with the seed at {wrong}"
 
 
 def test_seed_numbers_parsed(seed: SeedForm) -> None:
