@@ -49,6 +49,75 @@ def generate(
     out_console.print(f"wrote {out} (template {tmpl.id} {tmpl.version}, 总评价得分 {shown})", highlight=False)
 
 
+@app.command()
+def distribute(
+    template: Annotated[str, typer.Argument(help="Template file, or the name of one in templates/.")],
+    roster: Annotated[Path, typer.Option("--roster", help="Departments: .xlsx or .csv, one row each.")],
+    year: Annotated[int, typer.Option("--year", help="Year of the forms.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the workbooks and manifest.csv.")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes generating in parallel.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
+) -> None:
+    """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
+    from rich.progress import Progress
+
+    from .distribute import MANIFEST
+    from .distribute import distribute as run_distribute
+
+    try:
+        tmpl = load_template(template)
+        with Progress(console=err_console, transient=True) as bar:
+            task = bar.add_task("generating", total=None)
+            done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs,
+                                  progress=lambda i, n: bar.update(task, completed=i, total=n))
+    except XlgenError as exc:
+        raise fail(exc) from None
+    out_console.print(f"wrote {len(done)} workbooks and {output / MANIFEST} (template {tmpl.id} {tmpl.version})",
+                      highlight=False)
+
+
+templates_app = typer.Typer(help="List the templates, or check one.", invoke_without_command=True)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.callback()
+def templates_list(ctx: typer.Context) -> None:
+    """List the templates with id, version and title."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from .template import list_templates
+
+    table = Table("id", "version", "title", "file")
+    table.columns[0].no_wrap = table.columns[1].no_wrap = True
+    for path, loaded in list_templates():
+        if isinstance(loaded, XlgenError):
+            table.add_row(path.stem, "—", f"[red]{loaded.message}[/]", path.name)
+        else:
+            table.add_row(loaded.id, loaded.version, loaded.title, path.name)
+    out_console.print(table)
+
+
+@templates_app.command("check")
+def templates_check(
+    file: Annotated[Path, typer.Argument(help="The template to check.")],
+) -> None:
+    """Check a template before anyone uses it: weights, lists, functions, labels."""
+    from .templatecheck import check_template
+
+    try:
+        tmpl = load_template(file)
+        problems = check_template(tmpl)
+    except XlgenError as exc:
+        raise fail(exc, code=1) from None
+    for problem in problems:
+        err_console.print(f"[bold red]error:[/] {problem.message}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    out_console.print(f"{file}: template {tmpl.id} {tmpl.version} is valid", highlight=False)
+
+
 @app.callback()
 def main() -> None:
     """xlgen: the 部门（单位）整体绩效自评表 toolkit."""

@@ -25,6 +25,9 @@ class ErrorCode(Enum):
     FORMULA_INVALID = "{file}: key '{key}': formula {detail}"
     XLSXWRITER = "{file}: XlsxWriter refused {what}: {detail}"
     OUTPUT_EXISTS = "{file}: already exists; pass --force to overwrite it"
+    ROSTER_FORMAT = "{file}: {detail}"
+    ROSTER_COLUMN = "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}"
+    ROSTER_CELL = "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}"
 
 
 class XlgenError(Exception):

@@ -195,6 +195,18 @@ def resolve_template(name: str | Path) -> Path:
     raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=folder, expected=", ".join(known) or "none")
 
 
+def list_templates() -> list[tuple[Path, Template | XlgenError]]:
+    """Every template in templates/ (bases under _base/ are not forms), loaded or its error."""
+    out: list[tuple[Path, Template | XlgenError]] = []
+    folder = templates_dir()
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            out.append((path, load_template(path)))
+        except XlgenError as exc:
+            out.append((path, exc))
+    return out
+
+
 def load_template(name: str | Path) -> Template:
     path = resolve_template(name)
     data, raw = _load_with_base(path, ())

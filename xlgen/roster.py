@@ -1,0 +1,246 @@
+"""Rosters: one row per department (an .xlsx or a .csv), turned into fills for a template.
+
+Columns are the template's header field names (department_code, …) or their Chinese labels.
+An .xlsx roster may add a sheet of tasks (任务/tasks) and one of indicators (指标/indicators),
+each with the department's code in its first column. Every error names the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .engine import col_letters
+from .errors import ErrorCode, XlgenError
+from .fill import Fill
+from .template import Template
+
+MAX_ROWS = 100_000  # bound what a roster may make us read
+MAX_COLUMNS = 200
+TASK_SHEETS = ("任务", "tasks")
+INDICATOR_SHEETS = ("指标", "indicators")
+CODE_NAMES = ("department_code", "部门编码", "code")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    row: int  # the roster row it came from (1-based, as the spreadsheet shows it)
+    fill: Fill
+
+    @property
+    def code(self) -> str:
+        return str(self.fill.header.get("department_code") or "")
+
+    @property
+    def name(self) -> str:
+        return str(self.fill.header.get("department_name") or "")
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    field: str
+    kind: str  # text | number | number_or_text
+
+
+class _Sheet:
+    """A table with a header row, from a csv file or an xlsx sheet."""
+
+    def __init__(self, path: Path, name: str, rows: list[list[Any]]) -> None:
+        self.path, self.name = path, name
+        self.header = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+        self.rows = rows[1:]
+
+    def error_column(self, index: int, detail: str) -> XlgenError:
+        return XlgenError(ErrorCode.ROSTER_COLUMN, file=self.path, sheet=self.name, column=col_letters(index),
+                          name=self.header[index] if index < len(self.header) else "", detail=detail)
+
+    def error_cell(self, row: int, index: int, detail: str) -> XlgenError:
+        return XlgenError(ErrorCode.ROSTER_CELL, file=self.path, sheet=self.name, row=row + 2,
+                          column=col_letters(index), name=self.header[index], detail=detail)
+
+    def columns(self, known: dict[str, tuple[str, str]]) -> list[_Column]:
+        """Map each header to a field; an unknown header is an error (a typo must not vanish)."""
+        cols, seen = [], {}
+        for i, head in enumerate(self.header):
+            if not head:
+                continue
+            if head not in known:
+                names = sorted({k for k in known if k.isascii()})
+                raise self.error_column(i, f"not a known column; expected one of: {', '.join(names)} "
+                                           "(or their Chinese labels)")
+            field, kind = known[head]
+            if field in seen:
+                raise self.error_column(i, f"repeats column {col_letters(seen[field])} ({field})")
+            seen[field] = i
+            cols.append(_Column(i, field, kind))
+        return cols
+
+    def records(self, cols: list[_Column]) -> Iterator[tuple[int, dict[str, Any]]]:
+        for r, raw in enumerate(self.rows):
+            if all(v is None or str(v).strip() == "" for v in raw):
+                continue
+            record = {}
+            for c in cols:
+                value = raw[c.index] if c.index < len(raw) else None
+                parsed = _parse(value, c.kind)
+                if parsed is _BAD:
+                    raise self.error_cell(r, c.index, f"{value!r} is not a number")
+                if parsed is not None:
+                    record[c.field] = parsed
+            yield r, record
+
+
+_BAD = object()
+
+
+def _parse(value: Any, kind: str) -> Any:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if kind == "text":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code typed as a number in a spreadsheet
+        return str(value).strip()
+    if isinstance(value, bool):
+        return _BAD
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return str(value).strip() if kind == "number_or_text" else _BAD
+
+
+def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
+    known: dict[str, tuple[str, str]] = {}
+    for hrow in template.header:
+        for f in hrow.fields:
+            kind = "number" if f.type == "amount" else "text"
+            known[f.field] = (f.field, kind)
+            if f.hint and f.hint != "万元":
+                known.setdefault(f.hint, (f.field, kind))
+        if len(hrow.fields) == 1:
+            known.setdefault(hrow.label, (hrow.fields[0].field, "number" if hrow.fields[0].type == "amount" else "text"))
+    known.setdefault("部门名称", ("department_name", "text"))
+    known.setdefault("部门编码", ("department_code", "text"))
+    return known
+
+
+def _table_columns(columns: Any, extra: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    known = dict(extra)
+    for c in columns:
+        if not c.field or c.type in ("computed", "blank"):
+            continue
+        kind = {"amount": "number", "weight": "number", "target": "number_or_text",
+                "actual": "number_or_text"}.get(c.type, "text")
+        known[c.field] = (c.field, kind)
+        known.setdefault(c.label, (c.field, kind))
+    return known
+
+
+def load_roster(path: Path, template: Template) -> list[RosterEntry]:
+    sheets = _read(path)
+    main = sheets[0]
+    cols = main.columns(_header_columns(template))
+    fields = {c.field for c in cols}
+    for need in ("department_code", "department_name"):
+        if need not in fields:
+            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
+                             detail=f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first row")
+    entries: dict[str, RosterEntry] = {}
+    for r, record in main.records(cols):
+        code = record.get("department_code")
+        code_col = next(c.index for c in cols if c.field == "department_code")
+        if not code:
+            raise main.error_cell(r, code_col, "the department code is empty")
+        if code in entries:
+            raise main.error_cell(r, code_col, f"code {code} already appears in row {entries[code].row}")
+        entries[code] = RosterEntry(row=r + 2, fill=Fill(header=record))
+    if not entries:
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"sheet '{main.name}' lists no department")
+    by_name = {s.name.strip().lower(): s for s in sheets[1:]}
+    code_cols = {n: ("department_code", "text") for n in CODE_NAMES}
+    for names, attach in ((TASK_SHEETS, _attach_task), (INDICATOR_SHEETS, _attach_indicator)):
+        sheet = next((by_name[n] for n in names if n in by_name), None)
+        if sheet is None:
+            continue
+        table = template.tasks.columns if names is TASK_SHEETS else template.indicators.columns
+        extra = {**code_cols, "degree": ("degree", "number")} if names is INDICATOR_SHEETS else code_cols
+        scols = sheet.columns(_table_columns(table, extra))
+        for r, record in sheet.records(scols):
+            code = record.pop("department_code", None)
+            if code not in entries:
+                idx = next((c.index for c in scols if c.field == "department_code"), 0)
+                raise sheet.error_cell(r, idx, f"code {code!r} is not a department of the first sheet")
+            attach(entries[code].fill, record, template, sheet, r, scols)
+    return list(entries.values())
+
+
+def _attach_task(fill: Fill, record: dict[str, Any], template: Template, sheet: _Sheet, r: int,
+                 cols: list[_Column]) -> None:
+    fill.tasks.append(record)
+
+
+def _attach_indicator(fill: Fill, record: dict[str, Any], template: Template, sheet: _Sheet, r: int,
+                      cols: list[_Column]) -> None:
+    name = record.get("name")
+    if not name:
+        idx = next((c.index for c in cols if c.field == "name"), 0)
+        raise sheet.error_cell(r, idx, "the indicator's name (三级指标) is empty")
+    if any(t.name == name for t in template.tree):
+        fill.indicators[name] = record
+    elif record.get("level1") and record.get("level2"):
+        fill.extra_indicators.append(record)
+    else:
+        idx = next((c.index for c in cols if c.field == "name"), 0)
+        raise sheet.error_cell(r, idx, f"'{name}' is not an indicator of template {template.id}; "
+                                       "a new indicator also needs 一级指标 and 二级指标")
+
+
+def _read(path: Path) -> list[_Sheet]:
+    if not path.is_file():
+        raise XlgenError(ErrorCode.FILE_MISSING, file=path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail="a roster is an .xlsx or a .csv file")
+
+
+def _read_csv(path: Path) -> _Sheet:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK by default
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail="not UTF-8 or GB18030 text")
+    rows = []
+    for i, row in enumerate(csv.reader(text.splitlines())):
+        if i > MAX_ROWS:
+            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"more than {MAX_ROWS} rows")
+        rows.append(list(row[:MAX_COLUMNS]))
+    return _Sheet(path, path.stem, rows)
+
+
+def _read_xlsx(path: Path) -> list[_Sheet]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"cannot be read as .xlsx ({exc})") from None
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
+            sheets.append(_Sheet(path, ws.title, rows))
+        return sheets
+    finally:
+        wb.close()
