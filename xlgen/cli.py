@@ -76,6 +76,45 @@ def distribute(
                       highlight=False)
 
 
+@app.command()
+def rollover(
+    returned: Annotated[Path, typer.Argument(help="A returned workbook, or a folder of them.")],
+    year: Annotated[int, typer.Option("--year", help="The new year.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (a folder for a folder).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+) -> None:
+    """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
+    carried over; amounts executed, actuals, grades and texts cleared."""
+    from .findings import Finding
+    from .rollover import rollover as run_rollover
+    from .verify import collect
+
+    if returned.is_dir():
+        files, _ = collect([returned])
+        output.mkdir(parents=True, exist_ok=True)
+    else:
+        files = [returned]
+    unreadable = 0
+    for path in files:
+        try:
+            result = run_rollover(path, year, output, force=force)
+        except XlgenError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            unreadable += 1
+            continue
+        if isinstance(result, Finding):
+            err_console.print(f"[bold red]error:[/] {path}: {result.message('zh')}", highlight=False, soft_wrap=True)
+            unreadable += 1
+            continue
+        if result.warning:
+            err_console.print(f"[yellow]warning:[/] {path} does not pass verification "
+                              f"({result.verification.errors} errors); rolled over all the same",
+                              highlight=False, soft_wrap=True)
+        out_console.print(f"wrote {result.generated.path} ({year}, from {path.name})", highlight=False)
+    if unreadable:
+        raise typer.Exit(2)
+
+
 templates_app = typer.Typer(help="List the templates, or check one.", invoke_without_command=True)
 app.add_typer(templates_app, name="templates")
 

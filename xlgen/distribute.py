@@ -36,8 +36,13 @@ def safe_name(text: str, limit: int = 80) -> str:
     return cleaned[:limit] or "_"
 
 
+def workbook_name(year: int, code: str, name: str) -> str:
+    """YYYY_CODE_NAME.xlsx, the name of every department's workbook."""
+    return f"{year}_{safe_name(code)}_{safe_name(name)}.xlsx"
+
+
 def file_name(year: int, entry: RosterEntry) -> str:
-    return f"{year}_{safe_name(entry.code)}_{safe_name(entry.name)}.xlsx"
+    return workbook_name(year, entry.code, entry.name)
 
 
 def _one(template_path: str, fill: Fill, year: int, out: str, force: bool) -> tuple[str, str]:

@@ -151,6 +151,8 @@ class Template:
     units: tuple[str, ...]
     tree: tuple[TreeIndicator, ...] = field(default_factory=tuple)
     checks: Checks = field(default_factory=Checks)
+    # what next year's blank keeps from this year's returned workbook, by section
+    rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -212,7 +214,7 @@ def load_template(name: str | Path) -> Template:
     data, raw = _load_with_base(path, ())
     root = Node(path, data)
     root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
-              "formulas", "grades", "levels", "lists", "tree", "checks")
+              "formulas", "grades", "levels", "lists", "tree", "checks", "rollover")
     meta = root.table("template")
     meta.only("id", "version", "title", "sheet", "year_label", "unit_note")
     rows = root.table("rows")
@@ -254,6 +256,7 @@ def load_template(name: str | Path) -> Template:
         units=tuple(lists.strings("units")),
         tree=tuple(_tree(n) for n in root.tables("tree")),
         checks=_checks(root.table("checks", required=False)),
+        rollover=_rollover(root.table("rollover", required=False)),
     )
     _check(tmpl, root)
     return tmpl
@@ -377,6 +380,11 @@ def _grade(node: Node) -> Grade:
     if not 0 <= grade.min <= grade.max <= 1:
         raise node.invalid("min", f"band {grade.min}..{grade.max} must satisfy 0 <= min <= max <= 1")
     return grade
+
+
+def _rollover(node: Node) -> dict[str, tuple[str, ...]]:
+    node.only("header", "tasks", "goals", "indicators")
+    return {section: tuple(node.strings(section, default=[])) for section in ("header", "tasks", "goals", "indicators")}
 
 
 def _checks(node: Node) -> Checks:
