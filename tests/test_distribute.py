@@ -179,3 +179,28 @@ def test_cli_templates_list_and_check(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["templates", "check", str(bad)], terminal_width=300)
     assert failed.exit_code == 1
     assert "key 'grades': '未达成年度指标且效果较差' ends at 0.6 but '部分达成年度指标并具有一定效果' starts at 0.5" in failed.output
+
+
+@pytest.mark.libreoffice
+def test_seed_department_filled_with_the_seed_verifies(template: Template, sample_fill: object,
+                                                       tmp_path: Path) -> None:
+    """The distributed blank of 703010, typed in with the seed's values and saved by LibreOffice,
+    verifies `pass` with the seed's 总评价得分 97.18."""
+    from userfill import set_cells
+    from xlgen.libreoffice import convert
+    from xlgen.values import bind_inputs
+    from xlgen.verify import verify_file
+
+    done = distribute(template, roster_xlsx(tmp_path / "roster.xlsx"), 2024, tmp_path / "dist")
+    blank = done[0].file
+    lay = layout_for(template, sample_fill)  # type: ignore[arg-type]
+    seed_inputs = bind_inputs(lay, sample_fill)  # type: ignore[arg-type]
+    typed = {lay.slot(k).a1: v for k, v in seed_inputs.items()
+             if lay.slot(k).role == "input" and v is not None}
+    (tmp_path / "typed").mkdir()
+    filled = set_cells(blank, tmp_path / "typed" / blank.name, typed)
+    (returned,) = convert([filled], "xlsx", tmp_path / "returned")
+    result = verify_file(returned)
+    assert result.status == "pass", [f.message("en") for f in result.findings]
+    assert result.total_score == 97.18
+    assert result.department == "703010"
