@@ -13,12 +13,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import checks as chk
 from .engine import Program, build_program, col_letters
 from .template import Column, FormulaSpec, Template, TreeIndicator
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
 
 INPUT, FORMULA, FIXED = "input", "formula", "fixed"
+# Slot.required: an input that must be filled always, or once its row is in use (any input of
+# the row filled: task rows, spare indicator rows).
+REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
+TREE_FIELDS = ("level1", "level2", "name")  # fixed on tree rows, inputs on spare rows
+LIST_SHEET = "lists"  # the hidden sheet holding the dropdown lists
 
 
 def a1(row: int, col: int, absolute: bool = False) -> str:
@@ -43,6 +49,7 @@ class Slot:
     default: Any = None  # what the template pre-fills (tree targets, weights, names)
     last_row: int = -1
     format: str = ""
+    required: str = ""  # "" | REQUIRED_ALWAYS | REQUIRED_IN_USE (inputs only)
 
     @property
     def a1(self) -> str:
@@ -72,6 +79,22 @@ class IndicatorRow:
     tree: TreeIndicator | None  # None: a spare row for an indicator of the department's own
 
 
+@dataclass(frozen=True)
+class ListSource:
+    """A dropdown list on the hidden list sheet, behind a defined name."""
+
+    name: str  # defined name, e.g. xlgen_list_operators
+    col: int
+    values: tuple[str, ...]
+
+    def ref(self, index: int | None = None) -> str:
+        """The whole list, or its ``index``-th entry, as an absolute reference."""
+        quoted = "'" + LIST_SHEET.replace("'", "''") + "'"
+        if index is not None:
+            return f"={quoted}!{a1(index, self.col, True)}"
+        return f"={quoted}!{a1(0, self.col, True)}:{a1(len(self.values) - 1, self.col, True)}"
+
+
 @dataclass
 class Layout:
     template: Template
@@ -81,6 +104,9 @@ class Layout:
     labels: list[Label] = field(default_factory=list)
     regions: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # name → r1,c1,r2,c2
     last_row: int = 0
+    helper_cols: dict[str, int] = field(default_factory=dict)  # helper role → hidden column
+    print_titles: tuple[int, int] = (0, 0)  # rows repeated at the top of every printed page
+    check_labels: dict[str, str] = field(default_factory=dict)  # check field → its label
 
     @property
     def width(self) -> int:
@@ -104,6 +130,45 @@ class Layout:
     @functools.cached_property
     def program(self) -> Program:
         return build_program(self.formula_cells())
+
+    # -------------------------------------------------------------- rules of the add-in
+    @functools.cached_property
+    def lists(self) -> dict[str, ListSource]:
+        """Closed lists by kind (operators, units, grades), one column each on LIST_SHEET."""
+        t = self.template
+        kinds = (("operators", t.operators), ("units", t.units), ("grades", tuple(g.label for g in t.grades)))
+        present = [(kind, values) for kind, values in kinds if values]
+        return {kind: ListSource(f"xlgen_list_{kind}", col, tuple(values))
+                for col, (kind, values) in enumerate(present)}
+
+    def row_inputs(self, section: str, index: int) -> list[Slot]:
+        return [s for s in self.slots.values() if s.section == section and s.index == index and s.role == INPUT]
+
+    def in_use(self, section: str, index: int) -> str:
+        """Formula: TRUE once any input of the row is filled."""
+        return f'OR({",".join(f"{s.a1}<>{_EMPTY}" for s in self.row_inputs(section, index))})'
+
+    def required_blank(self, slot: Slot) -> str:
+        """Formula: TRUE while the required input ``slot`` is empty (conditional format, checks)."""
+        blank = f"{slot.a1}={_EMPTY}"
+        if slot.required == REQUIRED_IN_USE:
+            return f"AND({blank},{self.in_use(slot.section, slot.index)})"
+        return blank
+
+    def band_rule(self, index: int, grade_names: list[str] | None = None) -> str:
+        """Formula: TRUE when the qualitative row's 完成程度 lies in the band of its chosen grade.
+
+        ``grade_names`` are defined names of the grade labels (data validation keeps within
+        Excel's 255 characters that way); without them the labels are written as strings.
+        """
+        grade = self.slots[f"indicators[{index}].actual"].a1
+        degree = self.slots[f"indicators[{index}].degree"].a1
+        tests = []
+        for i, g in enumerate(self.template.grades):
+            label = grade_names[i] if grade_names else _string(g.label)
+            top = "<=" if g.max_inclusive else "<"
+            tests.append(f"AND({grade}={label},{degree}>={_num(g.min)},{degree}{top}{_num(g.max)})")
+        return f"AND(ISNUMBER({degree}),OR({','.join(tests)}))"
 
 
 @functools.lru_cache(maxsize=64)
@@ -147,6 +212,8 @@ class _Placer:
         self.goals()
         self.indicators()
         self.total()
+        self.helpers()
+        self.checks()
         self.lay.last_row = self.row - 1
         for key, spec, section, index in self.pending:
             s = self.lay.slots[key]
@@ -158,7 +225,8 @@ class _Placer:
             self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
             col = hrow.label_span
             for f in hrow.fields:
-                self.add(Slot(f"header.{f.field}", "header", -1, f.field, r, col, col + f.span - 1, INPUT, f.type))
+                self.add(Slot(f"header.{f.field}", "header", -1, f.field, r, col, col + f.span - 1, INPUT, f.type,
+                              required=REQUIRED_ALWAYS if f.required else ""))
                 col += f.span
             if col <= self.right:
                 self.label(r, col, "", "blank", last_col=self.right)
@@ -182,7 +250,8 @@ class _Placer:
                 else:
                     key = f"tasks[{i}].{c.field}"
                     role = FORMULA if c.type == "computed" else INPUT
-                    self.add(Slot(key, "tasks", i, c.field, r, col, col + c.span - 1, role, c.type, format=c.format))
+                    self.add(Slot(key, "tasks", i, c.field, r, col, col + c.span - 1, role, c.type, format=c.format,
+                                  required=REQUIRED_IN_USE if role == INPUT else ""))
                     if role == FORMULA:
                         self.pending.append((key, t.formulas[c.formula], "tasks", i))
                 col += c.span
@@ -197,7 +266,8 @@ class _Placer:
         self.table_head(top, t.goals.columns)
         col = 1
         for c in t.goals.columns:
-            self.add(Slot(f"goals.{c.field}", "goals", -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type))
+            self.add(Slot(f"goals.{c.field}", "goals", -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
+                          required=REQUIRED_ALWAYS))
             col += c.span
         self.label(top, 0, t.goals.label, "section", last_row=top + 1)
         self.row = top + 2
@@ -218,6 +288,7 @@ class _Placer:
         for name, cols in groups.items():
             self.label(top, min(cols), name, "head", last_col=max(cols))
         first = top + 2
+        lay.print_titles = (top, top + 1)
         for ind in lay.indicator_rows:
             self.indicator_row(first + ind.index, ind)
         self.merge_tree(first)
@@ -243,12 +314,12 @@ class _Placer:
             elif c.type == "actual" and ind.kind == "linked":
                 assert tree is not None
                 role, formula = FORMULA, t.formulas[tree.actual]
-            elif tree is not None and c.field in ("level1", "level2", "name"):
+            elif tree is not None and c.field in TREE_FIELDS:
                 role = FIXED
             if default == "":
                 default = None
             self.add(Slot(key, "indicators", ind.index, c.field, r, col, col + c.span - 1, role, c.type,
-                          default=default, format=c.format))
+                          default=default, format=c.format, required=_indicator_required(ind, c, role)))
             if formula is not None:
                 self.pending.append((key, formula, "indicators", ind.index))
             col += c.span
@@ -284,6 +355,119 @@ class _Placer:
             self.label(r, span + 1, "", "blank", last_col=self.right)
         self.row = r + 1
 
+    # -------------------------------------------------------------- 填报检查
+    def helpers(self) -> None:
+        """Per-row rule results in hidden columns right of the form, one column per rule."""
+        t, lay = self.t, self.lay
+        rows = {"tasks": range(lay.task_count), "indicators": range(len(lay.indicator_rows))}
+        fields = {"tasks": set(t.tasks.fields()), "indicators": set(t.indicators.fields())}
+        rules = t.checks.rules()
+        placed: dict[str, list[tuple[str, int]]] = {}
+        for role in chk.HELPER_ROLES:
+            for table, indexes in rows.items():
+                for i in indexes:
+                    if role == "required":
+                        ok = bool(lay.row_inputs(table, i))
+                    elif role == "band":
+                        ok = table == "indicators" and lay.indicator_rows[i].kind == "qualitative" and bool(t.grades)
+                    else:
+                        spec = t.formulas.get(rules.get(role, ""))
+                        ok = spec is not None and _names(spec) <= fields[table]
+                    if ok:
+                        placed.setdefault(role, []).append((table, i))
+        for k, (role, cells) in enumerate(placed.items()):
+            col = self.t.width + k
+            lay.helper_cols[role] = col
+            for table, i in cells:
+                row = next(s.row for s in lay.slots.values() if s.section == table and s.index == i)
+                key = f"{chk.HELPER}.{table}[{i}].{role}"
+                if role == "required":
+                    formula = self.required_count(table, i)
+                elif role == "band":
+                    formula = f"IF(OR({lay.slots[f'indicators[{i}].actual'].a1}={_EMPTY},"\
+                              f"{lay.slots[f'indicators[{i}].degree'].a1}={_EMPTY}),0,IF({lay.band_rule(i)},0,1))"
+                else:
+                    formula = ""
+                    self.pending.append((key, t.formulas[rules[role]], table, i))
+                self.add(Slot(key, chk.HELPER, i, role, row, col, col, FORMULA, "helper", formula=formula))
+        if lay.helper_cols:
+            first, last = min(lay.helper_cols.values()), max(lay.helper_cols.values())
+            top = min(s.row for s in lay.slots.values() if s.section == chk.HELPER)
+            bottom = max(s.row for s in lay.slots.values() if s.section == chk.HELPER)
+            lay.regions["helpers"] = (top, first, bottom, last)
+
+    def required_count(self, table: str, index: int) -> str:
+        """How many required inputs of the row are empty."""
+        inputs = self.lay.row_inputs(table, index)
+        always = [s for s in inputs if s.required == REQUIRED_ALWAYS]
+        in_use = [s for s in inputs if s.required == REQUIRED_IN_USE]
+        parts = [_count_blank(always)] if always else []
+        if in_use:
+            parts.append(f"IF({self.lay.in_use(table, index)},{_count_blank(in_use)},0)")
+        return "+".join(parts) or "0"
+
+    def checks(self) -> None:
+        """The 填报检查 block under the total row: a value and 通过/未通过 per check, then the verdict."""
+        t, lay = self.t, self.lay
+        top = self.row
+        value_col = min(t.total_label_span, self.right - 1)
+        head, result, verdict = chk.HEADINGS
+        self.label(top, 1, head, "head", last_col=value_col - 1)
+        self.label(top, value_col, result, "head")
+        self.label(top, value_col + 1, verdict, "head", last_col=self.right)
+        r = top + 1
+        statuses = []
+        for check in chk.CHECKS:
+            formula, expected = self.check_formula(check)
+            if not formula:
+                continue
+            label = check.label.format(expected=_num(expected))
+            lay.check_labels[check.field] = label
+            self.label(r, 1, label, "check", last_col=value_col - 1)
+            value = Slot(f"{chk.SECTION}.{check.field}", chk.SECTION, -1, check.field, r, value_col, value_col,
+                         FORMULA, "computed", formula=formula)
+            self.add(value)
+            status = f'IF({value.a1}={_num(expected)},{_string(chk.PASS)},{_string(chk.FAIL)})'
+            self.add(Slot(chk.status_key(check.field), chk.SECTION, -1, check.field + chk.STATUS_SUFFIX, r,
+                          value_col + 1, self.right, FORMULA, "computed", formula=status))
+            statuses.append(self.lay.slots[chk.status_key(check.field)].a1)
+            r += 1
+        lay.check_labels[chk.OVERALL.field] = chk.OVERALL.label
+        self.label(r, 1, chk.OVERALL.label, "check", last_col=value_col - 1)
+        passed = ",".join(f"{a}={_string(chk.PASS)}" for a in statuses)
+        self.add(Slot(f"{chk.SECTION}.{chk.OVERALL.field}", chk.SECTION, -1, chk.OVERALL.field, r, value_col,
+                      self.right, FORMULA, "computed",
+                      formula=f"IF(AND({passed}),{_string(chk.PASS)},{_string(chk.FAIL)})"))
+        self.label(top, 0, chk.TITLE, "section", last_row=r)
+        lay.regions["checks"] = (top + 1, value_col, r, self.right)
+        self.row = r + 1
+
+    def check_formula(self, check: chk.Check) -> tuple[str, float]:
+        """The formula of a check's value and the value it must have ("" when not applicable)."""
+        t, lay = self.t, self.lay
+        if check.field in ("task_weights", "indicator_weights"):
+            table = t.tasks if check.field == "task_weights" else t.indicators
+            name = "tasks" if check.field == "task_weights" else "indicators"
+            weight = next((c.field for c in table.columns if c.type == "weight"), "")
+            total = t.weight_tasks if name == "tasks" else t.weight_indicators
+            if not weight:
+                return "", 0.0
+            return f"ROUND(SUM({self.ref(f'{name}.{weight}', '', -1)}),6)", total
+        col = lay.helper_cols.get(check.helper)
+        if col is None:
+            return "", 0.0
+        sums = []
+        for table in ("tasks", "indicators"):
+            rows = [s.row for s in lay.slots.values() if s.section == chk.HELPER and s.field == check.helper
+                    and s.key.startswith(f"{chk.HELPER}.{table}[")]
+            if rows:
+                sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
+        if check.helper == "required":
+            fixed = [s for s in lay.slots.values() if s.section in ("header", "goals") and s.required]
+            if fixed:
+                sums.append(_count_blank(fixed))
+        return "+".join(sums), 0.0
+
     # -------------------------------------------------------------- formulas
     def ref(self, name: str, section: str, index: int) -> str:
         table, _, fld = name.rpartition(".")
@@ -315,3 +499,37 @@ class _Placer:
 
 def _with_formula(slot: Slot, formula: str) -> Slot:
     return Slot(**{**slot.__dict__, "formula": formula})
+
+
+_EMPTY = '""'
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _num(x: float) -> str:
+    return f"{x:.15g}"
+
+
+def _count_blank(slots: list[Slot]) -> str:
+    """Formula: how many of ``slots`` are empty (TRUE counts 1 in a sum)."""
+    if len(slots) == 1:
+        return f"IF({slots[0].a1}={_EMPTY},1,0)"
+    return "+".join(f"({s.a1}={_EMPTY})" for s in slots)
+
+
+def _names(spec: FormulaSpec) -> set[str]:
+    return set(_PLACEHOLDER.findall(spec.formula + spec.when + "".join("{%s}" % n for n in spec.needs)))
+
+
+def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
+    """Which inputs of an indicator row must be filled: the tree's always, a spare row's once used."""
+    if role != INPUT:
+        return ""
+    needed = col.type in ("operator", "target", "unit", "actual", "weight", "computed") or col.field in TREE_FIELDS
+    if ind.kind == "qualitative" and col.type in ("operator", "unit"):
+        needed = False  # a qualitative row has no operator and no unit
+    if not needed:
+        return ""
+    return REQUIRED_ALWAYS if ind.tree is not None else REQUIRED_IN_USE

@@ -16,13 +16,15 @@ from typing import Any
 
 import xlsxwriter
 
-from . import __version__, provenance
+from . import __version__, checks, conditional, guide, lists, printsetup, protection, provenance, validation
 from .errors import ErrorCode, XlgenError
+from .fastsheet import FastWorksheet
 from .fill import Fill
 from .layout import FIXED, FORMULA, Layout, Slot, build_layout
 from .styles import Styles
 from .template import Template
 from .values import bind_inputs, cached_form, compute, layout_counts
+from .xlsxcall import checked
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,21 @@ class Generated:
         return self.results["total"]
 
 
-def checked(ret: Any, what: str, out: Path) -> None:
-    """XlsxWriter's warn-and-return-negative becomes a located error."""
-    if isinstance(ret, int) and ret < 0:
-        raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=what, detail=f"returned {ret}")
-
-
 def layout_for(template: Template, fill: Fill | None) -> Layout:
     tasks, extra = layout_counts(template.task_rows, template.spare_indicators, fill)
     return build_layout(template, tasks, extra)
 
 
 def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
-             force: bool = False) -> Generated:
-    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically."""
+             force: bool = False, password: str | None = None) -> Generated:
+    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically.
+
+    The form sheet is protected, without a password unless ``password`` is given."""
     layout = layout_for(template, fill)
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
     year = year or (fill.year if fill else None)
-    write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year))
+    write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
     return Generated(out, layout, inputs, results)
 
 
@@ -76,13 +74,14 @@ def write_atomic(out: Path, force: bool, writer: Any) -> None:
 
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
-           year: int | None) -> None:
+           year: int | None, password: str | None = None) -> None:
     t = layout.template
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
         try:
-            wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-            _write_book(wb, out, layout, inputs, results, year)
+            wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                               "in_memory": True})
+            _write_book(wb, out, layout, inputs, results, year, password)
             wb.close()
         except UserWarning as exc:
             raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
@@ -90,10 +89,10 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
 
 
 def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
-                results: dict[str, Any], year: int | None) -> None:
+                results: dict[str, Any], year: int | None, password: str | None = None) -> None:
     t = layout.template
     styles = Styles(wb)
-    ws = wb.add_worksheet(t.sheet)
+    ws = wb.add_worksheet(t.sheet, worksheet_class=FastWorksheet)
     # Deterministic output: a fixed creation date, no clock anywhere in the file.
     wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
                        "comments": f"xlgen {__version__}"})
@@ -109,7 +108,13 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
             _write_formula(ws, slot, results[slot.key], styles, out)
         else:
             _write_value(ws, slot, inputs.get(slot.key), styles, out)
-    _set_columns(ws, layout)
+    # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
+    validation.write_validations(ws, layout, out)
+    conditional.write_conditional_formats(wb, ws, layout, out)
+    printsetup.setup(ws, layout, inputs, results, out)
+    protection.protect(ws, password)
+    guide.write_guide(wb, layout, bool(password), out)
+    lists.write_lists(wb, layout, styles, out)
     department = inputs.get("header.department_code")
     for name, value in provenance.properties(layout, department if isinstance(department, str) else None,
                                              year).items():
@@ -121,6 +126,8 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
 def _style_of(slot: Slot) -> str:
     if slot.role == FIXED:
         return "fixed"
+    if slot.section == checks.SECTION:
+        return "check_result"
     if slot.role == FORMULA:
         return "formula_percent" if slot.format == "percent" else "formula"
     if slot.type in ("amount", "weight", "target", "actual", "computed"):
@@ -149,11 +156,3 @@ def _write_formula(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -
         checked(ws.merge_range(slot.row, slot.col, slot.row, slot.last_col, "", fmt), slot.key, out)
     checked(ws.write_formula(slot.row, slot.col, "=" + slot.formula, fmt, cached_form(value)), slot.key, out)
 
-
-def _set_columns(ws: Any, layout: Layout) -> None:
-    widths = [6.0] + [10.0] * (layout.width - 1)
-    for lab in layout.labels:
-        if lab.style == "head" and lab.col == lab.last_col:
-            widths[lab.col] = max(widths[lab.col], min(16.0, 2.2 * len(lab.text) / max(1, 2) + 4))
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)

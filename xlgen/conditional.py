@@ -1,0 +1,65 @@
+"""Conditional formats: what the 填报检查 finds, shown where it is.
+
+- an empty required input: orange (REQUIRED_FILL);
+- a row breaking a per-row rule (完成程度 < 1 without 偏差原因分析 or 改进措施, 得分 outside 0..分值,
+  a qualitative 完成程度 outside its grade's band, 执行金额 > 下达金额): light red (PROBLEM_FILL);
+- each check's 结论: green when 通过, red when 未通过.
+
+Row rules read the hidden helper columns placed by ``layout.py``, so the highlight and the count
+in the 填报检查 block come from the same formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import checks as chk
+from .engine import col_letters
+from .layout import FORMULA, INPUT, Layout
+from .xlsxcall import checked
+
+REQUIRED_FILL = "#F8CBAD"
+PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
+PASS_FILL, PASS_FONT = "#C6EFCE", "#006100"
+ROW_RULES = ("analysis", "score", "band", "overspend")  # helper roles highlighted on their rows
+
+
+def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> None:
+    required = wb.add_format({"bg_color": REQUIRED_FILL})
+    problem = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT})
+    failed = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True})
+    passed = wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True})
+    for slot in layout.slots.values():
+        if slot.role == INPUT and slot.required:
+            checked(ws.conditional_format(slot.row, slot.col, slot.row, slot.col, {
+                "type": "formula", "criteria": "=" + layout.required_blank(slot), "format": required,
+            }), f"the conditional format of {slot.key}", out)
+    for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
+        col = layout.helper_cols[role.split(".")[1]]
+        checked(ws.conditional_format(r1, c1, r2, c2, {
+            "type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1", "format": problem,
+        }), f"the conditional format {role}", out)
+    for slot in layout.slots.values():
+        if slot.section == chk.SECTION and slot.role == FORMULA and (
+                slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
+            for text, fmt in ((chk.FAIL, failed), (chk.PASS, passed)):
+                checked(ws.conditional_format(slot.row, slot.col, slot.row, slot.last_col, {
+                    "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt,
+                }), f"the conditional format of {slot.key}", out)
+
+
+def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
+    """"<table>.<role>" → the rows of that table carrying the rule, over the table's cells."""
+    out = {}
+    for table in ("tasks", "indicators"):
+        cells = [s for s in layout.slots.values() if s.section == table]
+        if not cells:
+            continue
+        c1, c2 = min(s.col for s in cells), max(s.last_col for s in cells)
+        for role in ROW_RULES:
+            rows = [s.row for s in layout.slots.values() if s.section == chk.HELPER and s.field == role
+                    and s.key.startswith(f"{chk.HELPER}.{table}[")]
+            if rows:
+                out[f"{table}.{role}"] = (min(rows), c1, max(rows), c2)
+    return out

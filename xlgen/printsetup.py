@@ -1,0 +1,189 @@
+"""Page setup, column widths and row heights: the form prints whole on A4 landscape.
+
+A4 landscape, fit to one page wide, the indicator table's heading rows repeated on every page,
+the print area over the form and its 填报检查 block, page numbers in the footer. Column widths
+come from the template's own texts (headings, the tree's names and targets, the grade labels),
+so a blank and a filled form look alike; row heights are set explicitly from the texts in each
+row, because neither Excel nor LibreOffice grows a row for wrapped text in merged cells.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from .layout import FORMULA, Layout
+from .xlsxcall import checked
+
+PAPER_A4 = 9
+A4_LANDSCAPE_PT = (841.89, 595.28)
+FOOTER = "&C第 &P 页 共 &N 页"
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
+PAGE_SAFETY = 0.9  # page breaks are planned on 90 % of the page: client metrics differ a little
+
+# Text metrics of the 10 pt body font (宋体, or LibreOffice's CJK fallback), in pixels at 96 dpi;
+# a column width unit is 7 px (Calibri 11's digit) plus 5 px of padding per column.
+WIDE_PX, NARROW_PX = 13.5, 7.5
+UNIT_PX, PAD_PX = 7.0, 5.0
+LINE_PT, ROW_PAD_PT, MIN_ROW_PT = 14.0, 4.0, 15.0
+TITLE_LINE_PT = 24.0
+SECTION_WIDTH = 6.0
+MIN_WIDTH, MAX_WIDTH = 8.0, 16.0
+LONG_TEXT_WIDTH = 13.0  # a column whose inputs are long texts (偏差原因分析, 改进措施)
+HELPER_WIDTH = 8.0
+DEFAULT_ROW_PT = 15.0
+
+
+def text_px(text: str) -> float:
+    return sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WF" else NARROW_PX for ch in text)
+
+
+def lines_needed(text: str, width_px: float) -> int:
+    """Lines ``text`` wraps into in a cell ``width_px`` wide (CJK breaks anywhere, words at spaces)."""
+    total = 0
+    for para in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(para):
+            w = text_px(token)
+            if used + w <= width_px:
+                used += w
+            elif w <= width_px:
+                lines, used = lines + 1, (0.0 if token == " " else w)
+            else:  # a word longer than the line: broken by character
+                for ch in token:
+                    cw = text_px(ch)
+                    if used + cw > width_px and used > 0:
+                        lines, used = lines + 1, 0.0
+                    used += cw
+        total += lines
+    return total
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF" or ch == " ":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def column_widths(layout: Layout) -> list[float]:
+    """Width of each form column, from the template's texts that sit in that column alone."""
+    texts: dict[int, list[tuple[str, int]]] = {c: [] for c in range(layout.width)}
+    for lab in layout.labels:
+        if lab.col == lab.last_col and lab.style == "head":
+            texts[lab.col].append((lab.text, 2))  # a heading may take two lines
+    grades = [g.label for g in layout.template.grades]
+    for slot in layout.slots.values():
+        if slot.col != slot.last_col or slot.section != "indicators":
+            continue
+        if isinstance(slot.default, str):
+            texts[slot.col].append((slot.default, 3))
+        if slot.field == "actual" and layout.indicator_rows[slot.index].kind == "qualitative":
+            texts[slot.col].extend((g, 3) for g in grades)
+    long_text = {s.col for s in layout.slots.values()
+                 if s.section == "indicators" and s.role == "input" and s.col == s.last_col
+                 and s.type not in ("operator", "target", "unit", "actual", "weight", "computed")
+                 and layout.indicator_rows[s.index].tree is not None}
+    widths = [SECTION_WIDTH]
+    for col in range(1, layout.width):
+        need = max((text_px(t) / lines + PAD_PX for t, lines in texts[col]), default=0.0)
+        least = LONG_TEXT_WIDTH if col in long_text else MIN_WIDTH
+        widths.append(min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
+    return widths
+
+
+def cell_texts(layout: Layout, inputs: dict[str, Any], results: dict[str, Any]) -> list[tuple[int, int, int, int, str, str]]:
+    """(row, last_row, col, last_col, text, style) of every text shown on the form."""
+    out = [(lab.row, lab.last_row, lab.col, lab.last_col, lab.text, lab.style) for lab in layout.labels if lab.text]
+    for slot in layout.slots.values():
+        value = results.get(slot.key) if slot.role == FORMULA else inputs.get(slot.key)
+        if slot.col < layout.width and isinstance(value, str) and value:
+            out.append((slot.row, slot.bottom, slot.col, slot.last_col, value, "body"))
+    return out
+
+
+def row_heights(layout: Layout, widths: list[float], inputs: dict[str, Any], results: dict[str, Any]) -> dict[int, float]:
+    """Explicit heights (points) of the rows whose text needs more than one line."""
+    need: dict[int, float] = {}
+    spans = []
+    for row, last_row, col, last_col, text, style in cell_texts(layout, inputs, results):
+        width_px = sum(widths[c] * UNIT_PX + PAD_PX for c in range(col, last_col + 1)) - 2 * PAD_PX
+        line = TITLE_LINE_PT if style == "title" else LINE_PT
+        height = lines_needed(text, width_px) * line + ROW_PAD_PT
+        if row == last_row:
+            need[row] = max(need.get(row, MIN_ROW_PT), height)
+        else:
+            spans.append((row, last_row, height))
+    for row, last_row, height in spans:  # a merge over rows: grow its rows evenly if short
+        rows = range(row, last_row + 1)
+        have = sum(need.get(r, MIN_ROW_PT) for r in rows)
+        if have < height:
+            extra = (height - have) / len(rows)
+            for r in rows:
+                need[r] = need.get(r, MIN_ROW_PT) + extra
+    return {r: math.ceil(h * 4) / 4 for r, h in sorted(need.items()) if h > MIN_ROW_PT}
+
+
+def page_breaks(layout: Layout, widths: list[float], heights: dict[int, float]) -> list[int]:
+    """Rows that start a new printed page, chosen so that no merge of the table (a group of
+    一级/二级指标) is split over two pages: LibreOffice and Excel would cut its text."""
+    left, right = MARGINS["left"], MARGINS["right"]
+    top, bottom = MARGINS["top"], MARGINS["bottom"]
+    page_w = A4_LANDSCAPE_PT[0] - 72 * (left + right)
+    page_h = A4_LANDSCAPE_PT[1] - 72 * (top + bottom)
+    form_w = sum(w * UNIT_PX + PAD_PX for w in widths) * 0.75
+    scale = min(1.0, page_w / form_w)
+    room = page_h / scale * PAGE_SAFETY
+    first_title, last_title = layout.print_titles
+    title_h = sum(heights.get(r, DEFAULT_ROW_PT) for r in range(first_title, last_title + 1))
+    crossing = set()
+    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
+                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
+        crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
+    crossing.add(last_title + 1)  # the table's heading stays with its first row
+    breaks: list[int] = []
+    used, last_ok = 0.0, None
+    for r in range(layout.last_row + 1):
+        h = heights.get(r, DEFAULT_ROW_PT)
+        if r not in crossing:
+            last_ok = r
+        if used + h > room and r > (breaks[-1] if breaks else 0):
+            cut = last_ok if last_ok is not None and last_ok > (breaks[-1] if breaks else 0) else r
+            breaks.append(cut)
+            used = title_h if cut > last_title else 0.0
+            used += sum(heights.get(x, DEFAULT_ROW_PT) for x in range(cut, r))
+            last_ok = r if r not in crossing else None
+        used += h
+    return breaks
+
+
+def setup(ws: Any, layout: Layout, inputs: dict[str, Any], results: dict[str, Any], out: Path) -> None:
+    """Columns, rows and page setup of the form sheet."""
+    widths = column_widths(layout)
+    for col, width in enumerate(widths):
+        checked(ws.set_column(col, col, width), f"the width of column {col}", out)
+    for col in sorted(layout.helper_cols.values()):
+        checked(ws.set_column(col, col, HELPER_WIDTH, None, {"hidden": True}), f"helper column {col}", out)
+    heights = row_heights(layout, widths, inputs, results)
+    for row, height in heights.items():
+        checked(ws.set_row(row, height), f"the height of row {row}", out)
+    checked(ws.set_h_pagebreaks(page_breaks(layout, widths, heights)), "the page breaks", out)
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(**MARGINS)
+    checked(ws.repeat_rows(*layout.print_titles), "the print titles", out)
+    checked(ws.print_area(0, 0, layout.last_row, layout.width - 1), "the print area", out)
+    ws.set_footer(FOOTER)
