@@ -1,0 +1,187 @@
+"""The one catalogue of findings about a returned workbook.
+
+Each finding has a stable kebab-case code, a severity and a Chinese and an English message
+template; a ``Finding`` locates it by sheet, A1 cell and field (the layout's slot key, e.g.
+``tasks[0].executed``), and carries the values its message names. ``errors.py`` holds the errors
+that stop a command (a broken template, bad fill data); this module holds what ``xlgen verify``
+reports about the files that come back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+from enum import Enum
+from typing import Any, NamedTuple
+
+ERROR, WARNING = "error", "warning"
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Detail:
+    code: str
+    severity: str
+    zh: str
+    en: str
+
+
+class Code(Enum):
+    """code, severity, zh message, en message (placeholders in braces)."""
+
+    UNREADABLE = Detail(
+        "unreadable", ERROR,
+        "无法读取该文件：{reason}",
+        "the file cannot be read: {reason}")
+    UNKNOWN_TEMPLATE = Detail(
+        "unknown-template", ERROR,
+        "无法确定该文件所用的模板：{reason}",
+        "cannot tell which template this file was made from: {reason}")
+    NEVER_CALCULATED = Detail(
+        "never-calculated", ERROR,
+        "全部公式结果均为空或 0：文件保存前从未计算（请在 Excel/WPS 中打开、重新计算后再保存）",
+        "every formula result is empty or 0: the file was never calculated before it was saved "
+        "(open it in Excel/WPS, recalculate and save)")
+    FORMULA_OVERWRITTEN = Detail(
+        "formula-overwritten", ERROR,
+        "{cell}（{label}）应为公式，却被填入了常量 {value}",
+        "{cell} ({label}) should hold a formula but holds the constant {value}")
+    FORMULA_CHANGED = Detail(
+        "formula-changed", ERROR,
+        "{cell}（{label}）的公式被修改：应为 ={expected}，实为 ={found}",
+        "{cell} ({label}): the formula was changed: expected ={expected}, found ={found}")
+    EXTERNAL_REFERENCE = Detail(
+        "external-reference", ERROR,
+        "{where} 含有指向其他文件或程序的链接（{found}），已拒绝计算",
+        "{where} links to another file or program ({found}); it was not evaluated")
+    CACHED_VALUE_MISMATCH = Detail(
+        "cached-value-mismatch", ERROR,
+        "{cell}（{label}）保存的结果 {found} 与按模板公式重新计算的 {expected} 不一致",
+        "{cell} ({label}) holds the saved result {found}; the template's formulas give {expected}")
+    WEIGHTS_TOTAL = Detail(
+        "weights-total", ERROR,
+        "{table}的分值合计 {found}，应为 {expected}",
+        "the weights of {table} add up to {found}; the template's total is {expected}")
+    SCORE_OVER_WEIGHT = Detail(
+        "score-over-weight", ERROR,
+        "{cell}（{label}）得分 {score} 不在 0 到分值 {weight} 之间",
+        "{cell} ({label}): the score {score} is not between 0 and the weight {weight}")
+    DEVIATION_MISSING = Detail(
+        "deviation-missing", ERROR,
+        "「{name}」完成程度 {degree} 小于 1，须填写{missing}",
+        "'{name}': the completion degree {degree} is below 1, so {missing} must be filled")
+    NOT_A_NUMBER = Detail(
+        "not-a-number", ERROR,
+        "{cell}（{label}）应填数字，却是文本「{text}」",
+        "{cell} ({label}) must hold a number but holds the text '{text}'")
+    UNIT_MISSING = Detail(
+        "unit-missing", WARNING,
+        "{cell}：定量指标「{name}」未填写度量单位",
+        "{cell}: the quantitative indicator '{name}' has no unit")
+    UNIT_INVALID = Detail(
+        "unit-invalid", WARNING,
+        "{cell}：度量单位「{unit}」不在模板的单位列表中（{expected}）",
+        "{cell}: the unit '{unit}' is not in the template's list ({expected})")
+    OPERATOR_INVALID = Detail(
+        "operator-invalid", ERROR,
+        "{cell}：「{name}」的运算符号「{operator}」无效，应为 {expected} 之一",
+        "{cell}: '{name}' has the operator '{operator}'; expected one of {expected}")
+    GRADE_INVALID = Detail(
+        "grade-invalid", ERROR,
+        "{cell}：定性指标「{name}」的全年完成值「{grade}」不是评价等级之一",
+        "{cell}: the qualitative indicator '{name}' has '{grade}', which is not one of the grades")
+    GRADE_BAND = Detail(
+        "grade-band", ERROR,
+        "{cell}：「{name}」完成程度 {degree} 不在所选等级「{grade}」的区间 {band} 内",
+        "{cell}: '{name}' has the degree {degree}, outside the band {band} of its grade '{grade}'")
+    EXECUTION_OVER_100 = Detail(
+        "execution-over-100", WARNING,
+        "{cell}：项目执行金额 {executed} 大于项目下达金额 {allocated}（执行率超过 100%）",
+        "{cell}: the executed amount {executed} exceeds the allocated {allocated} (a rate over 100 %)")
+    REQUIRED_MISSING = Detail(
+        "required-missing", ERROR,
+        "{cell}：必填项「{label}」为空",
+        "{cell}: the required field '{label}' is empty")
+    ROW_WITHOUT_FORMULAS = Detail(
+        "row-without-formulas", ERROR,
+        "第 {row} 行是插入的行，缺少公式（{cells}）：请复制上一行后再填写",
+        "row {row} was inserted without the formulas ({cells}): copy a row of the table instead")
+    ROW_DELETED = Detail(
+        "row-deleted", ERROR,
+        "指标「{name}」所在的行被删除",
+        "the row of the indicator '{name}' was deleted")
+    PROTECTION_REMOVED = Detail(
+        "protection-removed", WARNING,
+        "工作表「{sheet}」的保护被取消",
+        "the protection of the sheet '{sheet}' was removed")
+    VALIDATION_REMOVED = Detail(
+        "validation-removed", WARNING,
+        "{cell}（{label}）的数据验证（下拉列表或数值限制）被删除",
+        "{cell} ({label}): the data validation (dropdown or number check) was removed")
+
+    @property
+    def code(self) -> str:
+        return self.value.code
+
+    @property
+    def severity(self) -> str:
+        return self.value.severity
+
+
+BY_CODE: dict[str, Code] = {c.code: c for c in Code}
+READ_FAILURES = frozenset({Code.UNREADABLE, Code.UNKNOWN_TEMPLATE})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One located finding. ``params`` fill the message templates."""
+
+    code: Code
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    params: dict[str, Any] = _field(default_factory=dict)
+
+    @property
+    def severity(self) -> str:
+        return self.code.severity
+
+    def message(self, lang: str = "zh") -> str:
+        detail = self.code.value
+        template = detail.en if lang == "en" else detail.zh
+        values = {"cell": self.cell or "", "sheet": self.sheet or "", **self.params}
+        return template.format_map(_Defaults({k: show(v, lang) for k, v in values.items()}))
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"code": self.code.code, "severity": self.severity, "sheet": self.sheet,
+                "cell": self.cell, "field": self.field, "message": self.message(lang)}
+
+
+def finding(code: Code, sheet: str | None = None, cell: str | None = None, field: str | None = None,
+            **params: Any) -> Finding:
+    return Finding(code, sheet, cell, field, params)
+
+
+class Text(NamedTuple):
+    """A message part in both languages (a reason, a table's name)."""
+
+    zh: str
+    en: str
+
+
+class _Defaults(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def show(value: Any, lang: str = "zh") -> str:
+    """A value as a message shows it: 12.63, not 12.630000000000001; nothing as (empty)."""
+    if isinstance(value, Text):
+        return value.en if lang == "en" else value.zh
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format(value, ".15g")
+    if value is None or value == "":
+        return "(empty)" if lang == "en" else "（空）"
+    return str(value)

@@ -1,0 +1,604 @@
+"""Verify returned workbooks: recompute, compare, detect tampering, check the form's rules.
+
+Stage two of verification (``reader.py`` reads). The template's own formulas (the layout's
+compiled program) are evaluated on the returned inputs; the formulas found in the file are only
+compared as text with the template's, never evaluated (a returned ``='[other.xlsx]Sheet1'!A1``
+must not make the server open another file). Every check yields findings from ``findings.py``,
+located by sheet, A1 cell (the file's, after inserted rows) and slot key.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import provenance
+from .engine import Program, XlError
+from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
+from .layout import FORMULA, INPUT, Layout, Slot
+from .reader import Returned, norm, open_workbook, read_returned, read_sheet
+from .template import Template
+
+PASS, FAIL, ERRORED = "pass", "fail", "error"
+REL_TOL = 1e-9  # saved vs recomputed, relative
+ABS_TOL = 1e-12  # … and absolute, for results that are 0 up to float noise
+PATTERNS = ("*.xlsx", "*.xlsm")
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_SPACE = re.compile(r"\s+")
+NUMBER_TYPES = ("amount", "weight")
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # pass | fail | error
+    template: str | None = None
+    department: str | None = None
+    department_name: str | None = None
+    year: int | None = None
+    total_score: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+    level: str | None = None  # 优/良/中/差 of the total, by the template's levels
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        """The file's entry of the ``xlgen verify --json`` contract."""
+        return {"path": self.path, "status": self.status, "template": self.template,
+                "department": self.department, "year": self.year, "total_score": self.total_score,
+                "findings": [f.to_json(lang) for f in self.findings]}
+
+
+def status_of(findings: Sequence[Finding]) -> str:
+    if any(f.code in READ_FAILURES for f in findings):
+        return ERRORED
+    return FAIL if any(f.severity == ERROR for f in findings) else PASS
+
+
+def report_json(results: Sequence[FileResult], lang: str = "zh") -> dict[str, Any]:
+    counts = {PASS: 0, FAIL: 0, ERRORED: 0}
+    for r in results:
+        counts[r.status] += 1
+    return {"files": [r.to_json(lang) for r in results],
+            "summary": {"files": len(results), "pass": counts[PASS], "fail": counts[FAIL], "error": counts[ERRORED]}}
+
+
+def exit_code(results: Sequence[FileResult]) -> int:
+    """0 when every file passes, 1 when any has an error finding, 2 when any could not be read."""
+    if any(r.status == ERRORED for r in results):
+        return 2
+    return 1 if any(r.status == FAIL for r in results) else 0
+
+
+# ----------------------------------------------------------------------------- files
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(workbooks, missing): files as given, folders searched recursively for .xlsx/.xlsm."""
+    found: list[Path] = []
+    missing: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            inside = {q for pattern in PATTERNS for q in p.rglob(pattern)
+                      if q.is_file() and not q.name.startswith("~$")}  # ~$: Excel's lock files
+            found.extend(sorted(inside))
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(p)
+    seen: set[Path] = set()
+    unique = [p for p in found if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+    return unique, missing
+
+
+def verify_paths(files: Sequence[Path], jobs: int = 1,
+                 progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Verify every file (in order); one bad file never stops the batch."""
+    results: list[FileResult] = []
+    if jobs > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_warm) as pool:
+            chunk = max(1, min(32, len(files) // (jobs * 4) or 1))
+            for result in pool.map(verify_file, files, chunksize=chunk):
+                results.append(result)
+                if progress:
+                    progress(result)
+        return results
+    for path in files:
+        result = verify_file(path)
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+def _warm() -> None:
+    """Worker start: load the templates and their compiled default programs once."""
+    from . import cache
+    from .reader import default_layout, known_templates
+
+    for t in known_templates():
+        cache.program(default_layout(t))
+
+
+def verify_file(path: Path) -> FileResult:
+    """Read and check one returned workbook. Never raises: a failure is a finding."""
+    try:
+        returned = read_returned(Path(path))
+        if isinstance(returned, Finding):
+            return FileResult(str(path), ERRORED, findings=[returned])
+        return verify_returned(returned)
+    except Exception as exc:  # a bug of ours must not stop a province's batch
+        return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
+            f"xlgen 内部错误（{type(exc).__name__}: {exc}），请报告此文件"[:300],
+            f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))])
+
+
+# ----------------------------------------------------------------------------- one file
+def verify_returned(ret: Returned) -> FileResult:
+    lay, t = ret.layout, ret.template
+    sheet = ret.sheet.name
+    plan = _plan(lay)
+    findings: list[Finding] = list(ret.findings)
+    inputs = ret.inputs()
+    by_cell = {lay.slots[k].a1: v for k, v in inputs.items() if v is not None and v != ""}
+    from . import cache
+
+    program = cache.program(lay)
+    pure = program.run(by_cell)  # the form's rules applied to the returned inputs
+
+    # Formula cells: present, the template's, not linking out; else what the file holds counts.
+    states: dict[str, str] = {}
+    overrides: dict[str, Any] = {}
+    formula_findings: list[Finding] = []
+    for (section, index), slots in plan.formula_rows.items():
+        cells = [(s, ret.cell(s)) for s in slots if ret.file_row(s.row) is not None]
+        if not cells:
+            continue
+        bare = all(c is None or (c.formula is None and _empty(c.value)) for _, c in cells)
+        if bare and index >= 0 and _inserted_like(ret, section, index):
+            for s, c in cells:
+                states[s.key] = "bare"
+                overrides[s.a1] = None
+            first = cells[0][0]
+            formula_findings.append(finding(
+                Code.ROW_WITHOUT_FORMULAS, sheet, ret.where(first), first.key,
+                row=ret.file_row(first.row) + 1,  # type: ignore[operator]
+                cells=", ".join(ret.where(s) or "" for s, _ in cells)))
+            continue
+        for s, c in cells:
+            where = ret.where(s)
+            saved = None if c is None else c.value
+            label = plan.labels[s.key]
+            if c is None or c.formula is None:
+                states[s.key] = "overwritten"
+                overrides[s.a1] = saved
+                formula_findings.append(finding(Code.FORMULA_OVERWRITTEN, sheet, where, s.key,
+                                                label=label, value=saved))
+            elif any(w == where for w, _ in ret.sheet.external):
+                states[s.key] = "external"
+                overrides[s.a1] = saved
+            elif canonical(c.formula) != plan.canonical(ret, s):
+                states[s.key] = "changed"
+                overrides[s.a1] = saved
+                formula_findings.append(finding(Code.FORMULA_CHANGED, sheet, where, s.key, label=label,
+                                                expected=ret.remap_formula(s.formula), found=c.formula))
+            else:
+                states[s.key] = "ok"
+    for where, text in ret.sheet.external:
+        key = plan.key_at(ret, where)
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, sheet, where, key, where=where, found="=" + text))
+    for link in ret.package.external_links:
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=Text("工作簿", "the workbook"),
+                                        found=link))
+
+    # What the file's own formula cells should hold, given what it holds where formulas are gone.
+    filed = pure if not overrides else Program(tuple(
+        (cell, comp) for cell, comp in program.steps if cell not in overrides)).run({**by_cell, **{
+            k: v for k, v in overrides.items() if v is not None and v != ""}})
+    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == "ok"]
+    never = bool(saved_all) and all(_blank_or_zero(v) for v in saved_all) and \
+        any(not _blank_or_zero(pure[s.a1]) for s in plan.formulas)
+    if never:
+        total = lay.slots["total"]
+        findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total), total.key))
+    else:
+        for s in plan.formulas:
+            if states.get(s.key) != "ok":
+                continue
+            saved, expected = ret.value(s), filed[s.a1]
+            if not same(saved, expected):
+                findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
+                                        label=plan.labels[s.key], found=saved, expected=expected))
+    findings.extend(formula_findings)
+
+    def effective(s: Slot) -> Any:
+        if s.role != FORMULA:
+            return inputs.get(s.key)
+        return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
+
+    findings.extend(_rules(ret, plan, inputs, effective))
+    findings.extend(_guards(ret, plan))
+    findings.sort(key=lambda f: _order(f, ret))
+
+    total = pure.get(lay.slots["total"].a1)
+    total_score = total if isinstance(total, float) else None
+    code = _text(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
+    name = _text(inputs.get("header.department_name")) or None
+    year = _year(ret)
+    if year is None:
+        findings.append(finding(Code.REQUIRED_MISSING, sheet, None, "year", label=Text("年度", "year")))
+    status = status_of(findings)
+    return FileResult(str(ret.path), status, t.id, code or None, name, year, total_score, findings,
+                      t.level_of(total_score) if total_score is not None else None)
+
+
+def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
+    m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
+    if not m:
+        return (-1, 0, f.code.code)
+    from .engine import col_index
+
+    return (int(m.group(2)), col_index(m.group(1)), f.code.code)
+
+
+def _inserted_like(ret: Returned, section: str, index: int) -> bool:
+    """A row the user added (a task row, or an indicator row not from the template's tree)."""
+    if section == "tasks":
+        return True
+    if section == "indicators":
+        return ret.layout.indicator_rows[index].tree is None
+    return False
+
+
+# ----------------------------------------------------------------------------- comparisons
+@functools.lru_cache(maxsize=4096)
+def canonical(text: str) -> str:
+    """Formula text for comparison: no '=', no spaces, upper case (outside string literals)."""
+    text = text.strip()
+    if text.startswith("="):
+        text = text[1:]
+    out = []
+    last = 0
+    for m in _STRING.finditer(text):
+        out.append(_SPACE.sub("", text[last:m.start()]).upper().replace("_XLFN.", ""))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_SPACE.sub("", text[last:]).upper().replace("_XLFN.", ""))
+    return "".join(out)
+
+
+def _empty(v: Any) -> bool:
+    return v is None or v == ""
+
+
+def _blank_or_zero(v: Any) -> bool:
+    return _empty(v) or (isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0)
+
+
+def same(saved: Any, expected: Any) -> bool:
+    """A saved result equals the recomputed one: numbers within 1e-9 relative, "" as empty."""
+    if _empty(saved) or _empty(expected):
+        return _empty(saved) and _empty(expected)
+    if isinstance(expected, XlError) or isinstance(saved, XlError):
+        return isinstance(expected, XlError) and isinstance(saved, XlError) and expected.code == saved.code
+    if isinstance(expected, bool) or isinstance(saved, bool):
+        return saved is expected
+    if isinstance(expected, float) and isinstance(saved, float):
+        return math.isclose(saved, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+    return saved == expected
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else format(v, ".15g")
+    return str(v).strip()
+
+
+def _year(ret: Returned) -> int | None:
+    prop = ret.package.properties.get(provenance.PROP_YEAR, "")
+    if prop.strip().isdigit():
+        return int(prop)
+    t = ret.template
+    pattern = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
+    first_header = min(s.row for s in ret.layout.slots.values() if s.section == "header")
+    top = ret.file_row(first_header) or first_header
+    for r in range(top):
+        m = pattern.search(norm(ret.sheet.text(r, 0)))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# ----------------------------------------------------------------------------- per-layout plan
+@dataclass
+class _Plan:
+    layout: Layout
+    formulas: list[Slot]
+    formula_rows: dict[tuple[str, int], list[Slot]]
+    rows: dict[tuple[str, int], dict[str, Slot]]
+    labels: dict[str, str]
+    expected: dict[str, str]  # slot key → canonical template formula (layout coordinates)
+    by_pos: dict[tuple[int, int], str]
+
+    def canonical(self, ret: Returned, s: Slot) -> str:
+        if ret.identity:
+            return self.expected[s.key]
+        return canonical(ret.remap_formula(s.formula))
+
+    def key_at(self, ret: Returned, a1: str) -> str | None:
+        from .engine import col_index
+
+        m = re.match(r"([A-Z]+)(\d+)$", a1)
+        if not m:
+            return None
+        file_row, col = int(m.group(2)) - 1, col_index(m.group(1))
+        back = {v: k for k, v in ret.rows.items() if v is not None}
+        row = back.get(file_row)
+        return None if row is None else self.by_pos.get((row, col))
+
+
+_PLANS: dict[int, tuple[Layout, _Plan]] = {}
+
+
+def _plan(lay: Layout) -> _Plan:
+    hit = _PLANS.get(id(lay))
+    if hit is not None and hit[0] is lay:
+        return hit[1]
+    t = lay.template
+    formulas = [s for s in lay.slots.values() if s.role == FORMULA]
+    formula_rows: dict[tuple[str, int], list[Slot]] = {}
+    rows: dict[tuple[str, int], dict[str, Slot]] = {}
+    for s in lay.slots.values():
+        rows.setdefault((s.section, s.index), {})[s.field] = s
+    for s in formulas:
+        formula_rows.setdefault((s.section, s.index), []).append(s)
+    heads = {c.field: c.label for c in (*t.tasks.columns, *t.goals.columns, *t.indicators.columns) if c.field}
+    heads.update({f.field: f.hint or f.field for f in t.header_fields()})
+    for hrow in t.header:
+        if len(hrow.fields) == 1:
+            heads[hrow.fields[0].field] = hrow.label
+    labels = {}
+    for s in lay.slots.values():
+        base = heads.get(s.field, s.field)
+        if s.section == "tasks":
+            labels[s.key] = f"{t.tasks.label}第{s.index + 1}行 {base}"
+        elif s.section == "indicators":
+            tree = lay.indicator_rows[s.index].tree
+            labels[s.key] = f"{tree.name if tree else f'{t.indicators.label}第{s.index + 1}行'} {base}"
+        elif s.key == "total":
+            labels[s.key] = t.total_label
+        else:
+            labels[s.key] = base
+    plan = _Plan(lay, formulas, formula_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
+                 {(s.row, s.col): s.key for s in lay.slots.values()})
+    _PLANS[id(lay)] = (lay, plan)
+    return plan
+
+
+# ----------------------------------------------------------------------------- the form's rules
+def _number_slot(lay: Layout, s: Slot) -> bool:
+    if s.role != INPUT:
+        return False
+    if s.type in NUMBER_TYPES:
+        return True
+    if s.section == "indicators":
+        kind = lay.indicator_rows[s.index].kind
+        if s.type in ("target", "actual"):
+            return kind != "qualitative"
+        if s.type == "computed":  # a qualitative row's 完成程度
+            return True
+    return False
+
+
+def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
+    return any(not _empty(inputs.get(s.key)) for s in row.values() if s.role == INPUT)
+
+
+def _rules(ret: Returned, plan: _Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any]) -> list[Finding]:
+    lay, t = ret.layout, ret.template
+    sheet = ret.sheet.name
+    out: list[Finding] = []
+
+    def add(code: Code, s: Slot | None, **params: Any) -> None:
+        out.append(finding(code, sheet, ret.where(s) if s else None, s.key if s else None, **params))
+
+    deleted = {s.key for s in lay.slots.values() if ret.file_row(s.row) is None}
+    texts: set[str] = set()
+    # numbers are numbers
+    for s in lay.slots.values():
+        if s.key in deleted or not _number_slot(lay, s):
+            continue
+        v = inputs.get(s.key)
+        if isinstance(v, str) or isinstance(v, bool):
+            texts.add(s.key)
+            add(Code.NOT_A_NUMBER, s, label=plan.labels[s.key], text=v)
+
+    # weights add up to the template's totals
+    for table, name, total in (("tasks", Text("年度主要任务", "the tasks"), t.weight_tasks),
+                               ("indicators", Text("绩效指标", "the indicators"), t.weight_indicators)):
+        weights = [s for (sec, _), row in plan.rows.items() if sec == table
+                   for s in row.values() if s.type == "weight" and s.key not in deleted]
+        if not weights:
+            continue
+        found = sum(v for v in (inputs.get(s.key) for s in weights) if isinstance(v, float))
+        if round(found, 6) != round(total, 6):
+            out.append(finding(Code.WEIGHTS_TOTAL, sheet, ret.range_a1(weights), f"{table}.{weights[0].field}",
+                               table=name, found=round(found, 6), expected=total))
+
+    required_done: set[str] = set()
+    for (section, index), row in plan.rows.items():
+        if index < 0 or section not in ("tasks", "indicators"):
+            continue
+        if any(s.key in deleted for s in row.values()):
+            continue
+        used = _in_use(row, inputs)
+        if section == "tasks":
+            _task_rules(row, inputs, effective, add)
+        else:
+            _indicator_rules(lay, t, index, row, inputs, effective, used, add, required_done)
+        # 0 <= 得分 <= 分值
+        score, weight = row.get("score"), next((s for s in row.values() if s.type == "weight"), None)
+        if score is not None and weight is not None:
+            sv, wv = effective(score), inputs.get(weight.key)
+            if isinstance(sv, float) and isinstance(wv, float) and (sv < 0 or sv > wv * (1 + REL_TOL) + ABS_TOL):
+                add(Code.SCORE_OVER_WEIGHT, score, label=plan.labels[score.key], score=sv, weight=wv)
+
+    # required inputs
+    for s in lay.slots.values():
+        if s.role != INPUT or s.key in deleted or s.key in texts or s.key in required_done:
+            continue
+        need = _required(s, t)
+        if not need:
+            continue
+        if need == "in_use" and not _in_use(plan.rows[(s.section, s.index)], inputs):
+            continue
+        if _empty(inputs.get(s.key)) or (isinstance(inputs.get(s.key), str) and not inputs[s.key].strip()):
+            add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
+    return out
+
+
+def _required(s: Slot, t: Template) -> str:
+    """always | in_use | "" (from the layout's required flag)."""
+    flag = getattr(s, "required", None)
+    if flag is not None:
+        return str(flag)
+    if s.section == "header":  # layouts without the flag: the template's required header fields
+        return "always" if any(f.field == s.field and f.required for f in t.header_fields()) else ""
+    return ""
+
+
+def _task_rules(row: dict[str, Slot], inputs: dict[str, Any], effective: Callable[[Slot], Any],
+                add: Callable[..., None]) -> None:
+    allocated, executed = row.get("allocated"), row.get("executed")
+    if allocated is None or executed is None:
+        return
+    a, e = inputs.get(allocated.key), inputs.get(executed.key)
+    if isinstance(a, float) and isinstance(e, float) and e > a:
+        add(Code.EXECUTION_OVER_100, executed, executed=e, allocated=a)
+
+
+def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot], inputs: dict[str, Any],
+                     effective: Callable[[Slot], Any], used: bool, add: Callable[..., None],
+                     required_done: set[str]) -> None:
+    ind = lay.indicator_rows[index]
+    if ind.tree is None and not used:
+        return
+    name_slot = row.get("name")
+    name = ind.tree.name if ind.tree else _text(inputs.get(name_slot.key)) if name_slot else ""
+    operator = next((s for s in row.values() if s.type == "operator"), None)
+    unit = next((s for s in row.values() if s.type == "unit"), None)
+    actual = next((s for s in row.values() if s.type == "actual"), None)
+    degree = row.get("degree")
+    if ind.kind == "qualitative":
+        if operator is not None and not _empty(inputs.get(operator.key)):
+            add(Code.OPERATOR_INVALID, operator, name=name, operator=inputs.get(operator.key),
+                expected=Text("空（定性指标）", "blank (a qualitative row)"))
+            required_done.add(operator.key)
+        grade = inputs.get(actual.key) if actual else None
+        chosen = t.grade(grade.strip()) if isinstance(grade, str) else None
+        if actual is not None and not _empty(grade) and chosen is None:
+            add(Code.GRADE_INVALID, actual, name=name, grade=grade)
+        d = inputs.get(degree.key) if degree is not None else None
+        if chosen is not None and isinstance(d, float) and not chosen.contains(d):
+            band = f"{chosen.min:g}–{chosen.max:g}" + ("" if chosen.max_inclusive else "（不含）")
+            add(Code.GRADE_BAND, degree, name=name, degree=d, grade=chosen.label, band=band)
+    else:
+        if operator is not None:
+            op = inputs.get(operator.key)
+            if not _empty(op) and (not isinstance(op, str) or op.strip() not in t.operators):
+                add(Code.OPERATOR_INVALID, operator, name=name, operator=op, expected=" ".join(t.operators))
+        if unit is not None:
+            u = inputs.get(unit.key)
+            required_done.add(unit.key)
+            if _empty(u) or (isinstance(u, str) and not u.strip()):
+                add(Code.UNIT_MISSING, unit, name=name)
+            elif _text(u) not in t.units:
+                add(Code.UNIT_INVALID, unit, unit=u, expected=" ".join(t.units))
+    # 完成程度 < 1: a 偏差原因分析 and the 改进措施
+    if degree is not None:
+        d = effective(degree)
+        if isinstance(d, float) and d < 1:
+            causes = [s for s in row.values() if s.type == "cause"]
+            measures = row.get("measures")
+            has_cause = any(not _blank_text(inputs.get(s.key)) for s in causes)
+            has_measures = measures is None or not _blank_text(inputs.get(measures.key))
+            if causes and not has_cause:
+                add(Code.DEVIATION_MISSING, causes[0], name=name, degree=d,
+                    missing=Text("偏差原因分析", "a deviation analysis"))
+            elif not has_measures and measures is not None:
+                add(Code.DEVIATION_MISSING, measures, name=name, degree=d,
+                    missing=Text("改进措施", "the improvement measures"))
+
+
+def _blank_text(v: Any) -> bool:
+    return _empty(v) or (isinstance(v, str) and not v.strip())
+
+
+# ----------------------------------------------------------------------------- protection, validation
+@functools.lru_cache(maxsize=16)
+def expected_guards(t: Template) -> tuple[bool, tuple[tuple[str, ...], ...]]:
+    """What the generator writes for ``t``: is the sheet protected, and which slots each data
+    validation covers (by slot key, so any row counts compare). Read from a blank generated now."""
+    from .reader import _extent, default_layout
+    from .workbook import generate
+
+    with tempfile.TemporaryDirectory(prefix="xlgen-ref-") as tmp:
+        path = Path(tmp) / "reference.xlsx"
+        generate(t, None, path)
+        pkg = open_workbook(path)
+        if isinstance(pkg, Finding):
+            return False, ()
+        ref = pkg.sheet(t.sheet)
+        lay = default_layout(t)
+        rows, cols = _extent(lay)
+        sheet = read_sheet(pkg, ref, rows, cols) if ref else None
+    if sheet is None or isinstance(sheet, Finding):
+        return False, ()
+    by_pos = {(s.row, s.col): s.key for s in lay.slots.values()}
+    groups = []
+    for r1, c1, r2, c2 in sheet.validations:
+        keys = tuple(by_pos[(r, c)] for r in range(r1, min(r2, rows) + 1) for c in range(c1, min(c2, cols) + 1)
+                     if (r, c) in by_pos)
+        if keys:
+            groups.append(keys)
+    return sheet.protected, tuple(groups)
+
+
+def _guards(ret: Returned, plan: _Plan) -> list[Finding]:
+    if os.environ.get("XLGEN_VERIFY_NO_GUARDS"):
+        return []
+    protected, groups = expected_guards(ret.template)
+    sheet = ret.sheet
+    out = []
+    if protected and not sheet.protected:
+        out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
+    rows = [r for r in ret.rows.values() if r is not None]
+    top, bottom = (min(rows), max(rows)) if rows else (0, 0)
+    right = max(s.last_col for s in ret.layout.slots.values())
+    covered = {(r, c) for r1, c1, r2, c2 in sheet.validations
+               for r in range(max(r1, top), min(r2, bottom) + 1) for c in range(c1, min(c2, right) + 1)}
+    for keys in groups:
+        for key in keys:
+            s = ret.layout.slots.get(key)
+            r = None if s is None else ret.file_row(s.row)
+            if s is None or r is None:
+                continue
+            if (r, s.col) not in covered:
+                out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), key, label=plan.labels[key]))
+                break
+    return out
