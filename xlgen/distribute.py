@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -45,8 +46,14 @@ def file_name(year: int, entry: RosterEntry) -> str:
     return workbook_name(year, entry.code, entry.name)
 
 
+@functools.lru_cache(maxsize=8)
+def _template(path: str) -> Template:
+    """One load (and one compiled layout) per worker process, not one per workbook."""
+    return load_template(Path(path))
+
+
 def _one(template_path: str, fill: Fill, year: int, out: str, force: bool) -> tuple[str, str]:
-    template = load_template(Path(template_path))  # per process; cheap after the first
+    template = _template(template_path)
     path = Path(out)
     fill.year = year
     generate(template, fill, path, year=year, force=force)
@@ -67,6 +74,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     outdir.mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
+    _template.cache_clear()
     args = [(str(template.path), e.fill, year, str(t), force) for e, t in zip(entries, targets)]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
