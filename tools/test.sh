@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (xlgen with its test extras; LibreOffice Calc, a CJK font and
 # poppler from Debian's packages when missing), then run the whole suite. Extra arguments go
-# to pytest. CI runs exactly this (.ci/run).
+# to pytest; --install-only installs and stops. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
+if [ "${1:-}" = "--install-only" ]; then
+  exit 0
+fi
 exec python3 -m pytest "$@"
