@@ -34,6 +34,8 @@ def generate(
     year: Annotated[Optional[int], typer.Option("--year", help="Year of the form (default: the data's).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Workbook to write.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
+    password: Annotated[Optional[str], typer.Option(
+        "--password", help="Protect the form with this password (default: protected without one).")] = None,
 ) -> None:
     """Write the self-evaluation workbook for TEMPLATE, filled from --data or blank."""
     try:
@@ -41,7 +43,7 @@ def generate(
         fill = load_fill(data, tmpl) if data else None
         the_year = year or (fill.year if fill else None)
         out = output or Path(f"{tmpl.id}-{the_year or 'blank'}.xlsx")
-        result = generate_workbook(tmpl, fill, out, year=the_year, force=force)
+        result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password)
     except XlgenError as exc:
         raise fail(exc) from None
     total = result.total
@@ -113,6 +115,22 @@ def rollover(
         out_console.print(f"wrote {result.generated.path} ({year}, from {path.name})", highlight=False)
     if unreadable:
         raise typer.Exit(2)
+
+
+@app.command()
+def preview(
+    file: Annotated[Path, typer.Argument(help="The workbook to render.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="OUT.pdf (every page) or OUT.png (page 1).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
+) -> None:
+    """Render FILE as it prints, recalculated by LibreOffice Calc."""
+    from .preview import preview as render
+
+    try:
+        out = render(file, output, force=force)
+    except XlgenError as exc:
+        raise fail(exc) from None
+    out_console.print(f"wrote {out}", highlight=False)
 
 
 templates_app = typer.Typer(help="List the templates, or check one.", invoke_without_command=True)

@@ -376,7 +376,9 @@ class _Placer:
                     if ok:
                         placed.setdefault(role, []).append((table, i))
         for k, (role, cells) in enumerate(placed.items()):
-            col = self.t.width + k
+            # one empty column between the form and the hidden helpers: next to the print
+            # area's edge, LibreOffice prints hidden numbers as (clipped) ###
+            col = self.t.width + 1 + k
             lay.helper_cols[role] = col
             for table, i in cells:
                 row = next(s.row for s in lay.slots.values() if s.section == table and s.index == i)

@@ -7,7 +7,10 @@ is given; users can still select any cell and format or resize rows and columns.
 
 from __future__ import annotations
 
+import string
 from typing import Any
+
+from .errors import ErrorCode, XlgenError
 
 # What a user may still do on the protected form (XlsxWriter's protect() options).
 ALLOWED = {
@@ -27,6 +30,23 @@ ALLOWED = {
 }
 
 
+PASSWORD_CHARS = set(string.ascii_letters + string.digits + string.punctuation)
+PASSWORD_MAX = 255
+
+
+def check_password(password: str) -> None:
+    """Excel's legacy sheet-protection hash is defined on single-byte characters: a password
+    with other characters could not be typed back in Excel or WPS, so it is refused."""
+    bad = sorted({ch for ch in password if ch not in PASSWORD_CHARS})
+    if bad:
+        raise XlgenError(ErrorCode.PASSWORD_INVALID,
+                         detail=f"use ASCII letters, digits and punctuation only (not {' '.join(map(repr, bad))})")
+    if len(password) > PASSWORD_MAX:
+        raise XlgenError(ErrorCode.PASSWORD_INVALID, detail=f"at most {PASSWORD_MAX} characters")
+
+
 def protect(ws: Any, password: str | None) -> None:
     """Protect ``ws`` (without a password when ``password`` is None or empty)."""
+    if password:
+        check_password(password)
     ws.protect(password or "", dict(ALLOWED))

@@ -10,6 +10,7 @@ from typing import Any
 
 from . import __version__
 from .engine import col_letters
+from .checks import SECTION as CHECKS
 from .layout import Layout
 
 PROP_TEMPLATE_ID = "xlgen_template_id"
@@ -45,12 +46,25 @@ def _ref(sheet: str, r1: int, c1: int, r2: int, c2: int) -> str:
 
 
 def defined_names(layout: Layout) -> dict[str, str]:
-    """Name → reference: each table region, each header and goal field, the total."""
+    """Name → reference: each region (tables, 填报检查, helper columns), each column of a table
+    (xlgen_<table>_<field>), each header and goal field, the total and each check's cell."""
     sheet = layout.template.sheet
     names = {}
     for region, (r1, c1, r2, c2) in layout.regions.items():
         names[f"{NAME_PREFIX}{region}"] = _ref(sheet, r1, c1, r2, c2)
+    for table in ("tasks", "indicators"):
+        if table not in layout.regions:
+            continue
+        r1, _, r2, _ = layout.regions[table]
+        columns: dict[str, tuple[int, int]] = {}
+        for slot in layout.slots.values():
+            if slot.section == table and slot.field not in columns:
+                columns[slot.field] = (slot.col, slot.last_col)
+        for fld, (c1, c2) in columns.items():
+            names[f"{NAME_PREFIX}{table}_{fld}"] = _ref(sheet, r1, c1, r2, c2)
     for slot in layout.slots.values():
         if slot.section in ("header", "goals", "total"):
             names[f"{NAME_PREFIX}{slot.field}"] = _ref(sheet, slot.row, slot.col, slot.row, slot.col)
+        elif slot.section == CHECKS:
+            names[f"{NAME_PREFIX}check_{slot.field}"] = _ref(sheet, slot.row, slot.col, slot.row, slot.col)
     return names

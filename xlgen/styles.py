@@ -27,6 +27,7 @@ _ROLES: dict[str, dict[str, Any]] = {
     "formula_percent": {"align": "right", "num_format": "0.00%"},
     "check": {"align": "left"},
     "check_result": {"align": "center", "bold": True},
+    "helper": {"align": "center", "num_format": "0"},  # the hidden per-row rule results
 }
 
 

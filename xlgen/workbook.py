@@ -128,6 +128,8 @@ def _style_of(slot: Slot) -> str:
         return "fixed"
     if slot.section == checks.SECTION:
         return "check_result"
+    if slot.section == checks.HELPER:
+        return "helper"
     if slot.role == FORMULA:
         return "formula_percent" if slot.format == "percent" else "formula"
     if slot.type in ("amount", "weight", "target", "actual", "computed"):

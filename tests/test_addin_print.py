@@ -1,0 +1,162 @@
+"""Print setup, read back from the file, and the sample rendered to PDF by LibreOffice: A4
+landscape, one page wide, headings repeated, CJK font embedded, nothing shown as ###. Page 1
+is kept as tests/artifacts/chaoyang-2024-page1.png to look at."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addinxml import NS, sheet
+from conftest import ARTIFACTS
+from xlgen.engine import col_letters
+from xlgen.libreoffice import convert
+from xlgen.template import Template
+from xlgen.workbook import Generated, generate
+
+A4_LANDSCAPE = (841.89, 595.28)
+CJK_FONTS = re.compile(r"WenQuanYi|Noto\w*CJK|SimSun|Droid\s*Sans\s*Fallback|Source\s*Han|Song", re.I)
+
+
+def form_sheet(book: Generated) -> openpyxl.worksheet.worksheet.Worksheet:
+    return openpyxl.load_workbook(book.path)[book.layout.template.sheet]
+
+
+def test_page_setup(sample: Generated, template: Template) -> None:
+    ws = form_sheet(sample)
+    lay = sample.layout
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and int(ws.page_setup.fitToHeight) == 0
+    heading = [lab for lab in lay.labels if lab.text == template.indicators.columns[0].label]
+    assert len(heading) == 1
+    assert ws.print_title_rows == f"${heading[0].row + 1}:${heading[0].last_row + 1}"
+    bottom = max([s.bottom for s in lay.slots.values() if s.col < lay.width] + [lab.last_row for lab in lay.labels])
+    assert ws.print_area == f"'{template.sheet}'!$A$1:${col_letters(template.width - 1)}${bottom + 1}"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.print_options.horizontalCentered
+
+
+def hidden_columns(book: Generated) -> set[int]:
+    cols = sheet(book.path, book.layout.template.sheet).find("m:cols", NS)
+    return {c for col in cols if col.get("hidden") == "1"
+            for c in range(int(col.get("min")) - 1, int(col.get("max")))}
+
+
+def test_helper_columns_are_hidden_and_outside_the_print_area(sample: Generated) -> None:
+    lay = sample.layout
+    helpers = {s.col for s in lay.slots.values() if s.section == "helper"}
+    assert helpers and min(helpers) >= lay.width
+    assert hidden_columns(sample) == helpers
+
+
+def _units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_long_text_rows_have_explicit_heights(sample: Generated) -> None:
+    """A crude lower bound, independent of xlgen's metrics: a column unit holds half a CJK
+    character, and a line needs 12 pt."""
+    ws = form_sheet(sample)
+    lay = sample.layout
+    widths = [ws.column_dimensions[col_letters(c)].width for c in range(lay.width)]
+    texts = [(s.row, s.col, s.last_col, v) for s in lay.slots.values() if s.row == s.bottom
+             for v in [sample.inputs.get(s.key)] if isinstance(v, str)]
+    texts += [(lab.row, lab.col, lab.last_col, lab.text) for lab in lay.labels if lab.row == lab.last_row]
+    checked = 0
+    for row, c1, c2, text in texts:
+        lines = math.ceil(_units(text) / sum(widths[c1:c2 + 1]))
+        if lines > 1:
+            height = ws.row_dimensions[row + 1].height
+            assert height is not None and height >= 12 * lines, (row + 1, text[:20], height)
+            checked += 1
+    assert checked >= 5  # the goals, the grades, the long names…
+
+
+def test_page_breaks_do_not_split_a_merged_group(sample: Generated) -> None:
+    lay = sample.layout
+    root = sheet(sample.path, lay.template.sheet)
+    breaks = [int(b.get("id")) for b in root.iter(f"{{{NS['m']}}}brk")]
+    assert breaks, "the sample needs several pages"
+    merges = [(lab.row, lab.last_row) for lab in lay.labels if lab.col > 0 and lab.last_row > lab.row]
+    merges += [(s.row, s.bottom) for s in lay.slots.values() if s.bottom > s.row]
+    for brk in breaks:  # a break after 1-based row `brk`: the next page starts at 0-based row brk
+        assert not [m for m in merges if m[0] < brk <= m[1]], f"break after row {brk} splits a merge"
+
+
+@pytest.fixture(scope="module")
+def pdfs(sample: Generated, template: Template, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pdf")
+    blank = generate(template, None, folder / "blank-2025.xlsx", year=2025)
+    out = convert([sample.path, blank.path], "pdf", folder / "out")
+    return {"sample": out[0], "blank": out[1]}
+
+
+def _pages(pdf: Path, mode: str = "-layout") -> list[str]:
+    """Text of each page: -layout keeps lines across the page, -raw keeps each cell's lines together."""
+    text = subprocess.run(["pdftotext", mode, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def is_form_page(text: str) -> bool:
+    return re.search(r"第\s*\d+\s*页\s*共\s*\d+\s*页", text) is not None
+
+
+@pytest.mark.libreoffice
+def test_pdf_is_a4_landscape_with_a_cjk_font(pdfs: dict[str, Path]) -> None:
+    for pdf in pdfs.values():
+        info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
+                              check=True).stdout
+        sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+        pages = _pages(pdf)
+        assert len(sizes) == len(pages)
+        form = [size for size, text in zip(sizes, pages) if is_form_page(text)]
+        assert len(form) >= 3  # the form; the 填表说明 sheet prints on its own page(s)
+        for w, h in form:
+            assert abs(float(w) - A4_LANDSCAPE[0]) < 1 and abs(float(h) - A4_LANDSCAPE[1]) < 1, (w, h)
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        embedded = [line for line in fonts.splitlines()[2:] if line.split()[-5:-4] == ["yes"]]
+        assert any(CJK_FONTS.search(line) for line in embedded), fonts
+
+
+@pytest.mark.libreoffice
+def test_pdf_one_page_wide_headings_repeated_nothing_hashed(pdfs: dict[str, Path], sample: Generated,
+                                                           template: Template) -> None:
+    pages = _pages(pdfs["sample"])
+    form = [p for p in pages if is_form_page(p)]
+    assert len(form) >= 3
+    assert "部门（单位）名称" in form[0] and "211300000" in form[0]  # leftmost and rightmost column
+    first, last = template.indicators.columns[0].label, template.indicators.columns[-1].label
+    table_pages = [p for p in form if first in p]
+    assert len(table_pages) >= 2  # the heading is repeated on each page of the table
+    for page in table_pages:
+        assert last in page, "the table is split over two pages across"
+    everything = "".join("".join(p.split()) for p in _pages(pdfs["sample"], "-raw"))
+    assert "###" not in everything
+    for lab in sample.layout.labels:
+        assert "".join(lab.text.split()) in everything, lab.text
+    for key in ("goals.goal_plan", "indicators[8].cause_staff", "indicators[8].measures"):
+        assert "".join(sample.inputs[key].split()) in everything, key
+    assert "".join(f"{sample.total:g}".split()) in everything
+
+
+@pytest.mark.libreoffice
+def test_pdf_page_one_kept_as_png(pdfs: dict[str, Path]) -> None:
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler's pdftoppm is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, pdf in pdfs.items():
+        stem = ARTIFACTS / f"{'chaoyang-2024' if name == 'sample' else 'blank-2025'}-page1"
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+                       check=True)
+        png = stem.with_suffix(".png")
+        assert png.stat().st_size > 10_000
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
