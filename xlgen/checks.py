@@ -25,13 +25,13 @@ HELPER_ROLES = ("required", "analysis", "score", "band", "overspend")
 @dataclass(frozen=True)
 class Check:
     field: str  # slot field: checks.<field> holds the value, checks.<field>_status 通过/未通过
-    label: str  # {expected} is the template's total
+    label: str  # {expected}: the value it must have; {tasks}, {indicators}: the tables' labels
     helper: str = ""  # the helper role it counts ("" for the weight sums)
 
 
 CHECKS = (
-    Check("task_weights", "年度主要任务分值合计（应为 {expected}）"),
-    Check("indicator_weights", "绩效指标分值合计（应为 {expected}）"),
+    Check("task_weights", "{tasks}分值合计（应为 {expected}）"),
+    Check("indicator_weights", "{indicators}分值合计（应为 {expected}）"),
     Check("missing_required", "未填写的必填项个数（应为 0；未填处以橙色标出）", "required"),
     Check("missing_analysis", "完成程度低于 100% 但未填偏差原因分析或改进措施的指标数（应为 0）", "analysis"),
     Check("score_range", "得分小于 0 或大于分值的行数（应为 0）", "score"),

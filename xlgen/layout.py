@@ -69,7 +69,7 @@ class Label:
     last_row: int
     last_col: int
     text: str
-    style: str  # title | year | section | head | label | blank
+    style: str  # title | year | section | head | label | blank | check
 
 
 @dataclass(frozen=True)
@@ -423,7 +423,7 @@ class _Placer:
             formula, expected = self.check_formula(check)
             if not formula:
                 continue
-            label = check.label.format(expected=_num(expected))
+            label = check.label.format(expected=_num(expected), tasks=t.tasks.label, indicators=t.indicators.label)
             lay.check_labels[check.field] = label
             self.label(r, 1, label, "check", last_col=value_col - 1)
             value = Slot(f"{chk.SECTION}.{check.field}", chk.SECTION, -1, check.field, r, value_col, value_col,

@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .layout import FORMULA, Layout
+from .layout import FORMULA, INPUT, Layout
 from .xlsxcall import checked
 
 PAPER_A4 = 9
@@ -92,7 +92,7 @@ def column_widths(layout: Layout) -> list[float]:
         if slot.field == "actual" and layout.indicator_rows[slot.index].kind == "qualitative":
             texts[slot.col].extend((g, 3) for g in grades)
     long_text = {s.col for s in layout.slots.values()
-                 if s.section == "indicators" and s.role == "input" and s.col == s.last_col
+                 if s.section == "indicators" and s.role == INPUT and s.col == s.last_col
                  and s.type not in ("operator", "target", "unit", "actual", "weight", "computed")
                  and layout.indicator_rows[s.index].tree is not None}
     widths = [SECTION_WIDTH]
