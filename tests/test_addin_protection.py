@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from addinxml import NS, cell_styles, sheet, sheet_states
+from addinxml import NS, cell_styles, part, sheet, sheet_states
 from conftest import SAMPLE
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
@@ -55,6 +55,10 @@ def test_inputs_unlocked_and_coloured_everything_else_locked(sample: Generated) 
 def test_the_form_uses_simsun_everywhere(sample: Generated) -> None:
     styles = cell_styles(sample.path, sample.layout.template.sheet)
     assert {s.font for s in styles.values()} == {"宋体"}
+    fonts = part(sample.path, "xl/styles.xml").find("m:fonts", NS)
+    simsun = [f for f in fonts if f.find("m:name", NS).get("val") == "宋体"]
+    # charset GB2312: a client without SimSun falls back to a Chinese font
+    assert simsun and all(f.find("m:charset", NS).get("val") == "134" for f in simsun)
 
 
 def test_sheet_protected_without_password_rows_and_columns_resizable(sample: Generated) -> None:

@@ -14,7 +14,7 @@ from . import checks as chk
 from . import conditional
 from .layout import Layout
 from .printsetup import LINE_PT, MIN_ROW_PT, PAD_PX, ROW_PAD_PT, UNIT_PX, lines_needed
-from .styles import FONT, INPUT_FILL
+from .styles import FONT, FONT_CHARSET, INPUT_FILL
 from .xlsxcall import checked
 
 SHEET = "填表说明"
@@ -58,7 +58,7 @@ def legend() -> list[tuple[str, dict[str, Any]]]:
 
 def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     ws = wb.add_worksheet(SHEET)
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "text_wrap": True}
+    base = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title = wb.add_format({**base, "font_size": 14, "bold": True})
     text = wb.add_format(base)
     number = wb.add_format({**base, "align": "center"})
