@@ -29,6 +29,7 @@ WIDE_PX, NARROW_PX = 13.5, 7.5
 UNIT_PX, PAD_PX = 7.0, 5.0
 LINE_PT, ROW_PAD_PT, MIN_ROW_PT = 14.0, 4.0, 15.0
 TITLE_LINE_PT = 24.0
+GOALS_LINES = 4
 SECTION_WIDTH = 6.0
 MIN_WIDTH, MAX_WIDTH = 8.0, 16.0
 LONG_TEXT_WIDTH = 13.0  # a column whose inputs are long texts (偏差原因分析, 改进措施)
@@ -125,6 +126,9 @@ def row_heights(layout: Layout, widths: list[float], inputs: dict[str, Any], res
             need[row] = max(need.get(row, MIN_ROW_PT), height)
         else:
             spans.append((row, last_row, height))
+    for slot in layout.slots.values():  # room to write the goals, even on a blank
+        if slot.section == "goals" and slot.row == slot.bottom:
+            need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
     for row, last_row, height in spans:  # a merge over rows: grow its rows evenly if short
         rows = range(row, last_row + 1)
         have = sum(need.get(r, MIN_ROW_PT) for r in rows)
