@@ -185,8 +185,10 @@ def accepts(path: Path, dv: Validation, cell: str, value: Any, others: dict[str,
     if dv.type == "textLength":
         lo, hi = float(dv.formula1), float(dv.formula2) if dv.formula2 else 0.0
         return bool(_OPS[dv.operator](len(str(value)), lo, hi))
-    if dv.type == "custom":
-        result = evaluate(path, dv.formula1, {**(others or {}), cell: value})
+    if dv.type == "custom":  # written for the rule's first cell; Excel moves it to ``cell``
+        top = min(cells_in(dv.sqref))[0]
+        formula = shift(dv.formula1, a1_rc(cell)[0] - top)
+        result = evaluate(path, formula, {**(others or {}), cell: value})
         return result is True or (isinstance(result, float) and result != 0)
     raise AssertionError(f"validation type {dv.type} not covered")
 

@@ -52,8 +52,9 @@ def test_sample_shows_only_green_verdicts(sample: Generated) -> None:
 def test_rules_cover_required_inputs_rows_and_verdicts(sample: Generated) -> None:
     rules = conditional_rules(sample.path, sample.layout.template.sheet)
     required = [s for s in sample.layout.slots.values() if s.role == INPUT and s.required]
-    assert sum(1 for r in rules if r.fill == ORANGE) == len(required)
-    assert {r.sqref for r in rules if r.fill == ORANGE} == {s.a1 for s in required}
+    covered = [rng for r in rules if r.fill == ORANGE for rng in r.sqref.split()]  # one rule per column
+    assert sorted(covered) == sorted(s.a1 for s in required)
+    assert sum(1 for r in rules if r.fill == ORANGE) < len(required) / 3
     assert all(r.type in ("expression", "cellIs") for r in rules)
 
 

@@ -35,9 +35,10 @@ def expected_kind(sample: Generated, slot: Slot) -> str:
 
 
 def by_range(sample: Generated) -> dict[str, Validation]:
+    """Each range of each validation's sqref (one rule may cover many cells of a column)."""
     found = validations(sample.path, sample.layout.template.sheet)
-    out = {dv.sqref: dv for dv in found}
-    assert len(out) == len(found), "two validations on the same range"
+    out = {rng: dv for dv in found for rng in dv.sqref.split()}
+    assert len(out) == sum(len(dv.sqref.split()) for dv in found), "two validations on the same range"
     return out
 
 

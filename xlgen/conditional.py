@@ -17,7 +17,7 @@ from typing import Any
 from . import checks as chk
 from .engine import col_letters
 from .layout import FORMULA, INPUT, Layout
-from .xlsxcall import checked
+from .xlsxcall import checked, multi_range, same_rule_groups
 
 REQUIRED_FILL = "#F8CBAD"
 PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
@@ -30,11 +30,14 @@ def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> No
     problem = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT})
     failed = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True})
     passed = wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True})
-    for slot in layout.slots.values():
-        if slot.role == INPUT and slot.required:
-            checked(ws.conditional_format(slot.row, slot.col, slot.row, slot.col, {
-                "type": "formula", "criteria": "=" + layout.required_blank(slot), "format": required,
-            }), f"the conditional format of {slot.key}", out)
+    required_inputs = [s for s in layout.slots.values() if s.role == INPUT and s.required]
+    for group in same_rule_groups(required_inputs, lambda s: (s.section, s.field, s.required)):
+        first = group[0]
+        cells = [type(s)(**{**s.__dict__, "last_row": s.row, "last_col": s.col}) for s in group]
+        checked(ws.conditional_format(first.row, first.col, first.row, first.col, {
+            "type": "formula", "criteria": "=" + layout.required_blank(first), "format": required,
+            **multi_range(cells),
+        }), f"the conditional format of {first.key}", out)
     for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
         col = layout.helper_cols[role.split(".")[1]]
         checked(ws.conditional_format(r1, c1, r2, c2, {

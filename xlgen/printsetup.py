@@ -9,6 +9,7 @@ row, because neither Excel nor LibreOffice grows a row for wrapped text in merge
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from pathlib import Path
@@ -37,10 +38,12 @@ HELPER_WIDTH = 8.0
 DEFAULT_ROW_PT = 15.0
 
 
+@functools.lru_cache(maxsize=1 << 14)  # labels and tree names repeat in every workbook
 def text_px(text: str) -> float:
     return sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WF" else NARROW_PX for ch in text)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def lines_needed(text: str, width_px: float) -> int:
     """Lines ``text`` wraps into in a cell ``width_px`` wide (CJK breaks anywhere, words at spaces)."""
     total = 0

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import lists
 from .layout import INPUT, TREE_FIELDS, Layout, Slot
-from .xlsxcall import checked
+from .xlsxcall import checked, multi_range, same_rule_groups
 
 SHORT_TEXT = 200  # names, codes, projects, qualitative targets
 LONG_TEXT = 2000  # goals, 偏差原因分析, 改进措施
@@ -22,12 +22,12 @@ LONG_TEXT_TYPES = ("cause",)
 
 
 def write_validations(ws: Any, layout: Layout, out: Path) -> None:
-    for slot in layout.slots.values():
-        if slot.role != INPUT:
-            continue
-        options = rule(layout, slot)
-        checked(ws.data_validation(slot.row, slot.col, slot.bottom, slot.last_col, options),
-                f"the data validation of {slot.key}", out)
+    inputs = [s for s in layout.slots.values() if s.role == INPUT]
+    for group in same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s))):
+        first = group[0]
+        options = {**rule(layout, first), **multi_range(group)}
+        checked(ws.data_validation(first.row, first.col, first.bottom, first.last_col, options),
+                f"the data validation of {first.key}", out)
 
 
 def name_of(layout: Layout, slot: Slot) -> str:

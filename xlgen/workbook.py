@@ -67,6 +67,9 @@ def write_atomic(out: Path, force: bool, writer: Any) -> None:
     tmp = Path(name)
     try:
         writer(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
         os.replace(tmp, out)
     finally:
         if tmp.exists():
