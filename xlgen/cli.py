@@ -118,6 +118,57 @@ def rollover(
 
 
 @app.command()
+def verify(
+    paths: Annotated[list[Path], typer.Argument(help="Returned workbooks, or folders searched for *.xlsx/*.xlsm.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (the documented contract).")] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write a summary workbook (.xlsx).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the messages: zh or en.")] = "zh",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes verifying in parallel.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
+) -> None:
+    """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
+    Exit 0 when every file passes, 1 when any has an error finding, 2 when a file cannot be read
+    or the arguments are wrong. Input files are only read."""
+    import json
+
+    from rich.progress import Progress
+
+    from . import report as view
+    from .verify import collect, exit_code, report_json, verify_paths
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
+    files, missing = collect(paths)
+    for path in missing:
+        err_console.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False, soft_wrap=True)
+    if missing or not files:
+        if not missing:
+            err_console.print("[bold red]error:[/] no .xlsx or .xlsm workbook found in "
+                              + ", ".join(map(str, paths)), highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if report is not None and report.exists() and not force:
+        err_console.print(f"[bold red]error:[/] {report}: already exists; pass --force to overwrite it",
+                          highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
+        task = bar.add_task("verifying", total=len(files))
+        results = verify_paths(files, jobs=jobs, progress=lambda _r: bar.advance(task))
+    if report is not None:
+        view.write_report(results, report, lang=lang, force=force)
+    if as_json:
+        typer.echo(json.dumps(report_json(results, lang), ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            out_console.print(view.headline(r, lang), soft_wrap=True)
+            if r.findings:
+                out_console.print(view.findings_table(r, lang))
+        out_console.print(view.summary_line(results, lang), highlight=False)
+        if report is not None:
+            out_console.print(f"wrote {report}", highlight=False)
+    raise typer.Exit(exit_code(results))
+
+
+@app.command()
 def preview(
     file: Annotated[Path, typer.Argument(help="The workbook to render.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="OUT.pdf (every page) or OUT.png (page 1).")],

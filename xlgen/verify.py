@@ -22,6 +22,7 @@ from typing import Any
 from . import provenance
 from .engine import Program, XlError
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
+from .checks import HELPER
 from .layout import FORMULA, INPUT, Layout, Slot
 from .reader import Returned, norm, open_workbook, read_returned, read_sheet
 from .template import Template
@@ -157,26 +158,29 @@ def verify_returned(ret: Returned) -> FileResult:
     from . import cache
 
     program = cache.program(lay)
-    pure = program.run(by_cell)  # the form's rules applied to the returned inputs
+    gone = {s.a1 for s in plan.formulas if ret.file_row(s.row) is None}  # formulas of deleted rows
+    pure = _without(program, gone).run(by_cell)  # the form's rules applied to the returned inputs
 
     # Formula cells: present, the template's, not linking out; else what the file holds counts.
     states: dict[str, str] = {}
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}  # layout cell → the value the file holds instead of a formula
+    bare_rows: set[int] = set()
     formula_findings: list[Finding] = []
-    for (section, index), slots in plan.formula_rows.items():
-        cells = [(s, ret.cell(s)) for s in slots if ret.file_row(s.row) is not None]
-        if not cells:
+    for row, slots in plan.formula_rows.items():
+        if ret.file_row(row) is None:
             continue
+        cells = [(s, ret.cell(s)) for s in slots]
         bare = all(c is None or (c.formula is None and _empty(c.value)) for _, c in cells)
-        if bare and index >= 0 and _inserted_like(ret, section, index):
-            for s, c in cells:
+        if bare and _inserted_like(ret, plan.table_rows.get(row)):
+            bare_rows.add(row)
+            for s, _c in cells:
                 states[s.key] = "bare"
                 overrides[s.a1] = None
-            first = cells[0][0]
+            shown = [s for s, _ in cells if s.section != HELPER] or [s for s, _ in cells]
             formula_findings.append(finding(
-                Code.ROW_WITHOUT_FORMULAS, sheet, ret.where(first), first.key,
-                row=ret.file_row(first.row) + 1,  # type: ignore[operator]
-                cells=", ".join(ret.where(s) or "" for s, _ in cells)))
+                Code.ROW_WITHOUT_FORMULAS, sheet, ret.where(shown[0]), shown[0].key,
+                row=ret.file_row(row) + 1,  # type: ignore[operator]
+                cells=", ".join(ret.where(s) or "" for s in shown)))
             continue
         for s, c in cells:
             where = ret.where(s)
@@ -205,12 +209,11 @@ def verify_returned(ret: Returned) -> FileResult:
                                         found=link))
 
     # What the file's own formula cells should hold, given what it holds where formulas are gone.
-    filed = pure if not overrides else Program(tuple(
-        (cell, comp) for cell, comp in program.steps if cell not in overrides)).run({**by_cell, **{
-            k: v for k, v in overrides.items() if v is not None and v != ""}})
+    filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
+        k: v for k, v in overrides.items() if v is not None and v != ""}})
     saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == "ok"]
     never = bool(saved_all) and all(_blank_or_zero(v) for v in saved_all) and \
-        any(not _blank_or_zero(pure[s.a1]) for s in plan.formulas)
+        any(not _blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
         total = lay.slots["total"]
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total), total.key))
@@ -230,7 +233,7 @@ def verify_returned(ret: Returned) -> FileResult:
         return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
 
     findings.extend(_rules(ret, plan, inputs, effective))
-    findings.extend(_guards(ret, plan))
+    findings.extend(_guards(ret, plan, bare_rows))
     findings.sort(key=lambda f: _order(f, ret))
 
     total = pure.get(lay.slots["total"].a1)
@@ -254,13 +257,21 @@ def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
     return (int(m.group(2)), col_index(m.group(1)), f.code.code)
 
 
-def _inserted_like(ret: Returned, section: str, index: int) -> bool:
-    """A row the user added (a task row, or an indicator row not from the template's tree)."""
+def _inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
+    """A row the user may have added: a task row, or an indicator row not from the template's tree."""
+    if where is None:
+        return False
+    section, index = where
     if section == "tasks":
         return True
-    if section == "indicators":
-        return ret.layout.indicator_rows[index].tree is None
-    return False
+    return section == "indicators" and ret.layout.indicator_rows[index].tree is None
+
+
+def _without(program: Program, cells: set[str]) -> Program:
+    """The program without the steps computing ``cells`` (their values come from the inputs)."""
+    if not cells:
+        return program
+    return Program(tuple((cell, comp) for cell, comp in program.steps if cell not in cells))
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -329,7 +340,8 @@ def _year(ret: Returned) -> int | None:
 class _Plan:
     layout: Layout
     formulas: list[Slot]
-    formula_rows: dict[tuple[str, int], list[Slot]]
+    formula_rows: dict[int, list[Slot]]  # layout row → its formula slots (helper columns too)
+    table_rows: dict[int, tuple[str, int]]  # layout row → (tasks|indicators, index)
     rows: dict[tuple[str, int], dict[str, Slot]]
     labels: dict[str, str]
     expected: dict[str, str]  # slot key → canonical template formula (layout coordinates)
@@ -361,12 +373,15 @@ def _plan(lay: Layout) -> _Plan:
         return hit[1]
     t = lay.template
     formulas = [s for s in lay.slots.values() if s.role == FORMULA]
-    formula_rows: dict[tuple[str, int], list[Slot]] = {}
+    formula_rows: dict[int, list[Slot]] = {}
     rows: dict[tuple[str, int], dict[str, Slot]] = {}
+    table_rows: dict[int, tuple[str, int]] = {}
     for s in lay.slots.values():
         rows.setdefault((s.section, s.index), {})[s.field] = s
+        if s.section in ("tasks", "indicators"):
+            table_rows[s.row] = (s.section, s.index)
     for s in formulas:
-        formula_rows.setdefault((s.section, s.index), []).append(s)
+        formula_rows.setdefault(s.row, []).append(s)
     heads = {c.field: c.label for c in (*t.tasks.columns, *t.goals.columns, *t.indicators.columns) if c.field}
     heads.update({f.field: f.hint or f.field for f in t.header_fields()})
     for hrow in t.header:
@@ -384,7 +399,7 @@ def _plan(lay: Layout) -> _Plan:
             labels[s.key] = t.total_label
         else:
             labels[s.key] = base
-    plan = _Plan(lay, formulas, formula_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
+    plan = _Plan(lay, formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
                  {(s.row, s.col): s.key for s in lay.slots.values()})
     _PLANS[id(lay)] = (lay, plan)
     return plan
@@ -579,7 +594,9 @@ def expected_guards(t: Template) -> tuple[bool, tuple[tuple[str, ...], ...]]:
     return sheet.protected, tuple(groups)
 
 
-def _guards(ret: Returned, plan: _Plan) -> list[Finding]:
+def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
+    """Protection and validations the generator writes, still there (rows inserted without
+    formulas are reported as such, not once more for their validations)."""
     if os.environ.get("XLGEN_VERIFY_NO_GUARDS"):
         return []
     protected, groups = expected_guards(ret.template)
@@ -596,7 +613,7 @@ def _guards(ret: Returned, plan: _Plan) -> list[Finding]:
         for key in keys:
             s = ret.layout.slots.get(key)
             r = None if s is None else ret.file_row(s.row)
-            if s is None or r is None:
+            if s is None or r is None or s.row in bare_rows:
                 continue
             if (r, s.col) not in covered:
                 out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), key, label=plan.labels[key]))
