@@ -88,7 +88,7 @@ class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell]  # (row, col), 0-based, file coordinates
     protected: bool
-    validations: list[tuple[int, int, int, int]]  # ranges covered by data validations (r1,c1,r2,c2)
+    validations: list[list[tuple[int, int, int, int]]]  # each validation's ranges (r1, c1, r2, c2)
     external: list[tuple[str, str]]  # (A1, formula) of every formula linking outside, anywhere
 
     def text(self, row: int, col: int) -> str:
@@ -298,7 +298,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Shee
     # elements we need, at a fraction of the cost.
     head_end = _sheet_data_end(data)
     cells: dict[tuple[int, int], Cell] = {}
-    validations: list[tuple[int, int, int, int]] = []
+    validations: list[list[tuple[int, int, int, int]]] = []
     external: list[tuple[str, str]] = []
     shared: dict[str, tuple[str, str]] = {}  # si → (master formula, master cell)
     protected = False
@@ -343,7 +343,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Shee
             protected = elem.get("sheet", "0").lower() in ("1", "true")
         elif local == "dataValidation":
             sqref = elem.get("sqref") or next((c.text or "" for c in elem if _local(c.tag) == "sqref"), "")
-            validations.extend(_ranges(sqref))
+            validations.append(_ranges(sqref))
             elem.clear()
     if head_end < len(data):
         tail_protected, tail_validations = _scan_tail(data[head_end:])
@@ -369,13 +369,13 @@ def _sheet_data_end(data: bytes) -> int:
     return m.end() if m else len(data)
 
 
-def _scan_tail(tail: bytes) -> tuple[bool, list[tuple[int, int, int, int]]]:
+def _scan_tail(tail: bytes) -> tuple[bool, list[list[tuple[int, int, int, int]]]]:
     """Sheet protection and data validation ranges in the part after <sheetData>.
 
     A start tag ends before the next '<' (no '<' may appear in an attribute value), so each
     element's attributes are found with byte searches, whatever its long prompt texts hold."""
     protected = False
-    ranges: list[tuple[int, int, int, int]] = []
+    ranges: list[list[tuple[int, int, int, int]]] = []
     for name in (b"sheetProtection", b"dataValidation"):
         pos = tail.find(name)
         while pos >= 0:
@@ -398,7 +398,7 @@ def _scan_tail(tail: bytes) -> tuple[bool, list[tuple[int, int, int, int]]]:
                     close = _DV_END.search(tail, end)
                     inner = _SQREF.search(tail, end, close.start()) if close else None
                     sqref = inner.group(1) if inner else b""
-                ranges.extend(_ranges(sqref.decode("utf-8", "replace")))
+                ranges.append(_ranges(sqref.decode("utf-8", "replace")))
             pos = tail.find(name, end)
     return protected, ranges
 

@@ -586,9 +586,9 @@ def expected_guards(t: Template) -> tuple[bool, tuple[tuple[str, ...], ...]]:
         return False, ()
     by_pos = {(s.row, s.col): s.key for s in lay.slots.values()}
     groups = []
-    for r1, c1, r2, c2 in sheet.validations:
-        keys = tuple(by_pos[(r, c)] for r in range(r1, min(r2, rows) + 1) for c in range(c1, min(c2, cols) + 1)
-                     if (r, c) in by_pos)
+    for ranges in sheet.validations:
+        keys = tuple(by_pos[(r, c)] for r1, c1, r2, c2 in ranges
+                     for r in range(r1, min(r2, rows) + 1) for c in range(c1, min(c2, cols) + 1) if (r, c) in by_pos)
         if keys:
             groups.append(keys)
     return sheet.protected, tuple(groups)
@@ -607,7 +607,7 @@ def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
     rows = [r for r in ret.rows.values() if r is not None]
     top, bottom = (min(rows), max(rows)) if rows else (0, 0)
     right = max(s.last_col for s in ret.layout.slots.values())
-    covered = {(r, c) for r1, c1, r2, c2 in sheet.validations
+    covered = {(r, c) for ranges in sheet.validations for r1, c1, r2, c2 in ranges
                for r in range(max(r1, top), min(r2, bottom) + 1) for c in range(c1, min(c2, right) + 1)}
     for keys in groups:
         for key in keys:

@@ -1,0 +1,307 @@
+"""xlgen verify on workbooks returned as users return them: typed into a generated blank and saved
+by LibreOffice (which recalculates), then changed in exactly one way per finding code.
+
+Expected numbers come from the seed form (samples/seed) and from LibreOffice's own results;
+expected cells from the layout (the one table of addresses) and the form's rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from conftest import LIAONING, SEED
+from seedform import read_seed
+from userfill import set_cells
+from verifykit import (
+    drop_cached_values,
+    edit_part,
+    edit_rows,
+    edit_sheet,
+    random_inputs,
+    remove_protection,
+    remove_validation,
+    set_cached,
+    set_formula,
+    set_property,
+)
+
+from xlgen.fill import Fill
+from xlgen.layout import Layout
+from xlgen.libreoffice import convert
+from xlgen.template import Template
+from xlgen.verify import FileResult, verify_file
+from xlgen.workbook import generate, layout_for
+
+pytestmark = pytest.mark.libreoffice
+
+RANDOM_FILLS = 50
+INPUT_CASES = ("weights", "negative-score", "deviation", "percent-text", "full-width", "at-least", "no-unit",
+               "odd-unit", "operator", "grade", "band", "overspent", "no-code")
+
+
+def _tree_index(template: Template, name: str) -> int:
+    return next(i for i, ind in enumerate(template.tree) if ind.name == name)
+
+
+def input_mutations(template: Template) -> dict[str, tuple[str, Any, str, str]]:
+    """name → (slot key typed into, value, expected code, slot key of the expected cell)."""
+    budget = _tree_index(template, "预算执行率")
+    grade = _tree_index(template, "综合管理水平")
+    part = template.grades[1].label  # 部分达成…: a band of 0.6 ≤ d < 0.8, so 完成程度 1 lies outside
+    return {
+        "weights": ("tasks[2].weight", 13.5, "weights-total", "tasks.weight"),
+        "negative-score": ("tasks[0].executed", -5.0, "score-over-weight", "tasks[0].score"),
+        "deviation": (f"indicators[{budget}].measures", "", "deviation-missing", f"indicators[{budget}].measures"),
+        "percent-text": ("indicators[0].actual", "92.15%", "not-a-number", "indicators[0].actual"),
+        "full-width": ("indicators[0].actual", "９２", "not-a-number", "indicators[0].actual"),
+        "at-least": ("indicators[0].actual", "≥100", "not-a-number", "indicators[0].actual"),
+        "no-unit": ("indicators[0].unit", "", "unit-missing", "indicators[0].unit"),
+        "odd-unit": ("indicators[0].unit", "米", "unit-invalid", "indicators[0].unit"),
+        "operator": ("indicators[0].operator", "≈", "operator-invalid", "indicators[0].operator"),
+        "grade": (f"indicators[{grade}].actual", "优秀", "grade-invalid", f"indicators[{grade}].actual"),
+        "band": (f"indicators[{grade}].actual", part, "grade-band", f"indicators[{grade}].degree"),
+        "overspent": ("tasks[0].executed", 13.0, "execution-over-100", "tasks[0].executed"),
+        "no-code": ("header.department_code", "", "required-missing", "header.department_code"),
+    }
+
+
+@pytest.fixture(scope="module")
+def returned(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every LibreOffice-saved workbook of this module: the seed, the random fills and the seed
+    with one input changed (one soffice call), and rows inserted or deleted (one more)."""
+    root = tmp_path_factory.mktemp("returned")
+    typed = root / "typed"
+    typed.mkdir()
+    blank = generate(template, None, root / "blank.xlsx", year=2024)  # a distributed blank has its year
+    seed = generate(template, sample_fill, typed / "seed.xlsx")
+    files = [seed.path]
+    assert tuple(input_mutations(template)) == INPUT_CASES
+    for i in range(RANDOM_FILLS):
+        inputs = random_inputs(blank.layout, random.Random(i))
+        files.append(set_cells(blank.path, typed / f"fill-{i:02d}.xlsx", inputs))
+    for name, (key, value, _code, _at) in input_mutations(template).items():
+        files.append(set_cells(seed.path, typed / f"{name}.xlsx", {seed.layout.slot(key).a1: value}))
+    out = root / "returned"
+    paths = {p.stem: p for p in convert(files, "xlsx", out)}
+    lay = seed.layout
+    grade_row = lay.slot(f"indicators[{_tree_index(template, '综合管理水平')}].name").row
+    task_row = lay.slot("tasks[3].project").row
+    edits = [("insert-task", task_row, 1), ("insert-indicator", grade_row, 1), ("delete-indicator", grade_row, -1)]
+    done = edit_rows([(paths["seed"], out / f"{name}.xlsx", template.sheet, row, n) for name, row, n in edits])
+    paths.update({p.stem: p for p in done})
+    return paths
+
+
+@pytest.fixture(scope="module")
+def seed_layout(template: Template, sample_fill: Fill) -> Layout:
+    return layout_for(template, sample_fill)
+
+
+def codes(result: FileResult) -> list[tuple[str, str | None]]:
+    return [(f.code.code, f.cell) for f in result.findings]
+
+
+def saved_total(path: Path, lay: Layout) -> Any:
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    try:
+        return wb[lay.template.sheet][lay.slot("total").a1].value
+    finally:
+        wb.close()
+
+
+# ----------------------------------------------------------------------------- no false alarms
+def test_seed_returned_by_libreoffice_passes_with_the_seed_total(returned: dict[str, Path], template: Template) -> None:
+    seed = read_seed(SEED, [ind.name for ind in template.tree])
+    result = verify_file(returned["seed"])
+    assert result.status == "pass", [f.message("en") for f in result.findings]
+    assert result.findings == []
+    assert (result.template, result.department, result.year) == (LIAONING, "703010", 2024)
+    assert result.total_score == seed.total == 97.18
+    assert result.level == "优"  # 97.18 ≥ 90
+
+
+def test_random_fills_returned_by_libreoffice_all_pass(returned: dict[str, Path], template: Template) -> None:
+    blank_layout = layout_for(template, None)
+    fills = sorted(p for name, p in returned.items() if name.startswith("fill-"))
+    assert len(fills) == RANDOM_FILLS
+    for path in fills:
+        result = verify_file(path)
+        assert (path.name, result.status, codes(result)) == (path.name, "pass", [])
+        assert result.total_score == pytest.approx(saved_total(path, blank_layout), rel=1e-12), path.name
+
+
+def test_verifying_never_changes_the_files(returned: dict[str, Path]) -> None:
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in returned.values()}
+    stamps = {p: p.stat().st_mtime_ns for p in returned.values()}
+    for p in returned.values():
+        verify_file(p)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in returned.values()} == before
+    assert {p: p.stat().st_mtime_ns for p in returned.values()} == stamps
+
+
+# ----------------------------------------------------------------------------- one change, one finding
+@pytest.mark.parametrize("name", INPUT_CASES)
+def test_a_typed_input_gives_its_finding(name: str, returned: dict[str, Path], template: Template,
+                                         seed_layout: Layout) -> None:
+    key, value, code, at = input_mutations(template)[name]
+    result = verify_file(returned[name])
+    if at == "tasks.weight":
+        weights = [s for s in seed_layout.slots.values() if s.section == "tasks" and s.field == "weight"]
+        cell = f"{weights[0].a1}:{weights[-1].a1}"
+    else:
+        cell = seed_layout.slot(at).a1
+    assert codes(result) == [(code, cell)], [f.message("en") for f in result.findings]
+    finding = result.findings[0]
+    assert finding.sheet == template.sheet
+    assert finding.field == at
+    warning = code in ("unit-missing", "unit-invalid", "execution-over-100")
+    assert finding.severity == ("warning" if warning else "error")
+    assert result.status == ("pass" if warning else "fail")
+    if code == "not-a-number":
+        assert str(value) in finding.message("zh") and str(value) in finding.message("en")
+    assert finding.message("zh") != finding.message("en")
+
+
+def test_weights_total_names_the_sum(returned: dict[str, Path]) -> None:
+    (finding,) = verify_file(returned["weights"]).findings
+    assert "40.1" in finding.message("en") and "40" in finding.message("en")
+
+
+def test_negative_execution_score_below_zero(returned: dict[str, Path]) -> None:
+    # ROUND(-5/12.79, 2) = -0.39; ROUNDDOWN(13.3 × -0.39, 2) = -5.18 < 0
+    (finding,) = verify_file(returned["negative-score"]).findings
+    assert "-5.18" in finding.message("en")
+
+
+def _mutated(returned: dict[str, Path], tmp_path: Path, change: Any, part: str | None = None) -> Path:
+    dst = tmp_path / "mutated.xlsx"
+    if part:
+        return edit_part(returned["seed"], dst, part, change)
+    return edit_sheet(returned["seed"], dst, change)
+
+
+def test_constant_typed_over_a_formula(returned: dict[str, Path], seed_layout: Layout, tmp_path: Path) -> None:
+    rate = seed_layout.slot("tasks[0].rate")
+    path = set_cells(returned["seed"], tmp_path / "typed.xlsx", {rate.a1: 0.95})  # the same value, no formula
+    result = verify_file(path)
+    assert codes(result) == [("formula-overwritten", rate.a1)]
+    assert result.findings[0].field == "tasks[0].rate"
+
+
+def test_formula_changed(returned: dict[str, Path], seed_layout: Layout, tmp_path: Path) -> None:
+    score = seed_layout.slot("tasks[0].score")
+    rate, weight = seed_layout.slot("tasks[0].rate").a1, seed_layout.slot("tasks[0].weight").a1
+    path = _mutated(returned, tmp_path, set_formula(score.a1, f"MIN({weight},ROUND({weight}*{rate},2))"))
+    result = verify_file(path)
+    assert codes(result) == [("formula-changed", score.a1)]
+    assert "ROUNDDOWN" in result.findings[0].message("en")
+
+
+@pytest.mark.parametrize("formula", ["'[other.xlsx]Sheet1'!A1", "[1]Sheet1!$A$1", "cmd|' /C calc'!A0"])
+def test_external_reference_is_reported_and_never_followed(formula: str, returned: dict[str, Path],
+                                                          seed_layout: Layout, tmp_path: Path) -> None:
+    other = openpyxl.Workbook()
+    other.active.title = "Sheet1"
+    other.active["A1"] = 5  # were it followed, 重点工作办结率 would score 0.18 instead of 3.5
+    other.save(tmp_path / "other.xlsx")
+    actual = seed_layout.slot("indicators[0].actual")
+    result = verify_file(_mutated(returned, tmp_path, set_formula(actual.a1, formula)))
+    assert codes(result) == [("external-reference", actual.a1)]
+    assert result.findings[0].field == "indicators[0].actual"
+    assert result.total_score == 97.18
+
+
+def test_saved_value_differs_from_recomputation(returned: dict[str, Path], seed_layout: Layout,
+                                                tmp_path: Path) -> None:
+    rate = seed_layout.slot("tasks[0].rate")
+    result = verify_file(_mutated(returned, tmp_path, set_cached(rate.a1, "0.96")))
+    assert codes(result) == [("cached-value-mismatch", rate.a1)]
+    assert "0.96" in result.findings[0].message("en") and "0.95" in result.findings[0].message("en")
+
+
+def test_never_calculated_is_one_finding(returned: dict[str, Path], seed_layout: Layout, tmp_path: Path) -> None:
+    result = verify_file(_mutated(returned, tmp_path, drop_cached_values))
+    assert codes(result) == [("never-calculated", seed_layout.slot("total").a1)]
+    assert result.total_score == 97.18  # recomputed from the inputs all the same
+
+
+def test_protection_removed(returned: dict[str, Path], template: Template, tmp_path: Path) -> None:
+    result = verify_file(_mutated(returned, tmp_path, remove_protection))
+    assert codes(result) == [("protection-removed", None)]
+    assert result.findings[0].sheet == template.sheet
+    assert result.status == "pass"  # a warning
+
+
+def test_validation_removed(returned: dict[str, Path], seed_layout: Layout, tmp_path: Path) -> None:
+    operator = seed_layout.slot("indicators[0].operator")
+    result = verify_file(_mutated(returned, tmp_path, remove_validation(operator.a1)))
+    assert codes(result) == [("validation-removed", operator.a1)]
+    assert result.findings[0].severity == "warning"
+
+
+def test_unknown_template_from_its_properties(returned: dict[str, Path], tmp_path: Path) -> None:
+    path = _mutated(returned, tmp_path, set_property("xlgen_template_id", "hubei-department"),
+                    part="docProps/custom.xml")
+    result = verify_file(path)
+    assert codes(result) == [("unknown-template", None)]
+    assert result.status == "error"
+    assert "hubei-department" in result.findings[0].message("en")
+
+
+def test_a_workbook_not_made_by_xlgen(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "某某统计表"
+    wb.save(tmp_path / "other.xlsx")
+    result = verify_file(tmp_path / "other.xlsx")
+    assert (result.status, codes(result)) == ("error", [("unknown-template", None)])
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "notes.xlsx"
+    path.write_bytes(b"minutes of the meeting")
+    result = verify_file(path)
+    assert (result.status, codes(result)) == ("error", [("unreadable", None)])
+    assert "zip" in result.findings[0].message("en")
+
+
+def test_without_provenance_the_form_is_recognised(returned: dict[str, Path], tmp_path: Path) -> None:
+    def strip(xml: str) -> str:
+        import re
+
+        return re.sub(r'<property [^>]*name="xlgen_[^"]*">.*?</property>', "", xml)
+
+    result = verify_file(_mutated(returned, tmp_path, strip, part="docProps/custom.xml"))
+    assert (result.status, result.template, result.total_score) == ("pass", LIAONING, 97.18)
+    assert result.year == 2024  # from the year line 2024年年度
+
+
+# ----------------------------------------------------------------------------- rows moved by LibreOffice
+def test_task_row_inserted_without_formulas(returned: dict[str, Path], seed_layout: Layout) -> None:
+    rate = seed_layout.slot("tasks[3].rate")  # the inserted row takes the 4th task row's place
+    result = verify_file(returned["insert-task"])
+    assert codes(result) == [("row-without-formulas", rate.a1)]
+    assert result.total_score == 97.18
+
+
+def test_indicator_row_inserted_inside_the_tree(returned: dict[str, Path], template: Template,
+                                                seed_layout: Layout) -> None:
+    i = _tree_index(template, "综合管理水平")
+    degree = seed_layout.slot(f"indicators[{i}].degree")  # the new row sits where 综合管理水平 was
+    result = verify_file(returned["insert-indicator"])
+    assert codes(result) == [("row-without-formulas", degree.a1)]
+    assert result.total_score == 97.18
+
+
+def test_indicator_row_deleted(returned: dict[str, Path], template: Template) -> None:
+    i = _tree_index(template, "综合管理水平")
+    result = verify_file(returned["delete-indicator"])
+    found = {(f.code.code, f.field) for f in result.findings}
+    # the row is gone, and with it its 3.3 of the 60 points of indicator weights
+    assert found == {("row-deleted", f"indicators[{i}].name"), ("weights-total", "indicators.weight")}
+    assert "综合管理水平" in next(f for f in result.findings if f.code.code == "row-deleted").message("zh")
+    assert result.total_score == round(97.18 - 3.3, 2)
