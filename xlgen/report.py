@@ -145,14 +145,20 @@ def headline(r: FileResult, lang: str = "zh") -> RichText:
     return text
 
 
-def findings_table(r: FileResult, lang: str = "zh") -> Table:
+def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
+    """The file's findings, the first ``most`` of them (the rest are in --json and --report)."""
     heads = ("严重程度", "代码", "单元格", "说明") if lang == "zh" else ("severity", "code", "cell", "message")
     table = Table(*heads, show_lines=False, pad_edge=False, expand=False)
     table.columns[0].no_wrap = table.columns[1].no_wrap = table.columns[2].no_wrap = True
-    for f in r.findings:
+    table.columns[3].overflow = "fold"
+    for f in r.findings[:most]:
         style = "red" if f.severity == "error" else "yellow"
         table.add_row(RichText(SEVERITY[lang][f.severity], style=style), f.code.code,
                       f.cell or "—", RichText(f.message(lang)))
+    if len(r.findings) > most:
+        more = len(r.findings) - most
+        table.add_row("…", "", "", f"另有 {more} 条（见 --json 或 --report）" if lang == "zh"
+                      else f"{more} more (see --json or --report)")
     return table
 
 

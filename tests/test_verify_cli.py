@@ -1,0 +1,172 @@
+"""`xlgen verify` on the command line: the JSON contract, exit codes, languages, --jobs, and the
+--report workbook as LibreOffice reads it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+from userfill import set_cells
+
+from xlgen.cli import app
+from xlgen.fill import Fill
+from xlgen.libreoffice import convert
+from xlgen.template import Template
+from xlgen.workbook import generate
+
+runner = CliRunner()
+
+# The contract of issue 4, word for word.
+FINDING = {
+    "type": "object", "additionalProperties": False,
+    "required": ["code", "severity", "sheet", "cell", "field", "message"],
+    "properties": {
+        "code": {"type": "string", "pattern": "^[a-z]+(-[a-z0-9]+)*$"},
+        "severity": {"enum": ["error", "warning"]},
+        "sheet": {"type": ["string", "null"]},
+        "cell": {"type": ["string", "null"]},
+        "field": {"type": ["string", "null"]},
+        "message": {"type": "string", "minLength": 1},
+    },
+}
+CONTRACT = {
+    "type": "object", "additionalProperties": False, "required": ["files", "summary"],
+    "properties": {
+        "files": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["path", "status", "template", "department", "year", "total_score", "findings"],
+            "properties": {
+                "path": {"type": "string"},
+                "status": {"enum": ["pass", "fail", "error"]},
+                "template": {"type": ["string", "null"]},
+                "department": {"type": ["string", "null"]},
+                "year": {"type": ["integer", "null"]},
+                "total_score": {"type": ["number", "null"]},
+                "findings": {"type": "array", "items": FINDING},
+            },
+        }},
+        "summary": {
+            "type": "object", "additionalProperties": False, "required": ["files", "pass", "fail", "error"],
+            "properties": {k: {"type": "integer", "minimum": 0} for k in ("files", "pass", "fail", "error")},
+        },
+    },
+}
+
+SEED_TOTAL = 97.18
+# 重点工作办结率 (weight 3.5) with text in 全年完成值 scores nothing: 97.18 - 3.5
+BAD_TOTAL = 93.68
+
+
+@pytest.fixture(scope="module")
+def files(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("cli") / "returned"
+    good = generate(template, sample_fill, root / "2024_703010_good.xlsx")
+    actual = good.layout.slot("indicators[0].actual").a1
+    (root / "sub").mkdir()
+    bad = set_cells(good.path, root / "sub" / "2024_703010_bad.xlsx", {actual: "92.15%"})
+    broken = root / "sub" / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    (root / "notes.txt").write_text("not a workbook")
+    return {"root": root, "good": good.path, "bad": bad, "broken": broken}
+
+
+def run(*args: Any) -> Any:
+    return runner.invoke(app, ["verify", *map(str, args)], terminal_width=200)
+
+
+def digests(paths: list[Path]) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def test_json_follows_the_contract(files: dict[str, Path]) -> None:
+    before = digests([files["good"], files["bad"], files["broken"]])
+    result = run(files["root"], "--json")
+    assert result.exit_code == 2  # one file could not be read at all
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, CONTRACT)
+    by_name = {Path(f["path"]).name: f for f in doc["files"]}
+    assert set(by_name) == {"2024_703010_good.xlsx", "2024_703010_bad.xlsx", "broken.xlsx"}  # .txt skipped
+    assert doc["summary"] == {"files": 3, "pass": 1, "fail": 1, "error": 1}
+    good = by_name["2024_703010_good.xlsx"]
+    assert (good["status"], good["template"], good["department"], good["year"], good["total_score"]) == \
+        ("pass", "liaoning-department-overall", "703010", 2024, SEED_TOTAL)
+    bad = by_name["2024_703010_bad.xlsx"]
+    assert bad["status"] == "fail" and bad["total_score"] == BAD_TOTAL
+    assert {"code": "not-a-number", "cell": "H17", "field": "indicators[0].actual", "severity": "error",
+            "sheet": "自评表"}.items() <= next(f for f in bad["findings"] if f["code"] == "not-a-number").items()
+    broken = by_name["broken.xlsx"]
+    assert (broken["status"], [f["code"] for f in broken["findings"]]) == ("error", ["unreadable"])
+    assert digests([files["good"], files["bad"], files["broken"]]) == before
+
+
+def test_exit_codes(files: dict[str, Path], tmp_path: Path) -> None:
+    assert run(files["good"]).exit_code == 0
+    assert run(files["good"], files["bad"]).exit_code == 1
+    assert run(files["good"], files["bad"], files["broken"]).exit_code == 2
+    assert run(files["good"], tmp_path / "missing.xlsx").exit_code == 2
+    assert run(files["good"], "--lang", "fr").exit_code == 2
+    assert run(files["good"], "--jobs", "0").exit_code == 2
+    (tmp_path / "empty").mkdir()
+    assert run(tmp_path / "empty").exit_code == 2
+
+
+def test_messages_in_both_languages(files: dict[str, Path]) -> None:
+    zh = json.loads(run(files["bad"], "--json").stdout)["files"][0]["findings"]
+    en = json.loads(run(files["bad"], "--json", "--lang", "en").stdout)["files"][0]["findings"]
+    assert [f["code"] for f in zh] == [f["code"] for f in en]
+    nan_zh = next(f["message"] for f in zh if f["code"] == "not-a-number")
+    nan_en = next(f["message"] for f in en if f["code"] == "not-a-number")
+    assert "应填数字" in nan_zh and "92.15%" in nan_zh
+    assert "must hold a number" in nan_en and "92.15%" in nan_en
+
+
+def test_terminal_table(files: dict[str, Path]) -> None:
+    result = run(files["good"], files["bad"], "--lang", "en")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "pass" in out and "2024_703010_good.xlsx" in out and "total 97.18 优" in out
+    assert "not-a-number" in out and "H17" in out
+    assert "2 files: 1 pass, 1 fail, 0 error" in out
+
+
+def test_parallel_jobs_give_the_same_results(files: dict[str, Path]) -> None:
+    one = json.loads(run(files["root"], "--json").stdout)
+    two = json.loads(run(files["root"], "--json", "--jobs", "2").stdout)
+    assert one == two
+
+
+@pytest.mark.libreoffice
+def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path], tmp_path: Path) -> None:
+    report = tmp_path / "summary.xlsx"
+    result = run(files["root"], "--report", report)
+    assert result.exit_code == 2 and report.is_file()
+    assert run(files["root"], "--report", report).exit_code == 2  # never over an existing file …
+    assert run(files["root"], "--report", report, "--force").exit_code == 2  # … unless --force
+    (recalculated,) = convert([report], "xlsx", tmp_path / "lo")
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    assert wb.sheetnames == ["文件", "问题", "汇总"]
+    rows = list(wb["文件"].iter_rows(values_only=True))
+    assert rows[0] == ("文件", "部门编码", "部门名称", "年度", "模板", "状态", "总评价得分", "等级", "错误数", "警告数")
+    by_name = {Path(r[0]).name: r for r in rows[1:]}
+    assert by_name["2024_703010_good.xlsx"][1:8] == ("703010", "朝阳市工业和信息化工作服务中心", 2024,
+                                                     "liaoning-department-overall", "通过", SEED_TOTAL, "优")
+    assert by_name["2024_703010_bad.xlsx"][5:8] == ("未通过", BAD_TOTAL, "优")  # 93.68 ≥ 90
+    assert by_name["broken.xlsx"][5] == "无法读取"
+    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True)}
+    assert summary == {"文件数": 3, "通过": 1, "未通过": 1, "无法读取": 1,
+                       "平均总评价得分": round((SEED_TOTAL + BAD_TOTAL) / 2, 2)}
+    findings = list(wb["问题"].iter_rows(values_only=True))
+    assert findings[0] == ("文件", "部门编码", "工作表", "单元格", "代码", "严重程度", "字段", "说明")
+    assert ("自评表", "H17", "not-a-number", "错误", "indicators[0].actual") in {r[2:7] for r in findings[1:]}
+    assert sum(1 for r in findings[1:] if r[4] == "unreadable") == 1
+    written = openpyxl.load_workbook(report)
+    for name in ("文件", "问题"):
+        assert written[name].freeze_panes == "A2"
+        assert written[name].auto_filter.ref is not None
+        assert written[name].column_dimensions["A"].width > 20
