@@ -394,9 +394,17 @@ def compile_formula(text: str) -> Compiled:
     return Compiled(text=source, cells=cells, run=run)
 
 
-@functools.lru_cache(maxsize=4096)
-def _compile_shape(source: str) -> Compiled:
-    """Parse with `formulas` and build closures."""
+Parsed = tuple[str, dict[str, tuple[str, list[str]]], dict[str, Any]]  # root, producers, constants
+# Parses by shape, as plain data: filled by parse_shape, and preloaded from disk by cache.py
+# (the `formulas` import and its parser then cost nothing in a fresh process).
+PARSED: dict[str, Parsed] = {}
+
+
+def parse_shape(source: str) -> Parsed:
+    """The expression graph of a formula, parsed by `formulas`: (root, producers, constants)."""
+    hit = PARSED.get(source)
+    if hit is not None:
+        return hit
     import formulas
 
     try:
@@ -409,13 +417,29 @@ def _compile_shape(source: str) -> Compiled:
         if node["type"] == "function":
             name = re.sub(r"<\d+>$", "", str(node_id))
             producers[node["outputs"][0]] = (name, list(node["inputs"]))
-    constants = {k: v["value"] for k, v in dsp.default_values.items()}
+    constants = {k: _constant(v["value"]) for k, v in dsp.default_values.items()}
     outputs = [k for k in producers if not any(k in ins for _, ins in producers.values())]
     roots = outputs or [k for k, v in dsp.nodes.items() if v["type"] == "data"]
     if len(roots) != 1:
         raise EngineError(f"cannot find the result of {source!r}")
+    PARSED[source] = parsed = (roots[0], producers, constants)
+    return parsed
+
+
+def _constant(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_shape(source: str) -> Compiled:
+    """Closures over a parsed shape."""
+    root, producers, constants = parse_shape(source)
     cells: set[str] = set()
-    run = _build(roots[0], producers, constants, cells, source)
+    run = _build(root, producers, constants, cells, source)
     return Compiled(text=source, cells=tuple(sorted(cells)), run=run)
 
 
