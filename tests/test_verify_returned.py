@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import LIAONING, SEED
+from conftest import LIAONING, ROOT, SEED
 from seedform import read_seed
 from userfill import set_cells
 from verifykit import (
@@ -26,14 +26,15 @@ from verifykit import (
     remove_protection,
     remove_validation,
     set_cached,
+    share_formula,
     set_formula,
     set_property,
 )
 
-from xlgen.fill import Fill
+from xlgen.fill import Fill, load_fill
 from xlgen.layout import Layout
 from xlgen.libreoffice import convert
-from xlgen.template import Template
+from xlgen.template import Template, load_template
 from xlgen.verify import FileResult, verify_file
 from xlgen.workbook import generate, layout_for
 
@@ -86,6 +87,8 @@ def returned(template: Template, sample_fill: Fill, tmp_path_factory: pytest.Tem
         files.append(set_cells(blank.path, typed / f"fill-{i:02d}.xlsx", inputs))
     for name, (key, value, _code, _at) in input_mutations(template).items():
         files.append(set_cells(seed.path, typed / f"{name}.xlsx", {seed.layout.slot(key).a1: value}))
+    mof = load_template("mof-project")
+    files.append(generate(mof, load_fill(ROOT / "samples" / "mof-project-2024.toml", mof), typed / "mof.xlsx").path)
     out = root / "returned"
     paths = {p.stem: p for p in convert(files, "xlsx", out)}
     lay = seed.layout
@@ -133,6 +136,21 @@ def test_random_fills_returned_by_libreoffice_all_pass(returned: dict[str, Path]
         result = verify_file(path)
         assert (path.name, result.status, codes(result)) == (path.name, "pass", [])
         assert result.total_score == pytest.approx(saved_total(path, blank_layout), rel=1e-12), path.name
+
+
+def test_another_template_returned_by_libreoffice_passes(returned: dict[str, Path]) -> None:
+    result = verify_file(returned["mof"])
+    assert (result.status, codes(result)) == ("pass", [])
+    # hand-worked in tests/test_other_templates.py: 预算执行率 9.53 + indicators 81.8 = 91.33 (优)
+    assert (result.template, result.total_score, result.level) == ("mof-project", 91.33, "优")
+
+
+def test_shared_formulas_as_excel_writes_them(returned: dict[str, Path], seed_layout: Layout,
+                                              tmp_path: Path) -> None:
+    rates = [seed_layout.slot(f"tasks[{i}].rate").a1 for i in range(seed_layout.task_count)]
+    path = edit_sheet(returned["seed"], tmp_path / "shared.xlsx", share_formula(rates[0], rates[-1], rates[1:]))
+    result = verify_file(path)
+    assert (result.status, codes(result), result.total_score) == ("pass", [], 97.18)
 
 
 def test_verifying_never_changes_the_files(returned: dict[str, Path]) -> None:

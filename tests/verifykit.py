@@ -93,6 +93,22 @@ def drop_cached_values(xml: str) -> str:
     return re.sub(r'<c r="[A-Z]+\d+"[^>]*?(?:/>|>.*?</c>)', strip, xml, flags=re.S)
 
 
+def share_formula(master: str, last: str, followers: Sequence[str]) -> Callable[[str], str]:
+    """Store the formulas of ``followers`` as Excel does after a fill-down: one shared formula
+    written at ``master`` (range master:last), the other cells only pointing at it."""
+    def change(xml: str) -> str:
+        old = cell_xml(xml, master)
+        new = re.sub(r"<f[^>]*>", f'<f t="shared" ref="{master}:{last}" si="0">', old, count=1)
+        xml = xml.replace(old, new, 1)
+        for ref in followers:
+            old = cell_xml(xml, ref)
+            new = re.sub(r"<f[^>]*>.*?</f>", '<f t="shared" si="0"/>', old, count=1, flags=re.S)
+            assert new != old, f"{ref} holds no formula"
+            xml = xml.replace(old, new, 1)
+        return xml
+    return change
+
+
 def remove_protection(xml: str) -> str:
     return re.sub(r"<sheetProtection\b[^>]*/>", "", xml, count=1)
 
