@@ -18,6 +18,7 @@ from xlgen.cli import app
 from xlgen.fill import Fill
 from xlgen.libreoffice import convert
 from xlgen.template import Template
+from xlgen.verify import verify_file
 from xlgen.workbook import generate
 
 runner = CliRunner()
@@ -170,3 +171,24 @@ def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path
         assert written[name].freeze_panes == "A2"
         assert written[name].auto_filter.ref is not None
         assert written[name].column_dimensions["A"].width > 20
+
+
+def _dies_on_broken(path: Path) -> Any:
+    """verify_file, except that broken.xlsx kills its process (as an out-of-memory kill would)."""
+    import os
+
+    if Path(path).name == "broken.xlsx":
+        os._exit(9)
+    return verify_file(path)
+
+
+def test_a_worker_that_dies_costs_only_its_file(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that kills its worker process is reported as unreadable; the other files of the
+    batch are verified all the same, in order."""
+    from xlgen import verify
+
+    monkeypatch.setattr(verify, "verify_file", _dies_on_broken)
+    order = [files["good"], files["broken"], files["bad"], files["good"]]
+    results = verify.verify_paths(order, jobs=2)
+    assert [r.status for r in results] == ["pass", "error", "fail", "pass"]
+    assert "died" in results[1].findings[0].message("en")

@@ -22,7 +22,7 @@ from typing import Any
 from . import provenance
 from .engine import Program, XlError
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
-from .checks import HELPER
+from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from .layout import FORMULA, INPUT, Layout, Slot
 from .reader import Returned, norm, open_workbook, read_returned, read_sheet
 from .template import Template
@@ -105,24 +105,53 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 def verify_paths(files: Sequence[Path], jobs: int = 1,
                  progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-    """Verify every file (in order); one bad file never stops the batch."""
-    results: list[FileResult] = []
+    """Verify every file (results in the order given); one bad file never stops the batch."""
     if jobs > 1 and len(files) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_warm) as pool:
-            chunk = max(1, min(32, len(files) // (jobs * 4) or 1))
-            for result in pool.map(verify_file, files, chunksize=chunk):
-                results.append(result)
-                if progress:
-                    progress(result)
-        return results
+        return _parallel(files, jobs, progress)
+    results: list[FileResult] = []
     for path in files:
         result = verify_file(path)
         results.append(result)
         if progress:
             progress(result)
     return results
+
+
+def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult], None] | None) -> list[FileResult]:
+    """``jobs`` worker processes. A worker that dies (killed for memory, say) takes the files it
+    held with it: those are verified again in a new pool, and when a round finishes none of
+    them, one process per file, so that only the file that kills its process is reported."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: dict[int, FileResult] = {}
+    pending = list(range(len(files)))
+    alone = False
+    while pending:
+        groups = [[i] for i in pending] if alone else [pending]
+        broken: list[int] = []
+        for group in groups:
+            with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=_warm) as pool:
+                futures = {i: pool.submit(verify_file, files[i]) for i in group}
+                for i in group:
+                    try:
+                        results[i] = futures[i].result()
+                    except BrokenProcessPool:
+                        if alone:
+                            results[i] = _crashed(files[i])
+                        else:
+                            broken.append(i)
+                        continue
+                    if progress:
+                        progress(results[i])
+        alone = alone or len(broken) == len(pending)
+        pending = broken
+    return [results[i] for i in range(len(files))]
+
+
+def _crashed(path: Path) -> FileResult:
+    return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
+        "读取该文件的进程异常终止（可能耗尽内存）", "the process reading this file died (out of memory?)"))])
 
 
 def _warm() -> None:
@@ -397,6 +426,11 @@ def _plan(lay: Layout) -> _Plan:
             labels[s.key] = f"{tree.name if tree else f'{t.indicators.label}第{s.index + 1}行'} {base}"
         elif s.key == "total":
             labels[s.key] = t.total_label
+        elif s.section == SECTION:  # the 填报检查 block
+            field = s.field.removesuffix(STATUS_SUFFIX)
+            labels[s.key] = f"{TITLE}：{lay.check_labels.get(field, field)}"
+        elif s.section == HELPER:
+            labels[s.key] = f"{TITLE}辅助列 {s.field}"
         else:
             labels[s.key] = base
     plan = _Plan(lay, formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
