@@ -323,3 +323,13 @@ def test_indicator_row_deleted(returned: dict[str, Path], template: Template) ->
     assert found == {("row-deleted", f"indicators[{i}].name"), ("weights-total", "indicators.weight")}
     assert "综合管理水平" in next(f for f in result.findings if f.code.code == "row-deleted").message("zh")
     assert result.total_score == round(97.18 - 3.3, 2)
+
+
+def test_a_part_with_a_dtd_is_refused_before_parsing(returned: dict[str, Path], tmp_path: Path) -> None:
+    laughs = ('<!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    path = edit_sheet(returned["seed"], tmp_path / "laughs.xlsx",
+                      lambda xml: xml.replace("<worksheet", laughs + "<worksheet", 1))
+    result = verify_file(path)
+    assert (result.status, codes(result)) == ("error", [("unreadable", None)])
+    assert "DTD" in result.findings[0].message("en")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -296,8 +295,3 @@ def edit_rows(jobs: Sequence[tuple[Path, Path, str, int, int]], timeout: float =
     if missing:
         raise RuntimeError(f"LibreOffice wrote no {', '.join(missing)}")
     return outputs
-
-
-def copy(src: Path, dst: Path) -> Path:
-    shutil.copyfile(src, dst)
-    return dst

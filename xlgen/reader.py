@@ -104,6 +104,8 @@ def open_workbook(path: Path) -> Package | Finding:
         data = Path(path).read_bytes()  # the file is read once and never written
     except OSError as exc:
         return _unreadable(Text(f"无法打开文件（{exc.strerror or exc}）", f"cannot open the file ({exc.strerror or exc})"))
+    except Exception as exc:  # MemoryError and the like: a finding, never a traceback
+        return _unreadable(Text(f"无法读取文件（{type(exc).__name__}）", f"cannot read the file ({type(exc).__name__})"))
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -285,6 +287,8 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet
         return _unreadable(Text(f"工作表「{ref.name}」的部件缺失", f"the part of the sheet '{ref.name}' is missing"))
     try:
         return _read_sheet(pkg, ref, max_row, max_col)
+    except _Unreadable as exc:
+        return _unreadable(exc.reason)
     except Exception as exc:
         return _unreadable(Text(f"工作表「{ref.name}」已损坏（{type(exc).__name__}: {exc}）"[:300],
                                 f"the sheet '{ref.name}' is damaged ({type(exc).__name__}: {exc})"[:300]))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import provenance
+from . import cache, provenance
 from .engine import Program, XlError
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
@@ -156,7 +156,6 @@ def _crashed(path: Path) -> FileResult:
 
 def _warm() -> None:
     """Worker start: load the templates and their compiled default programs once."""
-    from . import cache
     from .reader import default_layout, known_templates
 
     for t in known_templates():
@@ -184,13 +183,57 @@ def verify_returned(ret: Returned) -> FileResult:
     findings: list[Finding] = list(ret.findings)
     inputs = ret.inputs()
     by_cell = {lay.slots[k].a1: v for k, v in inputs.items() if v is not None and v != ""}
-    from . import cache
-
     program = cache.program(lay)
     gone = {s.a1 for s in plan.formulas if ret.file_row(s.row) is None}  # formulas of deleted rows
     pure = _without(program, gone).run(by_cell)  # the form's rules applied to the returned inputs
 
-    # Formula cells: present, the template's, not linking out; else what the file holds counts.
+    states, overrides, bare_rows, formula_findings = _formula_cells(ret, plan)
+
+    # What the file's own formula cells should hold, given what it holds where formulas are gone.
+    filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
+        k: v for k, v in overrides.items() if v is not None and v != ""}})
+    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == "ok"]
+    never = bool(saved_all) and all(_blank_or_zero(v) for v in saved_all) and \
+        any(not _blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
+    if never:
+        total = lay.slots["total"]
+        findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total), total.key))
+    else:
+        for s in plan.formulas:
+            if states.get(s.key) != "ok":
+                continue
+            saved, expected = ret.value(s), filed[s.a1]
+            if not same(saved, expected):
+                findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
+                                        label=plan.labels[s.key], found=saved, expected=expected))
+    findings.extend(formula_findings)
+
+    def effective(s: Slot) -> Any:
+        if s.role != FORMULA:
+            return inputs.get(s.key)
+        return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
+
+    findings.extend(_rules(ret, plan, inputs, effective))
+    findings.extend(_guards(ret, plan, bare_rows))
+    findings.sort(key=lambda f: _order(f, ret))
+
+    total = pure.get(lay.slots["total"].a1)
+    total_score = total if isinstance(total, float) else None
+    code = _text(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
+    name = _text(inputs.get("header.department_name")) or None
+    year = _year(ret)
+    if year is None:
+        findings.append(finding(Code.REQUIRED_MISSING, sheet, None, "year", label=Text("年度", "year")))
+    status = status_of(findings)
+    return FileResult(str(ret.path), status, t.id, code or None, name, year, total_score, findings,
+                      t.level_of(total_score) if total_score is not None else None)
+
+
+def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str, Any], set[int], list[Finding]]:
+    """Each formula cell's state (ok, overwritten, changed, external, bare: a row inserted without
+    formulas), what the file holds where the template's formula is not (by layout cell), the
+    layout rows inserted bare, and the findings about them."""
+    sheet = ret.sheet.name
     states: dict[str, str] = {}
     overrides: dict[str, Any] = {}  # layout cell → the value the file holds instead of a formula
     bare_rows: set[int] = set()
@@ -237,44 +280,7 @@ def verify_returned(ret: Returned) -> FileResult:
         formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=Text("工作簿", "the workbook"),
                                         found=link))
 
-    # What the file's own formula cells should hold, given what it holds where formulas are gone.
-    filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
-        k: v for k, v in overrides.items() if v is not None and v != ""}})
-    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == "ok"]
-    never = bool(saved_all) and all(_blank_or_zero(v) for v in saved_all) and \
-        any(not _blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
-    if never:
-        total = lay.slots["total"]
-        findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total), total.key))
-    else:
-        for s in plan.formulas:
-            if states.get(s.key) != "ok":
-                continue
-            saved, expected = ret.value(s), filed[s.a1]
-            if not same(saved, expected):
-                findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
-                                        label=plan.labels[s.key], found=saved, expected=expected))
-    findings.extend(formula_findings)
-
-    def effective(s: Slot) -> Any:
-        if s.role != FORMULA:
-            return inputs.get(s.key)
-        return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
-
-    findings.extend(_rules(ret, plan, inputs, effective))
-    findings.extend(_guards(ret, plan, bare_rows))
-    findings.sort(key=lambda f: _order(f, ret))
-
-    total = pure.get(lay.slots["total"].a1)
-    total_score = total if isinstance(total, float) else None
-    code = _text(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
-    name = _text(inputs.get("header.department_name")) or None
-    year = _year(ret)
-    if year is None:
-        findings.append(finding(Code.REQUIRED_MISSING, sheet, None, "year", label=Text("年度", "year")))
-    status = status_of(findings)
-    return FileResult(str(ret.path), status, t.id, code or None, name, year, total_score, findings,
-                      t.level_of(total_score) if total_score is not None else None)
+    return states, overrides, bare_rows, formula_findings
 
 
 def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
