@@ -246,7 +246,7 @@ def _package(path: Path, zf: zipfile.ZipFile) -> Package:
     custom = next((t for _, kind, t, _ in root_rels if kind == "custom-properties"), "docProps/custom.xml")
     properties = _properties(zf, custom) if custom in zf.NameToInfo else {}
     if strings_part and strings_part not in zf.NameToInfo:
-        strings_part = None
+        raise _Unreadable(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
     return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part)
 
 

@@ -23,7 +23,7 @@ from . import cache, provenance
 from .engine import Program, XlError
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
-from .layout import FORMULA, INPUT, Layout, Slot
+from .layout import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
 from .reader import Returned, norm, open_workbook, read_returned, read_sheet
 from .template import Template
 
@@ -517,24 +517,13 @@ def _rules(ret: Returned, plan: _Plan, inputs: dict[str, Any], effective: Callab
     for s in lay.slots.values():
         if s.role != INPUT or s.key in deleted or s.key in texts or s.key in required_done:
             continue
-        need = _required(s, t)
-        if not need:
+        if not s.required:
             continue
-        if need == "in_use" and not _in_use(plan.rows[(s.section, s.index)], inputs):
+        if s.required == REQUIRED_IN_USE and not _in_use(plan.rows[(s.section, s.index)], inputs):
             continue
         if _empty(inputs.get(s.key)) or (isinstance(inputs.get(s.key), str) and not inputs[s.key].strip()):
             add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
     return out
-
-
-def _required(s: Slot, t: Template) -> str:
-    """always | in_use | "" (from the layout's required flag)."""
-    flag = getattr(s, "required", None)
-    if flag is not None:
-        return str(flag)
-    if s.section == "header":  # layouts without the flag: the template's required header fields
-        return "always" if any(f.field == s.field and f.required for f in t.header_fields()) else ""
-    return ""
 
 
 def _task_rules(row: dict[str, Slot], inputs: dict[str, Any], effective: Callable[[Slot], Any],
