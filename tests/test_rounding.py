@@ -16,7 +16,7 @@ from xlgen.excelmath import excel_round, register_with_formulas, rounddown
 
 WEIGHTS = [round(k * 0.1, 1) for k in range(1, 200)]  # 0.1 … 19.9
 RATES = [round(j * 0.01, 2) for j in range(0, 101)]  # 0.00 … 1.00
-# Excel and LibreOffice values, from real-clients.md; `formulas` 1.3.4 alone gets each wrong.
+# Excel and LibreOffice values (real-clients.md); `formulas` 1.3.4 alone gets the first six wrong.
 KNOWN = [
     ("ROUNDDOWN(4.35,2)", 4.35),
     ("ROUNDDOWN(8.2*1,2)", 8.2),
