@@ -204,3 +204,35 @@ def test_seed_department_filled_with_the_seed_verifies(template: Template, sampl
     assert result.status == "pass", [f.message("en") for f in result.findings]
     assert result.total_score == 97.18
     assert result.department == "703010"
+
+
+def test_password_reaches_every_workbook(template: Template, tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    roster = write_csv(tmp_path / "roster.csv", [HEAD, SEED_DEPT, *OTHERS])
+    done = distribute(template, roster, 2025, tmp_path / "out", password="password")
+    for d in done:
+        with zipfile.ZipFile(d.file) as zf:
+            xml = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        assert re.search(r'<sheetProtection password="83AF"', xml), d.file.name  # Excel's hash of "password"
+    with pytest.raises(XlgenError) as info:
+        distribute(template, roster, 2025, tmp_path / "none", password="密码")
+    assert "password" in str(info.value).lower() or "密码" in str(info.value)
+    assert not (tmp_path / "none").exists()
+
+
+def test_distribute_the_mof_form(tmp_path: Path) -> None:
+    from xlgen.template import load_template
+
+    mof = load_template("mof-project")
+    roster = write_csv(tmp_path / "projects.csv", [
+        ["部门编码", "主管部门全称", "项目名称", "实施单位"],
+        ["801001", "示例县财政局", "2025年基层财务人员业务能力提升培训项目", "示例县财政局财务培训中心"]])
+    (done,) = distribute(mof, roster, 2025, tmp_path / "out")
+    assert done.file.name == "2025_801001_示例县财政局.xlsx"
+    ws = openpyxl.load_workbook(done.file).worksheets[0]
+    lay = layout_for(mof, None)
+    assert ws[lay.slot("header.project_name").a1].value == "2025年基层财务人员业务能力提升培训项目"
+    assert ws[lay.slot("header.implementer").a1].value == "示例县财政局财务培训中心"
+    assert ws["A2"].value == "（2025年度）"

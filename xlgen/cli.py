@@ -27,6 +27,10 @@ def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+PasswordOption = Annotated[Optional[str], typer.Option(
+    "--password", help="Protect the form with this password (default: protected without one).")]
+
+
 @app.command()
 def generate(
     template: Annotated[str, typer.Argument(help="Template file, or the name of one in templates/.")],
@@ -34,8 +38,7 @@ def generate(
     year: Annotated[Optional[int], typer.Option("--year", help="Year of the form (default: the data's).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Workbook to write.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
-    password: Annotated[Optional[str], typer.Option(
-        "--password", help="Protect the form with this password (default: protected without one).")] = None,
+    password: PasswordOption = None,
 ) -> None:
     """Write the self-evaluation workbook for TEMPLATE, filled from --data or blank."""
     try:
@@ -59,6 +62,7 @@ def distribute(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the workbooks and manifest.csv.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes generating in parallel.")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
+    password: PasswordOption = None,
 ) -> None:
     """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
     from rich.progress import Progress
@@ -70,7 +74,7 @@ def distribute(
         tmpl = load_template(template)
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task("generating", total=None)
-            done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs,
+            done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs, password=password,
                                   progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
@@ -84,6 +88,7 @@ def rollover(
     year: Annotated[int, typer.Option("--year", help="The new year.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (a folder for a folder).")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    password: PasswordOption = None,
 ) -> None:
     """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
     carried over; amounts executed, actuals, grades and texts cleared."""
@@ -99,7 +104,7 @@ def rollover(
     unreadable = 0
     for path in files:
         try:
-            result = run_rollover(path, year, output, force=force)
+            result = run_rollover(path, year, output, force=force, password=password)
         except XlgenError as exc:
             err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
             unreadable += 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import ErrorCode, XlgenError
 from .fill import Fill
+from .protection import check_password
 from .roster import RosterEntry, load_roster
 from .template import Template, load_template
 from .workbook import generate, write_atomic
@@ -52,16 +53,20 @@ def _template(path: str) -> Template:
     return load_template(Path(path))
 
 
-def _one(template_path: str, fill: Fill, year: int, out: str, force: bool) -> tuple[str, str]:
+def _one(template_path: str, fill: Fill, year: int, out: str, force: bool,
+         password: str | None = None) -> tuple[str, str]:
     template = _template(template_path)
     path = Path(out)
     fill.year = year
-    generate(template, fill, path, year=year, force=force)
+    generate(template, fill, path, year=year, force=force, password=password)
     return out, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
-               jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> list[Distributed]:
+               jobs: int = 1, progress: Callable[[int, int], None] | None = None,
+               password: str | None = None) -> list[Distributed]:
+    if password:
+        check_password(password)  # before anything is written
     entries = load_roster(roster, template)
     targets = [outdir / file_name(year, e) for e in entries]
     names = [t.name for t in targets]
@@ -75,7 +80,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     outdir.mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
     _template.cache_clear()
-    args = [(str(template.path), e.fill, year, str(t), force) for e, t in zip(entries, targets)]
+    args = [(str(template.path), e.fill, year, str(t), force, password) for e, t in zip(entries, targets)]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_one, *a) for a in args]

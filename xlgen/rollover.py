@@ -77,7 +77,8 @@ def _clean(value: Any) -> Any:
     return None
 
 
-def rollover(source: Path, year: int, out: Path, force: bool = False) -> RolledOver | Finding:
+def rollover(source: Path, year: int, out: Path, force: bool = False,
+             password: str | None = None) -> RolledOver | Finding:
     """Write next year's blank for ``source`` to ``out`` (a folder: named YYYY_CODE_NAME.xlsx in
     it); a Finding when the source cannot be read."""
     ret = read_returned(source)
@@ -88,5 +89,5 @@ def rollover(source: Path, year: int, out: Path, force: bool = False) -> RolledO
     if out.is_dir():
         out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
                                   str(fill.header.get("department_name") or ""))
-    generated = generate(ret.template, fill, out, year=year, force=force)
+    generated = generate(ret.template, fill, out, year=year, force=force, password=password)
     return RolledOver(source, generated, verification)

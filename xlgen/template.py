@@ -6,6 +6,7 @@ Stage 1 of the pipeline (template → layout → workbook). Nothing here knows c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -154,7 +155,7 @@ class Template:
     # what next year's blank keeps from this year's returned workbook, by section
     rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # read for every cell written
     def width(self) -> int:
         return 1 + sum(c.span for c in self.indicators.columns)
 
