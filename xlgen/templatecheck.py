@@ -24,7 +24,17 @@ def check_template(t: Template) -> list[XlgenError]:
     problems += _levels(t)
     problems += _tree_rows(t)
     problems += _labels_fit(t)
+    problems += _rollover_fields(t)
     return problems
+
+
+def _rollover_fields(t: Template) -> list[XlgenError]:
+    """A carried field must be a field of that section (a typo must not drop data silently)."""
+    fields = {"header": {f.field for f in t.header_fields()}, "tasks": set(t.tasks.fields()),
+              "goals": set(t.goals.fields()), "indicators": set(t.indicators.fields())}
+    return [_problem(t, f"rollover.{section}", f"'{name}' is not a field of the {section}; "
+                                               f"expected one of {', '.join(sorted(fields[section]))}")
+            for section, names in t.rollover.items() for name in names if name not in fields[section]]
 
 
 def _formulas_compile(t: Template) -> list[XlgenError]:
