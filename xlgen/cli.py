@@ -124,7 +124,7 @@ def rollover(
 
 @app.command()
 def verify(
-    paths: Annotated[list[Path], typer.Argument(help="Returned workbooks, or folders searched for *.xlsx/*.xlsm.")],
+    paths: Annotated[list[Path], typer.Argument(help="Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb, reported).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (the documented contract).")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Also write a summary workbook (.xlsx).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the messages: zh or en.")] = "zh",
@@ -148,7 +148,7 @@ def verify(
         err_console.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False, soft_wrap=True)
     if missing or not files:
         if not missing:
-            err_console.print("[bold red]error:[/] no .xlsx or .xlsm workbook found in "
+            err_console.print("[bold red]error:[/] no .xlsx, .xlsm, .xls or .xlsb workbook found in "
                               + ", ".join(map(str, paths)), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if report is not None and report.exists() and not force:

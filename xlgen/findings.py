@@ -110,6 +110,15 @@ class Code(Enum):
         "row-deleted", ERROR,
         "指标「{name}」所在的行被删除",
         "the row of the indicator '{name}' was deleted")
+    VBA_PROJECT = Detail(
+        "vba-project", WARNING,
+        "工作簿含有宏（{parts}）；xlgen 未运行它们。自评表不需要宏，请另存为 .xlsx",
+        "the workbook holds macros ({parts}); xlgen did not run them. The form needs no macros: save it as .xlsx")
+    TEXT_TOO_LONG = Detail(
+        "text-too-long", WARNING,
+        "{cell}（{label}）的文本有 {length} 个字符，超过 Excel 的上限 32767，只读取了前 32767 个",
+        "{cell} ({label}) holds a text of {length} characters, over Excel's limit of 32,767; "
+        "only the first 32,767 were read")
     PROTECTION_REMOVED = Detail(
         "protection-removed", WARNING,
         "工作表「{sheet}」的保护被取消",

@@ -11,8 +11,12 @@ for our form), parses the style sheet we do not need, and does not show sheet pr
 validations in read-only mode. We use its formula ``Translator`` for Excel's shared formulas.
 
 ``open_workbook`` is the one place a file is opened: it returns a ``Package`` or an
-``unreadable`` finding, never raises, so a safe-open layer (size and ratio checks) can go in
-front of it. Cell positions come only from ``layout.py``: the layout of a returned file is
+``unreadable`` finding, never raises. In front of it, ``safezip`` checks the zip (declared sizes,
+ratios, names, encryption, DTDs in every XML part) before anything is inflated, and inflates
+each part with a hard cap. Work is bounded: the sheet is parsed only down to the rows the form
+can occupy (the rest is byte-scanned for links, never parsed), at most ``MAX_CELLS`` cells;
+shared strings are read only up to the last one the form's cells use; a text is kept to
+Excel's 32,767 characters. Cell positions come only from ``layout.py``: the layout of a returned file is
 rebuilt from its template and the row counts found in it (defined names, else labels), and
 ``Returned.rows`` maps each layout row to the file's row, so rows inserted or deleted inside the
 tables are followed.
@@ -21,28 +25,41 @@ tables are followed.
 from __future__ import annotations
 
 import functools
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-
 from xml.etree import ElementTree
+from xml.sax.saxutils import unescape
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedTree
 
 from . import provenance
 from .engine import XlError, col_index, col_letters
 from .findings import Code, Finding, Text, finding
 from .layout import FORMULA, Layout, Slot, build_layout
+from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
 from .template import Template, load_template, templates_dir
 
 SLACK_ROWS = 400  # rows read below a template's default form when no defined name bounds it
 TAIL_ROWS = 60  # rows read below the total (the 填报检查 block, notes)
+MAX_CELLS = 100_000  # cells parsed in the rows read (a returned form has about 1,000)
+MAX_STRINGS = 200_000  # shared strings read (a form's cells use a few hundred)
+MAX_TEXT = 32_767  # Excel's limit on the text of a cell
+MAX_LINKS = 100  # formulas linking outside kept per sheet
+MAX_VALIDATIONS = 2_000  # data validation ranges kept per sheet (a form has a few dozen)
 _REL_ID = re.compile(r"\}id$")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
 _EXTERNAL = re.compile(r"\[[^\]]*\]|\|")  # [book.xlsx]Sheet!A1, [1]Sheet!A1, DDE app|topic!item
+# Functions that reach another program or the network when the file is opened or clicked.
+_CALLS = re.compile(r"(?<![A-Za-z0-9_])(?:WEBSERVICE|RTD|CALL|REGISTER\.ID|EXEC)\s*\(", re.I)
+_HYPERLINK = re.compile(r"(?<![A-Za-z0-9_])HYPERLINK\s*\(\s*", re.I)
+_WEB = ("http://", "https://", "mailto:", "#")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
+_WORD = re.compile(r"\S+")
+_Unreadable = Refused  # a part that cannot be read, with the reason
 
 
 # ----------------------------------------------------------------------------- the package
@@ -64,20 +81,27 @@ class Package:
     """A workbook's parts, parsed as far as the workbook level (sheets come on demand)."""
 
     path: Path
-    zip: zipfile.ZipFile
+    zip: SafeZip
     sheets: list[SheetRef]
     names: dict[str, str]  # defined name → reference text (global names, and local ones)
     properties: dict[str, str]  # custom document properties
     external_links: list[str]  # external workbook link parts or targets
     strings_part: str | None
-    _strings: list[str] | None = None
+    macros: list[str] = field(default_factory=list)  # parts holding macros (never run)
+    _strings: list[str] = field(default_factory=list)
+    _strings_done: bool = False
+    long_strings: dict[int, int] = field(default_factory=dict)  # index → length, over MAX_TEXT
 
     def sheet(self, name: str) -> SheetRef | None:
         return next((s for s in self.sheets if s.name == name), None)
 
-    def shared_strings(self) -> list[str]:
-        if self._strings is None:
-            self._strings = _read_strings(self.zip, self.strings_part) if self.strings_part else []
+    def shared_strings(self, upto: int = MAX_STRINGS - 1) -> list[str]:
+        """The shared strings up to index ``upto``: the part is parsed that far, no further."""
+        if upto >= MAX_STRINGS:
+            raise Refused(Text(f"单元格引用了第 {upto + 1} 个共享字符串，超过读取上限 {MAX_STRINGS}",
+                               f"a cell uses shared string {upto + 1}; xlgen reads the first {MAX_STRINGS}"))
+        if self.strings_part and not self._strings_done and len(self._strings) <= upto:
+            self._strings, self._strings_done = _read_strings(self, upto)
         return self._strings
 
 
@@ -90,6 +114,7 @@ class Sheet:
     protected: bool
     validations: list[list[tuple[int, int, int, int]]]  # each validation's ranges (r1, c1, r2, c2)
     external: list[tuple[str, str]]  # (A1, formula) of every formula linking outside, anywhere
+    long_texts: list[tuple[str, int]] = field(default_factory=list)  # (A1, length) of texts cut to MAX_TEXT
 
     def text(self, row: int, col: int) -> str:
         cell = self.cells.get((row, col))
@@ -101,30 +126,13 @@ class Sheet:
 def open_workbook(path: Path) -> Package | Finding:
     """Open ``path`` as an OOXML workbook: a ``Package``, or an ``unreadable`` finding saying why."""
     try:
-        data = Path(path).read_bytes()  # the file is read once and never written
-    except OSError as exc:
-        return _unreadable(Text(f"无法打开文件（{exc.strerror or exc}）", f"cannot open the file ({exc.strerror or exc})"))
-    except Exception as exc:  # MemoryError and the like: a finding, never a traceback
-        return _unreadable(Text(f"无法读取文件（{type(exc).__name__}）", f"cannot read the file ({type(exc).__name__})"))
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            return _unreadable(Text("这是旧版 .xls 或加密的工作簿，请另存为 .xlsx",
-                                    "an old .xls or an encrypted workbook; save it as .xlsx"))
-        return _unreadable(Text("不是 .xlsx 文件（不是 zip 格式）", "not an .xlsx file (not a zip archive)"))
-    try:
+        zf = open_zip(Path(path))  # the file is read once and never written
         return _package(Path(path), zf)
-    except _Unreadable as exc:
+    except Refused as exc:
         return _unreadable(exc.reason)
-    except Exception as exc:  # a damaged part: zlib, XML, encoding, missing entries …
+    except Exception as exc:  # a damaged part (XML, encoding …), MemoryError: a finding, never a traceback
         return _unreadable(Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
                                 f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
-
-
-class _Unreadable(Exception):
-    def __init__(self, reason: Text) -> None:
-        self.reason = reason
 
 
 def _unreadable(reason: Text) -> Finding:
@@ -135,63 +143,36 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _parse(zf: zipfile.ZipFile, part: str, data: bytes | None = None, complete: bool = True,
-           events: tuple[str, ...] = ("start", "end")) -> Iterator[tuple[str, Any]]:
-    """(event, element) of a part, start and end events; a part with a DTD is refused.
-    ``complete`` false: ``data`` is the beginning of the part (no end-of-document check)."""
-    if data is None:
-        data = zf.read(part)
-    refuse_dtd(data, part)
-    parser = ElementTree.XMLPullParser(events=events)
-    for start in range(0, len(data), _CHUNK):
-        parser.feed(data[start:start + _CHUNK])
+def _root(zf: SafeZip, part: str) -> Any:
+    """A small part (workbook, relationships, properties), parsed whole by defusedxml."""
+    data = zf.read(part, SMALL_PART)
+    if not data.strip():
+        raise Refused(Text(f"{part} 为空", f"{part} is empty"))
+    try:
+        return DefusedTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise Refused(dtd_reason(part)) from None
+
+
+def _stream(chunks: Iterator[bytes], part: str, parser: Any) -> Iterator[tuple[str, Any]]:
+    """(event, element) of a large part, streamed behind the prolog's DTD guard."""
+    guard, runs = Prolog(part), Runs(part)
+    for chunk in chunks:
+        guard.feed(chunk)
+        runs.feed(chunk)
+        parser.feed(chunk)
         yield from parser.read_events()
-    if complete:
-        parser.close()
-        yield from parser.read_events()
+    guard.feed(b"", final=True)
+    parser.close()
+    yield from parser.read_events()
 
 
-_CHUNK = 1 << 16
-_PROLOG_ITEM = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->)", re.S)
-
-
-def refuse_dtd(data: bytes, part: str) -> None:
-    """Refuse a document type declaration, as defusedxml's ``forbid_dtd`` does: without a DTD
-    no entity can be declared, so no entity expansion (billion laughs) and no external entity
-    (XXE) can happen. Checked on the prolog, so the fast C parser reads the rest."""
-    head = data[:_CHUNK]
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 1 and 0 in head[:2]):
-        head = head.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
-    elif head[:3] == b"\xef\xbb\xbf":
-        head = head[3:]
-    pos = 0
-    while True:
-        m = _PROLOG_ITEM.match(head, pos)
-        if not m:
-            break
-        pos = m.end()
-    rest = head[pos:].lstrip()
-    if rest.startswith(b"<!"):
-        raise _Unreadable(Text(f"{part} 含有 DTD（文档类型声明），已拒绝读取",
-                               f"{part} holds a DTD (document type declaration); refused"))
-
-
-def _root(zf: zipfile.ZipFile, part: str) -> Any:
-    root = None
-    for event, elem in _parse(zf, part):
-        if event == "end":
-            root = elem
-    if root is None:
-        raise _Unreadable(Text(f"{part} 为空", f"{part} is empty"))
-    return root
-
-
-def _rels(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str, str]]:
+def _rels(zf: SafeZip, part: str) -> list[tuple[str, str, str, str]]:
     """(id, type, target, mode) of the relationships of ``part`` ("" for the package's own);
     internal targets resolved to part names."""
     p = PurePosixPath(part)
     rels = str(p.parent / "_rels" / (p.name + ".rels")) if part else "_rels/.rels"
-    if rels not in zf.NameToInfo:
+    if rels not in zf:
         return []
     out = []
     for rel in _root(zf, rels):
@@ -216,11 +197,22 @@ def _resolve(base: str, target: str) -> str:
     return "/".join(parts)
 
 
-def _package(path: Path, zf: zipfile.ZipFile) -> Package:
+def _not_a_workbook(zf: SafeZip) -> Text:
+    """Why a zip without xl/workbook.xml is not a workbook xlgen reads."""
+    if "xl/workbook.bin" in zf:
+        return Text("这是 .xlsb（二进制）工作簿，请另存为 .xlsx", "an .xlsb (binary) workbook; save it as .xlsx")
+    if "mimetype" in zf and b"opendocument" in zf.read("mimetype", 200):
+        return Text("这是 OpenDocument（.ods）文件，请另存为 .xlsx", "an OpenDocument (.ods) file; save it as .xlsx")
+    if "word/document.xml" in zf or "ppt/presentation.xml" in zf:
+        return Text("这是 Word 或 PowerPoint 文件，不是工作簿", "a Word or PowerPoint file, not a workbook")
+    return Text("缺少工作簿部件（xl/workbook.xml）", "the workbook part (xl/workbook.xml) is missing")
+
+
+def _package(path: Path, zf: SafeZip) -> Package:
     root_rels = _rels(zf, "")
     workbook = next((t for _, kind, t, _ in root_rels if kind == "officeDocument"), "xl/workbook.xml")
-    if workbook not in zf.NameToInfo:
-        raise _Unreadable(Text("缺少工作簿部件（xl/workbook.xml）", "the workbook part (xl/workbook.xml) is missing"))
+    if workbook not in zf:
+        raise Refused(_not_a_workbook(zf))
     wb_rels = {}
     external = []
     strings_part = None
@@ -232,9 +224,7 @@ def _package(path: Path, zf: zipfile.ZipFile) -> Package:
             strings_part = target
     sheets: list[SheetRef] = []
     names: dict[str, str] = {}
-    for event, elem in _parse(zf, workbook):
-        if event != "end":
-            continue
+    for elem in _root(zf, workbook).iter():
         tag = _local(elem.tag)
         if tag == "sheet":
             rid = next((v for k, v in elem.attrib.items() if _REL_ID.search(k)), "")
@@ -244,13 +234,13 @@ def _package(path: Path, zf: zipfile.ZipFile) -> Package:
         elif tag == "externalReference":
             external.append(elem.get("id", "externalReference"))
     custom = next((t for _, kind, t, _ in root_rels if kind == "custom-properties"), "docProps/custom.xml")
-    properties = _properties(zf, custom) if custom in zf.NameToInfo else {}
-    if strings_part and strings_part not in zf.NameToInfo:
-        raise _Unreadable(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
-    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part)
+    properties = _properties(zf, custom) if custom in zf else {}
+    if strings_part and strings_part not in zf:
+        raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
+    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros)
 
 
-def _properties(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+def _properties(zf: SafeZip, part: str) -> dict[str, str]:
     out = {}
     for prop in _root(zf, part):
         if _local(prop.tag) == "property" and len(prop):
@@ -258,14 +248,23 @@ def _properties(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _read_strings(zf: zipfile.ZipFile, part: str) -> list[str]:
-    strings = []
-    for _event, elem in _parse(zf, part, events=("end",)):
+def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:
+    """The shared strings up to index ``upto`` (parsing stops there), and whether that is all."""
+    assert pkg.strings_part
+    strings: list[str] = []
+    parser = ElementTree.XMLPullParser(events=("end",))
+    for _event, elem in _stream(pkg.zip.chunks(pkg.strings_part), pkg.strings_part, parser):
         tag = elem.tag
         if tag[-3:] == "}si" or tag == "si":
-            strings.append(_rich_text(elem))
+            text = _rich_text(elem)
+            if len(text) > MAX_TEXT:
+                pkg.long_strings[len(strings)] = len(text)
+                text = text[:MAX_TEXT]
+            strings.append(text)
             elem.clear()
-    return strings
+            if len(strings) > upto:
+                return strings, False
+    return strings, True
 
 
 def _rich_text(elem: Any) -> str:
@@ -280,14 +279,33 @@ def _rich_text(elem: Any) -> str:
     return "".join(out)
 
 
+def linked(formula: str) -> bool:
+    """Does the formula reach outside the workbook: another workbook ([book.xlsx]Sheet!A1, [1]…),
+    a DDE link (app|topic!item), a function that calls a program or the network, or a HYPERLINK
+    to anything but a web or mail address? String literals are data, not links."""
+    if not ("[" in formula or "|" in formula or "(" in formula):
+        return False
+    masked = _STRING.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', formula)
+    if _EXTERNAL.search(masked) or _CALLS.search(masked):
+        return True
+    for m in _HYPERLINK.finditer(masked):
+        literal = _STRING.match(formula, m.end())
+        if literal is None:
+            return True  # the target is computed: it may name any file
+        target = literal.group(0)[1:-1].replace('""', '"').strip().lower()
+        if not target.startswith(_WEB):
+            return True
+    return False
+
+
 # ----------------------------------------------------------------------------- one sheet
 def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet | Finding:
     """Cells in rows < ``max_row`` and columns < ``max_col``; protection, validations, links."""
-    if ref.part not in pkg.zip.NameToInfo:
+    if ref.part not in pkg.zip:
         return _unreadable(Text(f"工作表「{ref.name}」的部件缺失", f"the part of the sheet '{ref.name}' is missing"))
     try:
         return _read_sheet(pkg, ref, max_row, max_col)
-    except _Unreadable as exc:
+    except Refused as exc:
         return _unreadable(exc.reason)
     except Exception as exc:
         return _unreadable(Text(f"工作表「{ref.name}」已损坏（{type(exc).__name__}: {exc}）"[:300],
@@ -295,65 +313,119 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet
 
 
 def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet:
-    strings = pkg.shared_strings()
-    data = pkg.zip.read(ref.part)
-    # The XML parser reads up to the end of <sheetData>; what follows (merges, protection,
-    # validations with their long prompts, conditional formats) is scanned for the two
-    # elements we need, at a fraction of the cost.
-    head_end = _sheet_data_end(data)
+    """One streaming pass. The XML parser reads up to the end of <sheetData>, or up to the
+    first row past ``max_row`` (rows come in order); what follows is held as bytes: the rest of
+    <sheetData> is scanned for formulas linking outside, the tail (merges, protection,
+    validations with their long prompts, conditional formats) for the two elements we need."""
     cells: dict[tuple[int, int], Cell] = {}
+    strings_at: list[tuple[int, int, int, str | None]] = []  # (row, col, shared string index, formula)
+    long_texts: list[tuple[str, int]] = []
     validations: list[list[tuple[int, int, int, int]]] = []
     external: list[tuple[str, str]] = []
     shared: dict[str, tuple[str, str]] = {}  # si → (master formula, master cell)
     protected = False
+    room = MAX_VALIDATIONS  # validation ranges still kept
     row = -1
-    for _event, elem in _parse(pkg.zip, ref.part, data[:head_end], complete=head_end == len(data),
-                               events=("end",)):
-        tag = elem.tag
-        if tag[-4:] == "}row" or tag == "row":
-            r = elem.get("r")
-            row = int(r) - 1 if r else row + 1
-            col = -1
-            for c in elem:
-                addr = c.get("r")
-                m = _REF.match(addr) if addr else None
-                if m:
-                    col = col_index(m.group(1))
-                else:
-                    col += 1
-                fel = vel = isel = None
-                for child in c:
-                    ctag = child.tag
-                    if ctag[-2:] == "}v" or ctag == "v":
-                        vel = child
-                    elif ctag[-2:] == "}f" or ctag == "f":
-                        fel = child
-                    elif ctag[-3:] == "}is" or ctag == "is":
-                        isel = child
-                formula = None
-                if fel is not None:
-                    where = f"{col_letters(col)}{row + 1}"
-                    formula = _formula(fel, where, shared)
-                    if ("[" in formula or "|" in formula) and _EXTERNAL.search(_STRING.sub("", formula)):
-                        external.append((where, formula))
-                if row < max_row and col < max_col:
-                    value = _value(c.get("t", "n"), vel.text if vel is not None else None, isel, strings)
-                    if value is not None or formula is not None:
-                        cells[(row, col)] = Cell(value, formula)
-            elem.clear()
+    parsed = 0  # cells parsed in the rows read
+    guard, runs = Prolog(ref.part), Runs(ref.part)
+    parser = ElementTree.XMLPullParser(events=("end",))
+    parsing = True  # the XML parser is fed
+    data_ended = False  # </sheetData> seen
+    window = b""
+    rest = bytearray()  # what follows the parsed part
+    for chunk in pkg.zip.chunks(ref.part):
+        if not parsing:
+            rest += chunk
             continue
-        local = _local(tag)
-        if local == "sheetProtection":
-            protected = elem.get("sheet", "0").lower() in ("1", "true")
-        elif local == "dataValidation":
-            sqref = elem.get("sqref") or next((c.text or "" for c in elem if _local(c.tag) == "sqref"), "")
-            validations.append(_ranges(sqref))
-            elem.clear()
-    if head_end < len(data):
-        tail_protected, tail_validations = _scan_tail(data[head_end:])
+        guard.feed(chunk)
+        runs.feed(chunk)
+        m = _SHEET_DATA_END.search(window + chunk)
+        if m:
+            cut = m.end() - len(window)
+            parser.feed(chunk[:cut])
+            rest += chunk[cut:]
+            parsing, data_ended = False, True
+        else:
+            parser.feed(chunk)
+            window = chunk[-64:]
+        for _event, elem in parser.read_events():
+            tag = elem.tag
+            if tag[-4:] == "}row" or tag == "row":
+                r = elem.get("r")
+                row = int(r) - 1 if r else row + 1
+                if row >= max_row:
+                    parsing = False  # rows come in order: none further is read
+                else:
+                    parsed += len(elem)
+                    if parsed > MAX_CELLS:
+                        raise Refused(Text(
+                            f"工作表「{ref.name}」前 {max_row} 行中的单元格超过 {MAX_CELLS} 个，不是一份自评表",
+                            f"the sheet '{ref.name}' has over {MAX_CELLS} cells in its first {max_row} rows: not a form"))
+                col = -1
+                for c in elem:
+                    addr = c.get("r")
+                    am = _REF.match(addr) if addr else None
+                    if am:
+                        col = col_index(am.group(1))
+                    else:
+                        col += 1
+                    fel = vel = isel = None
+                    for child in c:
+                        ctag = child.tag
+                        if ctag[-2:] == "}v" or ctag == "v":
+                            vel = child
+                        elif ctag[-2:] == "}f" or ctag == "f":
+                            fel = child
+                        elif ctag[-3:] == "}is" or ctag == "is":
+                            isel = child
+                    inside = row < max_row and col < max_col
+                    formula = None
+                    if fel is not None:
+                        where = f"{col_letters(col)}{row + 1}"
+                        formula = _formula(fel, where, shared, inside)
+                        if len(external) < MAX_LINKS and linked(formula):
+                            external.append((where, formula))
+                    if inside:
+                        kind = c.get("t", "n")
+                        raw = vel.text if vel is not None else None
+                        if kind == "s" and raw is not None and raw.strip().isdigit():
+                            strings_at.append((row, col, int(raw), formula))
+                            continue
+                        value = _value(kind, raw, isel, [])
+                        if isinstance(value, str) and len(value) > MAX_TEXT:
+                            long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
+                            value = value[:MAX_TEXT]
+                        if value is not None or formula is not None:
+                            cells[(row, col)] = Cell(value, formula)
+                elem.clear()
+                continue
+            local = _local(tag)
+            if local == "sheetProtection":
+                protected = elem.get("sheet", "0").lower() in ("1", "true")
+            elif local == "dataValidation":
+                sqref = elem.get("sqref") or next((c.text or "" for c in elem if _local(c.tag) == "sqref"), "")
+                if room > 0:
+                    validations.append(_ranges(sqref, room))
+                    room -= len(validations[-1]) or 1
+                elem.clear()
+    if not parsing and not data_ended:  # stopped at a row past the range: skip to </sheetData>
+        end = _sheet_data_end(rest)
+        if len(external) < MAX_LINKS:
+            external.extend(_scan_links(rest, end, MAX_LINKS - len(external)))
+        del rest[:end]
+    if rest:
+        tail_protected, tail_validations = _scan_tail(rest, room)
         protected = protected or tail_protected
         validations.extend(tail_validations)
-    return Sheet(ref.name, cells, protected, validations, external)
+    if strings_at:
+        strings = pkg.shared_strings(max(i for _r, _c, i, _f in strings_at))
+        for r, c, i, formula in strings_at:
+            value = strings[i] if i < len(strings) else None
+            if i in pkg.long_strings:
+                long_texts.append((f"{col_letters(c)}{r + 1}", pkg.long_strings[i]))
+            if value is not None or formula is not None:
+                cells[(r, c)] = Cell(value, formula)
+    return Sheet(ref.name, cells, protected, validations, external, long_texts)
 
 
 _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
@@ -362,9 +434,12 @@ _SQREF_ATTR = re.compile(rb"\ssqref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _SHEET_ATTR = re.compile(rb"\ssheet\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _SQREF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sqref\s*>([^<]*)<")
 _DV_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?dataValidation\s*>")
+# A formula element whose text may link outside (checked in full by ``linked``).
+_SUSPECT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>([^<]*(?:\[|\||(?i:hyperlink|webservice|rtd|call|register|exec))[^<]*)<")
+_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Z]{1,3}\d+)[\"']")
 
 
-def _sheet_data_end(data: bytes) -> int:
+def _sheet_data_end(data: bytes | bytearray) -> int:
     """Offset just after </sheetData> (the whole part when it cannot be told)."""
     at = data.rfind(b"sheetData")
     if at < 0:
@@ -373,7 +448,23 @@ def _sheet_data_end(data: bytes) -> int:
     return m.end() if m else len(data)
 
 
-def _scan_tail(tail: bytes) -> tuple[bool, list[list[tuple[int, int, int, int]]]]:
+def _scan_links(data: bytes | bytearray, end: int, most: int) -> list[tuple[str, str]]:
+    """(A1, formula) of formulas linking outside in ``data[:end]``, a stretch of <sheetData>
+    that is not parsed (rows past the form's range): byte searches, no XML parser."""
+    out: list[tuple[str, str]] = []
+    for m in _SUSPECT.finditer(data, 0, end):
+        text = unescape(m.group(1).decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}).strip()
+        if not linked(text):
+            continue
+        lt = data.rfind(b"<", max(0, m.start() - 512), m.start())
+        ref = _CELL_REF.search(data, lt, m.start()) if lt >= 0 else None
+        out.append((ref.group(1).decode() if ref else "?", text[1:] if text.startswith("=") else text))
+        if len(out) >= most:
+            break
+    return out
+
+
+def _scan_tail(tail: bytes | bytearray, room: int = MAX_VALIDATIONS) -> tuple[bool, list[list[tuple[int, int, int, int]]]]:
     """Sheet protection and data validation ranges in the part after <sheetData>.
 
     A start tag ends before the next '<' (no '<' may appear in an attribute value), so each
@@ -402,7 +493,10 @@ def _scan_tail(tail: bytes) -> tuple[bool, list[list[tuple[int, int, int, int]]]
                     close = _DV_END.search(tail, end)
                     inner = _SQREF.search(tail, end, close.start()) if close else None
                     sqref = inner.group(1) if inner else b""
-                ranges.append(_ranges(sqref.decode("utf-8", "replace")))
+                if room <= 0:
+                    break
+                ranges.append(_ranges(sqref.decode("utf-8", "replace"), room))
+                room -= len(ranges[-1]) or 1
             pos = tail.find(name, end)
     return protected, ranges
 
@@ -410,17 +504,22 @@ def _scan_tail(tail: bytes) -> tuple[bool, list[list[tuple[int, int, int, int]]]
 _TAG_END = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 
 
-def _formula(fel: Any, where: str, shared: dict[str, tuple[str, str]]) -> str:
+def _formula(fel: Any, where: str, shared: dict[str, tuple[str, str]], inside: bool = True) -> str:
+    """The formula text; a shared formula's follower translated from its master (only inside
+    the range read: outside, the master alone is checked for links)."""
     text = (fel.text or "").strip()
     if fel.get("t") == "shared":
         si = fel.get("si", "")
         if text:
             shared[si] = (text, where)
-        elif si in shared:
+        elif si in shared and inside:
             from openpyxl.formula.translate import Translator
 
             master, origin = shared[si]
-            text = Translator("=" + master, origin).translate_formula(where)[1:]
+            try:
+                text = Translator("=" + master, origin).translate_formula(where)[1:]
+            except Exception:  # a master it cannot tokenize: the cell is compared as holding it
+                text = master
     return text[1:] if text.startswith("=") else text
 
 
@@ -448,10 +547,13 @@ def _value(kind: str, raw: str | None, isel: Any, strings: list[str]) -> Any:
         return raw
 
 
-def _ranges(sqref: str) -> list[tuple[int, int, int, int]]:
-    out = []
-    for part in sqref.split():
-        m = _REF.match(part.split("!")[-1])
+def _ranges(sqref: str, most: int = MAX_VALIDATIONS) -> list[tuple[int, int, int, int]]:
+    """The ranges of a space-separated list (at most ``most`` of them)."""
+    out: list[tuple[int, int, int, int]] = []
+    for piece in _WORD.finditer(sqref):
+        if len(out) >= most:
+            break
+        m = _REF.match(piece.group(0).split("!")[-1])
         if m:
             r1, c1 = int(m.group(2)) - 1, col_index(m.group(1))
             r2, c2 = (int(m.group(4)) - 1, col_index(m.group(3))) if m.group(3) else (r1, c1)
@@ -649,10 +751,9 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
             f"the sheet '{t.sheet}' is missing (sheets in the file: {names})"))
     named = _named_ranges(pkg, ref.name)
     rows, cols = _extent(base)
+    max_row = rows + SLACK_ROWS  # the names come from the file: they may move the end up, never past this
     if "total" in named:
-        max_row = named["total"][2] + 1 + TAIL_ROWS
-    else:
-        max_row = rows + SLACK_ROWS
+        max_row = min(max_row, named["total"][2] + 1 + TAIL_ROWS)
     sheet = read_sheet(pkg, ref, max_row, cols + 8)
     if isinstance(sheet, Finding):
         return sheet
@@ -672,6 +773,8 @@ def _sheet_of(pkg: Package, t: Template) -> SheetRef | None:
         return pkg.sheet(named[0])
     if pkg.sheet(t.sheet):
         return pkg.sheet(t.sheet)
+    if named:  # xlgen's names point to a sheet that is gone: deleted, not to be guessed
+        return None
     visible = [s for s in pkg.sheets if s.state == "visible"]
     return visible[0] if len(visible) == 1 else None
 
@@ -720,7 +823,8 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
         header.append(row)
         after = row
     tasks = named.get("tasks")
-    if tasks and labelled(tasks[0] - 1, t.tasks.label):
+    bottom = max((r for r, _c in sheet.cells), default=-1)  # the last row read
+    if tasks and labelled(tasks[0] - 1, t.tasks.label) and tasks[2] <= bottom:
         task_rows = (tasks[0], tasks[2] - tasks[0] + 1)
     else:
         head = label_row(t.tasks.label, after)

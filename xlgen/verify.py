@@ -30,7 +30,9 @@ from .template import Template
 PASS, FAIL, ERRORED = "pass", "fail", "error"
 REL_TOL = 1e-9  # saved vs recomputed, relative
 ABS_TOL = 1e-12  # … and absolute, for results that are 0 up to float noise
-PATTERNS = ("*.xlsx", "*.xlsm")
+# Searched in folders, in any letter case. The old and binary formats are listed too: a
+# department that returns one gets a finding saying so, instead of silently missing from the batch.
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _SPACE = re.compile(r"\s+")
 NUMBER_TYPES = ("amount", "weight")
@@ -86,13 +88,13 @@ def exit_code(results: Sequence[FileResult]) -> int:
 
 # ----------------------------------------------------------------------------- files
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
-    """(workbooks, missing): files as given, folders searched recursively for .xlsx/.xlsm."""
+    """(workbooks, missing): files as given, folders searched recursively for workbooks."""
     found: list[Path] = []
     missing: list[Path] = []
     for p in paths:
         if p.is_dir():
-            inside = {q for pattern in PATTERNS for q in p.rglob(pattern)
-                      if q.is_file() and not q.name.startswith("~$")}  # ~$: Excel's lock files
+            inside = {q for q in p.rglob("*") if q.suffix.lower() in SUFFIXES
+                      and q.is_file() and not q.name.startswith("~$")}  # ~$: Excel's lock files
             found.extend(sorted(inside))
         elif p.is_file():
             found.append(p)
@@ -215,6 +217,7 @@ def verify_returned(ret: Returned) -> FileResult:
 
     findings.extend(_rules(ret, plan, inputs, effective))
     findings.extend(_guards(ret, plan, bare_rows))
+    findings.extend(_contents(ret, plan))
     findings.sort(key=lambda f: _order(f, ret))
 
     total = pure.get(lay.slots["total"].a1)
@@ -281,6 +284,19 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
                                         found=link))
 
     return states, overrides, bare_rows, formula_findings
+
+
+def _contents(ret: Returned, plan: _Plan) -> list[Finding]:
+    """What the file holds besides the form's values: macros (never run), texts cut to Excel's
+    limit on reading."""
+    out = []
+    if ret.package.macros:
+        out.append(finding(Code.VBA_PROJECT, None, None, None, parts=", ".join(ret.package.macros)))
+    for where, length in ret.sheet.long_texts:
+        key = plan.key_at(ret, where)
+        out.append(finding(Code.TEXT_TOO_LONG, ret.sheet.name, where, key,
+                           label=plan.labels.get(key, where) if key else where, length=length))
+    return out
 
 
 def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
@@ -633,11 +649,20 @@ def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
     out = []
     if protected and not sheet.protected:
         out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
-    rows = [r for r in ret.rows.values() if r is not None]
-    top, bottom = (min(rows), max(rows)) if rows else (0, 0)
-    right = max(s.last_col for s in ret.layout.slots.values())
-    covered = {(r, c) for ranges in sheet.validations for r1, c1, r2, c2 in ranges
-               for r in range(max(r1, top), min(r2, bottom) + 1) for c in range(c1, min(c2, right) + 1)}
+    needed = set()
+    for keys in groups:
+        for key in keys:
+            s = ret.layout.slots.get(key)
+            r = None if s is None else ret.file_row(s.row)
+            if r is not None:
+                needed.add((r, s.col))  # type: ignore[union-attr]
+    covered = set()
+    for ranges in sheet.validations:  # each range costs at most its area or the cells needed
+        for r1, c1, r2, c2 in ranges:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(needed):
+                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in needed)
+            else:
+                covered.update((r, c) for r, c in needed if r1 <= r <= r2 and c1 <= c <= c2)
     for keys in groups:
         for key in keys:
             s = ret.layout.slots.get(key)
