@@ -46,7 +46,8 @@ def generate(
         fill = load_fill(data, tmpl) if data else None
         the_year = year or (fill.year if fill else None)
         out = output or Path(f"{tmpl.id}-{the_year or 'blank'}.xlsx")
-        result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password)
+        result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password,
+                                   keep=[p for p in (data, tmpl.path) if p is not None])
     except XlgenError as exc:
         raise fail(exc) from None
     total = result.total
@@ -104,7 +105,7 @@ def rollover(
     unreadable = 0
     for path in files:
         try:
-            result = run_rollover(path, year, output, force=force, password=password)
+            result = run_rollover(path, year, output, force=force, password=password, keep=files)
         except XlgenError as exc:
             err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
             unreadable += 1
@@ -139,7 +140,9 @@ def verify(
     from rich.progress import Progress
 
     from . import report as view
+    from .errors import ErrorCode
     from .verify import collect, exit_code, report_json, verify_paths
+    from .workbook import refuse_inputs
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
@@ -151,15 +154,21 @@ def verify(
             err_console.print("[bold red]error:[/] no .xlsx, .xlsm, .xls or .xlsb workbook found in "
                               + ", ".join(map(str, paths)), highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    if report is not None and report.exists() and not force:
-        err_console.print(f"[bold red]error:[/] {report}: already exists; pass --force to overwrite it",
-                          highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+    if report is not None:
+        try:  # before any work: the report never replaces an input, nor an existing file without --force
+            refuse_inputs([report], files)
+            if report.exists() and not force:
+                raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=report)
+        except XlgenError as exc:
+            raise fail(exc) from None
     with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
         task = bar.add_task("verifying", total=len(files))
         results = verify_paths(files, jobs=jobs, progress=lambda _r: bar.advance(task))
     if report is not None:
-        view.write_report(results, report, lang=lang, force=force)
+        try:
+            view.write_report(results, report, lang=lang, force=force, keep=files)
+        except XlgenError as exc:
+            raise fail(exc) from None
     if as_json:
         typer.echo(json.dumps(report_json(results, lang), ensure_ascii=False, indent=2))
     else:

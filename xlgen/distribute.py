@@ -7,7 +7,7 @@ import functools
 import hashlib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from .fill import Fill
 from .protection import check_password
 from .roster import RosterEntry, load_roster
 from .template import Template, load_template
-from .workbook import generate, write_atomic
+from .workbook import generate, refuse_inputs, write_atomic
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "code", "name", "template_id", "template_version", "sha256")
@@ -54,11 +54,11 @@ def _template(path: str) -> Template:
 
 
 def _one(template_path: str, fill: Fill, year: int, out: str, force: bool,
-         password: str | None = None) -> tuple[str, str]:
+         password: str | None = None, roster: str = "") -> tuple[str, str]:
     template = _template(template_path)
     path = Path(out)
     fill.year = year
-    generate(template, fill, path, year=year, force=force, password=password)
+    generate(template, fill, path, year=year, force=force, password=password, keep=[Path(roster)] if roster else [])
     return out, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -73,6 +73,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=f"two departments give the same file {clash}")
+    refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
     if not force:  # refuse before writing anything: never half a distribution
         for path in [*targets, outdir / MANIFEST]:
             if path.exists():
@@ -80,7 +81,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     outdir.mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
     _template.cache_clear()
-    args = [(str(template.path), e.fill, year, str(t), force, password) for e, t in zip(entries, targets)]
+    args = [(str(template.path), e.fill, year, str(t), force, password, str(roster)) for e, t in zip(entries, targets)]
     if jobs > 1 and len(args) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_one, *a) for a in args]
@@ -96,18 +97,19 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
             if progress:
                 progress(i, len(args))
     done = [Distributed(t, e.code, e.name, digests[str(t)]) for e, t in zip(entries, targets)]
-    write_manifest(outdir / MANIFEST, template, done, force=True)
+    write_manifest(outdir / MANIFEST, template, done, force=force, keep=[roster])
     return done
 
 
-def write_manifest(path: Path, template: Template, done: list[Distributed], force: bool) -> None:
+def write_manifest(path: Path, template: Template, done: list[Distributed], force: bool,
+                   keep: Sequence[Path] = ()) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
     for d in done:
         writer.writerow([d.file.name, d.code, d.name, template.id, template.version, d.sha256])
     data = buf.getvalue().encode("utf-8-sig")  # with a BOM, so Excel opens the Chinese right
-    write_atomic(path, force, lambda tmp: tmp.write_bytes(data))
+    write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep)
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from .errors import ErrorCode, XlgenError
 from .libreoffice import LibreOfficeError, convert
-from .workbook import write_atomic
+from .findings import Finding
+from .reader import open_workbook
+from .workbook import refuse_inputs, write_atomic
 
 FORMATS = (".pdf", ".png")
 PNG_DPI = 110
@@ -27,18 +29,22 @@ def preview(workbook: Path, out: Path, force: bool = False) -> Path:
         raise XlgenError(ErrorCode.PREVIEW_FORMAT, file=out, suffix=out.suffix or "(none)")
     if not workbook.is_file():
         raise XlgenError(ErrorCode.FILE_MISSING, file=workbook)
+    refuse_inputs([out], [workbook])
     if out.exists() and not force:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
+    opened = open_workbook(workbook)  # the safe path first: LibreOffice never gets a bomb or a DTD
+    if isinstance(opened, Finding):
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=workbook, detail=opened.params["reason"].en)
     with tempfile.TemporaryDirectory(prefix="xlgen-preview-") as tmp:
         try:
             (pdf,) = convert([workbook], "pdf", Path(tmp))
         except LibreOfficeError as exc:
             raise XlgenError(ErrorCode.RENDERER, detail=str(exc)) from None
         if suffix == ".pdf":
-            write_atomic(out, force, lambda dst: shutil.copyfile(pdf, dst))
+            write_atomic(out, force, lambda dst: shutil.copyfile(pdf, dst), keep=[workbook])
         else:
             png = _first_page_png(pdf, Path(tmp) / "page")
-            write_atomic(out, force, lambda dst: shutil.copyfile(png, dst))
+            write_atomic(out, force, lambda dst: shutil.copyfile(png, dst), keep=[workbook])
     return out
 
 

@@ -91,15 +91,16 @@ class Package:
     _strings: list[str] = field(default_factory=list)
     _strings_done: bool = False
     long_strings: dict[int, int] = field(default_factory=dict)  # index → length, over MAX_TEXT
+    max_strings: int = MAX_STRINGS
 
     def sheet(self, name: str) -> SheetRef | None:
         return next((s for s in self.sheets if s.name == name), None)
 
     def shared_strings(self, upto: int = MAX_STRINGS - 1) -> list[str]:
         """The shared strings up to index ``upto``: the part is parsed that far, no further."""
-        if upto >= MAX_STRINGS:
-            raise Refused(Text(f"单元格引用了第 {upto + 1} 个共享字符串，超过读取上限 {MAX_STRINGS}",
-                               f"a cell uses shared string {upto + 1}; xlgen reads the first {MAX_STRINGS}"))
+        if upto >= self.max_strings:
+            raise Refused(Text(f"单元格引用了第 {upto + 1} 个共享字符串，超过读取上限 {self.max_strings}",
+                               f"a cell uses shared string {upto + 1}; xlgen reads the first {self.max_strings}"))
         if self.strings_part and not self._strings_done and len(self._strings) <= upto:
             self._strings, self._strings_done = _read_strings(self, upto)
         return self._strings
@@ -299,12 +300,13 @@ def linked(formula: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- one sheet
-def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet | Finding:
-    """Cells in rows < ``max_row`` and columns < ``max_col``; protection, validations, links."""
+def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS) -> Sheet | Finding:
+    """Cells in rows < ``max_row`` and columns < ``max_col`` (at most ``max_cells`` parsed in
+    those rows); protection, validations, links."""
     if ref.part not in pkg.zip:
         return _unreadable(Text(f"工作表「{ref.name}」的部件缺失", f"the part of the sheet '{ref.name}' is missing"))
     try:
-        return _read_sheet(pkg, ref, max_row, max_col)
+        return _read_sheet(pkg, ref, max_row, max_col, max_cells)
     except Refused as exc:
         return _unreadable(exc.reason)
     except Exception as exc:
@@ -312,7 +314,7 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet
                                 f"the sheet '{ref.name}' is damaged ({type(exc).__name__}: {exc})"[:300]))
 
 
-def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Sheet:
+def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int) -> Sheet:
     """One streaming pass. The XML parser reads up to the end of <sheetData>, or up to the
     first row past ``max_row`` (rows come in order); what follows is held as bytes: the rest of
     <sheetData> is scanned for formulas linking outside, the tail (merges, protection,
@@ -357,10 +359,11 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int) -> Shee
                     parsing = False  # rows come in order: none further is read
                 else:
                     parsed += len(elem)
-                    if parsed > MAX_CELLS:
+                    if parsed > max_cells:
                         raise Refused(Text(
-                            f"工作表「{ref.name}」前 {max_row} 行中的单元格超过 {MAX_CELLS} 个，不是一份自评表",
-                            f"the sheet '{ref.name}' has over {MAX_CELLS} cells in its first {max_row} rows: not a form"))
+                            f"工作表「{ref.name}」前 {max_row} 行中的单元格超过 {max_cells} 个，超过读取上限",
+                            f"the sheet '{ref.name}' has over {max_cells} cells in its first {max_row} rows, "
+                            "more than xlgen reads"))
                 col = -1
                 for c in elem:
                     addr = c.get("r")

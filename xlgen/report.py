@@ -44,11 +44,13 @@ STATUS_COL = 5
 SCORE_COL = 6
 
 
-def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", force: bool = False) -> Path:
-    """Write the summary workbook atomically (never over an existing file without ``force``)."""
+def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", force: bool = False,
+                 keep: Sequence[Path] = ()) -> Path:
+    """Write the summary workbook atomically (never over an existing file without ``force``,
+    never over one of ``keep``, the verified files)."""
     from .workbook import write_atomic
 
-    write_atomic(out, force, lambda tmp: _write(tmp, results, lang))
+    write_atomic(out, force, lambda tmp: _write(tmp, results, lang), keep=keep)
     return out
 
 

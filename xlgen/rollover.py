@@ -8,6 +8,7 @@ verified; a file that fails verification still rolls over, with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,9 +79,10 @@ def _clean(value: Any) -> Any:
 
 
 def rollover(source: Path, year: int, out: Path, force: bool = False,
-             password: str | None = None) -> RolledOver | Finding:
+             password: str | None = None, keep: Sequence[Path] = ()) -> RolledOver | Finding:
     """Write next year's blank for ``source`` to ``out`` (a folder: named YYYY_CODE_NAME.xlsx in
-    it); a Finding when the source cannot be read."""
+    it); a Finding when the source cannot be read. Never over ``source`` or one of ``keep`` (the
+    other returned files), even with ``force``."""
     ret = read_returned(source)
     if isinstance(ret, Finding):
         return ret
@@ -89,5 +91,6 @@ def rollover(source: Path, year: int, out: Path, force: bool = False,
     if out.is_dir():
         out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
                                   str(fill.header.get("department_name") or ""))
-    generated = generate(ret.template, fill, out, year=year, force=force, password=password)
+    generated = generate(ret.template, fill, out, year=year, force=force, password=password,
+                         keep=[source, *keep])
     return RolledOver(source, generated, verification)

@@ -20,6 +20,7 @@ from .template import Template
 
 MAX_ROWS = 100_000  # bound what a roster may make us read
 MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000
 TASK_SHEETS = ("任务", "tasks")
 INDICATOR_SHEETS = ("指标", "indicators")
 CODE_NAMES = ("department_code", "部门编码", "code")
@@ -230,17 +231,28 @@ def _read_csv(path: Path) -> _Sheet:
 
 
 def _read_xlsx(path: Path) -> list[_Sheet]:
-    import openpyxl
+    """The sheets of an .xlsx roster, read through the reader's safe path (``safezip``'s
+    checks, DTDs refused, parts inflated with a cap, rows and columns bounded), as a returned
+    workbook is: never openpyxl on a file that came from outside."""
+    from .findings import Finding
+    from .reader import open_workbook, read_sheet
 
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"cannot be read as .xlsx ({exc})") from None
-    try:
-        sheets = []
-        for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)]
-            sheets.append(_Sheet(path, ws.title, rows))
-        return sheets
-    finally:
-        wb.close()
+    pkg = open_workbook(path)
+    if isinstance(pkg, Finding):
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"cannot be read as .xlsx: {pkg.params['reason'].en}")
+    pkg.max_strings = MAX_ROWS * 4  # a roster holds more distinct texts than a form
+    sheets = []
+    for ref in pkg.sheets:
+        sheet = read_sheet(pkg, ref, MAX_ROWS + 1, MAX_COLUMNS, max_cells=MAX_CELLS)
+        if isinstance(sheet, Finding):
+            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
+                             detail=f"sheet '{ref.name}' cannot be read: {sheet.params['reason'].en}")
+        rows: list[list[Any]] = [[] for _ in range(1 + max((r for r, _c in sheet.cells), default=-1))]
+        for (r, c), cell in sorted(sheet.cells.items()):
+            if r < 0 or c < 0:
+                continue
+            row = rows[r]
+            row.extend([None] * (c + 1 - len(row)))
+            row[c] = cell.value
+        sheets.append(_Sheet(path, ref.name, rows))
+    return sheets

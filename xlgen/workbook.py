@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import tempfile
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,12 @@ def layout_for(template: Template, fill: Fill | None) -> Layout:
 
 
 def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
-             force: bool = False, password: str | None = None) -> Generated:
-    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically.
+             force: bool = False, password: str | None = None, keep: Iterable[Path] = ()) -> Generated:
+    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically (never over
+    one of the files in ``keep``, the command's inputs, even with ``force``).
 
     The form sheet is protected, without a password unless ``password`` is given."""
+    refuse_inputs([out], keep)
     layout = layout_for(template, fill)
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
@@ -57,12 +60,36 @@ def generate(template: Template, fill: Fill | None, out: Path, year: int | None 
     return Generated(out, layout, inputs, results)
 
 
-def write_atomic(out: Path, force: bool, writer: Any) -> None:
-    """Write to a temporary file beside ``out`` and rename it: never a half-written file."""
-    if out.exists() and not force:
+def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """No output may be one of the command's inputs (the same file by any path or link):
+    what a user gave is never overwritten, not even with --force."""
+    given = [p for p in inputs if p.exists()]
+    for out in outputs:
+        if not out.exists():
+            continue
+        for src in given:
+            try:
+                same = os.path.samefile(out, src)
+            except OSError:
+                same = False
+            if same:
+                raise XlgenError(ErrorCode.OUTPUT_IS_INPUT, file=out, input=src)
+
+
+def write_atomic(out: Path, force: bool, writer: Any, keep: Iterable[Path] = ()) -> None:
+    """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
+    over an existing file without ``force`` (the rename is a hard link then, which fails if
+    the name appeared meanwhile), never over one of ``keep``."""
+    refuse_inputs([out], keep)
+    if (out.exists() or out.is_symlink()) and not force:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    if out.is_dir():
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail="it is a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -70,10 +97,30 @@ def write_atomic(out: Path, force: bool, writer: Any) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
-        os.replace(tmp, out)
+        if force:
+            os.replace(tmp, out)
+        else:
+            _link_new(tmp, out)
+    except FileExistsError:
+        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out) from None
+    except OSError as exc:
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _link_new(tmp: Path, out: Path) -> None:
+    """Give ``tmp`` the name ``out`` only if no such name exists (atomically, where the file
+    system has hard links)."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network and FAT file systems)
+        if out.exists() or out.is_symlink():
+            raise FileExistsError(out) from None
+        os.replace(tmp, out)
 
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
