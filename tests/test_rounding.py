@@ -104,3 +104,15 @@ def test_grid_matches_libreoffice(grid_book: Path, lo_recalc: Any) -> None:
     assert not wrong, f"{len(wrong)} pairs differ from LibreOffice, e.g. {wrong[:5]}"
     for i, (text, want) in enumerate(KNOWN, start=1):
         assert values.get(f"E{i}") == want, f"LibreOffice: {text} = {values.get(f'E{i}')}"
+
+
+def test_any_double_rounds_as_in_excel() -> None:
+    """Large values (a returned file may hold 1e300 in an amount) and far digits round without
+    error, as Excel's ROUND does; found by tests/test_mutated_workbooks.py."""
+    assert rounddown(7.518796992481199e24 * 3e8, 2) == 2.25563909774436e33  # 15 significant digits
+    assert excel_round(1e308, 2) == 1e308
+    assert excel_round(-1.7976931348623157e308, -2) == -1.79769313486232e308
+    assert excel_round(123.456, -400) == 0.0 and excel_round(1.5, 1e9) == 1.5
+    assert excel_round(5e-324, 400) == 5e-324
+    compiled = compile_formula("=ROUNDDOWN(A1*B1,2)")
+    assert compiled.run({"A1": 1e300, "B1": 7.0}.get) == 7e300

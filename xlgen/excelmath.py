@@ -9,8 +9,10 @@ these functions into `formulas`' library so that its own models agree with Excel
 from __future__ import annotations
 
 import math
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
+_DIGITS = 400
+_WIDE = Context(prec=2 * _DIGITS + 20, Emax=10 * _DIGITS, Emin=-10 * _DIGITS)
 _MODES = {"round": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP, "floor": ROUND_FLOOR, "ceiling": ROUND_CEILING}
 
 
@@ -20,12 +22,15 @@ def excel_decimal(x: float) -> Decimal:
 
 
 def excel_round(x: float, digits: float, mode: str = "round") -> float:
-    """ROUND (half away from zero), ROUNDDOWN (toward zero), ROUNDUP (away from zero)."""
-    if not math.isfinite(x):
+    """ROUND (half away from zero), ROUNDDOWN (toward zero), ROUNDUP (away from zero).
+
+    Any double rounds, as in Excel: digits beyond ±400 change nothing more (a double spans
+    10^-324..10^308), and the decimal context holds every digit of the result."""
+    if not (math.isfinite(x) and math.isfinite(digits)):
         raise ValueError("#NUM!")
-    d = int(math.trunc(digits))
+    d = max(-_DIGITS, min(_DIGITS, int(math.trunc(digits))))
     quantum = Decimal(1).scaleb(-d)
-    return float(excel_decimal(x).quantize(quantum, rounding=_MODES[mode])) + 0.0
+    return float(excel_decimal(x).quantize(quantum, rounding=_MODES[mode], context=_WIDE)) + 0.0
 
 
 def rounddown(x: float, digits: float) -> float:
