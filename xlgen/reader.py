@@ -16,10 +16,12 @@ ratios, names, encryption, DTDs in every XML part) before anything is inflated, 
 each part with a hard cap. Work is bounded: the sheet is parsed only down to the rows the form
 can occupy (the rest is byte-scanned for links, never parsed), at most ``MAX_CELLS`` cells;
 shared strings are read only up to the last one the form's cells use; a text is kept to
-Excel's 32,767 characters. Cell positions come only from ``layout.py``: the layout of a returned file is
-rebuilt from its template and the row counts found in it (defined names, else labels), and
-``Returned.rows`` maps each layout row to the file's row, so rows inserted or deleted inside the
-tables are followed.
+Excel's 32,767 characters.
+
+Cell positions come only from ``layout.py``: the layout of a returned file is rebuilt from its
+template and the row counts found in it (defined names, else labels), and ``Returned.rows``
+maps each layout row to the file's row, so rows inserted or deleted inside the tables are
+followed.
 """
 
 from __future__ import annotations

@@ -22,8 +22,10 @@ No part may hold a DTD (OPC forbids them, and a DTD is what billion laughs and X
 ``open_zip`` runs every XML part's prolog through expat with defusedxml's handlers, stopping at
 the root element. The small parts are then parsed by defusedxml itself; the sheet and the
 shared strings are streamed by ElementTree's C pull parser behind the same prolog guard
-(``Prolog``), because defusedxml offers no incremental parser and its own is the pure-Python
-one, about ten times slower on a sheet.
+(``Prolog``), because defusedxml offers no incremental parser (a sheet must be read in pieces
+and left early) and its parser is ElementTree's pure-Python one, over twice as slow. In those
+streamed parts a run of more than ``MAX_RUN`` bytes without markup is refused (``Runs``), so no
+single text can fill the memory.
 """
 
 from __future__ import annotations
@@ -137,9 +139,10 @@ def _end_record(data: bytes) -> tuple[int, int, int, int]:
         raise Refused(Text("不是 .xlsx 文件（不是 zip 格式）", "not an .xlsx file (not a zip archive)"))
     _sig, disk, cd_disk, _n_disk, entries, size, offset, _comment = struct.unpack_from("<4sHHHHIIH", data, at)
     end = at
-    if 0xFFFF in (entries,) or 0xFFFFFFFF in (size, offset):
-        loc = at - 20
-        if loc < 0 or data[loc:loc + 4] != _LOCATOR64:
+    loc = at - 20
+    has_locator = loc >= 0 and data[loc:loc + 4] == _LOCATOR64  # some writers add ZIP64 records always
+    if has_locator or 0xFFFF == entries or 0xFFFFFFFF in (size, offset):
+        if not has_locator:
             raise _damaged("缺少 ZIP64 定位记录", "the ZIP64 locator is missing")
         (rec,) = struct.unpack_from("<Q", data, loc + 8)
         if rec + 56 > loc or data[rec:rec + 4] != _END64:
