@@ -206,3 +206,35 @@ def test_preview_refuses_a_bomb_before_libreoffice(returned: Path, tmp_path: Pat
     assert time.perf_counter() - start < 2  # LibreOffice alone takes longer to start
     assert code == 2 and "cannot be read" in out and "zip bomb" in out
     assert not (tmp_path / "bomb.pdf").exists()
+
+
+def test_xlsx_roster_text_stays_text(template: Template, tmp_path: Path) -> None:
+    """Read through the reader now, an .xlsx roster's texts (typed, or a formula's saved text)
+    are written as strings: never a formula, never a link."""
+    import re
+    import zipfile
+
+    import xlsxwriter
+
+    from xlgen.distribute import distribute
+    from xlgen.workbook import layout_for
+
+    roster = tmp_path / "roster.xlsx"
+    wb = xlsxwriter.Workbook(str(roster), {"strings_to_formulas": False})
+    ws = wb.add_worksheet("departments")
+    for col, head in enumerate(("department_code", "department_name", "area_code")):
+        ws.write_string(0, col, head)
+    ws.write_string(1, 0, "703010")
+    ws.write_string(1, 1, "=cmd|' /C calc'!A0")
+    ws.write_formula(1, 2, '="@SUM"&"(A1)"', None, "@SUM(A1)")  # the roster's own formula: its saved text
+    wb.close()
+    (done,) = distribute(template, roster, 2025, tmp_path / "out")
+    with zipfile.ZipFile(done.file) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        strings = re.findall(r"<si><t[^>]*>(.*?)</t></si>", zf.read("xl/sharedStrings.xml").decode("utf-8"), re.S)
+    lay = layout_for(template, None)
+    for key, text in (("header.department_name", "=cmd|' /C calc'!A0"), ("header.area_code", "@SUM(A1)")):
+        cell = re.search(rf'<c r="{lay.slot(key).a1}"[^>]*?(?:/>|>.*?</c>)', xml, re.S).group(0)  # type: ignore[union-attr]
+        assert "<f>" not in cell and 't="s"' in cell, cell
+        index = int(re.search(r"<v>(\d+)</v>", cell).group(1))  # type: ignore[union-attr]
+        assert strings[index].replace("&apos;", "'") == text
