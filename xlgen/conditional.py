@@ -11,12 +11,13 @@ in the 填报检查 block come from the same formula.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from . import checks as chk
 from .engine import col_letters
-from .layout import FORMULA, INPUT, Layout
+from .layout import FORMULA, INPUT, Layout, Slot
 from .xlsxcall import checked, multi_range, same_rule_groups
 
 REQUIRED_FILL = "#F8CBAD"
@@ -30,13 +31,9 @@ def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> No
     problem = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT})
     failed = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True})
     passed = wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True})
-    required_inputs = [s for s in layout.slots.values() if s.role == INPUT and s.required]
-    for group in same_rule_groups(required_inputs, lambda s: (s.section, s.field, s.required)):
-        first = group[0]
-        cells = [type(s)(**{**s.__dict__, "last_row": s.row, "last_col": s.col}) for s in group]
+    for first, options in layout.cached("required_formats", lambda: _required_plan(layout)):
         checked(ws.conditional_format(first.row, first.col, first.row, first.col, {
-            "type": "formula", "criteria": "=" + layout.required_blank(first), "format": required,
-            **multi_range(cells),
+            **options, "format": required,
         }), f"the conditional format of {first.key}", out)
     for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
         col = layout.helper_cols[role.split(".")[1]]
@@ -50,6 +47,17 @@ def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> No
                 checked(ws.conditional_format(slot.row, slot.col, slot.row, slot.last_col, {
                     "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt,
                 }), f"the conditional format of {slot.key}", out)
+
+
+def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
+    """One highlight per column of required inputs (each cell, not its merge): first slot, options."""
+    required_inputs = [s for s in layout.slots.values() if s.role == INPUT and s.required]
+    plan = []
+    for group in same_rule_groups(required_inputs, lambda s: (s.section, s.field, s.required)):
+        cells = [replace(s, last_row=s.row, last_col=s.col) for s in group]
+        plan.append((group[0], {"type": "formula", "criteria": "=" + layout.required_blank(group[0]),
+                                **multi_range(cells)}))
+    return plan
 
 
 def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from . import checks as chk
 from .engine import Program, build_program, col_letters
 from .template import Column, FormulaSpec, Template, TreeIndicator
 
+T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
 
 INPUT, FORMULA, FIXED = "input", "formula", "fixed"
@@ -130,6 +132,14 @@ class Layout:
     @functools.cached_property
     def program(self) -> Program:
         return build_program(self.formula_cells())
+
+    def cached(self, name: str, build: Callable[[], T]) -> T:
+        """What an emitter derives from the layout alone (its rules and ranges), built once per
+        layout rather than once per workbook: a distribution writes a thousand alike."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if name not in memo:
+            memo[name] = build()
+        return memo[name]  # type: ignore[no-any-return]
 
     # -------------------------------------------------------------- rules of the add-in
     @functools.cached_property

@@ -22,12 +22,16 @@ LONG_TEXT_TYPES = ("cause",)
 
 
 def write_validations(ws: Any, layout: Layout, out: Path) -> None:
-    inputs = [s for s in layout.slots.values() if s.role == INPUT]
-    for group in same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s))):
-        first = group[0]
-        options = {**rule(layout, first), **multi_range(group)}
-        checked(ws.data_validation(first.row, first.col, first.bottom, first.last_col, options),
+    for first, options in layout.cached("validations", lambda: _plan(layout)):
+        checked(ws.data_validation(first.row, first.col, first.bottom, first.last_col, dict(options)),
                 f"the data validation of {first.key}", out)
+
+
+def _plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
+    """One rule per group of like inputs: its first slot and its XlsxWriter options."""
+    inputs = [s for s in layout.slots.values() if s.role == INPUT]
+    return [(group[0], {**rule(layout, group[0]), **multi_range(group)})
+            for group in same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s)))]
 
 
 def name_of(layout: Layout, slot: Slot) -> str:
