@@ -259,7 +259,7 @@ def load_template(name: str | Path) -> Template:
         checks=_checks(root.table("checks", required=False)),
         rollover=_rollover(root.table("rollover", required=False)),
     )
-    _check(tmpl, root)
+    _check(tmpl)
     return tmpl
 
 
@@ -407,7 +407,7 @@ def _tree(node: Node) -> TreeIndicator:
     )
 
 
-def _check(t: Template, root: Node) -> None:
+def _check(t: Template) -> None:
     """Cross-key rules: references resolve, lists are usable, weights add up."""
     for table_name, table in (("tasks", t.tasks), ("indicators", t.indicators)):
         for i, col in enumerate(table.columns):
@@ -470,4 +470,3 @@ def _check(t: Template, root: Node) -> None:
     if t.width != 1 + sum(c.span for c in t.tasks.columns) or t.width != 1 + sum(c.span for c in t.goals.columns):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
                          detail=f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)")
-    _ = root

@@ -125,7 +125,6 @@ def _link_new(tmp: Path, out: Path) -> None:
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
            year: int | None, password: str | None = None) -> None:
-    t = layout.template
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
         try:
@@ -135,7 +134,6 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
             wb.close()
         except UserWarning as exc:
             raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
-    _ = t
 
 
 def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
