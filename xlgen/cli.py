@@ -22,8 +22,12 @@ out_console = Console()
 err_console = Console(stderr=True)
 
 
+def say_error(text: str) -> None:
+    err_console.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True)
+
+
 def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+    say_error(exc.message)
     return typer.Exit(code)
 
 
@@ -107,11 +111,11 @@ def rollover(
         try:
             result = run_rollover(path, year, output, force=force, password=password, keep=files)
         except XlgenError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+            say_error(exc.message)
             unreadable += 1
             continue
         if isinstance(result, Finding):
-            err_console.print(f"[bold red]error:[/] {path}: {result.message('zh')}", highlight=False, soft_wrap=True)
+            say_error(f"{path}: {result.message('zh')}")
             unreadable += 1
             continue
         if result.warning:
@@ -148,11 +152,10 @@ def verify(
         raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
     files, missing = collect(paths)
     for path in missing:
-        err_console.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False, soft_wrap=True)
+        say_error(f"{path}: no such file or folder")
     if missing or not files:
         if not missing:
-            err_console.print("[bold red]error:[/] no .xlsx, .xlsm, .xls or .xlsb workbook found in "
-                              + ", ".join(map(str, paths)), highlight=False, soft_wrap=True)
+            say_error("no .xlsx, .xlsm, .xls or .xlsb workbook found in " + ", ".join(map(str, paths)))
         raise typer.Exit(2)
     if report is not None:
         try:  # before any work: the report never replaces an input, nor an existing file without --force
@@ -234,7 +237,7 @@ def templates_check(
     except XlgenError as exc:
         raise fail(exc, code=1) from None
     for problem in problems:
-        err_console.print(f"[bold red]error:[/] {problem.message}", highlight=False, soft_wrap=True)
+        say_error(problem.message)
     if problems:
         raise typer.Exit(1)
     out_console.print(f"{file}: template {tmpl.id} {tmpl.version} is valid", highlight=False)

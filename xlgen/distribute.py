@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -11,11 +12,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ErrorCode, XlgenError
 from .fill import Fill
 from .protection import check_password
-from .roster import RosterEntry, load_roster
+from .roster import load_roster
 from .template import Template, load_template
 from .workbook import generate, refuse_inputs, write_atomic
 
@@ -43,23 +45,22 @@ def workbook_name(year: int, code: str, name: str) -> str:
     return f"{year}_{safe_name(code)}_{safe_name(name)}.xlsx"
 
 
-def file_name(year: int, entry: RosterEntry) -> str:
-    return workbook_name(year, entry.code, entry.name)
-
-
 @functools.lru_cache(maxsize=8)
 def _template(path: str) -> Template:
-    """One load (and one compiled layout) per worker process, not one per workbook."""
+    """A worker process loads the template (and compiles its layout) once, not once a workbook."""
     return load_template(Path(path))
 
 
-def _one(template_path: str, fill: Fill, year: int, out: str, force: bool,
-         password: str | None = None, roster: str = "") -> tuple[str, str]:
-    template = _template(template_path)
-    path = Path(out)
+def _one(template: Template, fill: Fill, year: int, out: Path, force: bool, password: str | None,
+         roster: Path) -> str:
+    """Write one department's workbook; its sha256 for the manifest."""
     fill.year = year
-    generate(template, fill, path, year=year, force=force, password=password, keep=[Path(roster)] if roster else [])
-    return out, hashlib.sha256(path.read_bytes()).hexdigest()
+    generate(template, fill, out, year=year, force=force, password=password, keep=[roster])
+    return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def _one_in_worker(template_path: str, *args: Any) -> str:
+    return _one(_template(template_path), *args)
 
 
 def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
@@ -68,7 +69,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     if password:
         check_password(password)  # before anything is written
     entries = load_roster(roster, template)
-    targets = [outdir / file_name(year, e) for e in entries]
+    targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
     names = [t.name for t in targets]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
@@ -79,24 +80,19 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
             if path.exists():
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     outdir.mkdir(parents=True, exist_ok=True)
-    digests: dict[str, str] = {}
-    _template.cache_clear()
-    args = [(str(template.path), e.fill, year, str(t), force, password, str(roster)) for e, t in zip(entries, targets)]
-    if jobs > 1 and len(args) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_one, *a) for a in args]
-            for i, fut in enumerate(futures, 1):
-                out, digest = fut.result()
-                digests[out] = digest
-                if progress:
-                    progress(i, len(args))
-    else:
-        for i, a in enumerate(args, 1):
-            out, digest = _one(*a)
-            digests[out] = digest
+    calls = [(e.fill, year, t, force, password, roster) for e, t in zip(entries, targets)]
+    digests: list[str] = []
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and len(calls) > 1:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            results = pool.map(_one_in_worker, *zip(*[(str(template.path), *c) for c in calls]))
+        else:  # in this process, with the template already loaded
+            results = (_one(template, *c) for c in calls)
+        for digest in results:
+            digests.append(digest)
             if progress:
-                progress(i, len(args))
-    done = [Distributed(t, e.code, e.name, digests[str(t)]) for e, t in zip(entries, targets)]
+                progress(len(digests), len(calls))
+    done = [Distributed(t, e.code, e.name, d) for e, t, d in zip(entries, targets, digests)]
     write_manifest(outdir / MANIFEST, template, done, force=force, keep=[roster])
     return done
 

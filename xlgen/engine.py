@@ -347,17 +347,28 @@ class Compiled:
     run: Thunk
 
 
-_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _RANGE_OR_CELL = re.compile(
     r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3}\$?\d+)(?::(\$?[A-Z]{1,3}\$?\d+))?(?![A-Za-z0-9_(])")
 _SLOT_COLUMN = "XFC"  # canonical cells of a shape: XFC1, XFC2, … (no form reaches that column)
+
+
+def outside_strings(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` applied to every stretch outside its "string literals": how a
+    formula's references or spacing are rewritten without touching the text it quotes."""
+    pieces, last = [], 0
+    for lit in STRING_LITERAL.finditer(text):
+        pieces.append(change(text[last:lit.start()]))
+        pieces.append(lit.group(0))
+        last = lit.end()
+    pieces.append(change(text[last:]))
+    return "".join(pieces)
 
 
 def _shape(text: str) -> tuple[str, tuple[str, ...]]:
     """The formula with each single-cell reference replaced by a canonical one (in order of
     first use), and the cells replaced. Ranges stay: they are the same for every row."""
     refs: list[str] = []
-    pieces, last = [], 0
 
     def swap(m: re.Match[str]) -> str:
         if m.group(2):
@@ -367,12 +378,8 @@ def _shape(text: str) -> tuple[str, tuple[str, ...]]:
             refs.append(cell)
         return f"{_SLOT_COLUMN}{refs.index(cell) + 1}"
 
-    for lit in _STRING_LITERAL.finditer(text):
-        pieces.append(_RANGE_OR_CELL.sub(swap, text[last:lit.start()]))
-        pieces.append(lit.group(0))
-        last = lit.end()
-    pieces.append(_RANGE_OR_CELL.sub(swap, text[last:]))
-    return "".join(pieces), tuple(refs)
+    shape = outside_strings(text, lambda part: _RANGE_OR_CELL.sub(swap, part))
+    return shape, tuple(refs)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -445,14 +452,8 @@ def _compile_shape(source: str) -> Compiled:
 
 def _build(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
            cells: set[str], source: str) -> Thunk:
-    if expr in constants:
-        value = constants[expr]
-        if isinstance(value, bool):
-            const: Any = value
-        elif isinstance(value, (int, float)):
-            const = float(value)
-        else:
-            const = str(value)
+    if expr in constants:  # already typed as a cell value by parse_shape
+        const = constants[expr]
         return lambda get: const
     if expr in producers:
         name, inputs = producers[expr]

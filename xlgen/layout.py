@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from . import checks as chk
 from .engine import Program, build_program, col_letters
-from .template import Column, FormulaSpec, Template, TreeIndicator
+from .template import NUMBER, NUMBER_OR_TEXT, Column, FormulaSpec, Template, TreeIndicator, value_kind
 
 T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
@@ -132,6 +132,14 @@ class Layout:
     @functools.cached_property
     def program(self) -> Program:
         return build_program(self.formula_cells())
+
+    def holds_number(self, slot: Slot) -> bool:
+        """Whether the input ``slot`` must hold a number: its column's value kind, resolved for
+        its row (a target or actual is text on a qualitative row)."""
+        kind = value_kind(slot.type)
+        if kind == NUMBER_OR_TEXT:
+            return slot.section == "indicators" and self.indicator_rows[slot.index].kind != "qualitative"
+        return kind == NUMBER
 
     def cached(self, name: str, build: Callable[[], T]) -> T:
         """What an emitter derives from the layout alone (its rules and ranges), built once per

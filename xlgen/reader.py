@@ -39,7 +39,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedTree
 
 from . import provenance
-from .engine import XlError, col_index, col_letters
+from .engine import STRING_LITERAL, XlError, col_index, col_letters, outside_strings
 from .findings import Code, Finding, Text, finding
 from .layout import FORMULA, Layout, Slot, build_layout
 from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
@@ -59,7 +59,6 @@ _EXTERNAL = re.compile(r"\[[^\]]*\]|\|")  # [book.xlsx]Sheet!A1, [1]Sheet!A1, DD
 _CALLS = re.compile(r"(?<![A-Za-z0-9_])(?:WEBSERVICE|RTD|CALL|REGISTER\.ID|EXEC)\s*\(", re.I)
 _HYPERLINK = re.compile(r"(?<![A-Za-z0-9_])HYPERLINK\s*\(\s*", re.I)
 _WEB = ("http://", "https://", "mailto:", "#")
-_STRING = re.compile(r'"(?:[^"]|"")*"')
 _WORD = re.compile(r"\S+")
 _Unreadable = Refused  # a part that cannot be read, with the reason
 
@@ -288,11 +287,11 @@ def linked(formula: str) -> bool:
     to anything but a web or mail address? String literals are data, not links."""
     if not ("[" in formula or "|" in formula or "(" in formula):
         return False
-    masked = _STRING.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', formula)
+    masked = STRING_LITERAL.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', formula)
     if _EXTERNAL.search(masked) or _CALLS.search(masked):
         return True
     for m in _HYPERLINK.finditer(masked):
-        literal = _STRING.match(formula, m.end())
+        literal = STRING_LITERAL.match(formula, m.end())
         if literal is None:
             return True  # the target is computed: it may name any file
         target = literal.group(0)[1:-1].replace('""', '"').strip().lower()
@@ -668,14 +667,7 @@ class Returned:
         """A layout formula with every reference moved to where the file has that row."""
         if self.identity:
             return text
-        pieces = []
-        last = 0
-        for m in _STRING.finditer(text):
-            pieces.append(_CELLREF.sub(self._move, text[last:m.start()]))
-            pieces.append(m.group(0))
-            last = m.end()
-        pieces.append(_CELLREF.sub(self._move, text[last:]))
-        return "".join(pieces)
+        return outside_strings(text, lambda part: _CELLREF.sub(self._move, part))
 
     def _move(self, m: re.Match[str]) -> str:
         d1, c1, d2, r1, tail = m.group(1), m.group(2), m.group(3), int(m.group(4)) - 1, m.group(5)

@@ -38,25 +38,17 @@ def carried_fill(ret: Returned, year: int) -> Fill:
     keep = ret.template.rollover
     values = ret.inputs()
     lay = ret.layout
-    fill = Fill(year=year)
 
-    def carried(section: str, index: int) -> dict[str, Any]:
-        row = lay.row_slots(section, index)
-        return {f: _clean(values.get(s.key)) for f, s in row.items()
-                if f in keep.get(section, ()) and s.role != FORMULA and _clean(values.get(s.key)) is not None}
+    def carried(section: str, index: int = -1) -> dict[str, Any]:
+        out = {}
+        for name, slot in lay.row_slots(section, index).items():
+            value = _clean(values.get(slot.key))
+            if name in keep.get(section, ()) and slot.role != FORMULA and value is not None:
+                out[name] = value
+        return out
 
-    for slot in lay.section_slots("header"):
-        value = _clean(values.get(slot.key))
-        if slot.field in keep.get("header", ()) and value is not None:
-            fill.header[slot.field] = value
-    for slot in lay.section_slots("goals"):
-        value = _clean(values.get(slot.key))
-        if slot.field in keep.get("goals", ()) and value is not None:
-            fill.goals[slot.field] = value
-    for i in range(lay.task_count):
-        task = carried("tasks", i)
-        if task:
-            fill.tasks.append(task)
+    fill = Fill(year=year, header=carried("header"), goals=carried("goals"))
+    fill.tasks = [task for task in (carried("tasks", i) for i in range(lay.task_count)) if task]
     for row in lay.indicator_rows:
         ind = carried("indicators", row.index)
         if row.tree is not None:

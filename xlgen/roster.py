@@ -15,8 +15,8 @@ from typing import Any
 
 from .engine import col_letters
 from .errors import ErrorCode, XlgenError
-from .fill import Fill
-from .template import Template
+from .fill import Fill, indicator_inputs
+from .template import NUMBER_OR_TEXT, TEXT, Template, input_columns, value_kind
 
 MAX_ROWS = 100_000  # bound what a roster may make us read
 MAX_COLUMNS = 200
@@ -44,7 +44,7 @@ class RosterEntry:
 class _Column:
     index: int
     field: str
-    kind: str  # text | number | number_or_text
+    kind: str  # template.value_kind: text | number | number_or_text
 
 
 class _Sheet:
@@ -101,7 +101,7 @@ _BAD = object()
 def _parse(value: Any, kind: str) -> Any:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
-    if kind == "text":
+    if kind == TEXT:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a code typed as a number in a spreadsheet
         return str(value).strip()
@@ -112,33 +112,30 @@ def _parse(value: Any, kind: str) -> Any:
     try:
         return float(str(value).strip())
     except ValueError:
-        return str(value).strip() if kind == "number_or_text" else _BAD
+        return str(value).strip() if kind == NUMBER_OR_TEXT else _BAD
 
 
 def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
     known: dict[str, tuple[str, str]] = {}
     for hrow in template.header:
         for f in hrow.fields:
-            kind = "number" if f.type == "amount" else "text"
-            known[f.field] = (f.field, kind)
-            if f.hint and f.hint != "万元":
-                known.setdefault(f.hint, (f.field, kind))
+            known[f.field] = (f.field, value_kind(f.type))
+            if f.hint and f.hint != "万元":  # a hint that names the field, not its unit
+                known.setdefault(f.hint, known[f.field])
         if len(hrow.fields) == 1:
-            known.setdefault(hrow.label, (hrow.fields[0].field, "number" if hrow.fields[0].type == "amount" else "text"))
-    known.setdefault("部门名称", ("department_name", "text"))
-    known.setdefault("部门编码", ("department_code", "text"))
+            known.setdefault(hrow.label, known[hrow.fields[0].field])
+    known.setdefault("部门名称", ("department_name", TEXT))
+    known.setdefault("部门编码", ("department_code", TEXT))
     return known
 
 
-def _table_columns(columns: Any, extra: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    known = dict(extra)
-    for c in columns:
-        if not c.field or c.type in ("computed", "blank"):
-            continue
-        kind = {"amount": "number", "weight": "number", "target": "number_or_text",
-                "actual": "number_or_text"}.get(c.type, "text")
-        known[c.field] = (c.field, kind)
-        known.setdefault(c.label, (c.field, kind))
+def _table_columns(types: dict[str, str], labels: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Header → (field, kind) of a task or indicator sheet: field names, column labels, 部门编码."""
+    known = {n: ("department_code", TEXT) for n in CODE_NAMES}
+    for name, kind in types.items():
+        known[name] = (name, value_kind(kind))
+        if name in labels:
+            known.setdefault(labels[name], known[name])
     return known
 
 
@@ -152,9 +149,9 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
             raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
                              detail=f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first row")
     entries: dict[str, RosterEntry] = {}
+    code_col = next(c.index for c in cols if c.field == "department_code")
     for r, record in main.records(cols):
         code = record.get("department_code")
-        code_col = next(c.index for c in cols if c.field == "department_code")
         if not code:
             raise main.error_cell(r, code_col, "the department code is empty")
         if code in entries:
@@ -163,42 +160,29 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
     if not entries:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"sheet '{main.name}' lists no department")
     by_name = {s.name.strip().lower(): s for s in sheets[1:]}
-    code_cols = {n: ("department_code", "text") for n in CODE_NAMES}
-    for names, attach in ((TASK_SHEETS, _attach_task), (INDICATOR_SHEETS, _attach_indicator)):
+    tables = ((TASK_SHEETS, input_columns(template.tasks.columns), template.tasks),
+              (INDICATOR_SHEETS, indicator_inputs(template), template.indicators))
+    for names, types, table in tables:
         sheet = next((by_name[n] for n in names if n in by_name), None)
         if sheet is None:
             continue
-        table = template.tasks.columns if names is TASK_SHEETS else template.indicators.columns
-        extra = {**code_cols, "degree": ("degree", "number")} if names is INDICATOR_SHEETS else code_cols
-        scols = sheet.columns(_table_columns(table, extra))
+        scols = sheet.columns(_table_columns(types, {c.field: c.label for c in table.columns}))
+        index = {c.field: c.index for c in scols}
         for r, record in sheet.records(scols):
             code = record.pop("department_code", None)
             if code not in entries:
-                idx = next((c.index for c in scols if c.field == "department_code"), 0)
-                raise sheet.error_cell(r, idx, f"code {code!r} is not a department of the first sheet")
-            attach(entries[code].fill, record, template, sheet, r, scols)
-    return list(entries.values())
-
-
-def _attach_task(fill: Fill, record: dict[str, Any], template: Template, sheet: _Sheet, r: int,
-                 cols: list[_Column]) -> None:
-    fill.tasks.append(record)
-
-
-def _attach_indicator(fill: Fill, record: dict[str, Any], template: Template, sheet: _Sheet, r: int,
-                      cols: list[_Column]) -> None:
-    name = record.get("name")
-    if not name:
-        idx = next((c.index for c in cols if c.field == "name"), 0)
-        raise sheet.error_cell(r, idx, "the indicator's name (三级指标) is empty")
-    if any(t.name == name for t in template.tree):
-        fill.indicators[name] = record
-    elif record.get("level1") and record.get("level2"):
-        fill.extra_indicators.append(record)
-    else:
-        idx = next((c.index for c in cols if c.field == "name"), 0)
-        raise sheet.error_cell(r, idx, f"'{name}' is not an indicator of template {template.id}; "
+                raise sheet.error_cell(r, index.get("department_code", 0),
+                                       f"code {code!r} is not a department of the first sheet")
+            fill = entries[code].fill
+            if table is template.tasks:
+                fill.tasks.append(record)
+            elif not record.get("name"):
+                raise sheet.error_cell(r, index.get("name", 0), "the indicator's name (三级指标) is empty")
+            elif not fill.add_indicator(template, record):
+                raise sheet.error_cell(r, index.get("name", 0),
+                                       f"'{record['name']}' is not an indicator of template {template.id}; "
                                        "a new indicator also needs 一级指标 and 二级指标")
+    return list(entries.values())
 
 
 def _read(path: Path) -> list[_Sheet]:

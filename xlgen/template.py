@@ -20,6 +20,21 @@ from .tomlspec import Node, load_toml
 
 COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause")
 HEADER_TYPES = ("text", "amount")
+# What an input of each column (or header field) type holds. A target or an actual is a number
+# on a quantitative row and text (a qualitative target, a grade) on a qualitative one; the one
+# "computed" input is a qualitative row's 完成程度. Fills, rosters and the verifier all read it.
+NUMBER, TEXT, NUMBER_OR_TEXT = "number", "text", "number_or_text"
+_VALUE_KINDS = {"amount": NUMBER, "weight": NUMBER, "computed": NUMBER, "target": NUMBER_OR_TEXT,
+                "actual": NUMBER_OR_TEXT}
+
+
+def value_kind(column_type: str) -> str:
+    return _VALUE_KINDS.get(column_type, TEXT)
+
+
+def input_columns(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Field → type of the columns a user fills (not computed, not blank filler)."""
+    return {c.field: c.type for c in columns if c.field and c.type not in ("computed", "blank")}
 # Classic functions only (Excel 2010, WPS, LibreOffice): exactly those xlgen can evaluate.
 ALLOWED_FUNCTIONS = FUNCTION_NAMES
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")

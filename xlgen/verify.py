@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, provenance
-from .engine import Program, XlError
+from .engine import Program, XlError, outside_strings
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from .layout import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
@@ -33,9 +33,7 @@ ABS_TOL = 1e-12  # … and absolute, for results that are 0 up to float noise
 # Searched in folders, in any letter case. The old and binary formats are listed too: a
 # department that returns one gets a finding saying so, instead of silently missing from the batch.
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
-_STRING = re.compile(r'"(?:[^"]|"")*"')
 _SPACE = re.compile(r"\s+")
-NUMBER_TYPES = ("amount", "weight")
 
 
 @dataclass
@@ -332,14 +330,7 @@ def canonical(text: str) -> str:
     text = text.strip()
     if text.startswith("="):
         text = text[1:]
-    out = []
-    last = 0
-    for m in _STRING.finditer(text):
-        out.append(_SPACE.sub("", text[last:m.start()]).upper().replace("_XLFN.", ""))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_SPACE.sub("", text[last:]).upper().replace("_XLFN.", ""))
-    return "".join(out)
+    return outside_strings(text, lambda part: _SPACE.sub("", part).upper().replace("_XLFN.", ""))
 
 
 def _empty(v: Any) -> bool:
@@ -463,17 +454,7 @@ def _plan(lay: Layout) -> _Plan:
 
 # ----------------------------------------------------------------------------- the form's rules
 def _number_slot(lay: Layout, s: Slot) -> bool:
-    if s.role != INPUT:
-        return False
-    if s.type in NUMBER_TYPES:
-        return True
-    if s.section == "indicators":
-        kind = lay.indicator_rows[s.index].kind
-        if s.type in ("target", "actual"):
-            return kind != "qualitative"
-        if s.type == "computed":  # a qualitative row's 完成程度
-            return True
-    return False
+    return s.role == INPUT and lay.holds_number(s)
 
 
 def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
