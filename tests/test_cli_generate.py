@@ -57,3 +57,24 @@ def test_bad_fill_names_file_and_key(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", "liaoning-department-overall", "-d", str(bad), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 2
     assert "bad.toml: key 'header.budget_income' is '很多'; expected a number" in result.output
+
+
+def test_messages_keep_long_and_bracketed_paths_whole(tmp_path: Path) -> None:
+    """At the runner's default 80 columns (CI has no terminal), a path longer than the line and
+    a name with [brackets] come out whole: never wrapped, never eaten as rich markup."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    out = deep / "[2024] 朝阳.xlsx"
+    done = runner.invoke(app, ["generate", "liaoning-department-overall", "--data", str(SAMPLE), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert f"wrote {out} (template liaoning-department-overall" in done.output
+    again = runner.invoke(app, ["generate", "liaoning-department-overall", "-o", str(out)])
+    assert again.exit_code == 2
+    assert f"{out}: already exists; pass --force to overwrite it" in again.output
+    template = deep / "[copy] mof-project.toml"
+    template.write_text((ROOT / "templates" / "mof-project.toml").read_text(encoding="utf-8").replace(
+        'extends = "_base/national"', f'extends = "{(ROOT / "templates" / "_base" / "national").as_posix()}"'),
+        encoding="utf-8")
+    checked = runner.invoke(app, ["templates", "check", str(template)])
+    assert checked.exit_code == 0, checked.output
+    assert f"{template}: template mof-project 2024.1 is valid" in checked.output

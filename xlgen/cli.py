@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from .errors import XlgenError
 from .fill import load_fill
@@ -22,8 +23,14 @@ out_console = Console()
 err_console = Console(stderr=True)
 
 
+def say(text: str) -> None:
+    """One plain line on stdout: never wrapped (paths stay whole at any terminal
+    width) and never read as rich markup (a file may be named "[2024].xlsx")."""
+    out_console.print(text, highlight=False, soft_wrap=True, markup=False)
+
+
 def say_error(text: str) -> None:
-    err_console.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
 def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
@@ -56,7 +63,7 @@ def generate(
         raise fail(exc) from None
     total = result.total
     shown = f"{total:g}" if isinstance(total, float) else "—"
-    out_console.print(f"wrote {out} (template {tmpl.id} {tmpl.version}, 总评价得分 {shown})", highlight=False)
+    say(f"wrote {out} (template {tmpl.id} {tmpl.version}, 总评价得分 {shown})")
 
 
 @app.command()
@@ -83,8 +90,7 @@ def distribute(
                                   progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
-    out_console.print(f"wrote {len(done)} workbooks and {output / MANIFEST} (template {tmpl.id} {tmpl.version})",
-                      highlight=False)
+    say(f"wrote {len(done)} workbooks and {output / MANIFEST} (template {tmpl.id} {tmpl.version})")
 
 
 @app.command()
@@ -119,10 +125,10 @@ def rollover(
             unreadable += 1
             continue
         if result.warning:
-            err_console.print(f"[yellow]warning:[/] {path} does not pass verification "
+            err_console.print(f"[yellow]warning:[/] {escape(str(path))} does not pass verification "
                               f"({result.verification.errors} errors); rolled over all the same",
                               highlight=False, soft_wrap=True)
-        out_console.print(f"wrote {result.generated.path} ({year}, from {path.name})", highlight=False)
+        say(f"wrote {result.generated.path} ({year}, from {path.name})")
     if unreadable:
         raise typer.Exit(2)
 
@@ -179,9 +185,9 @@ def verify(
             out_console.print(view.headline(r, lang), soft_wrap=True)
             if r.findings:
                 out_console.print(view.findings_table(r, lang))
-        out_console.print(view.summary_line(results, lang), highlight=False)
+        say(view.summary_line(results, lang))
         if report is not None:
-            out_console.print(f"wrote {report}", highlight=False)
+            say(f"wrote {report}")
     raise typer.Exit(exit_code(results))
 
 
@@ -198,7 +204,7 @@ def preview(
         out = render(file, output, force=force)
     except XlgenError as exc:
         raise fail(exc) from None
-    out_console.print(f"wrote {out}", highlight=False)
+    say(f"wrote {out}")
 
 
 templates_app = typer.Typer(help="List the templates, or check one.", invoke_without_command=True)
@@ -240,7 +246,7 @@ def templates_check(
         say_error(problem.message)
     if problems:
         raise typer.Exit(1)
-    out_console.print(f"{file}: template {tmpl.id} {tmpl.version} is valid", highlight=False)
+    say(f"{file}: template {tmpl.id} {tmpl.version} is valid")
 
 
 @app.callback()
