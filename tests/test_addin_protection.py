@@ -82,6 +82,21 @@ def test_list_and_guide_sheets_are_protected(sample: Generated) -> None:
         assert protection(sample.path, name).get("sheet") == "1"
 
 
+def workbook_protection(path: Path) -> ET.Element:
+    book = part(path, "xl/workbook.xml")
+    found = book.findall("m:workbookProtection", NS)
+    assert len(found) == 1
+    # CT_Workbook's order: the protection sits between workbookPr and bookViews
+    tags = [child.tag.split("}")[1] for child in book]
+    assert tags.index("workbookPr") + 1 == tags.index("workbookProtection") == tags.index("bookViews") - 1
+    return found[0]
+
+
+def test_workbook_structure_is_locked(sample: Generated) -> None:
+    """The hidden list sheet cannot be unhidden, nor the form sheet renamed or deleted."""
+    assert workbook_protection(sample.path).attrib == {"lockStructure": "1"}
+
+
 def excel_password_hash(password: str) -> str:
     """Excel's legacy sheet-password hash (ECMA-376 Part 4, 14.7.1), written out independently."""
     h = 0
@@ -97,6 +112,7 @@ def test_password_option_sets_the_password(template: Template, tmp_path: Path) -
     out = generate(template, None, tmp_path / "locked.xlsx", year=2025, password="Cz#2025").path
     assert protection(out, template.sheet).get("password") == excel_password_hash("Cz#2025")
     assert excel_password_hash("password") == "83AF"  # the value Excel writes for "password"
+    assert workbook_protection(out).attrib == {"lockStructure": "1", "workbookPassword": excel_password_hash("Cz#2025")}
     result = CliRunner().invoke(app, ["generate", str(template.path), "--data", str(SAMPLE), "-o",
                                       str(tmp_path / "cli.xlsx"), "--password", "secret"])
     assert result.exit_code == 0, result.output

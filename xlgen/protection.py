@@ -1,5 +1,8 @@
 """Sheet protection: labels and formulas locked, inputs unlocked (their formats say so).
 
+The workbook's structure is locked too, so the hidden list sheet cannot be unhidden and the form
+sheet cannot be renamed, deleted or moved (the verifier finds the form by its sheet's name).
+
 Cells are locked by default in Excel; the input formats of ``styles.py`` unlock the cells a user
 fills and colour them (INPUT_FILL). The form sheet is protected without a password unless one
 is given; users can still select any cell and format or resize rows and columns.
@@ -9,6 +12,9 @@ from __future__ import annotations
 
 import string
 from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from .errors import ErrorCode, XlgenError
 
@@ -50,3 +56,19 @@ def protect(ws: Any, password: str | None) -> None:
     if password:
         check_password(password)
     ws.protect(password or "", dict(ALLOWED))
+
+
+class StructureLockedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    """XlsxWriter writes no workbook protection: this one adds ``<workbookProtection
+    lockStructure="1">`` right after ``<workbookPr>``, where the schema (CT_Workbook) puts it."""
+
+    structure_password: str = ""
+
+    def _write_workbook_pr(self) -> None:
+        super()._write_workbook_pr()
+        attributes: list[tuple[str, Any]] = []
+        if self.structure_password:
+            # the same legacy hash as the sheet's; XlsxWriter's encoder does not use its instance
+            attributes.append(("workbookPassword", Worksheet._encode_password(None, self.structure_password)))
+        attributes.append(("lockStructure", 1))
+        self._xml_empty_tag("workbookProtection", attributes)

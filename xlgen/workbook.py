@@ -128,8 +128,9 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
         try:
-            wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "in_memory": True})
+            wb = protection.StructureLockedWorkbook(str(tmp), {"strings_to_formulas": False,
+                                                               "strings_to_urls": False, "in_memory": True})
+            wb.structure_password = password or ""
             _write_book(wb, out, layout, inputs, results, year, password)
             wb.close()
         except UserWarning as exc:
