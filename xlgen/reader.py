@@ -43,7 +43,7 @@ from .engine import STRING_LITERAL, XlError, col_index, col_letters, outside_str
 from .findings import Code, Finding, Text, finding
 from .layout import FORMULA, Layout, Slot, build_layout
 from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
-from .template import Template, load_template, templates_dir
+from .template import Template, known_templates
 
 SLACK_ROWS = 400  # rows read below a template's default form when no defined name bounds it
 TAIL_ROWS = 60  # rows read below the total (the 填报检查 block, notes)
@@ -591,22 +591,6 @@ def norm(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- templates
-@functools.lru_cache(maxsize=8)
-def _templates_in(folder: str) -> tuple[Template, ...]:
-    found = []
-    for path in sorted(Path(folder).glob("*.toml")):
-        try:
-            found.append(load_template(path))
-        except Exception:  # a broken template is `xlgen templates check`'s business, not verify's
-            continue
-    return tuple(found)
-
-
-def known_templates() -> tuple[Template, ...]:
-    folder = templates_dir()
-    return _templates_in(str(folder.resolve())) if folder.is_dir() else ()
-
-
 def default_layout(t: Template) -> Layout:
     return build_layout(t, t.task_rows, t.spare_indicators)
 

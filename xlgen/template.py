@@ -190,34 +190,62 @@ class Template:
         return ""
 
 
-def templates_dir() -> Path:
-    """Where named templates live: $XLGEN_TEMPLATES, ./templates, or the checkout's templates/."""
-    env = os.environ.get("XLGEN_TEMPLATES")
-    if env:
-        return Path(env)
+def templates_dirs() -> list[Path]:
+    """Where named templates live, searched in order: the folders of $XLGEN_TEMPLATES (separated
+    by os.pathsep; a bureau's own templates, or last year's versions kept to verify last year's
+    files), then ./templates or else the checkout's templates/."""
+    env = os.environ.get("XLGEN_TEMPLATES", "")
     here = Path.cwd() / "templates"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "templates"
+    default = here if here.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+    out: list[Path] = []
+    for folder in [*(Path(p) for p in env.split(os.pathsep) if p), default]:
+        if folder.resolve() not in (o.resolve() for o in out):
+            out.append(folder)
+    return out
+
+
+def template_files() -> list[Path]:
+    """Every form template of the search folders, in search order (bases under _base/ are not forms)."""
+    return [path for folder in templates_dirs() if folder.is_dir() for path in sorted(folder.glob("*.toml"))]
+
+
+def known_templates() -> tuple[Template, ...]:
+    """Every loadable template of the search folders, one per (id, version): the first found."""
+    return _known(tuple(str(path.resolve()) for path in template_files()))
+
+
+@functools.lru_cache(maxsize=8)
+def _known(paths: tuple[str, ...]) -> tuple[Template, ...]:
+    found: dict[tuple[str, str], Template] = {}
+    for path in paths:
+        try:
+            t = load_template(Path(path))
+        except Exception:  # a broken template is `xlgen templates check`'s business, not verify's
+            continue
+        found.setdefault((t.id, t.version), t)
+    return tuple(found.values())
+
+
+def _where() -> str:
+    return ", ".join(str(folder) for folder in templates_dirs())
 
 
 def resolve_template(name: str | Path) -> Path:
     path = Path(name)
     if path.suffix == ".toml" and path.is_file():
         return path
-    folder = templates_dir()
-    candidate = folder / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
-    if candidate.is_file():
-        return candidate
-    known = sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
-    raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=folder, expected=", ".join(known) or "none")
+    for folder in templates_dirs():
+        candidate = folder / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+        if candidate.is_file():
+            return candidate
+    known = sorted({p.stem for p in template_files()})
+    raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=_where(), expected=", ".join(known) or "none")
 
 
 def list_templates() -> list[tuple[Path, Template | XlgenError]]:
-    """Every template in templates/ (bases under _base/ are not forms), loaded or its error."""
+    """Every template of the search folders, loaded or its error."""
     out: list[tuple[Path, Template | XlgenError]] = []
-    folder = templates_dir()
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+    for path in template_files():
         try:
             out.append((path, load_template(path)))
         except XlgenError as exc:
@@ -293,12 +321,12 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
     if not isinstance(base_name, str):
         raise XlgenError(ErrorCode.KEY_TYPE, file=path, key="extends", got=base_name,
                          expected="the name of another template")
-    base_path = path.parent / f"{base_name}.toml"
-    if not base_path.is_file():
-        base_path = templates_dir() / f"{base_name}.toml"
-    if not base_path.is_file():
+    beside = path.parent / f"{base_name}.toml"
+    base_path = next((p for p in [beside, *(d / f"{base_name}.toml" for d in templates_dirs())] if p.is_file()),
+                     None)
+    if base_path is None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
-                         detail=f"no template '{base_name}' beside it or in {templates_dir()}")
+                         detail=f"no template '{base_name}' beside it or in {_where()}")
     base, base_raw = _load_with_base(base_path, (*chain, path.resolve()))
     return _merge(base, data), base_raw + b"\0" + raw
 
