@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,7 +12,7 @@ from rich.markup import escape
 
 from .errors import XlgenError
 from .fill import load_fill
-from .template import load_template
+from .template import TEMPLATES_ENV, load_template
 from .workbook import generate as generate_workbook
 
 app = typer.Typer(
@@ -38,6 +39,27 @@ def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Optional[list[Path]]:
+    """Put --templates folders first in the search (XLGEN_TEMPLATES, which worker processes
+    inherit) for this command only."""
+    if folders:
+        before = os.environ.get(TEMPLATES_ENV)
+        os.environ[TEMPLATES_ENV] = os.pathsep.join([*map(str, folders), *([before] if before else [])])
+        ctx.call_on_close(lambda: _restore_env(TEMPLATES_ENV, before))
+    return folders
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+TemplatesOption = Annotated[Optional[list[Path]], typer.Option(
+    "--templates", callback=_search_templates, exists=True, file_okay=False, dir_okay=True,
+    help="Also look for templates in this folder (before the built-in ones); repeatable.")]
+
 PasswordOption = Annotated[Optional[str], typer.Option(
     "--password", help="Protect the form with this password (default: protected without one).")]
 
@@ -50,6 +72,7 @@ def generate(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Workbook to write.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
     password: PasswordOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Write the self-evaluation workbook for TEMPLATE, filled from --data or blank."""
     try:
@@ -75,6 +98,7 @@ def distribute(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes generating in parallel.")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
     password: PasswordOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
     from rich.progress import Progress
@@ -100,6 +124,7 @@ def rollover(
     output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (a folder for a folder).")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
     password: PasswordOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
     carried over; amounts executed, actuals, grades and texts cleared."""
@@ -141,6 +166,7 @@ def verify(
     lang: Annotated[str, typer.Option("--lang", help="Language of the messages: zh or en.")] = "zh",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes verifying in parallel.")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
+    templates: TemplatesOption = None,
 ) -> None:
     """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
     Exit 0 when every file passes, 1 when any has an error finding, 2 when a file cannot be read
@@ -212,27 +238,38 @@ app.add_typer(templates_app, name="templates")
 
 
 @templates_app.callback()
-def templates_list(ctx: typer.Context) -> None:
+def templates_list(ctx: typer.Context, templates: TemplatesOption = None) -> None:
     """List the templates with id, version and title."""
     if ctx.invoked_subcommand is not None:
         return
     from rich.table import Table
 
-    from .template import list_templates
+    from .template import list_templates, templates_dirs
 
-    table = Table("id", "version", "title", "file")
-    table.columns[0].no_wrap = table.columns[1].no_wrap = True
+    built_in = templates_dirs()[-1]
+    rows = []
     for path, loaded in list_templates():
+        shown = path.name if path.parent == built_in else str(path)
         if isinstance(loaded, XlgenError):
-            table.add_row(path.stem, "—", f"[red]{loaded.message}[/]", path.name)
+            rows.append((path.stem, "—", loaded.message, shown))
         else:
-            table.add_row(loaded.id, loaded.version, loaded.title, path.name)
+            rows.append((loaded.id, loaded.version, loaded.title, shown))
+    if not out_console.is_terminal:  # piped or captured: whole, tab-separated lines for scripts
+        for row in [("id", "version", "title", "file"), *rows]:
+            typer.echo("\t".join(row))  # rich would expand the tabs
+        return
+    table = Table("id", "version", "title", "file")
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in rows:
+        table.add_row(*map(escape, row), style="red" if row[1] == "—" else None)
     out_console.print(table)
 
 
 @templates_app.command("check")
 def templates_check(
     file: Annotated[Path, typer.Argument(help="The template to check.")],
+    templates: TemplatesOption = None,
 ) -> None:
     """Check a template before anyone uses it: weights, lists, functions, labels."""
     from .templatecheck import check_template

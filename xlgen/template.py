@@ -190,11 +190,14 @@ class Template:
         return ""
 
 
+TEMPLATES_ENV = "XLGEN_TEMPLATES"
+
+
 def templates_dirs() -> list[Path]:
     """Where named templates live, searched in order: the folders of $XLGEN_TEMPLATES (separated
     by os.pathsep; a bureau's own templates, or last year's versions kept to verify last year's
     files), then ./templates or else the checkout's templates/."""
-    env = os.environ.get("XLGEN_TEMPLATES", "")
+    env = os.environ.get(TEMPLATES_ENV, "")
     here = Path.cwd() / "templates"
     default = here if here.is_dir() else Path(__file__).resolve().parent.parent / "templates"
     out: list[Path] = []
