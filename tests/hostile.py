@@ -13,9 +13,10 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from xlgen.engine import col_letters
 
@@ -257,3 +258,80 @@ def external_link_part(items: list[Raw]) -> list[Raw]:
             b'Target="file:///C:/secret/other.xlsx" TargetMode="External"/></Relationships>')
     return [*out, raw("xl/externalLinks/externalLink1.xml", link),
             raw("xl/externalLinks/_rels/externalLink1.xml.rels", rels)]
+
+
+# ----------------------------------------------------------------------------- hyperlinks and objects
+SHEET_RELS = "xl/worksheets/_rels/sheet1.xml.rels"
+RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# What follows <hyperlinks>, and what follows <oleObjects>/<controls>, in a sheet (the schema's order).
+AFTER_HYPERLINKS = (b"printOptions", b"pageMargins", b"pageSetup", b"headerFooter", b"rowBreaks", b"colBreaks",
+                    b"customProperties", b"cellWatches", b"ignoredErrors", b"smartTags", b"drawing",
+                    b"legacyDrawing", b"legacyDrawingHF", b"picture", b"oleObjects", b"controls")
+AFTER_OBJECTS = (b"webPublishItems", b"tableParts", b"extLst")
+
+
+@dataclass(frozen=True)
+class Rel:
+    id: str
+    type: str  # the last segment of the relationship type: hyperlink, oleObject, control …
+    target: str
+    external: bool = False
+
+
+def in_sheet(fragment: bytes, before: Sequence[bytes], rels: Sequence[Rel],
+             parts: Sequence[tuple[str, bytes, str]] = ()) -> Callable[[list[Raw]], list[Raw]]:
+    """The form's sheet given ``fragment`` where the schema puts it (before the first element of
+    ``before`` it holds, else at its end), its relationships part given ``rels`` (made when the
+    sheet has none) and the package the ``parts`` (name, content, content type)."""
+    def change(items: list[Raw]) -> list[Raw]:
+        out = []
+        entries_xml = "".join(
+            f'<Relationship Id="{r.id}" Type="{RELS_NS}/{r.type}" Target="{escape(r.target, {chr(34): "&quot;"})}"'
+            + (' TargetMode="External"' if r.external else "") + "/>" for r in rels).encode("utf-8")
+        had_rels = any(e.name == SHEET_RELS for e in items)
+        for e in items:
+            content = zlib.decompress(e.payload, -15)
+            if e.name == SHEET:
+                at = min([m.start() for m in (re.search(rb"<(?:\w+:)?" + name + rb"\b", content) for name in before)
+                          if m] + [content.rindex(b"</worksheet>")])
+                e = raw(SHEET, content[:at] + fragment + content[at:])
+            elif e.name == SHEET_RELS:
+                e = raw(SHEET_RELS, content.replace(b"</Relationships>", entries_xml + b"</Relationships>"))
+            elif e.name == CONTENT_TYPES:
+                e = raw(CONTENT_TYPES, content.replace(b"</Types>", "".join(
+                    f'<Override PartName="/{name}" ContentType="{kind}"/>' for name, _c, kind in parts).encode()
+                    + b"</Types>"))
+            out.append(e)
+        if not had_rels:
+            out.append(raw(SHEET_RELS, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                                       b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                           + entries_xml + b"</Relationships>"))
+        return out + [raw(name, content) for name, content, _kind in parts]
+    return change
+
+
+def hyperlinks(links: Iterable[tuple[str, int]], targets: Sequence[str]) -> Callable[[list[Raw]], list[Raw]]:
+    """Hyperlinks stored as Excel stores them: ``<hyperlink ref="B5" r:id="…"/>`` on the form's
+    sheet, each (cell, i) pointing to ``targets[i]``, an external relationship."""
+    body = b"".join(b'<hyperlink ref="%s" r:id="xlgenLink%d"/>' % (cell.encode(), i) for cell, i in links)
+    return in_sheet(b"<hyperlinks>" + body + b"</hyperlinks>", AFTER_HYPERLINKS,
+                    [Rel(f"xlgenLink{i}", "hyperlink", t, external=True) for i, t in enumerate(targets)])
+
+
+OLE_BIN = "xl/embeddings/oleObject1.bin"
+ACTIVEX = "xl/activeX/activeX1.xml"
+
+# An embedded OLE object (a "package" wrapping calc.exe, say): its bytes are an OLE2 compound file.
+ole_object = in_sheet(
+    b'<oleObjects><oleObject progId="Package" shapeId="1025" r:id="xlgenObject1"/></oleObjects>', AFTER_OBJECTS,
+    [Rel("xlgenObject1", "oleObject", "../embeddings/oleObject1.bin")],
+    [(OLE_BIN, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1016, "application/vnd.openxmlformats-officedocument.oleObject")])
+# An ActiveX command button: its properties part and its binary (persisted by the control itself).
+activex_control = in_sheet(
+    b'<controls><control shapeId="1026" r:id="xlgenObject2" name="CommandButton1"/></controls>', AFTER_OBJECTS,
+    [Rel("xlgenObject2", "control", "../activeX/activeX1.xml")],
+    [(ACTIVEX, b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<ax:ocx ax:classid="{D7053240-CE69-11CD-'
+               b'A777-00DD01143C57}" ax:persistence="persistStorage" xmlns:ax="http://schemas.microsoft.com/'
+               b'office/2006/activeX"/>',
+      "application/vnd.ms-office.activeX+xml"),
+     ("xl/activeX/activeX1.bin", b"\x00" * 256, "application/vnd.ms-office.activeX")])

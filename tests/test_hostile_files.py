@@ -30,15 +30,18 @@ import pytest
 import xlsxwriter
 from conftest import ROOT
 from hostile import (
+    ACTIVEX,
     CONTENT_TYPES,
     CUSTOM,
     LAUGHS,
+    OLE_BIN,
     SHEET,
     STRINGS,
     WORKBOOK,
     XXE,
     XXE_PARAMETER,
     Raw,
+    activex_control,
     add_entry,
     before_sheet_data_end,
     corrupt_deflate,
@@ -49,8 +52,10 @@ from hostile import (
     entries,
     external_link_part,
     flag_entry,
+    hyperlinks,
     many_rows,
     ole2,
+    ole_object,
     raw,
     rename_sheet,
     repeated_deflate,
@@ -65,6 +70,7 @@ from hostile import (
 from userfill import set_cells
 from verifykit import edit_rows, random_inputs, set_formula, set_property
 
+from xlgen.engine import col_letters
 from xlgen.fill import Fill, load_fill
 from xlgen.layout import INPUT, Layout
 from xlgen.libreoffice import convert
@@ -158,8 +164,8 @@ CASES = [
     # not a workbook
     "not-a-zip", "empty", "truncated", "corrupt-deflate", "xls", "encrypted", "xlsb", "ods",
     "too-many-entries", "garbage-xml",
-    # macros
-    "xlsm-vba",
+    # macros and embedded objects
+    "xlsm-vba", "ole-object", "activex-control",
     # parts and sheets
     "no-workbook-part", "no-sheet-part", "sheet-renamed", "sheet-tab-renamed", "sheet-deleted",
     # templates
@@ -177,6 +183,7 @@ CASES = [
     # links
     "external-workbook", "external-numbered", "dde", "hyperlink-file", "hyperlink-unc", "webservice",
     "dde-below-form", "external-link-part", "hyperlink-web",
+    "hyperlink-rel-file", "hyperlink-rel-unc", "hyperlink-rel-web", "many-hyperlinks",
     # text and numbers
     "text-like-formulas", "percent-text", "full-width", "number-as-text",
     # rows moved by LibreOffice
@@ -241,6 +248,11 @@ def corpus(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempP
     # macros: a warning, nothing run
     cases["xlsm-vba"] = Case(with_parts(good, d / "macro.xlsm", add_entry(raw("xl/vbaProject.bin", b"\xcc\x61" * 512))),
                              "pass", [("vba-project", None)], ["xl/vbaProject.bin", "did not run"])
+    # embedded objects and controls: a warning, nothing opened
+    cases["ole-object"] = Case(with_parts(good, d / "ole-object.xlsx", ole_object),
+                               "pass", [("embedded-object", None)], [sheet, OLE_BIN, "did not open"])
+    cases["activex-control"] = Case(with_parts(good, d / "activex-control.xlsx", activex_control),
+                                    "pass", [("embedded-object", None)], [sheet, ACTIVEX, "did not open"])
 
     # parts and sheets
     unreadable("no-workbook-part", with_parts(good, d / "no-workbook.xlsx", drop_entry(WORKBOOK)), "workbook part")
@@ -337,6 +349,19 @@ def corpus(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempP
         "fail", [("external-reference", "A5000")], ["cmd|"])
     cases["external-link-part"] = Case(with_parts(good, d / "external-link.xlsx", external_link_part),
                                        "fail", [("external-reference", None)], ["externalLink1.xml"])
+
+    # hyperlinks stored as relationships: a file, a UNC path at their cell; the web is no finding
+    web, calc = "https://www.mof.gov.cn/", "file:///C:/Windows/System32/calc.exe"
+    for key, target in (("hyperlink-rel-file", calc), ("hyperlink-rel-unc", "\\\\server\\share\\x.exe")):
+        cases[key] = Case(with_parts(good, d / f"{key}.xlsx", hyperlinks([(actual, 0)], [target])),
+                          "fail", [("external-reference", actual)], [target])
+    cases["hyperlink-rel-web"] = Case(with_parts(good, d / "hyperlink-rel-web.xlsx", hyperlinks([(actual, 0)], [web])),
+                                      "pass", [])
+    # a million hyperlinks to the web, then one to a file: past those looked at, so on the sheet, at no cell
+    spread = [(f"{col_letters(i % 16384)}{i // 16384 + 1000}", 0) for i in range(1_000_000)]
+    cases["many-hyperlinks"] = Case(with_parts(good, d / "many-hyperlinks.xlsx",
+                                               hyperlinks([*spread, (actual, 1)], [web, calc])),
+                                    "fail", [("external-reference", None)], [sheet, calc])
 
     # text that looks like a formula is data; numbers typed as text are findings
     texts = _text_cells(lay, seed.inputs)

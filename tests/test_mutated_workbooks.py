@@ -27,7 +27,8 @@ from xlgen.verify import FileResult, verify_file, verify_returned
 from xlgen.workbook import generate
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FILE_LEVEL = {Code.UNREADABLE, Code.UNKNOWN_TEMPLATE, Code.VBA_PROJECT, Code.EXTERNAL_REFERENCE}
+FILE_LEVEL = {Code.UNREADABLE, Code.UNKNOWN_TEMPLATE, Code.VBA_PROJECT, Code.EMBEDDED_OBJECT,
+              Code.EXTERNAL_REFERENCE}
 SHEET = "xl/worksheets/sheet1.xml"
 CELL = re.compile(r'<c r="[A-Z]+\d+"[^>]*?(?:/>|>.*?</c>)', re.S)
 

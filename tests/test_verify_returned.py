@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import LIAONING, ROOT, SEED
+from hostile import OLE_BIN, hyperlinks, ole_object, with_parts
 from seedform import read_seed
 from userfill import set_cells
 from verifykit import (
@@ -232,6 +233,35 @@ def test_external_reference_is_reported_and_never_followed(formula: str, returne
     assert codes(result) == [("external-reference", actual.a1)]
     assert result.findings[0].field == "indicators[0].actual"
     assert result.total_score == 97.18
+
+
+@pytest.mark.parametrize("target", ["file:///C:/Windows/System32/calc.exe", "\\\\server\\share\\x.exe",
+                                    "C:\\x.bat", "../../secret.xlsx"])
+def test_hyperlink_to_a_file_is_reported_at_its_cell(target: str, returned: dict[str, Path], seed_layout: Layout,
+                                                     template: Template, tmp_path: Path) -> None:
+    actual = seed_layout.slot("indicators[0].actual")
+    result = verify_file(with_parts(returned["seed"], tmp_path / "linked.xlsx", hyperlinks([(actual.a1, 0)], [target])))
+    assert codes(result) == [("external-reference", actual.a1)]
+    finding = result.findings[0]
+    assert (finding.sheet, finding.field, finding.severity) == (template.sheet, "indicators[0].actual", "error")
+    assert target in finding.message("en") and target in finding.message("zh")
+
+
+def test_hyperlink_to_the_web_is_no_finding(returned: dict[str, Path], seed_layout: Layout, tmp_path: Path) -> None:
+    cells = [seed_layout.slot("indicators[0].actual").a1, seed_layout.slot("goals.goal_plan").a1]
+    path = with_parts(returned["seed"], tmp_path / "web.xlsx",
+                      hyperlinks([(cells[0], 0), (cells[1], 1)], ["https://www.mof.gov.cn/", "mailto:czj@example.cn"]))
+    result = verify_file(path)
+    assert (result.status, codes(result)) == ("pass", [])
+
+
+def test_embedded_object(returned: dict[str, Path], template: Template, tmp_path: Path) -> None:
+    result = verify_file(with_parts(returned["seed"], tmp_path / "ole.xlsx", ole_object))
+    assert codes(result) == [("embedded-object", None)]
+    finding = result.findings[0]
+    assert (finding.sheet, finding.severity, result.status, result.total_score) == (template.sheet, "warning", "pass",
+                                                                                    97.18)
+    assert OLE_BIN in finding.message("en") and OLE_BIN in finding.message("zh")
 
 
 def test_saved_value_differs_from_recomputation(returned: dict[str, Path], seed_layout: Layout,

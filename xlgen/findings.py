@@ -114,6 +114,11 @@ class Code(Enum):
         "vba-project", WARNING,
         "工作簿含有宏（{parts}）；xlgen 未运行它们。自评表不需要宏，请另存为 .xlsx",
         "the workbook holds macros ({parts}); xlgen did not run them. The form needs no macros: save it as .xlsx")
+    EMBEDDED_OBJECT = Detail(
+        "embedded-object", WARNING,
+        "{where}含有嵌入对象或控件（{parts}）；xlgen 未打开或运行它们。自评表不需要嵌入对象，请删除后再保存",
+        "{where} holds embedded objects or controls ({parts}); xlgen did not open or run them. The form needs "
+        "none: delete them and save it again")
     TEXT_TOO_LONG = Detail(
         "text-too-long", WARNING,
         "{cell}（{label}）的文本有 {length} 个字符，超过 Excel 的上限 32767，只读取了前 32767 个",

@@ -50,7 +50,8 @@ TAIL_ROWS = 60  # rows read below the total (the 填报检查 block, notes)
 MAX_CELLS = 100_000  # cells parsed in the rows read (a returned form has about 1,000)
 MAX_STRINGS = 200_000  # shared strings read (a form's cells use a few hundred)
 MAX_TEXT = 32_767  # Excel's limit on the text of a cell
-MAX_LINKS = 100  # formulas linking outside kept per sheet
+MAX_LINKS = 100  # formulas (and, apart, hyperlinks) linking outside kept per sheet
+MAX_HYPERLINKS = 1_000  # hyperlink elements looked at per sheet (Excel allows 65,530; xlgen writes none)
 MAX_VALIDATIONS = 2_000  # data validation ranges kept per sheet (a form has a few dozen)
 _REL_ID = re.compile(r"\}id$")
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
@@ -58,7 +59,9 @@ _EXTERNAL = re.compile(r"\[[^\]]*\]|\|")  # [book.xlsx]Sheet!A1, [1]Sheet!A1, DD
 # Functions that reach another program or the network when the file is opened or clicked.
 _CALLS = re.compile(r"(?<![A-Za-z0-9_])(?:WEBSERVICE|RTD|CALL|REGISTER\.ID|EXEC)\s*\(", re.I)
 _HYPERLINK = re.compile(r"(?<![A-Za-z0-9_])HYPERLINK\s*\(\s*", re.I)
-_WEB = ("http://", "https://", "mailto:", "#")
+_WEB = ("http://", "https://", "mailto:", "#")  # link targets that open no local file or program
+# Relationships of a sheet to an embedded object (OLE object, package) or an ActiveX control.
+OBJECT_RELS = frozenset({"oleObject", "control", "package"})
 _WORD = re.compile(r"\S+")
 _Unreadable = Refused  # a part that cannot be read, with the reason
 
@@ -89,6 +92,7 @@ class Package:
     external_links: list[str]  # external workbook link parts or targets
     strings_part: str | None
     macros: list[str] = field(default_factory=list)  # parts holding macros (never run)
+    embedded: list[str] = field(default_factory=list)  # parts of embedded objects and controls (never opened)
     _strings: list[str] = field(default_factory=list)
     _strings_done: bool = False
     long_strings: dict[int, int] = field(default_factory=dict)  # index → length, over MAX_TEXT
@@ -117,6 +121,10 @@ class Sheet:
     validations: list[list[tuple[int, int, int, int]]]  # each validation's ranges (r1, c1, r2, c2)
     external: list[tuple[str, str]]  # (A1, formula) of every formula linking outside, anywhere
     long_texts: list[tuple[str, int]] = field(default_factory=list)  # (A1, length) of texts cut to MAX_TEXT
+    # (A1 of the hyperlink's first cell, or None when no hyperlink looked at names it; target) of
+    # hyperlinks to anything but the web: a local file, a UNC or relative path, another scheme
+    hyperlinks: list[tuple[str | None, str]] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)  # embedded objects and controls: their parts or elements
 
     def text(self, row: int, col: int) -> str:
         cell = self.cells.get((row, col))
@@ -239,7 +247,7 @@ def _package(path: Path, zf: SafeZip) -> Package:
     properties = _properties(zf, custom) if custom in zf else {}
     if strings_part and strings_part not in zf:
         raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
-    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros)
+    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros, zf.embedded)
 
 
 def _properties(zf: SafeZip, part: str) -> dict[str, str]:
@@ -294,16 +302,21 @@ def linked(formula: str) -> bool:
         literal = STRING_LITERAL.match(formula, m.end())
         if literal is None:
             return True  # the target is computed: it may name any file
-        target = literal.group(0)[1:-1].replace('""', '"').strip().lower()
-        if not target.startswith(_WEB):
+        if leaves_web(literal.group(0)[1:-1].replace('""', '"')):
             return True
     return False
+
+
+def leaves_web(target: str) -> bool:
+    """Does a link target reach past the web and mail: a local file, a UNC or relative path,
+    another scheme?"""
+    return not target.strip().lower().startswith(_WEB)
 
 
 # ----------------------------------------------------------------------------- one sheet
 def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS) -> Sheet | Finding:
     """Cells in rows < ``max_row`` and columns < ``max_col`` (at most ``max_cells`` parsed in
-    those rows); protection, validations, links."""
+    those rows); protection, validations, links, hyperlinks, embedded objects."""
     if ref.part not in pkg.zip:
         return _unreadable(Text(f"工作表「{ref.name}」的部件缺失", f"the part of the sheet '{ref.name}' is missing"))
     try:
@@ -319,7 +332,8 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     """One streaming pass. The XML parser reads up to the end of <sheetData>, or up to the
     first row past ``max_row`` (rows come in order); what follows is held as bytes: the rest of
     <sheetData> is scanned for formulas linking outside, the tail (merges, protection,
-    validations with their long prompts, conditional formats) for the two elements we need."""
+    validations with their long prompts, conditional formats, hyperlinks, objects) for the
+    elements we need; the sheet's relationships then give the hyperlinks' targets."""
     cells: dict[tuple[int, int], Cell] = {}
     strings_at: list[tuple[int, int, int, str | None]] = []  # (row, col, shared string index, formula)
     long_texts: list[tuple[str, int]] = []
@@ -417,10 +431,10 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
         if len(external) < MAX_LINKS:
             external.extend(_scan_links(rest, end, MAX_LINKS - len(external)))
         del rest[:end]
-    if rest:
-        tail_protected, tail_validations = _scan_tail(rest, room)
-        protected = protected or tail_protected
-        validations.extend(tail_validations)
+    tail = _scan_tail(rest, room)
+    protected = protected or tail.protected
+    validations.extend(tail.validations)
+    hyperlinks, objects = _outward(pkg, ref, tail)
     if strings_at:
         strings = pkg.shared_strings(max(i for _r, _c, i, _f in strings_at))
         for r, c, i, formula in strings_at:
@@ -429,13 +443,14 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
                 long_texts.append((f"{col_letters(c)}{r + 1}", pkg.long_strings[i]))
             if value is not None or formula is not None:
                 cells[(r, c)] = Cell(value, formula)
-    return Sheet(ref.name, cells, protected, validations, external, long_texts)
+    return Sheet(ref.name, cells, protected, validations, external, long_texts, hyperlinks, objects)
 
 
 _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>|<(?:[A-Za-z_][\w.-]*:)?sheetData\s*/>")
 _PREFIX = re.compile(rb"(?:[A-Za-z_][\w.-]*:)?")
-_SQREF_ATTR = re.compile(rb"\ssqref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_SHEET_ATTR = re.compile(rb"\ssheet\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+# One attribute of a start tag; matched one after another, so a value that quotes another
+# attribute (a prompt or tooltip holding ` r:id="…"`) is never read as one.
+_ATTRIBUTE = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _SQREF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sqref\s*>([^<]*)<")
 _DV_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?dataValidation\s*>")
 # A formula element whose text may link outside (checked in full by ``linked``).
@@ -468,41 +483,78 @@ def _scan_links(data: bytes | bytearray, end: int, most: int) -> list[tuple[str,
     return out
 
 
-def _scan_tail(tail: bytes | bytearray, room: int = MAX_VALIDATIONS) -> tuple[bool, list[list[tuple[int, int, int, int]]]]:
-    """Sheet protection and data validation ranges in the part after <sheetData>.
+@dataclass
+class _Tail:
+    """What the part after <sheetData> says: protection, validations, hyperlinks, objects."""
+
+    protected: bool = False
+    validations: list[list[tuple[int, int, int, int]]] = field(default_factory=list)
+    hyperlinks: list[tuple[str | None, str]] = field(default_factory=list)  # (first cell, relationship id)
+    objects: list[str] = field(default_factory=list)  # <oleObjects>, <controls>
+
+
+def _scan_tail(tail: bytes | bytearray, room: int = MAX_VALIDATIONS) -> _Tail:
+    """Sheet protection, data validation ranges, the first ``MAX_HYPERLINKS`` hyperlinks that
+    name a relationship, and the object elements in the part after <sheetData>.
 
     A start tag ends before the next '<' (no '<' may appear in an attribute value), so each
     element's attributes are found with byte searches, whatever its long prompt texts hold."""
-    protected = False
-    ranges: list[list[tuple[int, int, int, int]]] = []
-    for name in (b"sheetProtection", b"dataValidation"):
-        pos = tail.find(name)
-        while pos >= 0:
-            after = pos + len(name)
-            lt = tail.rfind(b"<", max(0, pos - 64), pos)
-            if lt < 0 or not _PREFIX.fullmatch(tail, lt + 1, pos) or tail[after:after + 1] not in _TAG_END:
-                pos = tail.find(name, after)
-                continue
-            end = tail.find(b"<", after)
-            end = len(tail) if end < 0 else end
-            attrs = tail[after:end]
-            if name == b"sheetProtection":
-                m = _SHEET_ATTR.search(attrs)
-                protected = bool(m) and (m.group(1) or m.group(2) or b"").strip().lower() in (b"1", b"true")
-            else:
-                m = _SQREF_ATTR.search(attrs)
-                if m:
-                    sqref = m.group(1) or m.group(2) or b""
-                else:  # x14: <xm:sqref> inside the element
-                    close = _DV_END.search(tail, end)
-                    inner = _SQREF.search(tail, end, close.start()) if close else None
-                    sqref = inner.group(1) if inner else b""
-                if room <= 0:
-                    break
-                ranges.append(_ranges(sqref.decode("utf-8", "replace"), room))
-                room -= len(ranges[-1]) or 1
-            pos = tail.find(name, end)
-    return protected, ranges
+    out = _Tail()
+    for _end, attrs in _start_tags(tail, b"sheetProtection"):
+        out.protected = attrs.get(b"sheet", b"").strip().lower() in (b"1", b"true")
+    for end, attrs in _start_tags(tail, b"dataValidation"):
+        sqref = attrs.get(b"sqref")
+        if sqref is None:  # x14: <xm:sqref> inside the element
+            close = _DV_END.search(tail, end)
+            inner = _SQREF.search(tail, end, close.start()) if close else None
+            sqref = inner.group(1) if inner else b""
+        if room <= 0:
+            break
+        out.validations.append(_ranges(sqref.decode("utf-8", "replace"), room))
+        room -= len(out.validations[-1]) or 1
+    for seen, (_end, attrs) in enumerate(_start_tags(tail, b"hyperlink")):
+        if seen == MAX_HYPERLINKS:
+            break
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), None)
+        if rid is not None:  # without one, a link to a place in this workbook (location=)
+            m = _REF.match(attrs.get(b"ref", b"").decode("ascii", "replace").strip().upper())
+            out.hyperlinks.append((f"{m.group(1)}{m.group(2)}" if m else None, rid.decode("utf-8", "replace")))
+    out.objects = [f"<{name.decode()}>" for name in (b"oleObjects", b"controls")
+                   if next(_start_tags(tail, name), None) is not None]
+    return out
+
+
+def _start_tags(tail: bytes | bytearray, name: bytes) -> Iterator[tuple[int, dict[bytes, bytes]]]:
+    """(offset of the next '<', attributes) of each start tag ``name`` (any prefix) in ``tail``."""
+    pos = tail.find(name)
+    while pos >= 0:
+        after = pos + len(name)
+        lt = tail.rfind(b"<", max(0, pos - 64), pos)
+        if lt < 0 or not _PREFIX.fullmatch(tail, lt + 1, pos) or tail[after:after + 1] not in _TAG_END:
+            pos = tail.find(name, after)
+            continue
+        end = tail.find(b"<", after)
+        end = len(tail) if end < 0 else end
+        yield end, {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                    for m in _ATTRIBUTE.finditer(tail, after, end)}
+        pos = tail.find(name, end)
+
+
+def _outward(pkg: Package, ref: SheetRef, tail: _Tail) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """The sheet's hyperlinks to anything but the web, each at the cells of the hyperlinks looked
+    at that name it (else at no cell: it may stand past MAX_HYPERLINKS), at most MAX_LINKS; and
+    its embedded objects and controls (their parts, and the elements naming them)."""
+    cells: dict[str, list[str | None]] = {}
+    for cell, rid in tail.hyperlinks:
+        cells.setdefault(rid, []).append(cell)
+    links: list[tuple[str | None, str]] = []
+    objects = list(tail.objects)
+    for rid, kind, target, _mode in _rels(pkg.zip, ref.part):
+        if kind == "hyperlink" and leaves_web(target):
+            links.extend((cell, target[:300]) for cell in cells.get(rid, [None]))
+        elif kind in OBJECT_RELS:
+            objects.append(target)
+    return links[:MAX_LINKS], objects
 
 
 _TAG_END = (b" ", b"\t", b"\n", b"\r", b">", b"/")

@@ -56,6 +56,7 @@ CHUNK = 1 << 16
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XML_SUFFIXES = (".xml", ".rels")
 MACRO_PARTS = re.compile(r"(^|/)vbaproject\.bin$|^xl/macrosheets/", re.I)
+EMBEDDED_PARTS = re.compile(r"^xl/(?:embeddings|activeX)/", re.I)  # OLE objects, packages, ActiveX controls
 
 _LOCAL, _CENTRAL, _END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
 _END64, _LOCATOR64 = b"PK\x06\x06", b"PK\x06\x07"
@@ -272,10 +273,19 @@ class SafeZip:
     def size(self, name: str) -> int:
         return self._entries[name].size
 
+    def parts_like(self, pattern: re.Pattern[str]) -> list[str]:
+        """The part names ``pattern`` finds, sorted."""
+        return sorted(n for n in self._entries if pattern.search(n))
+
     @property
     def macros(self) -> list[str]:
         """Parts holding macros (a VBA project, Excel 4.0 macro sheets): reported, never run."""
-        return sorted(n for n in self._entries if MACRO_PARTS.search(n))
+        return self.parts_like(MACRO_PARTS)
+
+    @property
+    def embedded(self) -> list[str]:
+        """Parts of embedded objects and ActiveX controls: reported, never opened."""
+        return self.parts_like(EMBEDDED_PARTS)
 
     def read(self, name: str, limit: int = MAX_PART) -> bytes:
         return b"".join(self.chunks(name, limit))

@@ -34,6 +34,8 @@ ABS_TOL = 1e-12  # … and absolute, for results that are 0 up to float noise
 # department that returns one gets a finding saying so, instead of silently missing from the batch.
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 _SPACE = re.compile(r"\s+")
+MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)
+_WORKBOOK = Text("工作簿", "the workbook")  # where a finding about the whole file is
 
 
 @dataclass
@@ -274,27 +276,42 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
                                                 expected=ret.remap_formula(s.formula), found=c.formula))
             else:
                 states[s.key] = "ok"
-    for where, text in ret.sheet.external:
-        key = plan.key_at(ret, where)
-        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, sheet, where, key, where=where, found="=" + text))
+    links: list[tuple[str | None, Any]] = [(where, "=" + text) for where, text in ret.sheet.external]
+    links += [(where, Text(f"超链接 {target}", f"a hyperlink to {target}")) for where, target in ret.sheet.hyperlinks]
+    for where, found in links:
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, sheet, where, where and plan.key_at(ret, where),
+                                        where=where or _sheet_named(sheet), found=found))
     for link in ret.package.external_links:
-        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=Text("工作簿", "the workbook"),
-                                        found=link))
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=_WORKBOOK, found=link))
 
     return states, overrides, bare_rows, formula_findings
 
 
 def _contents(ret: Returned, plan: _Plan) -> list[Finding]:
-    """What the file holds besides the form's values: macros (never run), texts cut to Excel's
-    limit on reading."""
-    out = []
-    if ret.package.macros:
-        out.append(finding(Code.VBA_PROJECT, None, None, None, parts=", ".join(ret.package.macros)))
+    """What the file holds besides the form's values: macros and embedded objects (never run or
+    opened), texts cut to Excel's limit on reading."""
+    objects = ret.sheet.objects
+    out = [_holding(code, parts, sheet) for code, parts, sheet in (
+        (Code.VBA_PROJECT, ret.package.macros, None),
+        (Code.EMBEDDED_OBJECT, sorted({*ret.package.embedded, *objects}), ret.sheet.name if objects else None))
+        if parts]
     for where, length in ret.sheet.long_texts:
         key = plan.key_at(ret, where)
         out.append(finding(Code.TEXT_TOO_LONG, ret.sheet.name, where, key,
                            label=plan.labels.get(key, where) if key else where, length=length))
     return out
+
+
+def _holding(code: Code, parts: Sequence[str], sheet: str | None) -> Finding:
+    """A finding about parts the file holds that xlgen never runs (macros, objects): on the
+    sheet that names them, else on the workbook; the first MAX_NAMED parts named."""
+    named = ", ".join(parts[:MAX_NAMED]) + (f" … (+{len(parts) - MAX_NAMED})" if len(parts) > MAX_NAMED else "")
+    return finding(code, sheet, None, None, parts=named,
+                   where=_sheet_named(sheet) if sheet else _WORKBOOK)
+
+
+def _sheet_named(sheet: str) -> Text:
+    return Text(f"工作表「{sheet}」", f"the sheet '{sheet}'")
 
 
 def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
