@@ -573,7 +573,7 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
             add(Code.GRADE_INVALID, actual, name=name, grade=grade)
         d = inputs.get(degree.key) if degree is not None else None
         if chosen is not None and isinstance(d, float) and not chosen.contains(d):
-            band = f"{chosen.min:g}–{chosen.max:g}" + ("" if chosen.max_inclusive else "（不含）")
+            band = f"[{chosen.min:g}, {chosen.max:g}" + ("]" if chosen.max_inclusive else ")")  # both languages
             add(Code.GRADE_BAND, degree, name=name, degree=d, grade=chosen.label, band=band)
     else:
         if operator is not None:
