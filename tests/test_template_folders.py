@@ -120,3 +120,33 @@ def test_the_sample_bureau_template_has_hubeis_bands(tmp_path: Path) -> None:
     assert code == 1 and [f["code"] for f in mof["findings"]] == ["grade-band"]
     assert "has the degree 0.55, outside the band [0.6, 0.8) of its grade '部分达成年度指标并具有一定效果'" \
         in mof["findings"][0]["message"]
+
+
+def _cells(path: Path) -> list[object]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    return [c.value for row in ws.iter_rows() for c in row]
+
+
+def test_rollover_moves_to_the_newest_version(tmp_path: Path) -> None:
+    """Last year's file (2024.1) rolls over onto this year's version of its form (2025.1), found in
+    --templates; an indicator the new tree renamed stays, as one of the department's own."""
+    new = tmp_path / "templates-2025"
+    _copy("liaoning-department-overall", new, **{'version = "2024.1"': 'version = "2025.1"',
+                                                 'name = "工作完成及时率"': 'name = "工作按时完成率"'})
+    returned = tmp_path / "returned-2024.xlsx"
+    code, out = _run("generate", "liaoning-department-overall", "--data", str(SAMPLE), "-o", str(returned))
+    assert code == 0 and "2024.1" in out
+
+    code, out = _run("rollover", str(returned), "--year", "2025", "-o", str(tmp_path / "same.xlsx"))
+    assert code == 0 and "template liaoning-department-overall 2024.1" in out  # nothing newer known
+
+    code, out = _run("rollover", str(returned), "--year", "2025", "-o", str(tmp_path / "next.xlsx"),
+                     "--templates", str(new))
+    assert code == 0 and "template liaoning-department-overall 2025.1" in out, out
+    cells = _cells(tmp_path / "next.xlsx")
+    assert cells.count("工作按时完成率") == 1  # the new tree's row
+    assert cells.count("工作完成及时率") == 1  # the old one, carried as the department's own
+    code, out = _run("verify", str(tmp_path / "next.xlsx"), "--templates", str(new), "--json")
+    assert json.loads(out)["files"][0]["template"] == "liaoning-department-overall"

@@ -153,7 +153,8 @@ def rollover(
             err_console.print(f"[yellow]warning:[/] {escape(str(path))} does not pass verification "
                               f"({result.verification.errors} errors); rolled over all the same",
                               highlight=False, soft_wrap=True)
-        say(f"wrote {result.generated.path} ({year}, from {path.name})")
+        t = result.generated.layout.template
+        say(f"wrote {result.generated.path} ({year}, template {t.id} {t.version}, from {path.name})")
     if unreadable:
         raise typer.Exit(2)
 

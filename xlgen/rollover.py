@@ -2,7 +2,8 @@
 
 What carries over is the template's choice (``[rollover]``, by default in _base/national.toml):
 the department's identity, its tasks, and the indicator tree with operators, targets, units and
-weights. The returned file is read through the reader (never saved, never evaluated) and
+weights. Next year's blank is made with the newest known version of the file's template. The
+returned file is read through the reader (never saved, never evaluated) and
 verified; a file that fails verification still rolls over, with a warning.
 """
 
@@ -18,6 +19,7 @@ from .fill import Fill
 from .findings import Finding
 from .layout import FORMULA
 from .reader import Returned, read_returned
+from .template import Template, newest_version
 from .verify import FileResult, verify_returned
 from .workbook import Generated, generate
 
@@ -33,8 +35,10 @@ class RolledOver:
         return self.verification.status != "pass"
 
 
-def carried_fill(ret: Returned, year: int) -> Fill:
-    """The inputs of ``ret`` that the template carries over, as a fill for ``year``."""
+def carried_fill(ret: Returned, year: int, target: Template | None = None) -> Fill:
+    """The inputs of ``ret`` that its template carries over, as a fill for ``year`` of ``target``
+    (by default the file's own template). An indicator missing from ``target``'s tree stays, as
+    one of the department's own."""
     keep = ret.template.rollover
     values = ret.inputs()
     lay = ret.layout
@@ -51,11 +55,10 @@ def carried_fill(ret: Returned, year: int) -> Fill:
     fill.tasks = [task for task in (carried("tasks", i) for i in range(lay.task_count)) if task]
     for row in lay.indicator_rows:
         ind = carried("indicators", row.index)
-        if row.tree is not None:
-            # the tree's fixed names come from the template; a department's own values override
-            fill.indicators[row.tree.name] = {k: v for k, v in ind.items() if k not in ("level1", "level2", "name")}
-        elif ind.get("name"):
-            fill.extra_indicators.append(ind)
+        if row.tree is not None:  # the tree's names are the template's, not cells a user typed
+            ind |= {"level1": row.tree.level1, "level2": row.tree.level2, "name": row.tree.name}
+        if ind.get("name") and not fill.add_indicator(target or ret.template, ind):
+            fill.extra_indicators.append(ind)  # a name without its 一级/二级指标: kept all the same
     return fill
 
 
@@ -79,10 +82,11 @@ def rollover(source: Path, year: int, out: Path, force: bool = False,
     if isinstance(ret, Finding):
         return ret
     verification = verify_returned(ret)
-    fill = carried_fill(ret, year)
+    target = newest_version(ret.template)
+    fill = carried_fill(ret, year, target)
     if out.is_dir():
         out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
                                   str(fill.header.get("department_name") or ""))
-    generated = generate(ret.template, fill, out, year=year, force=force, password=password,
+    generated = generate(target, fill, out, year=year, force=force, password=password,
                          keep=[source, *keep])
     return RolledOver(source, generated, verification)

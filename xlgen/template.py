@@ -229,6 +229,14 @@ def _known(paths: tuple[str, ...]) -> tuple[Template, ...]:
     return tuple(found.values())
 
 
+def newest_version(t: Template) -> Template:
+    """The newest known version of ``t``'s form (versions compare by their numbers: 2024.10 is
+    newer than 2024.9); ``t`` itself when none is newer."""
+    def key(k: Template) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", k.version))
+    return max([t, *(k for k in known_templates() if k.id == t.id)], key=key)  # a tie keeps ``t``
+
+
 def _where() -> str:
     return ", ".join(str(folder) for folder in templates_dirs())
 
