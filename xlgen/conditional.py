@@ -27,26 +27,39 @@ ROW_RULES = ("analysis", "score", "band", "overspend")  # helper roles highlight
 
 
 def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> None:
-    required = wb.add_format({"bg_color": REQUIRED_FILL})
-    problem = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT})
-    failed = wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True})
-    passed = wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True})
-    for first, options in layout.cached("required_formats", lambda: _required_plan(layout)):
-        checked(ws.conditional_format(first.row, first.col, first.row, first.col, {
-            **options, "format": required,
-        }), f"the conditional format of {first.key}", out)
+    formats = {
+        "required": wb.add_format({"bg_color": REQUIRED_FILL}),
+        "problem": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT}),
+        "failed": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True}),
+        "passed": wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True}),
+    }
+    for (r1, c1, r2, c2), options, fmt, what in layout.cached("conditional_formats", lambda: _plan(layout)):
+        checked(ws.conditional_format(r1, c1, r2, c2, {**options, "format": formats[fmt]}), what, out)
+
+
+Rule = tuple[tuple[int, int, int, int], dict[str, str], str, str]  # range, options, format, what
+
+
+def _plan(layout: Layout) -> list[Rule]:
+    """Every highlight of the form, in writing order: its range, XlsxWriter options without the
+    format, the format's name and what it is (for an error). The same for every workbook of a
+    layout, so worked out once."""
+    rules: list[Rule] = []
+    for first, options in _required_plan(layout):
+        rules.append(((first.row, first.col, first.row, first.col), options, "required",
+                      f"the conditional format of {first.key}"))
     for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
         col = layout.helper_cols[role.split(".")[1]]
-        checked(ws.conditional_format(r1, c1, r2, c2, {
-            "type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1", "format": problem,
-        }), f"the conditional format {role}", out)
+        rules.append(((r1, c1, r2, c2), {"type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1"},
+                      "problem", f"the conditional format {role}"))
     for slot in layout.slots.values():
         if slot.section == chk.SECTION and slot.role == FORMULA and (
                 slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
-            for text, fmt in ((chk.FAIL, failed), (chk.PASS, passed)):
-                checked(ws.conditional_format(slot.row, slot.col, slot.row, slot.last_col, {
-                    "type": "cell", "criteria": "==", "value": f'"{text}"', "format": fmt,
-                }), f"the conditional format of {slot.key}", out)
+            for text, fmt in ((chk.FAIL, "failed"), (chk.PASS, "passed")):
+                rules.append(((slot.row, slot.col, slot.row, slot.last_col),
+                              {"type": "cell", "criteria": "==", "value": f'"{text}"'}, fmt,
+                              f"the conditional format of {slot.key}"))
+    return rules
 
 
 def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
-import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -55,8 +54,7 @@ def _one(template: Template, fill: Fill, year: int, out: Path, force: bool, pass
          roster: Path) -> str:
     """Write one department's workbook; its sha256 for the manifest."""
     fill.year = year
-    generate(template, fill, out, year=year, force=force, password=password, keep=[roster])
-    return hashlib.sha256(out.read_bytes()).hexdigest()
+    return generate(template, fill, out, year=year, force=force, password=password, keep=[roster]).sha256
 
 
 def _one_in_worker(template_path: str, *args: Any) -> str:

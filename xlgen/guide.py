@@ -13,7 +13,7 @@ from typing import Any
 from . import checks as chk
 from . import conditional
 from .layout import Layout
-from .printsetup import LINE_PT, MIN_ROW_PT, PAD_PX, ROW_PAD_PT, UNIT_PX, lines_needed
+from .printsetup import MIN_ROW_PT, PAD_PX, UNIT_PX, text_height
 from .styles import FONT, FONT_CHARSET, INPUT_FILL
 from .xlsxcall import checked
 
@@ -68,12 +68,11 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     checked(ws.merge_range(0, 0, 0, 1, SHEET, title), "guide title", out)
     checked(ws.set_row(0, 24), "guide title row", out)
     row = 2
-    width_px = TEXT_WIDTH * UNIT_PX - PAD_PX
-    for i, rule in enumerate(rules(layout, password), 1):
+    sized = layout.cached(f"guide_rules_{password}", lambda: _sized_rules(layout, password))
+    for i, (rule, height) in enumerate(sized, 1):
         checked(ws.write_number(row, 0, i, number), "guide rule", out)
         checked(ws.write_string(row, 1, rule, text), "guide rule", out)
-        checked(ws.set_row(row, max(MIN_ROW_PT, lines_needed(rule, width_px) * LINE_PT + ROW_PAD_PT)),
-                "guide row", out)
+        checked(ws.set_row(row, height), "guide row", out)
         row += 1
     row += 1
     checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**base, "bold": True})), "guide legend", out)
@@ -84,3 +83,9 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _sized_rules(layout: Layout, password: bool) -> list[tuple[str, float]]:
+    """Each rule and the height (points) of its row: the same in every workbook of a layout."""
+    width_px = TEXT_WIDTH * UNIT_PX - PAD_PX
+    return [(rule, max(MIN_ROW_PT, text_height(rule, width_px))) for rule in rules(layout, password)]

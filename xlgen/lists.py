@@ -35,7 +35,7 @@ def write_lists(wb: Any, layout: Layout, styles: Any, out: Path) -> None:
         checked(ws.set_column(src.col, src.col, 40), f"list column {src.name}", out)
     ws.hide()
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    for name, ref in defined_names(layout).items():
+    for name, ref in layout.cached("list_names", lambda: defined_names(layout)).items():
         checked(wb.define_name(name, ref), f"defined name {name}", out)
 
 

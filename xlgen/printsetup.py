@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .layout import FORMULA, INPUT, Layout
+from .layout import FORMULA, INPUT, Layout, Slot
 from .xlsxcall import checked
 
 PAPER_A4 = 9
@@ -107,31 +108,72 @@ def column_widths(layout: Layout) -> list[float]:
     return widths
 
 
-def cell_texts(layout: Layout, inputs: dict[str, Any], results: dict[str, Any]) -> list[tuple[int, int, int, int, str, str]]:
-    """(row, last_row, col, last_col, text, style) of every text shown on the form."""
-    out = [(lab.row, lab.last_row, lab.col, lab.last_col, lab.text, lab.style) for lab in layout.labels if lab.text]
-    for slot in layout.slots.values():
-        value = results.get(slot.key) if slot.role == FORMULA else inputs.get(slot.key)
-        if slot.col < layout.width and isinstance(value, str) and value:
-            out.append((slot.row, slot.bottom, slot.col, slot.last_col, value, "body"))
-    return out
+@dataclass(frozen=True)
+class _Plan:
+    """What the page setup takes from the layout alone, worked out once per layout (a
+    distribution writes a thousand workbooks of one layout)."""
+
+    widths: list[float]
+    label_need: dict[int, float]  # row → the height its one-row labels (and the goals' room) need
+    label_spans: list[tuple[int, int, float]]  # labels merged over rows: first, last row, height
+    slot_boxes: list[tuple[Slot, float]]  # slots shown on the form, and their text width (px)
+    crossing: frozenset[int]  # rows a page break must not come before (it would split a merge)
 
 
-def row_heights(layout: Layout, widths: list[float], inputs: dict[str, Any], results: dict[str, Any]) -> dict[int, float]:
-    """Explicit heights (points) of the rows whose text needs more than one line."""
+def _plan(layout: Layout) -> _Plan:
+    return layout.cached("print_plan", lambda: _build_plan(layout))
+
+
+def _build_plan(layout: Layout) -> _Plan:
+    widths = column_widths(layout)
     need: dict[int, float] = {}
-    spans = []
-    for row, last_row, col, last_col, text, style in cell_texts(layout, inputs, results):
-        width_px = sum(widths[c] * UNIT_PX + PAD_PX for c in range(col, last_col + 1)) - 2 * PAD_PX
-        line = TITLE_LINE_PT if style == "title" else LINE_PT
-        height = lines_needed(text, width_px) * line + ROW_PAD_PT
-        if row == last_row:
-            need[row] = max(need.get(row, MIN_ROW_PT), height)
-        else:
-            spans.append((row, last_row, height))
+    spans: list[tuple[int, int, float]] = []
+    for lab in layout.labels:
+        if lab.text:
+            line = TITLE_LINE_PT if lab.style == "title" else LINE_PT
+            width_px = _width_px(widths, lab.col, lab.last_col)
+            _place(need, spans, lab.row, lab.last_row, text_height(lab.text, width_px, line))
     for slot in layout.slots.values():  # room to write the goals, even on a blank
         if slot.section == "goals" and slot.row == slot.bottom:
             need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
+    boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
+    crossing = set()
+    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
+                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
+        crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
+    crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
+    return _Plan(widths, need, spans, boxes, frozenset(crossing))
+
+
+def _width_px(widths: list[float], col: int, last_col: int) -> float:
+    """The room for text in a cell (or merge) over columns ``col``..``last_col``."""
+    return sum(widths[c] * UNIT_PX + PAD_PX for c in range(col, last_col + 1)) - 2 * PAD_PX
+
+
+def text_height(text: str, width_px: float, line: float = LINE_PT) -> float:
+    """Points a row needs for ``text`` wrapped in ``width_px``, with lines ``line`` points apart."""
+    return lines_needed(text, width_px) * line + ROW_PAD_PT
+
+
+def _place(need: dict[int, float], spans: list[tuple[int, int, float]], row: int, last_row: int,
+           height: float) -> None:
+    """Note that rows ``row``..``last_row`` need ``height``: a one-row cell at once, a merge
+    over rows afterwards (``spans``), when the rows' own heights are known."""
+    if row == last_row:
+        need[row] = max(need.get(row, MIN_ROW_PT), height)
+    else:
+        spans.append((row, last_row, height))
+
+
+def row_heights(layout: Layout, inputs: dict[str, Any], results: dict[str, Any]) -> dict[int, float]:
+    """Explicit heights (points) of the rows whose text needs more than one line."""
+    plan = _plan(layout)
+    need = dict(plan.label_need)
+    spans = list(plan.label_spans)
+    for slot, width_px in plan.slot_boxes:
+        value = results.get(slot.key) if slot.role == FORMULA else inputs.get(slot.key)
+        if isinstance(value, str) and value:
+            _place(need, spans, slot.row, slot.bottom, text_height(value, width_px))
     for row, last_row, height in spans:  # a merge over rows: grow its rows evenly if short
         rows = range(row, last_row + 1)
         have = sum(need.get(r, MIN_ROW_PT) for r in rows)
@@ -142,23 +184,20 @@ def row_heights(layout: Layout, widths: list[float], inputs: dict[str, Any], res
     return {r: math.ceil(h * 4) / 4 for r, h in sorted(need.items()) if h > MIN_ROW_PT}
 
 
-def page_breaks(layout: Layout, widths: list[float], heights: dict[int, float]) -> list[int]:
+def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
     """Rows that start a new printed page, chosen so that no merge of the table (a group of
     一级/二级指标) is split over two pages: LibreOffice and Excel would cut its text."""
     left, right = MARGINS["left"], MARGINS["right"]
     top, bottom = MARGINS["top"], MARGINS["bottom"]
+    plan = _plan(layout)
     page_w = A4_LANDSCAPE_PT[0] - 72 * (left + right)
     page_h = A4_LANDSCAPE_PT[1] - 72 * (top + bottom)
-    form_w = sum(w * UNIT_PX + PAD_PX for w in widths) * 0.75
+    form_w = sum(w * UNIT_PX + PAD_PX for w in plan.widths) * 0.75
     scale = min(1.0, page_w / form_w)
     room = page_h / scale * PAGE_SAFETY
     first_title, last_title = layout.print_titles
     title_h = sum(heights.get(r, DEFAULT_ROW_PT) for r in range(first_title, last_title + 1))
-    crossing = set()
-    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
-                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
-        crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
-    crossing.add(last_title + 1)  # the table's heading stays with its first row
+    crossing = plan.crossing
     breaks: list[int] = []
     used, last_ok = 0.0, None
     for r in range(layout.last_row + 1):
@@ -177,15 +216,15 @@ def page_breaks(layout: Layout, widths: list[float], heights: dict[int, float]) 
 
 def setup(ws: Any, layout: Layout, inputs: dict[str, Any], results: dict[str, Any], out: Path) -> None:
     """Columns, rows and page setup of the form sheet."""
-    widths = column_widths(layout)
-    for col, width in enumerate(widths):
+    plan = _plan(layout)
+    for col, width in enumerate(plan.widths):
         checked(ws.set_column(col, col, width), f"the width of column {col}", out)
     for col in sorted(layout.helper_cols.values()):
         checked(ws.set_column(col, col, HELPER_WIDTH, None, {"hidden": True}), f"helper column {col}", out)
-    heights = row_heights(layout, widths, inputs, results)
+    heights = row_heights(layout, inputs, results)
     for row, height in heights.items():
         checked(ws.set_row(row, height), f"the height of row {row}", out)
-    checked(ws.set_h_pagebreaks(page_breaks(layout, widths, heights)), "the page breaks", out)
+    checked(ws.set_h_pagebreaks(page_breaks(layout, heights)), "the page breaks", out)
     ws.set_landscape()
     ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)

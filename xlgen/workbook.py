@@ -7,13 +7,15 @@ a dropdown or a formula because a call was refused quietly.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import os
 import tempfile
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import xlsxwriter
 
@@ -27,6 +29,8 @@ from .template import Template
 from .values import bind_inputs, cached_form, compute, layout_counts
 from .xlsxcall import checked
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -34,6 +38,7 @@ class Generated:
     layout: Layout
     inputs: dict[str, Any]
     results: dict[str, Any]
+    sha256: str  # of the bytes written, hashed as they were written (a manifest reads no file back)
 
     @property
     def total(self) -> Any:
@@ -56,8 +61,8 @@ def generate(template: Template, fill: Fill | None, out: Path, year: int | None 
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
     year = year or (fill.year if fill else None)
-    write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
-    return Generated(out, layout, inputs, results)
+    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
+    return Generated(out, layout, inputs, results, digest)
 
 
 def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
@@ -76,10 +81,10 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
                 raise XlgenError(ErrorCode.OUTPUT_IS_INPUT, file=out, input=src)
 
 
-def write_atomic(out: Path, force: bool, writer: Any, keep: Iterable[Path] = ()) -> None:
+def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = ()) -> T:
     """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
     over an existing file without ``force`` (the rename is a hard link then, which fails if
-    the name appeared meanwhile), never over one of ``keep``."""
+    the name appeared meanwhile), never over one of ``keep``. Returns what ``writer`` returned."""
     refuse_inputs([out], keep)
     if (out.exists() or out.is_symlink()) and not force:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
@@ -93,7 +98,7 @@ def write_atomic(out: Path, force: bool, writer: Any, keep: Iterable[Path] = ())
     os.close(fd)
     tmp = Path(name)
     try:
-        writer(tmp)
+        result = writer(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
@@ -108,6 +113,7 @@ def write_atomic(out: Path, force: bool, writer: Any, keep: Iterable[Path] = ())
     finally:
         if tmp.exists():
             tmp.unlink()
+    return result
 
 
 def _link_new(tmp: Path, out: Path) -> None:
@@ -124,17 +130,23 @@ def _link_new(tmp: Path, out: Path) -> None:
 
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
-           year: int | None, password: str | None = None) -> None:
+           year: int | None, password: str | None = None) -> str:
+    """Write the workbook to ``tmp``; the sha256 of its bytes."""
+    # XlsxWriter zips into memory, so the bytes are hashed there rather than read back from disk.
+    buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
         try:
-            wb = protection.StructureLockedWorkbook(str(tmp), {"strings_to_formulas": False,
-                                                               "strings_to_urls": False, "in_memory": True})
+            wb = protection.StructureLockedWorkbook(buffer, {"strings_to_formulas": False,
+                                                             "strings_to_urls": False, "in_memory": True})
             wb.structure_password = password or ""
             _write_book(wb, out, layout, inputs, results, year, password)
             wb.close()
         except UserWarning as exc:
             raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
+    data = buffer.getbuffer()
+    tmp.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
@@ -152,11 +164,11 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
             checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), "a merge", out)
         else:
             checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
-    for slot in layout.slots.values():
-        if slot.role == FORMULA:
-            _write_formula(ws, slot, results[slot.key], styles, out)
+    for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
+        if cell.formula:
+            _write_formula(ws, cell, results[cell.slot.key], styles[cell.style], out)
         else:
-            _write_value(ws, slot, inputs.get(slot.key), styles, out)
+            _write_value(ws, cell, inputs.get(cell.slot.key), styles[cell.style], out)
     # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
     validation.write_validations(ws, layout, out)
     conditional.write_conditional_formats(wb, ws, layout, out)
@@ -168,8 +180,31 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     for name, value in provenance.properties(layout, department if isinstance(department, str) else None,
                                              year).items():
         checked(wb.set_custom_property(name, value), f"custom property {name}", out)
-    for name, ref in provenance.defined_names(layout).items():
+    for name, ref in layout.cached("provenance_names", lambda: provenance.defined_names(layout)).items():
         checked(wb.define_name(name, ref), f"defined name {name}", out)
+
+
+@dataclass(frozen=True)
+class _FormCell:
+    """How a slot is written, the same in every workbook of a layout (worked out once)."""
+
+    slot: Slot
+    style: str
+    merge: tuple[int, int, int, int] | None  # the merged range, None for a single cell
+    formula: str  # "=…" for a formula slot, "" for a value
+
+
+def _form_cells(layout: Layout) -> list[_FormCell]:
+    cells = []
+    for slot in layout.slots.values():
+        if slot.role == FORMULA:
+            merge = (slot.row, slot.col, slot.row, slot.last_col) if slot.last_col > slot.col else None
+            cells.append(_FormCell(slot, _style_of(slot), merge, "=" + slot.formula))
+        else:
+            merged = slot.bottom > slot.row or slot.last_col > slot.col
+            cells.append(_FormCell(slot, _style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col)
+                                   if merged else None, ""))
+    return cells
 
 
 def _style_of(slot: Slot) -> str:
@@ -188,11 +223,12 @@ def _style_of(slot: Slot) -> str:
     return "input_text"
 
 
-def _write_value(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -> None:
-    fmt = styles[_style_of(slot)]
-    if slot.bottom > slot.row or slot.last_col > slot.col:
-        # merged: write the value into the merge (text stays text, never a formula)
-        checked(ws.merge_range(slot.row, slot.col, slot.bottom, slot.last_col, "", fmt), slot.key, out)
+def _write_value(ws: Any, cell: _FormCell, value: Any, fmt: Any, out: Path) -> None:
+    slot = cell.slot
+    if cell.merge:
+        # merged: write the value into the merge (text stays text, never a formula); apart from
+        # merge_range(), which would drop what writing the value returned (a truncated text)
+        checked(ws.merge_range(*cell.merge, "", fmt), slot.key, out)
     if value is None or value == "":
         checked(ws.write_blank(slot.row, slot.col, None, fmt), slot.key, out)
     elif isinstance(value, str):
@@ -201,9 +237,8 @@ def _write_value(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -> 
         checked(ws.write_number(slot.row, slot.col, float(value), fmt), slot.key, out)
 
 
-def _write_formula(ws: Any, slot: Slot, value: Any, styles: Styles, out: Path) -> None:
-    fmt = styles[_style_of(slot)]
-    if slot.last_col > slot.col:
-        checked(ws.merge_range(slot.row, slot.col, slot.row, slot.last_col, "", fmt), slot.key, out)
-    checked(ws.write_formula(slot.row, slot.col, "=" + slot.formula, fmt, cached_form(value)), slot.key, out)
-
+def _write_formula(ws: Any, cell: _FormCell, value: Any, fmt: Any, out: Path) -> None:
+    slot = cell.slot
+    if cell.merge:
+        checked(ws.merge_range(*cell.merge, "", fmt), slot.key, out)
+    checked(ws.write_formula(slot.row, slot.col, cell.formula, fmt, cached_form(value)), slot.key, out)
