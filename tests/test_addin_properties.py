@@ -27,6 +27,8 @@ def test_custom_properties(sample: Generated, template: Template) -> None:
     assert props["xlgen_version"] == __version__
     assert props["xlgen_department_code"] == "703010"
     assert props["xlgen_year"] == "2024"
+    assert props["xlgen_layout"] == "1"
+    assert len(props) == 7
 
 
 def named_cells(book: Generated) -> dict[str, set[tuple[int, int]]]:

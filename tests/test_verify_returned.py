@@ -301,6 +301,20 @@ def test_unknown_template_from_its_properties(returned: dict[str, Path], tmp_pat
     assert "hubei-department" in result.findings[0].message("en")
 
 
+def test_a_file_of_another_xlgen_layout_is_refused_by_name(returned: dict[str, Path], tmp_path: Path) -> None:
+    """Read through today's addresses, a file laid out by another xlgen would give dozens of false
+    findings: it is one unknown-template naming the xlgen that made it."""
+    path = _mutated(returned, tmp_path, set_property("xlgen_layout", "0"), part="docProps/custom.xml")
+    result = verify_file(path)
+    assert codes(result) == [("unknown-template", None)]
+    assert result.status == "error"
+    from xlgen import __version__
+    from xlgen.provenance import LAYOUT_VERSION
+
+    assert (f"with layout 0; this xlgen reads layout {LAYOUT_VERSION}; verify it with xlgen {__version__}"
+            in result.findings[0].message("en"))
+
+
 def test_a_workbook_not_made_by_xlgen(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active["A1"] = "某某统计表"

@@ -17,10 +17,16 @@ PROP_TEMPLATE_ID = "xlgen_template_id"
 PROP_TEMPLATE_VERSION = "xlgen_template_version"
 PROP_TEMPLATE_SHA256 = "xlgen_template_sha256"
 PROP_XLGEN_VERSION = "xlgen_version"
+PROP_LAYOUT = "xlgen_layout"
 PROP_DEPARTMENT = "xlgen_department_code"
 PROP_YEAR = "xlgen_year"
 
 NAME_PREFIX = "xlgen_"
+
+# Where this xlgen puts cells, formulas and helper columns for a given template. Bump it with any
+# change that moves them: a returned file of another layout is then refused by name instead of
+# being read through the wrong table of addresses (one finding, not dozens of false ones).
+LAYOUT_VERSION = "1"
 
 
 def properties(layout: Layout, department: str | None, year: int | None) -> dict[str, Any]:
@@ -30,6 +36,7 @@ def properties(layout: Layout, department: str | None, year: int | None) -> dict
         PROP_TEMPLATE_VERSION: t.version,
         PROP_TEMPLATE_SHA256: t.sha256,
         PROP_XLGEN_VERSION: __version__,
+        PROP_LAYOUT: LAYOUT_VERSION,
     }
     if department:
         props[PROP_DEPARTMENT] = department
