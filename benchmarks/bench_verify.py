@@ -33,6 +33,9 @@ from pathlib import Path
 
 import openpyxl
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's xlgen, not another install
+
+import xlgen
 from xlgen.fill import Fill, load_fill
 from xlgen.template import load_template
 from xlgen.verify import verify_file, verify_paths
@@ -91,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
 
             files = convert(files, "xlsx", tmp / "returned")
         print(f"{len(files)} returned workbooks made in {time.perf_counter() - t0:.1f} s "
-              f"({'saved by LibreOffice' if args.libreoffice else 'as xlgen writes them'})")
+              f"({'saved by LibreOffice' if args.libreoffice else 'as xlgen writes them'}; "
+              f"xlgen from {Path(xlgen.__file__).parent})")
 
         t0 = time.perf_counter()
         first = verify_file(files[0])
