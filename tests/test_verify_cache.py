@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from xlgen import cache, engine
-from xlgen.layout import build_layout
+from xlgen.layout import _build_layout, build_layout
 from xlgen.template import Template
 
 
@@ -45,7 +45,7 @@ def test_parses_come_from_disk_in_a_fresh_process(template: Template, cache_dir:
         raise AssertionError("parsed again instead of reading the cache")
 
     monkeypatch.setattr(formulas, "Parser", no_parser)
-    again = cache.program(build_layout.__wrapped__(template, 7, 3))  # a new layout object, not the cached one
+    again = cache.program(_build_layout.__wrapped__(template, 7, ("quantitative",) * 3))  # a new layout, not the cached one
     assert again is not first and len(again.steps) == len(first.steps) > 100
     inputs = {"I7": 12.79, "J7": 12.2, "L7": 13.3}
     assert again.run(inputs)["K7"] == first.run(inputs)["K7"] == 0.95

@@ -27,6 +27,7 @@ INPUT, FORMULA, FIXED = "input", "formula", "fixed"
 REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
 TREE_FIELDS = ("level1", "level2", "name")  # fixed on tree rows, inputs on spare rows
 LIST_SHEET = "lists"  # the hidden sheet holding the dropdown lists
+QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
 
 
 def a1(row: int, col: int, absolute: bool = False) -> str:
@@ -77,7 +78,7 @@ class Label:
 @dataclass(frozen=True)
 class IndicatorRow:
     index: int
-    kind: str  # quantitative | qualitative | linked
+    kind: str  # QUANTITATIVE | QUALITATIVE | linked
     tree: TreeIndicator | None  # None: a spare row for an indicator of the department's own
 
 
@@ -189,11 +190,18 @@ class Layout:
         return f"AND(ISNUMBER({degree}),OR({','.join(tests)}))"
 
 
+def build_layout(template: Template, task_count: int, extra: int | tuple[str, ...]) -> Layout:
+    """Place the template with ``task_count`` task rows and, under its tree, the rows of
+    ``extra``: their kinds (a department's own indicators, then spare rows), or a number of
+    quantitative spare rows."""
+    kinds = (QUANTITATIVE,) * extra if isinstance(extra, int) else extra
+    return _build_layout(template, task_count, kinds)
+
+
 @functools.lru_cache(maxsize=64)
-def build_layout(template: Template, task_count: int, extra_indicators: int) -> Layout:
-    """Place the template with ``task_count`` task rows and ``extra_indicators`` spare rows."""
+def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -> Layout:
     rows = [IndicatorRow(i, _kind(t), t) for i, t in enumerate(template.tree)]
-    rows += [IndicatorRow(len(rows) + j, "quantitative", None) for j in range(extra_indicators)]
+    rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
     lay = Layout(template, task_count, tuple(rows))
     _Placer(lay).place()
     return lay
@@ -202,7 +210,13 @@ def build_layout(template: Template, task_count: int, extra_indicators: int) -> 
 def _kind(t: TreeIndicator) -> str:
     if t.actual:
         return "linked"
-    return "qualitative" if t.qualitative else "quantitative"
+    return QUALITATIVE if t.qualitative else QUANTITATIVE
+
+
+def own_kind(target: object) -> str:
+    """The kind of a department's own indicator row, by the tree's rule: a text target (a grade's
+    wording) makes it qualitative, its 完成程度 then an input inside the grade's band."""
+    return QUALITATIVE if isinstance(target, str) and target.strip() else QUANTITATIVE
 
 
 class _Placer:

@@ -41,7 +41,7 @@ from defusedxml import ElementTree as DefusedTree
 from . import provenance
 from .engine import STRING_LITERAL, XlError, col_index, col_letters, outside_strings
 from .findings import Code, Finding, Text, finding
-from .layout import FORMULA, Layout, Slot, build_layout
+from .layout import FORMULA, QUANTITATIVE, Layout, Slot, build_layout, own_kind
 from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
 from .template import Template, known_templates
 
@@ -900,6 +900,22 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     return _Anchors(header, task_rows, goals, ind_rows, total)
 
 
+def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
+    """The kinds of the file rows under the tree: quantitative where 完成程度 is a formula (as on
+    spare rows), else by the target, as the generator decided (a row inserted without formulas is
+    then reported as such, whichever its kind)."""
+    slots = base.row_slots("indicators", len(base.template.tree)) or base.row_slots("indicators", 0)
+    degree, target = slots.get("degree"), slots.get("target")
+    if degree is None or target is None:
+        return (QUANTITATIVE,) * len(rows)
+    kinds = []
+    for r in rows:
+        cell, value = sheet.cells.get((r, degree.col)), sheet.cells.get((r, target.col))
+        formula = cell is not None and bool(cell.formula)
+        kinds.append(QUANTITATIVE if formula else own_kind(value.value if value is not None else None))
+    return tuple(kinds)
+
+
 def _place(pkg: Package, t: Template, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:
     """Match the file's indicator rows to the tree (by 三级指标 name), build the layout for the
     counts found, and map each layout row to the file's row."""
@@ -926,7 +942,7 @@ def _place(pkg: Package, t: Template, sheet_name: str, sheet: Sheet, a: _Anchors
         if lo is not None and hi is not None and hi - lo == 2 and lo + 1 in others:
             tree_at[i] = lo + 1
             others.remove(lo + 1)
-    lay = build_layout(t, a.tasks[1], len(others))
+    lay = build_layout(t, a.tasks[1], _own_kinds(sheet, others, base))
     findings: list[Finding] = []
     explicit: dict[int, int | None] = {0: 0, 1: 1}
     for hrow, row in zip(t.header, a.header):

@@ -6,14 +6,16 @@ from typing import Any
 
 from .engine import XlError
 from .fill import Fill
-from .layout import FORMULA, INPUT, Layout
+from .layout import FORMULA, INPUT, QUANTITATIVE, Layout, own_kind
 
 
-def layout_counts(template_rows: int, spare: int, fill: Fill | None) -> tuple[int, int]:
-    """Row counts a fill needs: at least what a blank offers, more if the fill has more."""
+def layout_counts(template_rows: int, spare: int, fill: Fill | None) -> tuple[int, tuple[str, ...]]:
+    """The task rows a fill needs (at least what a blank offers, more if the fill has more), and
+    the kinds of the rows under the tree: the fill's own indicators, then spare rows up to what
+    a blank offers."""
     tasks = len(fill.tasks) if fill else 0
-    extra = len(fill.extra_indicators) if fill else 0
-    return max(template_rows, tasks), max(spare, extra)
+    own = tuple(own_kind(ind.get("target")) for ind in fill.extra_indicators) if fill else ()
+    return max(template_rows, tasks), own + (QUANTITATIVE,) * max(0, spare - len(own))
 
 
 def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
