@@ -109,7 +109,7 @@ def test_blank_marks_what_must_be_filled_but_not_unused_rows(template: Template,
             assert not row_cells(lay, "indicators", row.index) & orange  # a spare row is optional
         elif row.kind != "linked":
             assert lay.slot(f"indicators[{row.index}].actual").a1 in orange
-        if row.kind == "qualitative":
+        if row.kind == "qualitative" and row.tree is not None:
             assert lay.slot(f"indicators[{row.index}].degree").a1 in orange
             assert lay.slot(f"indicators[{row.index}].operator").a1 not in orange
     for i in range(lay.task_count):

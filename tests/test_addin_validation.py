@@ -136,7 +136,8 @@ def test_numbers_amounts_and_weights(sample: Generated) -> None:
 def test_qualitative_degree_stays_in_the_chosen_grades_band(sample: Generated, template: Template) -> None:
     lay = sample.layout
     rows = [r.index for r in lay.indicator_rows if r.kind == "qualitative"]
-    assert len(rows) == sum(1 for t in template.tree if t.qualitative)
+    # the tree's qualitative rows, and the blank's qualitative spare rows
+    assert len(rows) == sum(1 for t in template.tree if t.qualitative) + template.spare_qualitative == 10
     degrees = [-0.1, 0, 0.3, 0.59, 0.599999, 0.6, 0.7, 0.79, 0.8, 0.9, 1, 1.01, 2]
     for i in rows:
         degree, grade = lay.slot(f"indicators[{i}].degree"), lay.slot(f"indicators[{i}].actual")

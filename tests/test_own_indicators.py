@@ -60,7 +60,8 @@ def own_rows(book: Generated) -> list[Any]:
 
 def test_text_target_makes_a_qualitative_row(own: Generated, template: Template) -> None:
     rows = own_rows(own)
-    assert [r.kind for r in rows] == [QUALITATIVE, QUANTITATIVE]  # they take the two spare rows
+    # they take a spare row of their kind each; one quantitative spare row is left
+    assert [r.kind for r in rows] == [QUALITATIVE, QUANTITATIVE, QUANTITATIVE]
     qual, quant = (own.layout.row_slots("indicators", r.index) for r in rows[:2])
     assert qual["degree"].role == "input" and quant["degree"].role == "formula"
     # the 完成程度 typed, its score by formula: 1.5 × 0.9

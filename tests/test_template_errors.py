@@ -29,7 +29,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ("tasks = 6 ", 'tasks = "six" ', ErrorCode.KEY_TYPE,
          "broken.toml: key 'rows.tasks' is 'six'; expected a whole number"),
         ("[rows]\n", "[rows]\ntypo = 1\n", ErrorCode.KEY_UNKNOWN,
-         "broken.toml: key 'rows.typo' is not known here; expected one of: tasks, spare_indicators"),
+         "broken.toml: key 'rows.typo' is not known here; expected one of: tasks, spare_indicators, spare_qualitative"),
         ('type = "amount" }', 'type = "money" }', ErrorCode.VALUE_INVALID,
          "broken.toml: key 'tasks.columns[1].type': 'money' is not a column type"),
         ("ROUND({executed}/{allocated},2)", "XLOOKUP({executed},{allocated},2)", ErrorCode.FORMULA_INVALID,

@@ -20,6 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from xlgen.layout import Layout
+from xlgen.template import Template
 from xlgen.libreoffice import _PROFILE, soffice
 
 SHEET = "xl/worksheets/sheet1.xml"  # the form is the first sheet (XlsxWriter and LibreOffice alike)
@@ -134,6 +135,18 @@ def set_property(name: str, value: str) -> Callable[[str], str]:
 GRADE_STEPS = 100
 
 
+def _grade(put: Callable[[str, Any], None], key: str, t: Template, rng: random.Random) -> None:
+    """A grade from the list and a 完成程度 inside its band (explained when below 1)."""
+    grade = rng.choice(t.grades)
+    low = round(grade.min * GRADE_STEPS)
+    high = round(grade.max * GRADE_STEPS) - (0 if grade.max_inclusive else 1)
+    degree = rng.randint(low, high) / GRADE_STEPS
+    put(f"{key}.actual", grade.label)
+    put(f"{key}.degree", degree)
+    if degree < 1:
+        _deviation(put, key)
+
+
 def random_inputs(lay: Layout, rng: random.Random) -> dict[str, Any]:
     """What a department types into a blank of ``lay``: a valid fill by the form's rules
     (scoring.md), as {A1: value}. The blank's defaults (operators, targets, units, weights of
@@ -160,39 +173,40 @@ def random_inputs(lay: Layout, rng: random.Random) -> dict[str, Any]:
         put(f"tasks[{i}].weight", tenths[i] / 10)
     put("goals.goal_plan", "一、完成全年绩效目标任务。")
     put("goals.goal_result", "一、基本完成全年绩效目标任务。")
-    extra = lay.indicator_rows[len(t.tree)] if len(lay.indicator_rows) > len(t.tree) and rng.random() < 0.4 else None
+    # the first spare row of each kind is used four times in ten, with one point of the heaviest row
+    spare = [r for r in lay.indicator_rows if r.tree is None]
+    extras = [next(r for r in spare if r.kind == kind) for kind in ("quantitative", "qualitative")
+              if any(r.kind == kind for r in spare) and rng.random() < 0.4]
     heaviest = max(range(len(t.tree)), key=lambda i: t.tree[i].weight or 0)
     for row in lay.indicator_rows:
         ind = row.tree
         key = f"indicators[{row.index}]"
         if ind is None:
-            if row is not extra:
+            if row not in extras:
                 continue
-            put(f"{key}.level1", "产出指标")
-            put(f"{key}.level2", "数量指标")
+            put(f"{key}.level1", "产出指标" if row.kind == "quantitative" else "效益指标")
+            put(f"{key}.level2", "数量指标" if row.kind == "quantitative" else "社会效益指标")
+            put(f"{key}.weight", 1.0)
+            if row.kind == "qualitative":
+                put(f"{key}.name", "自设指标（群众认可度）")
+                put(f"{key}.target", t.grades[0].label)
+                _grade(put, key, t, rng)
+                continue
             put(f"{key}.name", "自设指标（培训人次）")
             put(f"{key}.operator", ">=")
             put(f"{key}.target", 100.0)
             put(f"{key}.unit", "人")
-            put(f"{key}.weight", 1.0)
             actual = float(rng.randint(60, 130))
             put(f"{key}.actual", actual)
             if actual < 100:
                 _deviation(put, key)
             continue
-        if extra is not None and row.index == heaviest:
-            put(f"{key}.weight", round((ind.weight or 0) - 1.0, 1))
+        if extras and row.index == heaviest:
+            put(f"{key}.weight", round((ind.weight or 0) - len(extras), 1))
         if row.kind == "linked":  # 全年完成值 computed from the tasks; explain a shortfall anyway
             _deviation(put, key)
         elif row.kind == "qualitative":
-            grade = rng.choice(t.grades)
-            low = round(grade.min * GRADE_STEPS)
-            high = round(grade.max * GRADE_STEPS) - (0 if grade.max_inclusive else 1)
-            degree = rng.randint(low, high) / GRADE_STEPS
-            put(f"{key}.actual", grade.label)
-            put(f"{key}.degree", degree)
-            if degree < 1:
-                _deviation(put, key)
+            _grade(put, key, t, rng)
         else:
             target = float(ind.target)  # type: ignore[arg-type]
             actual, met = _actual(ind.operator, target, rng)

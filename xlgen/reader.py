@@ -41,7 +41,7 @@ from defusedxml import ElementTree as DefusedTree
 from . import provenance
 from .engine import STRING_LITERAL, XlError, col_index, col_letters, outside_strings
 from .findings import Code, Finding, Text, finding
-from .layout import FORMULA, QUANTITATIVE, Layout, Slot, build_layout, own_kind
+from .layout import FORMULA, QUALITATIVE, QUANTITATIVE, Layout, Slot, build_layout, own_kind
 from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
 from .template import Template, known_templates
 
@@ -318,14 +318,15 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cell
     """Cells in rows < ``max_row`` and columns < ``max_col`` (at most ``max_cells`` parsed in
     those rows); protection, validations, links, hyperlinks, embedded objects."""
     if ref.part not in pkg.zip:
-        return _unreadable(Text(f"工作表「{ref.name}」的部件缺失", f"the part of the sheet '{ref.name}' is missing"))
+        return _unreadable(Text(f"工作表「{ref.name}」的部件（{ref.part}）缺失",
+                                f"the part of the sheet '{ref.name}' ({ref.part}) is missing"))
     try:
         return _read_sheet(pkg, ref, max_row, max_col, max_cells)
     except Refused as exc:
         return _unreadable(exc.reason)
     except Exception as exc:
-        return _unreadable(Text(f"工作表「{ref.name}」已损坏（{type(exc).__name__}: {exc}）"[:300],
-                                f"the sheet '{ref.name}' is damaged ({type(exc).__name__}: {exc})"[:300]))
+        return _unreadable(Text(f"工作表「{ref.name}」（{ref.part}）已损坏（{type(exc).__name__}: {exc}）"[:300],
+                                f"the sheet '{ref.name}' ({ref.part}) is damaged ({type(exc).__name__}: {exc})"[:300]))
 
 
 def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int) -> Sheet:
@@ -644,7 +645,7 @@ def norm(text: str) -> str:
 
 # ----------------------------------------------------------------------------- templates
 def default_layout(t: Template) -> Layout:
-    return build_layout(t, t.task_rows, t.spare_indicators)
+    return build_layout(t, t.task_rows, t.spare_kinds)
 
 
 def _extent(lay: Layout) -> tuple[int, int]:
@@ -711,9 +712,11 @@ class Returned:
             new = self.file_row(r1)
             return f"{d1}{c1}{d2}{(new if new is not None else r1) + 1}"
         e1, c2, e2, r2 = m.group(6), m.group(7), m.group(8), int(m.group(9)) - 1
-        mapped = [self.file_row(r) for r in range(r1, r2 + 1)]
-        present = [r for r in mapped if r is not None]
-        top, bottom = (min(present), max(present)) if present else (r1, r2)
+        # Excel and LibreOffice move a range's ends, not its inside: the file rows of its first
+        # and last layout rows still there (a row the file has elsewhere, such as one inserted
+        # inside the tree and read as an own row after it, does not widen the range)
+        present = [r for r in map(self.file_row, range(r1, r2 + 1)) if r is not None]
+        top, bottom = (present[0], present[-1]) if present else (r1, r2)
         return f"{d1}{c1}{d2}{top + 1}:{e1}{c2}{e2}{bottom + 1}"
 
 
@@ -901,19 +904,30 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
 
 
 def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
-    """The kinds of the file rows under the tree: quantitative where 完成程度 is a formula (as on
-    spare rows), else by the target, as the generator decided (a row inserted without formulas is
-    then reported as such, whichever its kind)."""
+    """The kinds of the file rows under the tree, as the generator decided them: quantitative
+    where 完成程度 is a formula; otherwise by the target (text: qualitative), and an empty target
+    is a qualitative spare row when the row has its 得分 formula. So a constant typed over a
+    quantitative row's 完成程度 (its target a number) is still reported as such, and a row
+    inserted without formulas is reported as a row without formulas."""
     slots = base.row_slots("indicators", len(base.template.tree)) or base.row_slots("indicators", 0)
-    degree, target = slots.get("degree"), slots.get("target")
+    degree, target, score = slots.get("degree"), slots.get("target"), slots.get("score")
     if degree is None or target is None:
         return (QUANTITATIVE,) * len(rows)
-    kinds = []
-    for r in rows:
-        cell, value = sheet.cells.get((r, degree.col)), sheet.cells.get((r, target.col))
-        formula = cell is not None and bool(cell.formula)
-        kinds.append(QUANTITATIVE if formula else own_kind(value.value if value is not None else None))
-    return tuple(kinds)
+
+    def kind(r: int) -> str:
+        if _formula_at(sheet, r, degree.col):
+            return QUANTITATIVE
+        value = sheet.cells.get((r, target.col))
+        if value is None or value.value is None or value.value == "":
+            return QUALITATIVE if score is not None and _formula_at(sheet, r, score.col) else QUANTITATIVE
+        return own_kind(value.value)
+
+    return tuple(kind(r) for r in rows)
+
+
+def _formula_at(sheet: Sheet, row: int, col: int) -> bool:
+    cell = sheet.cells.get((row, col))
+    return cell is not None and bool(cell.formula)
 
 
 def _place(pkg: Package, t: Template, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:

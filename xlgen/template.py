@@ -150,7 +150,7 @@ class Template:
     year_label: str
     unit_note: str
     task_rows: int
-    spare_indicators: int
+    spare_indicators: int  # empty quantitative indicator rows a blank offers under the tree
     weight_tasks: float
     weight_indicators: float
     header: tuple[HeaderRow, ...]
@@ -169,6 +169,12 @@ class Template:
     checks: Checks = field(default_factory=Checks)
     # what next year's blank keeps from this year's returned workbook, by section
     rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    spare_qualitative: int = 0  # empty qualitative indicator rows a blank offers after those
+
+    @property
+    def spare_kinds(self) -> tuple[str, ...]:
+        """The kinds of the spare indicator rows of a blank, in order."""
+        return ("quantitative",) * self.spare_indicators + ("qualitative",) * self.spare_qualitative
 
     @functools.cached_property  # read for every cell written
     def width(self) -> int:
@@ -273,7 +279,7 @@ def load_template(name: str | Path) -> Template:
     meta = root.table("template")
     meta.only("id", "version", "title", "sheet", "year_label", "unit_note")
     rows = root.table("rows")
-    rows.only("tasks", "spare_indicators")
+    rows.only("tasks", "spare_indicators", "spare_qualitative")
     weights = root.table("weights")
     weights.only("tasks", "indicators")
     total = root.table("total")
@@ -295,6 +301,7 @@ def load_template(name: str | Path) -> Template:
         unit_note=meta.get("unit_note", str, default=""),
         task_rows=rows.get("tasks", int),
         spare_indicators=rows.get("spare_indicators", int, default=0),
+        spare_qualitative=rows.get("spare_qualitative", int, default=0),
         weight_tasks=weights.get("tasks", float),
         weight_indicators=weights.get("indicators", float),
         header=tuple(_header_row(n) for n in root.tables("header")),
@@ -518,7 +525,7 @@ def _check(t: Template) -> None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",
                          detail=f"indicator weights add up to {round(sum(weights), 6):g}; "
                          f"weights.indicators says {t.weight_indicators:g}")
-    if t.tree and t.grades == () and any(ind.qualitative for ind in t.tree):
+    if t.grades == () and (t.spare_qualitative or any(ind.qualitative for ind in t.tree)):
         raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="grades",
                          expected="grades for the qualitative indicators")
     if t.width != 1 + sum(c.span for c in t.tasks.columns) or t.width != 1 + sum(c.span for c in t.goals.columns):

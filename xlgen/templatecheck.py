@@ -40,7 +40,7 @@ def _rollover_fields(t: Template) -> list[XlgenError]:
 def _formulas_compile(t: Template) -> list[XlgenError]:
     """Every formula, placed in a blank, parses and evaluates with Excel's semantics."""
     try:
-        layout = build_layout(t, t.task_rows, t.spare_indicators)
+        layout = build_layout(t, t.task_rows, t.spare_kinds)
         layout.program.run({})
     except EngineError as exc:
         return [_problem(t, "formulas", f"does not evaluate: {exc}")]
@@ -95,7 +95,7 @@ def _labels_fit(t: Template) -> list[XlgenError]:
     """Each label wraps into at most three lines per row it spans, at the widths xlgen sets."""
     from .printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
 
-    layout = build_layout(t, t.task_rows, t.spare_indicators)
+    layout = build_layout(t, t.task_rows, t.spare_kinds)
     widths = column_widths(layout)
     out = []
     for lab in layout.labels:

@@ -27,11 +27,18 @@ def write_validations(ws: Any, layout: Layout, out: Path) -> None:
                 f"the data validation of {first.key}", out)
 
 
+def rule_groups(layout: Layout) -> list[list[Slot]]:
+    """The inputs of ``layout`` grouped by the one data validation each group gets (every input
+    has one): what the generator writes, and what the verifier expects to find still there."""
+    def groups() -> list[list[Slot]]:
+        inputs = [s for s in layout.slots.values() if s.role == INPUT]
+        return same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s)))
+    return layout.cached("validation_groups", groups)
+
+
 def _plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
     """One rule per group of like inputs: its first slot and its XlsxWriter options."""
-    inputs = [s for s in layout.slots.values() if s.role == INPUT]
-    return [(group[0], {**rule(layout, group[0]), **multi_range(group)})
-            for group in same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s)))]
+    return [(group[0], {**rule(layout, group[0]), **multi_range(group)}) for group in rule_groups(layout)]
 
 
 def name_of(layout: Layout, slot: Slot) -> str:

@@ -6,16 +6,20 @@ from typing import Any
 
 from .engine import XlError
 from .fill import Fill
-from .layout import FORMULA, INPUT, QUANTITATIVE, Layout, own_kind
+from .layout import FORMULA, INPUT, Layout, own_kind
 
 
-def layout_counts(template_rows: int, spare: int, fill: Fill | None) -> tuple[int, tuple[str, ...]]:
+def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None) -> tuple[int, tuple[str, ...]]:
     """The task rows a fill needs (at least what a blank offers, more if the fill has more), and
-    the kinds of the rows under the tree: the fill's own indicators, then spare rows up to what
-    a blank offers."""
+    the kinds of the rows under the tree: the fill's own indicators, then what is left of the
+    blank's spare rows (``spare``, their kinds) once the own rows of each kind took theirs."""
     tasks = len(fill.tasks) if fill else 0
     own = tuple(own_kind(ind.get("target")) for ind in fill.extra_indicators) if fill else ()
-    return max(template_rows, tasks), own + (QUANTITATIVE,) * max(0, spare - len(own))
+    left = list(spare)
+    for kind in own:
+        if kind in left:
+            left.remove(kind)
+    return max(template_rows, tasks), own + tuple(left)
 
 
 def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, provenance
+from . import cache, provenance, validation
 from .engine import Program, XlError, outside_strings
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from .layout import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
-from .reader import Returned, norm, open_workbook, read_returned, read_sheet
+from .reader import Returned, norm, read_returned
 from .template import Template
 
 PASS, FAIL, ERRORED = "pass", "fail", "error"
@@ -608,44 +606,14 @@ def _blank_text(v: Any) -> bool:
 
 
 # ----------------------------------------------------------------------------- protection, validation
-@functools.lru_cache(maxsize=16)
-def expected_guards(t: Template) -> tuple[bool, tuple[tuple[str, ...], ...]]:
-    """What the generator writes for ``t``: is the sheet protected, and which slots each data
-    validation covers (by slot key, so any row counts compare). Read from a blank generated now."""
-    from .reader import _extent, default_layout
-    from .workbook import generate
-
-    with tempfile.TemporaryDirectory(prefix="xlgen-ref-") as tmp:
-        path = Path(tmp) / "reference.xlsx"
-        generate(t, None, path)
-        pkg = open_workbook(path)
-        if isinstance(pkg, Finding):
-            return False, ()
-        ref = pkg.sheet(t.sheet)
-        lay = default_layout(t)
-        rows, cols = _extent(lay)
-        sheet = read_sheet(pkg, ref, rows, cols) if ref else None
-    if sheet is None or isinstance(sheet, Finding):
-        return False, ()
-    by_pos = {(s.row, s.col): s.key for s in lay.slots.values()}
-    groups = []
-    for ranges in sheet.validations:
-        keys = tuple(by_pos[(r, c)] for r1, c1, r2, c2 in ranges
-                     for r in range(r1, min(r2, rows) + 1) for c in range(c1, min(c2, cols) + 1) if (r, c) in by_pos)
-        if keys:
-            groups.append(keys)
-    return sheet.protected, tuple(groups)
-
-
 def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
-    """Protection and validations the generator writes, still there (rows inserted without
-    formulas are reported as such, not once more for their validations)."""
-    if os.environ.get("XLGEN_VERIFY_NO_GUARDS"):
-        return []
-    protected, groups = expected_guards(ret.template)
+    """Protection and validations the generator writes for this file's layout, still there (rows
+    inserted without formulas are reported as such, not once more for their validations)."""
+    # the generator protects every form and gives every input its validation (validation.py)
+    groups = [[s.key for s in group] for group in validation.rule_groups(ret.layout)]
     sheet = ret.sheet
     out = []
-    if protected and not sheet.protected:
+    if not sheet.protected:
         out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
     needed = set()
     for keys in groups:

@@ -46,7 +46,7 @@ class Generated:
 
 
 def layout_for(template: Template, fill: Fill | None) -> Layout:
-    tasks, extra = layout_counts(template.task_rows, template.spare_indicators, fill)
+    tasks, extra = layout_counts(template.task_rows, template.spare_kinds, fill)
     return build_layout(template, tasks, extra)
 
 
