@@ -74,9 +74,12 @@ def test_a_bureaus_own_template(tmp_path: Path) -> None:
     code, out = _run("generate", "bureau-project", "--templates", str(own), "--data",
                      str(ROOT / "samples" / "mof-project-2024.toml"), "-o", str(tmp_path / "x.xlsx"))
     assert code == 0, out
-    code, out = _run("verify", str(tmp_path / "x.xlsx"), "--templates", str(own), "--json")
-    found = json.loads(out)["files"][0]
-    assert code == 0 and found["template"] == "bureau-project" and found["status"] == "pass", out
+    # two files, two worker processes: they look in the same folders
+    (tmp_path / "y.xlsx").write_bytes((tmp_path / "x.xlsx").read_bytes())
+    code, out = _run("verify", str(tmp_path / "x.xlsx"), str(tmp_path / "y.xlsx"), "--templates", str(own),
+                     "--json", "--jobs", "2")
+    files = json.loads(out)["files"]
+    assert code == 0 and [(f["template"], f["status"]) for f in files] == [("bureau-project", "pass")] * 2, out
 
 
 def test_the_environment_variable_takes_several_folders(tmp_path: Path) -> None:
