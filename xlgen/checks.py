@@ -50,7 +50,7 @@ class CheckResult:
     field: str
     label: str
     value: Any
-    status: Any
+    status: object  # the status cell's value (通过 when the check passes)
 
     @property
     def passed(self) -> bool:

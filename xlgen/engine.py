@@ -75,7 +75,7 @@ def to_bool(v: Any) -> bool:
         return False
     if isinstance(v, (bool, int, float)):
         return bool(v)
-    upper = v.strip().upper()
+    upper: str = v.strip().upper()
     if upper in ("TRUE", "FALSE"):
         return upper == "TRUE"
     raise _Raised(VALUE)
@@ -109,11 +109,12 @@ def compare(a: Any, b: Any) -> int:
         return -1 if ra < rb else 1
     if ra == 1:
         a, b = a.lower(), b.lower()
-    return (a > b) - (a < b)
+    order: int = (a > b) - (a < b)
+    return order
 
 
 # ----------------------------------------------------------------------------- arguments
-class Range(tuple):  # type: ignore[type-arg]
+class Range(tuple[Any, ...]):
     """The values of a range argument (row-major), told apart from scalars."""
 
 

@@ -28,7 +28,7 @@ def _prepared(formula: str, expand: bool, future: bool) -> Any:
     return Worksheet._prepare_formula(sheet, formula, expand)
 
 
-class FastWorksheet(Worksheet):  # type: ignore[misc]
+class FastWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no stubs: its Worksheet is Any
     def _prepare_formula(self, formula: Any, expand_future_functions: bool = False) -> Any:
         if not isinstance(formula, str):
             return super()._prepare_formula(formula, expand_future_functions)

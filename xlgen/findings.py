@@ -183,7 +183,7 @@ class Text(NamedTuple):
     en: str
 
 
-class _Defaults(dict):  # type: ignore[type-arg]
+class _Defaults(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "?"
 

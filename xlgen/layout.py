@@ -145,10 +145,11 @@ class Layout:
     def cached(self, name: str, build: Callable[[], T]) -> T:
         """What an emitter derives from the layout alone (its rules and ranges), built once per
         layout rather than once per workbook: a distribution writes a thousand alike."""
-        memo = self.__dict__.setdefault("_memo", {})
+        memo: dict[str, Any] = self.__dict__.setdefault("_memo", {})
         if name not in memo:
             memo[name] = build()
-        return memo[name]  # type: ignore[no-any-return]
+        built: T = memo[name]  # what ``build`` made for this name (a name is always built alike)
+        return built
 
     # -------------------------------------------------------------- rules of the add-in
     @functools.cached_property
@@ -491,9 +492,9 @@ class _Placer:
         if col is None:
             return "", 0.0
         sums = []
-        for table in ("tasks", "indicators"):
+        for table_name in ("tasks", "indicators"):
             rows = [s.row for s in lay.slots.values() if s.section == chk.HELPER and s.field == check.helper
-                    and s.key.startswith(f"{chk.HELPER}.{table}[")]
+                    and s.key.startswith(f"{chk.HELPER}.{table_name}[")]
             if rows:
                 sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
         if check.helper == "required":

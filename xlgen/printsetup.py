@@ -137,7 +137,7 @@ def _build_plan(layout: Layout) -> _Plan:
         if slot.section == "goals" and slot.row == slot.bottom:
             need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
     boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
-    crossing = set()
+    crossing: set[int] = set()
     for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
                   [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge

@@ -58,7 +58,7 @@ def protect(ws: Any, password: str | None) -> None:
     ws.protect(password or "", dict(ALLOWED))
 
 
-class StructureLockedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+class StructureLockedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter has no stubs: its Workbook is Any
     """XlsxWriter writes no workbook protection: this one adds ``<workbookProtection
     lockStructure="1">`` right after ``<workbookPr>``, where the schema (CT_Workbook) puts it."""
 

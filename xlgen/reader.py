@@ -164,17 +164,27 @@ def _root(zf: SafeZip, part: str) -> Any:
         raise Refused(dtd_reason(part)) from None
 
 
-def _stream(chunks: Iterator[bytes], part: str, parser: Any) -> Iterator[tuple[str, Any]]:
-    """(event, element) of a large part, streamed behind the prolog's DTD guard."""
+def _ended(parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
+    """The elements the parser has read to their end since the last call (it is made for "end"
+    events only, so each event carries an element)."""
+    for event in parser.read_events():
+        elem = event[-1]
+        assert isinstance(elem, ElementTree.Element)
+        yield elem
+
+
+def _stream(chunks: Iterator[bytes], part: str,
+            parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
+    """The ended elements of a large part, streamed behind the prolog's DTD guard."""
     guard, runs = Prolog(part), Runs(part)
     for chunk in chunks:
         guard.feed(chunk)
         runs.feed(chunk)
         parser.feed(chunk)
-        yield from parser.read_events()
+        yield from _ended(parser)
     guard.feed(b"", final=True)
     parser.close()
-    yield from parser.read_events()
+    yield from _ended(parser)
 
 
 def _rels(zf: SafeZip, part: str) -> list[tuple[str, str, str, str]]:
@@ -262,8 +272,8 @@ def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:
     """The shared strings up to index ``upto`` (parsing stops there), and whether that is all."""
     assert pkg.strings_part
     strings: list[str] = []
-    parser = ElementTree.XMLPullParser(events=("end",))
-    for _event, elem in _stream(pkg.zip.chunks(pkg.strings_part), pkg.strings_part, parser):
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
+    for elem in _stream(pkg.zip.chunks(pkg.strings_part), pkg.strings_part, parser):
         tag = elem.tag
         if tag[-3:] == "}si" or tag == "si":
             text = _rich_text(elem)
@@ -346,7 +356,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     row = -1
     parsed = 0  # cells parsed in the rows read
     guard, runs = Prolog(ref.part), Runs(ref.part)
-    parser = ElementTree.XMLPullParser(events=("end",))
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
     parsing = True  # the XML parser is fed
     data_ended = False  # </sheetData> seen
     window = b""
@@ -366,7 +376,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
         else:
             parser.feed(chunk)
             window = chunk[-64:]
-        for _event, elem in parser.read_events():
+        for elem in _ended(parser):
             tag = elem.tag
             if tag[-4:] == "}row" or tag == "row":
                 r = elem.get("r")
@@ -438,12 +448,12 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     hyperlinks, objects = _outward(pkg, ref, tail)
     if strings_at:
         strings = pkg.shared_strings(max(i for _r, _c, i, _f in strings_at))
-        for r, c, i, formula in strings_at:
+        for at_row, at_col, i, formula in strings_at:
             value = strings[i] if i < len(strings) else None
             if i in pkg.long_strings:
-                long_texts.append((f"{col_letters(c)}{r + 1}", pkg.long_strings[i]))
+                long_texts.append((f"{col_letters(at_col)}{at_row + 1}", pkg.long_strings[i]))
             if value is not None or formula is not None:
-                cells[(r, c)] = Cell(value, formula)
+                cells[(at_row, at_col)] = Cell(value, formula)
     return Sheet(ref.name, cells, protected, validations, external, long_texts, hyperlinks, objects)
 
 
@@ -981,9 +991,10 @@ def _place(pkg: Package, t: Template, sheet_name: str, sheet: Sheet, a: _Anchors
     anchor = (0, 0)
     for r in range(lay.last_row + 1):
         if r in explicit:
-            rows[r] = explicit[r]
-            if explicit[r] is not None:
-                anchor = (r, explicit[r])  # type: ignore[assignment]
+            at = explicit[r]
+            rows[r] = at
+            if at is not None:
+                anchor = (r, at)
         else:
             rows[r] = anchor[1] + (r - anchor[0])
     return Returned(pkg.path, pkg, t, lay, sheet, rows, findings)

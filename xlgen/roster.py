@@ -65,7 +65,8 @@ class _Sheet:
 
     def columns(self, known: dict[str, tuple[str, str]]) -> list[_Column]:
         """Map each header to a field; an unknown header is an error (a typo must not vanish)."""
-        cols, seen = [], {}
+        cols: list[_Column] = []
+        seen: dict[str, int] = {}
         for i, head in enumerate(self.header):
             if not head:
                 continue

@@ -36,7 +36,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from .findings import Text
@@ -246,6 +246,8 @@ def _check_name(name: str, raw: bytes) -> None:
 def _data_start(data: bytes, raw: bytes, local: int, directory: int) -> int:
     if local + 30 > directory or data[local:local + 4] != _LOCAL:
         raise _damaged("本地文件头缺失", "a local file header is missing")
+    nlen: int
+    elen: int
     nlen, elen = struct.unpack_from("<HH", data, local + 26)
     if data[local + 30:local + 30 + nlen] != raw:
         name = raw.decode("utf-8", errors="replace")
@@ -312,9 +314,9 @@ class SafeZip:
             inflate = zlib.decompressobj(-15)
             try:
                 for i in range(0, len(raw), CHUNK):
-                    piece: Any = raw[i:i + CHUNK]
+                    pending: bytes | memoryview = raw[i:i + CHUNK]
                     while True:
-                        out = inflate.decompress(piece, CHUNK)
+                        out = inflate.decompress(pending, CHUNK)
                         produced += len(out)
                         if produced > e.size:
                             raise Refused(Text(
@@ -324,8 +326,8 @@ class SafeZip:
                         if out:
                             crc = zlib.crc32(out, crc)
                             yield out
-                        piece = inflate.unconsumed_tail
-                        if not piece and len(out) < CHUNK:
+                        pending = inflate.unconsumed_tail
+                        if not pending and len(out) < CHUNK:
                             break
                     if inflate.eof:
                         break
@@ -349,11 +351,11 @@ class _Doctype(Exception):
     pass
 
 
-def _doctype(*_args: Any) -> None:
+def _doctype(*_args: Any) -> NoReturn:
     raise _Doctype
 
 
-def _root(*_args: Any) -> None:
+def _root(*_args: Any) -> NoReturn:
     raise _Root
 
 

@@ -515,9 +515,9 @@ def _check(t: Template) -> None:
         if not ind.qualitative and not ind.operator and ind.target is not None:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
                              detail="a numeric target needs an operator (qualitative rows have a text target)")
-    names = [ind.name for ind in t.tree]
-    for i, n in enumerate(names):
-        if names.index(n) != i:
+    tree_names = [ind.name for ind in t.tree]
+    for i, n in enumerate(tree_names):
+        if tree_names.index(n) != i:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].name",
                              detail=f"'{n}' repeats an earlier indicator's name; names must be unique")
     weights = [ind.weight for ind in t.tree if ind.weight is not None]

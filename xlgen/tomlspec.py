@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import tomllib
+from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from .errors import ErrorCode, XlgenError
 
 T = TypeVar("T")
-_MISSING = object()
+
+
+class _Missing(Enum):
+    """The default of a key that must be there."""
+
+    MISSING = "missing"
+
+
+_MISSING: Final = _Missing.MISSING
 
 _TYPE_NAMES: dict[type, str] = {
     str: "a string",
@@ -47,16 +56,16 @@ class Node:
     def has(self, name: str) -> bool:
         return name in self.data
 
-    def get(self, name: str, kind: type[T], default: Any = _MISSING, expected: str = "") -> T:
+    def get(self, name: str, kind: type[T], default: T | _Missing = _MISSING, expected: str = "") -> T:
         if name not in self.data:
-            if default is _MISSING:
+            if isinstance(default, _Missing):
                 raise XlgenError(
                     ErrorCode.KEY_MISSING,
                     file=self.file,
                     key=self.path(name),
                     expected=expected or _TYPE_NAMES.get(kind, kind.__name__),
                 )
-            return default  # type: ignore[no-any-return]
+            return default
         value = self.data[name]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -68,7 +77,7 @@ class Node:
                 got=value,
                 expected=expected or _TYPE_NAMES.get(kind, kind.__name__),
             )
-        return value  # type: ignore[return-value]
+        return value
 
     def number_or_text(self, name: str, default: Any = None) -> float | str | None:
         value = self.data.get(name, default)
@@ -94,7 +103,7 @@ class Node:
             nodes.append(Node(self.file, item, key))
         return nodes
 
-    def strings(self, name: str, default: Any = _MISSING) -> list[str]:
+    def strings(self, name: str, default: list[str] | _Missing = _MISSING) -> list[str]:
         items = self.get(name, list, default=default, expected="a list of strings")
         for i, item in enumerate(items):
             if not isinstance(item, str):

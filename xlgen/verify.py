@@ -98,9 +98,7 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             found.append(p)
         else:
             missing.append(p)
-    seen: set[Path] = set()
-    unique = [p for p in found if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
-    return unique, missing
+    return list(dict.fromkeys(found)), missing  # each path once, in the order found
 
 
 def verify_paths(files: Sequence[Path], jobs: int = 1,
@@ -156,7 +154,8 @@ def _crashed(path: Path) -> FileResult:
 
 def _warm() -> None:
     """Worker start: load the templates and their compiled default programs once."""
-    from .reader import default_layout, known_templates
+    from .reader import default_layout
+    from .template import known_templates
 
     for t in known_templates():
         cache.program(default_layout(t))
@@ -196,8 +195,8 @@ def verify_returned(ret: Returned) -> FileResult:
     never = bool(saved_all) and all(_blank_or_zero(v) for v in saved_all) and \
         any(not _blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
-        total = lay.slots["total"]
-        findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total), total.key))
+        total_slot = lay.slots["total"]
+        findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
         for s in plan.formulas:
             if states.get(s.key) != "ok":
@@ -240,7 +239,8 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
     bare_rows: set[int] = set()
     formula_findings: list[Finding] = []
     for row, slots in plan.formula_rows.items():
-        if ret.file_row(row) is None:
+        file_row = ret.file_row(row)
+        if file_row is None:
             continue
         cells = [(s, ret.cell(s)) for s in slots]
         bare = all(c is None or (c.formula is None and _empty(c.value)) for _, c in cells)
@@ -252,7 +252,7 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
             shown = [s for s, _ in cells if s.section != HELPER] or [s for s, _ in cells]
             formula_findings.append(finding(
                 Code.ROW_WITHOUT_FORMULAS, sheet, ret.where(shown[0]), shown[0].key,
-                row=ret.file_row(row) + 1,  # type: ignore[operator]
+                row=file_row + 1,
                 cells=", ".join(ret.where(s) or "" for s in shown)))
             continue
         for s, c in cells:
@@ -366,7 +366,7 @@ def same(saved: Any, expected: Any) -> bool:
         return saved is expected
     if isinstance(expected, float) and isinstance(saved, float):
         return math.isclose(saved, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-    return saved == expected
+    return bool(saved == expected)
 
 
 def _text(v: Any) -> str:
@@ -615,14 +615,14 @@ def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
     out = []
     if not sheet.protected:
         out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
-    needed = set()
+    needed: set[tuple[int, int]] = set()
     for keys in groups:
         for key in keys:
             s = ret.layout.slots.get(key)
             r = None if s is None else ret.file_row(s.row)
-            if r is not None:
-                needed.add((r, s.col))  # type: ignore[union-attr]
-    covered = set()
+            if s is not None and r is not None:
+                needed.add((r, s.col))
+    covered: set[tuple[int, int]] = set()
     for ranges in sheet.validations:  # each range costs at most its area or the cells needed
         for r1, c1, r2, c2 in ranges:
             if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(needed):
