@@ -13,7 +13,7 @@ from addinxml import a1_rc, cells_in, validations
 from conftest import SAMPLE
 from xlgen.fill import load_fill
 from xlgen.layout import QUALITATIVE, QUANTITATIVE
-from xlgen.rollover import rollover
+from xlgen.rollover import RolledOver, rollover
 from xlgen.template import Template
 from xlgen.verify import verify_file
 from xlgen.workbook import Generated, generate
@@ -92,14 +92,14 @@ def test_verified_and_recalculated(own: Generated, lo_recalc: Callable[..., list
 
 def test_rollover_keeps_the_own_rows_and_their_kinds(own: Generated, tmp_path: Path) -> None:
     done = rollover(own.path, 2025, tmp_path / "next.xlsx")
-    assert not isinstance(done, type(None))
-    rows = own_rows(done.generated)  # type: ignore[union-attr]
+    assert isinstance(done, RolledOver), done  # not a Finding
+    rows = own_rows(done.generated)
     assert [r.kind for r in rows][:2] == [QUALITATIVE, QUANTITATIVE]
-    inputs = done.generated.inputs  # type: ignore[union-attr]
-    qual, quant = (done.generated.layout.row_slots("indicators", r.index) for r in rows[:2])  # type: ignore[union-attr]
+    inputs = done.generated.inputs
+    qual, quant = (done.generated.layout.row_slots("indicators", r.index) for r in rows[:2])
     assert inputs[qual["name"].key] == "服务对象满意情况" and inputs[qual["degree"].key] is None
     assert inputs[quant["target"].key] == 90 and inputs[quant["actual"].key] is None
-    again = verify_file(done.generated.path)  # type: ignore[union-attr]
+    again = verify_file(done.generated.path)
     # this year's actuals are to fill (and the cleared amounts make 预算执行率 0); nothing else
     assert {f.code.code for f in again.findings} == {"required-missing", "deviation-missing"}
     own_keys = {s.key for s in (*qual.values(), *quant.values())}
