@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import functools
@@ -68,8 +69,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
         check_password(password)  # before anything is written
     entries = load_roster(roster, template)
     targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
-    names = [t.name for t in targets]
-    clash = next((n for n in names if names.count(n) > 1), None)
+    clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
     if clash:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=f"two departments give the same file {clash}")
     refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
