@@ -41,6 +41,9 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
 
 
+QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
+
+
 @dataclass(frozen=True)
 class Column:
     field: str
@@ -174,7 +177,7 @@ class Template:
     @property
     def spare_kinds(self) -> tuple[str, ...]:
         """The kinds of the spare indicator rows of a blank, in order."""
-        return ("quantitative",) * self.spare_indicators + ("qualitative",) * self.spare_qualitative
+        return (QUANTITATIVE,) * self.spare_indicators + (QUALITATIVE,) * self.spare_qualitative
 
     @functools.cached_property  # read for every cell written
     def width(self) -> int:
@@ -243,6 +246,11 @@ def newest_version(t: Template) -> Template:
     return max([t, *(k for k in known_templates() if k.id == t.id)], key=key)  # a tie keeps ``t``
 
 
+def _search(filename: str, *first: Path) -> Path | None:
+    """``filename`` in the folders ``first``, then in the search folders: the first found."""
+    return next((p for p in (folder / filename for folder in (*first, *templates_dirs())) if p.is_file()), None)
+
+
 def _where() -> str:
     return ", ".join(str(folder) for folder in templates_dirs())
 
@@ -251,10 +259,9 @@ def resolve_template(name: str | Path) -> Path:
     path = Path(name)
     if path.suffix == ".toml" and path.is_file():
         return path
-    for folder in templates_dirs():
-        candidate = folder / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
-        if candidate.is_file():
-            return candidate
+    found = _search(path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    if found is not None:
+        return found
     known = sorted({p.stem for p in template_files()})
     raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=_where(), expected=", ".join(known) or "none")
 
@@ -339,9 +346,7 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
     if not isinstance(base_name, str):
         raise XlgenError(ErrorCode.KEY_TYPE, file=path, key="extends", got=base_name,
                          expected="the name of another template")
-    beside = path.parent / f"{base_name}.toml"
-    base_path = next((p for p in [beside, *(d / f"{base_name}.toml" for d in templates_dirs())] if p.is_file()),
-                     None)
+    base_path = _search(f"{base_name}.toml", path.parent)
     if base_path is None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
                          detail=f"no template '{base_name}' beside it or in {_where()}")
