@@ -3,8 +3,8 @@
 What carries over is the template's choice (``[rollover]``, by default in _base/national.toml):
 the department's identity, its tasks, and the indicator tree with operators, targets, units and
 weights. Next year's blank is made with the newest known version of the file's template. The
-returned file is read through the reader (never saved, never evaluated) and
-verified; a file that fails verification still rolls over, with a warning.
+returned file is read through the reader (never saved, never evaluated) and verified; a file
+that fails verification still rolls over, with a warning.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ class RolledOver:
         return self.verification.status != "pass"
 
 
-def carried_fill(ret: Returned, year: int, target: Template | None = None) -> Fill:
+def carried_fill(ret: Returned, year: int, target: Template) -> Fill:
     """The inputs of ``ret`` that its template carries over, as a fill for ``year`` of ``target``
-    (by default the file's own template). An indicator missing from ``target``'s tree stays, as
-    one of the department's own."""
+    (its template, or a newer version of it). An indicator missing from ``target``'s tree stays,
+    as one of the department's own."""
     keep = ret.template.rollover
     values = ret.inputs()
     lay = ret.layout
@@ -57,7 +57,7 @@ def carried_fill(ret: Returned, year: int, target: Template | None = None) -> Fi
         ind = carried("indicators", row.index)
         if row.tree is not None:  # the tree's names are the template's, not cells a user typed
             ind |= {"level1": row.tree.level1, "level2": row.tree.level2, "name": row.tree.name}
-        if ind.get("name") and not fill.add_indicator(target or ret.template, ind):
+        if ind.get("name") and not fill.add_indicator(target, ind):
             fill.extra_indicators.append(ind)  # a name without its 一级/二级指标: kept all the same
     return fill
 
