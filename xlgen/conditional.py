@@ -17,7 +17,7 @@ from typing import Any
 
 from . import checks as chk
 from .engine import col_letters
-from .layout import FORMULA, INPUT, Layout, Slot
+from .layout import FORMULA, Layout, Slot
 from .xlsxcall import checked, multi_range, same_rule_groups
 
 REQUIRED_FILL = "#F8CBAD"
@@ -64,7 +64,7 @@ def _plan(layout: Layout) -> list[Rule]:
 
 def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
     """One highlight per column of required inputs (each cell, not its merge): first slot, options."""
-    required_inputs = [s for s in layout.slots.values() if s.role == INPUT and s.required]
+    required_inputs = [s for s in layout.input_slots() if s.required]
     plan = []
     for group in same_rule_groups(required_inputs, lambda s: (s.section, s.field, s.required)):
         cells = [replace(s, last_row=s.row, last_col=s.col) for s in group]
@@ -82,8 +82,7 @@ def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
             continue
         c1, c2 = min(s.col for s in cells), max(s.last_col for s in cells)
         for role in ROW_RULES:
-            rows = [s.row for s in layout.slots.values() if s.section == chk.HELPER and s.field == role
-                    and s.key.startswith(f"{chk.HELPER}.{table}[")]
+            rows = layout.helper_rows(table, role)
             if rows:
                 out[f"{table}.{role}"] = (min(rows), c1, max(rows), c2)
     return out

@@ -13,8 +13,9 @@ from typing import Any
 from . import checks as chk
 from . import conditional
 from .layout import Layout
-from .printsetup import MIN_ROW_PT, PAD_PX, UNIT_PX, text_height
-from .styles import FONT, FONT_CHARSET, INPUT_FILL
+from .printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
+from .styles import INPUT_FILL, TEXT
+from .validation import band_text
 from .xlsxcall import checked
 
 SHEET = "填表说明"
@@ -23,8 +24,7 @@ TEXT_WIDTH = 110.0
 
 def rules(layout: Layout, password: bool) -> list[str]:
     t = layout.template
-    grades = "；".join(
-        f"“{g.label}”：{g.min:g} ≤ 完成程度 {'≤' if g.max_inclusive else '<'} {g.max:g}" for g in t.grades)
+    grades = "；".join(f"“{g.label}”：{band_text(g)}" for g in t.grades)
     lock = "已设密码保护" if password else "已保护（无密码）"
     return [
         "黄色底色的单元格是填报项，只有这些单元格可以填写；标题、固定的指标名称和公式单元格已锁定。",
@@ -59,10 +59,9 @@ def legend() -> list[tuple[str, dict[str, Any]]]:
 
 def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     ws = wb.add_worksheet(SHEET)
-    base = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
-    title = wb.add_format({**base, "font_size": 14, "bold": True})
-    text = wb.add_format(base)
-    number = wb.add_format({**base, "align": "center"})
+    title = wb.add_format({**TEXT, "font_size": 14, "bold": True})
+    text = wb.add_format(dict(TEXT))
+    number = wb.add_format({**TEXT, "align": "center"})
     checked(ws.set_column(0, 0, 5), "guide column", out)
     checked(ws.set_column(1, 1, TEXT_WIDTH), "guide column", out)
     checked(ws.merge_range(0, 0, 0, 1, SHEET, title), "guide title", out)
@@ -75,12 +74,12 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
         checked(ws.set_row(row, height), "guide row", out)
         row += 1
     row += 1
-    checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**base, "bold": True})), "guide legend", out)
+    checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**TEXT, "bold": True})), "guide legend", out)
     for label, colours in legend():
         row += 1
         checked(ws.write_blank(row, 0, None, wb.add_format({"border": 1, **colours})), "guide legend", out)
         checked(ws.write_string(row, 1, label, text), "guide legend", out)
-    ws.set_paper(9)
+    ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 

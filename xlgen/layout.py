@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,6 +28,13 @@ REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
 TREE_FIELDS = ("level1", "level2", "name")  # fixed on tree rows, inputs on spare rows
 LIST_SHEET = "lists"  # the hidden sheet holding the dropdown lists
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
+# Column types of an indicator's measures: required on its row (a tree row's other inputs are texts)
+MEASURE_TYPES = ("operator", "target", "unit", "actual", "weight", "computed")
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula or defined name refers to it."""
+    return "'" + name.replace("'", "''") + "'"
 
 
 def a1(row: int, col: int, absolute: bool = False) -> str:
@@ -92,7 +99,7 @@ class ListSource:
 
     def ref(self, index: int | None = None) -> str:
         """The whole list, or its ``index``-th entry, as an absolute reference."""
-        quoted = "'" + LIST_SHEET.replace("'", "''") + "'"
+        quoted = quote_sheet(LIST_SHEET)
         if index is not None:
             return f"={quoted}!{a1(index, self.col, True)}"
         return f"={quoted}!{a1(0, self.col, True)}:{a1(len(self.values) - 1, self.col, True)}"
@@ -117,9 +124,6 @@ class Layout:
 
     def slot(self, key: str) -> Slot:
         return self.slots[key]
-
-    def section_slots(self, section: str) -> list[Slot]:
-        return [s for s in self.slots.values() if s.section == section]
 
     def row_slots(self, section: str, index: int) -> dict[str, Slot]:
         return {s.field: s for s in self.slots.values() if s.section == section and s.index == index}
@@ -160,6 +164,12 @@ class Layout:
         present = [(kind, values) for kind, values in kinds if values]
         return {kind: ListSource(f"xlgen_list_{kind}", col, tuple(values))
                 for col, (kind, values) in enumerate(present)}
+
+    def helper_rows(self, table: str, role: str) -> list[int]:
+        """The rows of ``table`` whose hidden helper column ``role`` holds a rule result."""
+        prefix = f"{chk.HELPER}.{table}["
+        return [s.row for s in self.slots.values()
+                if s.section == chk.HELPER and s.field == role and s.key.startswith(prefix)]
 
     def row_inputs(self, section: str, index: int) -> list[Slot]:
         return [s for s in self.slots.values() if s.section == section and s.index == index and s.role == INPUT]
@@ -238,8 +248,7 @@ class _Placer:
     def place(self) -> None:
         t = self.t
         self.label(0, 0, t.title, "title", last_col=self.right)
-        self.year_row = 1
-        self.row = 2
+        self.row = 2  # row 1: the year, written with the workbook's year
         self.header()
         self.tasks()
         self.goals()
@@ -250,7 +259,7 @@ class _Placer:
         self.lay.last_row = self.row - 1
         for key, spec, section, index in self.pending:
             s = self.lay.slots[key]
-            self.lay.slots[key] = _with_formula(s, self.formula(spec, section, index))
+            self.lay.slots[key] = replace(s, formula=self.formula(spec, section, index))
 
     def header(self) -> None:
         for hrow in self.t.header:
@@ -372,7 +381,7 @@ class _Placer:
                         j += 1
                 if j > i:
                     s = self.lay.slots[f"indicators[{i}].{fld}"]
-                    self.lay.slots[s.key] = Slot(**{**s.__dict__, "last_row": first + j})
+                    self.lay.slots[s.key] = replace(s, last_row=first + j)
                     for k in range(i + 1, j + 1):
                         del self.lay.slots[f"indicators[{k}].{fld}"]
                 i = j + 1
@@ -493,8 +502,7 @@ class _Placer:
             return "", 0.0
         sums = []
         for table_name in ("tasks", "indicators"):
-            rows = [s.row for s in lay.slots.values() if s.section == chk.HELPER and s.field == check.helper
-                    and s.key.startswith(f"{chk.HELPER}.{table_name}[")]
+            rows = lay.helper_rows(table_name, check.helper)
             if rows:
                 sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
         if check.helper == "required":
@@ -532,10 +540,6 @@ class _Placer:
         return body
 
 
-def _with_formula(slot: Slot, formula: str) -> Slot:
-    return Slot(**{**slot.__dict__, "formula": formula})
-
-
 _EMPTY = '""'
 
 
@@ -562,7 +566,7 @@ def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
     """Which inputs of an indicator row must be filled: the tree's always, a spare row's once used."""
     if role != INPUT:
         return ""
-    needed = col.type in ("operator", "target", "unit", "actual", "weight", "computed") or col.field in TREE_FIELDS
+    needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
     if ind.kind == "qualitative" and col.type in ("operator", "unit"):
         needed = False  # a qualitative row has no operator and no unit
     if not needed:

@@ -40,11 +40,8 @@ def preview(workbook: Path, out: Path, force: bool = False) -> Path:
             (pdf,) = convert([workbook], "pdf", Path(tmp))
         except LibreOfficeError as exc:
             raise XlgenError(ErrorCode.RENDERER, detail=str(exc)) from None
-        if suffix == ".pdf":
-            write_atomic(out, force, lambda dst: shutil.copyfile(pdf, dst), keep=[workbook])
-        else:
-            png = _first_page_png(pdf, Path(tmp) / "page")
-            write_atomic(out, force, lambda dst: shutil.copyfile(png, dst), keep=[workbook])
+        rendered = pdf if suffix == ".pdf" else _first_page_png(pdf, Path(tmp) / "page")
+        write_atomic(out, force, lambda dst: shutil.copyfile(rendered, dst), keep=[workbook])
     return out
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .layout import FORMULA, INPUT, Layout, Slot
+from .layout import FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
 from .xlsxcall import checked
 
 PAPER_A4 = 9
@@ -98,7 +98,7 @@ def column_widths(layout: Layout) -> list[float]:
             texts[slot.col].extend((g, 3) for g in grades)
     long_text = {s.col for s in layout.slots.values()
                  if s.section == "indicators" and s.role == INPUT and s.col == s.last_col
-                 and s.type not in ("operator", "target", "unit", "actual", "weight", "computed")
+                 and s.type not in MEASURE_TYPES
                  and layout.indicator_rows[s.index].tree is not None}
     widths = [SECTION_WIDTH]
     for col in range(1, layout.width):
@@ -118,6 +118,7 @@ class _Plan:
     label_spans: list[tuple[int, int, float]]  # labels merged over rows: first, last row, height
     slot_boxes: list[tuple[Slot, float]]  # slots shown on the form, and their text width (px)
     crossing: frozenset[int]  # rows a page break must not come before (it would split a merge)
+    room: float  # the height (points) of rows a printed page holds, the form shrunk to fit its width
 
 
 def _plan(layout: Layout) -> _Plan:
@@ -142,7 +143,15 @@ def _build_plan(layout: Layout) -> _Plan:
                   [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
     crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
-    return _Plan(widths, need, spans, boxes, frozenset(crossing))
+    return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths))
+
+
+def _page_room(widths: list[float]) -> float:
+    page_w = A4_LANDSCAPE_PT[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+    page_h = A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    form_w = sum(w * UNIT_PX + PAD_PX for w in widths) * 0.75
+    scale = min(1.0, page_w / form_w)
+    return page_h / scale * PAGE_SAFETY
 
 
 def _width_px(widths: list[float], col: int, last_col: int) -> float:
@@ -187,14 +196,8 @@ def row_heights(layout: Layout, inputs: dict[str, Any], results: dict[str, Any])
 def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
     """Rows that start a new printed page, chosen so that no merge of the table (a group of
     一级/二级指标) is split over two pages: LibreOffice and Excel would cut its text."""
-    left, right = MARGINS["left"], MARGINS["right"]
-    top, bottom = MARGINS["top"], MARGINS["bottom"]
     plan = _plan(layout)
-    page_w = A4_LANDSCAPE_PT[0] - 72 * (left + right)
-    page_h = A4_LANDSCAPE_PT[1] - 72 * (top + bottom)
-    form_w = sum(w * UNIT_PX + PAD_PX for w in plan.widths) * 0.75
-    scale = min(1.0, page_w / form_w)
-    room = page_h / scale * PAGE_SAFETY
+    room = plan.room
     first_title, last_title = layout.print_titles
     title_h = sum(heights.get(r, DEFAULT_ROW_PT) for r in range(first_title, last_title + 1))
     crossing = plan.crossing

@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import __version__
-from .engine import col_letters
 from .checks import SECTION as CHECKS
-from .layout import Layout
+from .layout import Layout, a1, quote_sheet
 
 PROP_TEMPLATE_ID = "xlgen_template_id"
 PROP_TEMPLATE_VERSION = "xlgen_template_version"
@@ -46,10 +45,8 @@ def properties(layout: Layout, department: str | None, year: int | None) -> dict
 
 
 def _ref(sheet: str, r1: int, c1: int, r2: int, c2: int) -> str:
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    first = f"${col_letters(c1)}${r1 + 1}"
-    last = f"${col_letters(c2)}${r2 + 1}"
-    return f"={quoted}!{first}" + (f":{last}" if (r1, c1) != (r2, c2) else "")
+    last = f":{a1(r2, c2, True)}" if (r1, c1) != (r2, c2) else ""
+    return f"={quote_sheet(sheet)}!{a1(r1, c1, True)}{last}"
 
 
 def defined_names(layout: Layout) -> dict[str, str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import lists
-from .layout import INPUT, TREE_FIELDS, Layout, Slot
+from .layout import TREE_FIELDS, Layout, Slot
+from .template import Grade
 from .xlsxcall import checked, multi_range, same_rule_groups
 
 SHORT_TEXT = 200  # names, codes, projects, qualitative targets
@@ -31,8 +32,7 @@ def rule_groups(layout: Layout) -> list[list[Slot]]:
     """The inputs of ``layout`` grouped by the one data validation each group gets (every input
     has one): what the generator writes, and what the verifier expects to find still there."""
     def groups() -> list[list[Slot]]:
-        inputs = [s for s in layout.slots.values() if s.role == INPUT]
-        return same_rule_groups(inputs, lambda s: (s.section, s.field, kind_of(layout, s)))
+        return same_rule_groups(layout.input_slots(), lambda s: (s.section, s.field, kind_of(layout, s)))
     return layout.cached("validation_groups", groups)
 
 
@@ -106,7 +106,7 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
                 **_messages(name, f"请填写{name}：数字，与指标值同一度量单位（如 95 表示 95%）。",
                             f"{name}须为数字", f"{name}须为数字，不能带单位、符号或文字（如 ≥95、95%、九十五）。")}
     if kind == "band":
-        bands = "；".join(f"{g.label}：{_band(g.min, g.max, g.max_inclusive)}" for g in t.grades)
+        bands = "；".join(f"{g.label}：{band_text(g)}" for g in t.grades)
         message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内：{bands}"
         if len(message) > 255:
             message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内。"
@@ -127,5 +127,6 @@ def _messages(name: str, message: str, error_title: str, error: str) -> dict[str
             "error_title": error_title[:32], "error_message": error, "error_type": "stop"}
 
 
-def _band(lo: float, hi: float, inclusive: bool) -> str:
-    return f"{lo:g} ≤ 完成程度 {'≤' if inclusive else '<'} {hi:g}"
+def band_text(grade: Grade) -> str:
+    """A grade's band of 完成程度, as the input message and 填表说明 word it."""
+    return f"{grade.min:g} ≤ 完成程度 {'≤' if grade.max_inclusive else '<'} {grade.max:g}"

@@ -197,13 +197,9 @@ class _FormCell:
 def _form_cells(layout: Layout) -> list[_FormCell]:
     cells = []
     for slot in layout.slots.values():
-        if slot.role == FORMULA:
-            merge = (slot.row, slot.col, slot.row, slot.last_col) if slot.last_col > slot.col else None
-            cells.append(_FormCell(slot, _style_of(slot), merge, "=" + slot.formula))
-        else:
-            merged = slot.bottom > slot.row or slot.last_col > slot.col
-            cells.append(_FormCell(slot, _style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col)
-                                   if merged else None, ""))
+        merged = slot.bottom > slot.row or slot.last_col > slot.col
+        cells.append(_FormCell(slot, _style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col) if merged
+                               else None, "=" + slot.formula if slot.role == FORMULA else ""))
     return cells
 
 
