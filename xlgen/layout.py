@@ -490,10 +490,9 @@ class _Placer:
         """The formula of a check's value and the value it must have ("" when not applicable)."""
         t, lay = self.t, self.lay
         if check.field in ("task_weights", "indicator_weights"):
-            table = t.tasks if check.field == "task_weights" else t.indicators
-            name = "tasks" if check.field == "task_weights" else "indicators"
+            name, table, total = (("tasks", t.tasks, t.weight_tasks) if check.field == "task_weights"
+                                  else ("indicators", t.indicators, t.weight_indicators))
             weight = next((c.field for c in table.columns if c.type == "weight"), "")
-            total = t.weight_tasks if name == "tasks" else t.weight_indicators
             if not weight:
                 return "", 0.0
             return f"ROUND(SUM({self.ref(f'{name}.{weight}', '', -1)}),6)", total

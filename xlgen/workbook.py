@@ -157,7 +157,8 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     # Deterministic output: a fixed creation date, no clock anywhere in the file.
     wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
                        "comments": f"xlgen {__version__}"})
-    ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"])
+    checked(ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"]),
+            "the year", out)
     for lab in layout.labels:
         fmt = styles[lab.style]
         if (lab.last_row, lab.last_col) != (lab.row, lab.col):
