@@ -14,7 +14,7 @@ from . import checks as chk
 from . import conditional
 from .layout import Layout
 from .printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
-from .styles import INPUT_FILL, TEXT
+from .styles import INPUT_FILL, TEXT_FORMAT
 from .validation import band_text
 from .xlsxcall import checked
 
@@ -59,9 +59,9 @@ def legend() -> list[tuple[str, dict[str, Any]]]:
 
 def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     ws = wb.add_worksheet(SHEET)
-    title = wb.add_format({**TEXT, "font_size": 14, "bold": True})
-    text = wb.add_format(dict(TEXT))
-    number = wb.add_format({**TEXT, "align": "center"})
+    title = wb.add_format({**TEXT_FORMAT, "font_size": 14, "bold": True})
+    text = wb.add_format(dict(TEXT_FORMAT))
+    number = wb.add_format({**TEXT_FORMAT, "align": "center"})
     checked(ws.set_column(0, 0, 5), "guide column", out)
     checked(ws.set_column(1, 1, TEXT_WIDTH), "guide column", out)
     checked(ws.merge_range(0, 0, 0, 1, SHEET, title), "guide title", out)
@@ -74,7 +74,7 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
         checked(ws.set_row(row, height), "guide row", out)
         row += 1
     row += 1
-    checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**TEXT, "bold": True})), "guide legend", out)
+    checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**TEXT_FORMAT, "bold": True})), "guide legend", out)
     for label, colours in legend():
         row += 1
         checked(ws.write_blank(row, 0, None, wb.add_format({"border": 1, **colours})), "guide legend", out)

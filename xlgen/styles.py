@@ -10,8 +10,8 @@ FONT = "宋体"  # SimSun; LibreOffice falls back to a CJK font such as WenQuanY
 FONT_CHARSET = 134  # GB2312: a client without SimSun substitutes a Chinese font, not a Latin one
 INPUT_FILL = "#FFF2CC"  # every cell a user fills has this colour (see 填表说明)
 
-TEXT = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
-_BASE = {**TEXT, "border": 1}
+TEXT_FORMAT = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
+_BASE = {**TEXT_FORMAT, "border": 1}
 
 _ROLES: dict[str, dict[str, Any]] = {
     "title": {"font_size": 16, "bold": True, "align": "center", "border": 0},
