@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from . import checks as chk
 from .engine import Program, build_program, col_letters
-from .template import NUMBER, NUMBER_OR_TEXT, Column, FormulaSpec, Template, TreeIndicator, value_kind
+from .template import (NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template,
+                       TreeIndicator, value_kind)
 
 T = TypeVar("T")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
@@ -27,7 +28,6 @@ INPUT, FORMULA, FIXED = "input", "formula", "fixed"
 REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
 TREE_FIELDS = ("level1", "level2", "name")  # fixed on tree rows, inputs on spare rows
 LIST_SHEET = "lists"  # the hidden sheet holding the dropdown lists
-QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
 # Column types of an indicator's measures: required on its row (a tree row's other inputs are texts)
 MEASURE_TYPES = ("operator", "target", "unit", "actual", "weight", "computed")
 
@@ -143,7 +143,7 @@ class Layout:
         its row (a target or actual is text on a qualitative row)."""
         kind = value_kind(slot.type)
         if kind == NUMBER_OR_TEXT:
-            return slot.section == "indicators" and self.indicator_rows[slot.index].kind != "qualitative"
+            return slot.section == "indicators" and self.indicator_rows[slot.index].kind != QUALITATIVE
         return kind == NUMBER
 
     def cached(self, name: str, build: Callable[[], T]) -> T:
@@ -349,7 +349,7 @@ class _Placer:
             role = INPUT
             formula: FormulaSpec | None = None
             if c.type == "computed":
-                if ind.kind == "qualitative" and c.field == "degree":
+                if ind.kind == QUALITATIVE and c.field == "degree":
                     role = INPUT  # the evaluator sets it inside the chosen grade's band
                 else:
                     role, formula = FORMULA, t.formulas[c.formula]
@@ -411,7 +411,7 @@ class _Placer:
                     if role == "required":
                         ok = bool(lay.row_inputs(table, i))
                     elif role == "band":
-                        ok = table == "indicators" and lay.indicator_rows[i].kind == "qualitative" and bool(t.grades)
+                        ok = table == "indicators" and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
                     else:
                         spec = t.formulas.get(rules.get(role, ""))
                         ok = spec is not None and _names(spec) <= fields[table]
@@ -566,7 +566,7 @@ def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
     if role != INPUT:
         return ""
     needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
-    if ind.kind == "qualitative" and col.type in ("operator", "unit"):
+    if ind.kind == QUALITATIVE and col.type in ("operator", "unit"):
         needed = False  # a qualitative row has no operator and no unit
     if not needed:
         return ""

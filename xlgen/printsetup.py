@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
+from .template import QUALITATIVE
 from .xlsxcall import checked
 
 PAPER_A4 = 9
@@ -94,7 +95,7 @@ def column_widths(layout: Layout) -> list[float]:
             continue
         if isinstance(slot.default, str):
             texts[slot.col].append((slot.default, 3))
-        if slot.field == "actual" and layout.indicator_rows[slot.index].kind == "qualitative":
+        if slot.field == "actual" and layout.indicator_rows[slot.index].kind == QUALITATIVE:
             texts[slot.col].extend((g, 3) for g in grades)
     long_text = {s.col for s in layout.slots.values()
                  if s.section == "indicators" and s.role == INPUT and s.col == s.last_col

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import lists
 from .layout import TREE_FIELDS, Layout, Slot
-from .template import Grade
+from .template import QUALITATIVE, Grade
 from .xlsxcall import checked, multi_range, same_rule_groups
 
 SHORT_TEXT = 200  # names, codes, projects, qualitative targets
@@ -65,9 +65,9 @@ def kind_of(layout: Layout, slot: Slot) -> str:
     if slot.type == "weight":
         return "weight"
     if slot.type == "target":
-        return "text" if row_kind == "qualitative" else "number"
+        return "text" if row_kind == QUALITATIVE else "number"
     if slot.type == "actual":
-        return "list_grades" if row_kind == "qualitative" else "number"
+        return "list_grades" if row_kind == QUALITATIVE else "number"
     if slot.type == "computed":  # the qualitative 完成程度, an input
         return "band"
     if slot.section == "goals" or slot.type in LONG_TEXT_TYPES or (
