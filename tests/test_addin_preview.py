@@ -34,8 +34,8 @@ def test_preview_pdf_is_recalculated(sample: Generated, tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_preview_png_is_page_one(sample: Generated, tmp_path: Path) -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("poppler's pdftoppm is not installed")
+    # poppler-utils is part of the LibreOffice install (real-clients.md): missing, it is a failure
+    assert shutil.which("pdftoppm") is not None, "poppler's pdftoppm is not installed (apt-get install poppler-utils)"
     out = tmp_path / "page1.png"
     result = runner.invoke(app, ["preview", str(sample.path), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -15,7 +15,8 @@ import openpyxl
 import pytest
 
 from addinxml import NS, sheet
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, SEED
+from seedform import read_seed
 from xlgen.engine import col_letters
 from xlgen.libreoffice import convert
 from xlgen.template import Template
@@ -145,13 +146,14 @@ def test_pdf_one_page_wide_headings_repeated_nothing_hashed(pdfs: dict[str, Path
         assert "".join(lab.text.split()) in everything, lab.text
     for key in ("goals.goal_plan", "indicators[8].cause_staff", "indicators[8].measures"):
         assert "".join(sample.inputs[key].split()) in everything, key
-    assert "".join(f"{sample.total:g}".split()) in everything
+    seed = read_seed(SEED, [ind.name for ind in template.tree])
+    assert sample.total == seed.total and f"{seed.total:g}" in everything  # 总评价得分 as the seed prints it
 
 
 @pytest.mark.libreoffice
 def test_pdf_page_one_kept_as_png(pdfs: dict[str, Path]) -> None:
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("poppler's pdftoppm is not installed")
+    # poppler-utils is part of the LibreOffice install (real-clients.md): missing, it is a failure
+    assert shutil.which("pdftoppm") is not None, "poppler's pdftoppm is not installed (apt-get install poppler-utils)"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for name, pdf in pdfs.items():
         stem = ARTIFACTS / f"{'chaoyang-2024' if name == 'sample' else 'blank-2025'}-page1"

@@ -56,11 +56,12 @@ def expected(book: Generated, name: str) -> dict[str, float]:
     rate, rate_score, total, _ = TEMPLATES[name]
     want = {lay.slot("tasks[0].rate").a1: rate, lay.slot("tasks[0].score").a1: rate_score,
             lay.slot("total").a1: total}
-    for row in lay.indicator_rows:
-        if row.tree is not None:
-            degree, score = INDICATORS[row.tree.name]
-            want[lay.slot(f"indicators[{row.index}].degree").a1] = degree
-            want[lay.slot(f"indicators[{row.index}].score").a1] = score
+    tree = [row for row in lay.indicator_rows if row.tree is not None]
+    assert sorted(row.tree.name for row in tree) == sorted(INDICATORS)  # every hand-worked row, each once
+    for row in tree:
+        degree, score = INDICATORS[row.tree.name]
+        want[lay.slot(f"indicators[{row.index}].degree").a1] = degree
+        want[lay.slot(f"indicators[{row.index}].score").a1] = score
     return want
 
 

@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLE
 from hostile import LAUGHS, SHEET, Raw, edit_text, repeated_deflate, replace_entry, with_doctype, with_parts
 from typer.testing import CliRunner
+from verifykit import cell_xml
 
 from xlgen.cli import app
 from xlgen.errors import XlgenError
@@ -234,7 +235,7 @@ def test_xlsx_roster_text_stays_text(template: Template, tmp_path: Path) -> None
         strings = re.findall(r"<si><t[^>]*>(.*?)</t></si>", zf.read("xl/sharedStrings.xml").decode("utf-8"), re.S)
     lay = layout_for(template, None)
     for key, text in (("header.department_name", "=cmd|' /C calc'!A0"), ("header.area_code", "@SUM(A1)")):
-        cell = re.search(rf'<c r="{lay.slot(key).a1}"[^>]*?(?:/>|>.*?</c>)', xml, re.S).group(0)  # type: ignore[union-attr]
+        cell = cell_xml(xml, lay.slot(key).a1)
         assert "<f>" not in cell and 't="s"' in cell, cell
         index = int(re.search(r"<v>(\d+)</v>", cell).group(1))  # type: ignore[union-attr]
         assert strings[index].replace("&apos;", "'") == text

@@ -4,6 +4,7 @@ and LibreOffice Calc agree on every task weight × execution rate under ROUNDDOW
 from __future__ import annotations
 
 import random
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,15 @@ def pairs() -> list[tuple[float, float]]:
     return [(w, r) for w in WEIGHTS for r in RATES]
 
 
+def by_hand(w: float, r: float) -> float:
+    """ROUNDDOWN(w*r, 2) worked in decimal, independently of xlgen: a weight of one decimal times
+    a rate of two is exactly a number of three decimals (e.g. 13.3 × 0.95 = 12.635), which is
+    what Excel sees once it rounds the binary product to 15 significant digits (real-clients.md);
+    ROUNDDOWN then drops the third decimal (12.63)."""
+    exact = Decimal(str(w)) * Decimal(str(r))
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+
+
 def test_known_cases_in_xlgen() -> None:
     for text, want in KNOWN:
         assert compile_formula(text).run(lambda _: None) == want, text
@@ -73,7 +83,7 @@ def test_grid_engine_matches_decimal_rule() -> None:
     compiled = compile_formula(GRID_FORMULA)
     for w, r in pairs():
         cells = {"A1": w, "B1": r}
-        assert compiled.run(cells.get) == rounddown(w * r, 2)
+        assert compiled.run(cells.get) == rounddown(w * r, 2) == by_hand(w, r), (w, r)
 
 
 def test_grid_formulas_package_sample() -> None:
@@ -81,7 +91,7 @@ def test_grid_formulas_package_sample() -> None:
     register_with_formulas()
     func = formulas.Parser().ast("=" + GRID_FORMULA)[1].compile()
     for w, r in random.Random(2024).sample(pairs(), 1500):
-        assert float(func(w, r)) == rounddown(w * r, 2), (w, r)
+        assert float(func(w, r)) == rounddown(w * r, 2) == by_hand(w, r), (w, r)
 
 
 def test_decimal_rule_is_not_binary_rounding() -> None:
@@ -90,6 +100,8 @@ def test_decimal_rule_is_not_binary_rounding() -> None:
 
     differ = [(w, r) for w, r in pairs() if math.floor(w * r * 100) / 100 != rounddown(w * r, 2)]
     assert len(differ) > 100
+    assert all(rounddown(w * r, 2) == by_hand(w, r) for w, r in differ)  # and there the rule is right
+    assert by_hand(13.3, 0.95) == 12.63 and by_hand(0.6, 0.95) == 0.57  # the seed's first task; KNOWN
     assert excel_round(0.285, 2) == 0.29
 
 
@@ -99,7 +111,7 @@ def test_grid_matches_libreoffice(grid_book: Path, lo_recalc: Any) -> None:
     wrong = []
     for row, (w, r) in enumerate(pairs(), start=1):
         got = values.get(f"C{row}", 0)
-        if got != rounddown(w * r, 2):
+        if not got == rounddown(w * r, 2) == by_hand(w, r):
             wrong.append((w, r, got, rounddown(w * r, 2)))
     assert not wrong, f"{len(wrong)} pairs differ from LibreOffice, e.g. {wrong[:5]}"
     for i, (text, want) in enumerate(KNOWN, start=1):

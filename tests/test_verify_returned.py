@@ -188,6 +188,7 @@ def test_a_typed_input_gives_its_finding(name: str, returned: dict[str, Path], t
 
 def test_weights_total_names_the_sum(returned: dict[str, Path]) -> None:
     (finding,) = verify_file(returned["weights"]).findings
+    # the seed's task weights 13.3 + 13.3 + 13.4, the last typed as 13.5: 13.3 + 13.3 + 13.5 = 40.1 ≠ 40
     assert "40.1" in finding.message("en") and "40" in finding.message("en")
 
 
