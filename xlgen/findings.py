@@ -15,7 +15,6 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 ERROR, WARNING = "error", "warning"
-LANGS = ("zh", "en")
 
 
 @dataclass(frozen=True)

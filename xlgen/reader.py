@@ -41,9 +41,9 @@ from defusedxml import ElementTree as DefusedTree
 from . import provenance
 from .engine import STRING_LITERAL, XlError, col_index, col_letters, outside_strings
 from .findings import Code, Finding, Text, finding
-from .layout import FORMULA, QUALITATIVE, QUANTITATIVE, Layout, Slot, build_layout, own_kind
+from .layout import FORMULA, Layout, Slot, build_layout, own_kind
 from .safezip import SMALL_PART, Prolog, Refused, Runs, SafeZip, dtd_reason, open_zip
-from .template import Template, known_templates
+from .template import QUALITATIVE, QUANTITATIVE, Template, known_templates
 
 SLACK_ROWS = 400  # rows read below a template's default form when no defined name bounds it
 TAIL_ROWS = 60  # rows read below the total (the 填报检查 block, notes)
@@ -63,7 +63,6 @@ _WEB = ("http://", "https://", "mailto:", "#")  # link targets that open no loca
 # Relationships of a sheet to an embedded object (OLE object, package) or an ActiveX control.
 OBJECT_RELS = frozenset({"oleObject", "control", "package"})
 _WORD = re.compile(r"\S+")
-_Unreadable = Refused  # a part that cannot be read, with the reason
 
 
 # ----------------------------------------------------------------------------- the package
@@ -128,9 +127,7 @@ class Sheet:
 
     def text(self, row: int, col: int) -> str:
         cell = self.cells.get((row, col))
-        if cell is None or cell.value is None:
-            return ""
-        return _text(cell.value)
+        return "" if cell is None else as_text(cell.value)
 
 
 def open_workbook(path: Path) -> Package | Finding:
@@ -420,7 +417,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
                         if kind == "s" and raw is not None and raw.strip().isdigit():
                             strings_at.append((row, col, int(raw), formula))
                             continue
-                        value = _value(kind, raw, isel, [])
+                        value = _value(kind, raw, isel)
                         if isinstance(value, str) and len(value) > MAX_TEXT:
                             long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
                             value = value[:MAX_TEXT]
@@ -590,16 +587,13 @@ def _formula(fel: Any, where: str, shared: dict[str, tuple[str, str]], inside: b
     return text[1:] if text.startswith("=") else text
 
 
-def _value(kind: str, raw: str | None, isel: Any, strings: list[str]) -> Any:
+def _value(kind: str, raw: str | None, isel: Any) -> Any:
+    """A constant cell's value (shared strings are looked up by the caller: here an "s" cell
+    holds no index)."""
     if kind == "inlineStr":
         return _rich_text(isel) if isel is not None else None
-    if raw is None:
+    if raw is None or kind == "s":
         return None
-    if kind == "s":
-        try:
-            return strings[int(raw)]
-        except (ValueError, IndexError):
-            return None
     if kind in ("str", "d"):
         return raw
     if kind == "b":
@@ -642,7 +636,10 @@ def parse_ref(text: str) -> tuple[str, tuple[int, int, int, int]] | None:
     return sheet, ranges[0]
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A cell value as text: 12.63, 5 (not 5.0); None as ""."""
+    if value is None:
+        return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else format(value, ".15g")
     return str(value)
@@ -683,6 +680,14 @@ class Returned:
 
     def file_row(self, row: int) -> int | None:
         return self.rows.get(row, row)
+
+    @functools.cached_property
+    def _layout_rows(self) -> dict[int, int]:
+        return {v: k for k, v in self.rows.items() if v is not None}
+
+    def layout_row(self, file_row: int) -> int | None:
+        """The layout row that the file's row ``file_row`` holds (None: no row of the layout)."""
+        return self._layout_rows.get(file_row)
 
     def where(self, slot: Slot) -> str | None:
         """The slot's A1 address in the file (None when its row was deleted)."""
@@ -741,7 +746,7 @@ def read_returned(path: Path) -> Returned | Finding:
         return pkg
     try:
         return _read_returned(pkg)
-    except _Unreadable as exc:
+    except Refused as exc:
         return _unreadable(exc.reason)
 
 
@@ -804,7 +809,7 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
             f"找不到工作表「{t.sheet}」（文件中的工作表：{names}）",
             f"the sheet '{t.sheet}' is missing (sheets in the file: {names})"))
     named = _named_ranges(pkg, ref.name)
-    rows, cols = _extent(base)
+    rows, cols = base.cached("reader_extent", lambda: _extent(base))
     max_row = rows + SLACK_ROWS  # the names come from the file: they may move the end up, never past this
     if "total" in named:
         max_row = min(max_row, named["total"][2] + 1 + TAIL_ROWS)
@@ -818,7 +823,7 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
         if not by_properties:
             return None
         return finding(Code.UNKNOWN_TEMPLATE, sheet=ref.name, reason=anchors)
-    return _place(pkg, t, ref.name, sheet, anchors)
+    return _place(pkg, base, ref.name, sheet, anchors)
 
 
 def _sheet_of(pkg: Package, t: Template) -> SheetRef | None:
@@ -940,12 +945,12 @@ def _formula_at(sheet: Sheet, row: int, col: int) -> bool:
     return cell is not None and bool(cell.formula)
 
 
-def _place(pkg: Package, t: Template, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:
+def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:
     """Match the file's indicator rows to the tree (by 三级指标 name), build the layout for the
-    counts found, and map each layout row to the file's row."""
-    base = default_layout(t)
+    counts found (``base``: the template's default layout), and map each layout row to the file's row."""
+    t = base.template
     name_col = base.slots["indicators[0].name"].col if "indicators[0].name" in base.slots else 3
-    tree_names = {norm(ind.name): i for i, ind in enumerate(t.tree)}
+    tree_names = base.cached("reader_tree_names", lambda: {norm(ind.name): i for i, ind in enumerate(t.tree)})
     file_rows = list(range(a.indicators[0], a.indicators[1] + 1))
     tree_at: dict[int, int] = {}  # tree index → file row
     others: list[int] = []

@@ -17,7 +17,8 @@ import xlsxwriter
 from rich.table import Table
 from rich.text import Text as RichText
 
-from .verify import ERRORED, FAIL, PASS, FileResult
+from .engine import col_letters
+from .verify import ERRORED, FAIL, PASS, FileResult, status_counts
 
 STATUS = {
     "zh": {PASS: "通过", FAIL: "未通过", ERRORED: "无法读取"},
@@ -88,10 +89,11 @@ def _write(tmp: Path, results: Sequence[FileResult], lang: str) -> None:
     wsum.set_column(1, 1, 12)
     last = max(len(results), 1) + 1
     quoted = "'" + files_name.replace("'", "''") + "'"
-    status_range = f"{quoted}!$F$2:$F${last}"
-    score_range = f"{quoted}!$G$2:$G${last}"
+    status_col, score_col = col_letters(STATUS_COL), col_letters(SCORE_COL)
+    status_range = f"{quoted}!${status_col}$2:${status_col}${last}"
+    score_range = f"{quoted}!${score_col}$2:${score_col}${last}"
     scores = [r.total_score for r in results if r.total_score is not None]
-    counts = {s: sum(1 for r in results if r.status == s) for s in (PASS, FAIL, ERRORED)}
+    counts = status_counts(results)
     labels = SUMMARY_ROWS[lang]
     rows: list[tuple[str, str, Any]] = [
         (labels[0], f"COUNTA({quoted}!$A$2:$A${last})", float(len(results))),
@@ -165,7 +167,7 @@ def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
 
 
 def summary_line(results: Sequence[FileResult], lang: str = "zh") -> str:
-    counts = {s: sum(1 for r in results if r.status == s) for s in (PASS, FAIL, ERRORED)}
+    counts = status_counts(results)
     if lang == "zh":
         return f"{len(results)} 个文件：通过 {counts[PASS]}，未通过 {counts[FAIL]}，无法读取 {counts[ERRORED]}"
     return f"{len(results)} files: {counts[PASS]} pass, {counts[FAIL]} fail, {counts[ERRORED]} error"

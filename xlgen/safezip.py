@@ -119,10 +119,9 @@ def _ole2_reason(data: bytes) -> Text:
     return Text("这是旧版 Office 复合文档（OLE2），不是 .xlsx", "an old Office compound file (OLE2), not an .xlsx")
 
 
-def open_zip(path: Path, data: bytes | None = None) -> SafeZip:
+def open_zip(path: Path) -> SafeZip:
     """Check ``path`` as a zip (see the module's docstring): a ``SafeZip``, or ``Refused``."""
-    if data is None:
-        data = read_file(path)
+    data = read_file(path)
     entries = _directory(data)
     zf = SafeZip(Path(path), data, entries)
     for e in entries.values():
@@ -267,13 +266,6 @@ class SafeZip:
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
-
-    @property
-    def names(self) -> list[str]:
-        return list(self._entries)
-
-    def size(self, name: str) -> int:
-        return self._entries[name].size
 
     def parts_like(self, pattern: re.Pattern[str]) -> list[str]:
         """The part names ``pattern`` finds, sorted."""

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, provenance, validation
-from .engine import Program, XlError, outside_strings
+from .engine import Program, XlError, col_index, outside_strings
 from .findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from .checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from .layout import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
-from .reader import Returned, norm, read_returned
-from .template import Template
+from .reader import Returned, as_text, default_layout, norm, read_returned
+from .template import QUALITATIVE, Template, known_templates
 
 PASS, FAIL, ERRORED = "pass", "fail", "error"
 REL_TOL = 1e-9  # saved vs recomputed, relative
@@ -69,10 +69,16 @@ def status_of(findings: Sequence[Finding]) -> str:
     return FAIL if any(f.severity == ERROR for f in findings) else PASS
 
 
-def report_json(results: Sequence[FileResult], lang: str = "zh") -> dict[str, Any]:
+def status_counts(results: Sequence[FileResult]) -> dict[str, int]:
+    """How many files pass, fail and could not be read."""
     counts = {PASS: 0, FAIL: 0, ERRORED: 0}
     for r in results:
         counts[r.status] += 1
+    return counts
+
+
+def report_json(results: Sequence[FileResult], lang: str = "zh") -> dict[str, Any]:
+    counts = status_counts(results)
     return {"files": [r.to_json(lang) for r in results],
             "summary": {"files": len(results), "pass": counts[PASS], "fail": counts[FAIL], "error": counts[ERRORED]}}
 
@@ -154,9 +160,6 @@ def _crashed(path: Path) -> FileResult:
 
 def _warm() -> None:
     """Worker start: load the templates and their compiled default programs once."""
-    from .reader import default_layout
-    from .template import known_templates
-
     for t in known_templates():
         cache.program(default_layout(t))
 
@@ -238,6 +241,7 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
     overrides: dict[str, Any] = {}  # layout cell → the value the file holds instead of a formula
     bare_rows: set[int] = set()
     formula_findings: list[Finding] = []
+    linking = {where for where, _ in ret.sheet.external}
     for row, slots in plan.formula_rows.items():
         file_row = ret.file_row(row)
         if file_row is None:
@@ -264,7 +268,7 @@ def _formula_cells(ret: Returned, plan: _Plan) -> tuple[dict[str, str], dict[str
                 overrides[s.a1] = saved
                 formula_findings.append(finding(Code.FORMULA_OVERWRITTEN, sheet, where, s.key,
                                                 label=label, value=saved))
-            elif any(w == where for w, _ in ret.sheet.external):
+            elif where in linking:
                 states[s.key] = "external"
                 overrides[s.a1] = saved
             elif canonical(c.formula) != plan.canonical(ret, s):
@@ -316,8 +320,6 @@ def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
     m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
     if not m:
         return (-1, 0, f.code.code)
-    from .engine import col_index
-
     return (int(m.group(2)), col_index(m.group(1)), f.code.code)
 
 
@@ -370,20 +372,14 @@ def same(saved: Any, expected: Any) -> bool:
 
 
 def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else format(v, ".15g")
-    return str(v).strip()
+    return as_text(v).strip()
 
 
 def _year(ret: Returned) -> int | None:
     prop = ret.package.properties.get(provenance.PROP_YEAR, "")
     if prop.strip().isdigit():
         return int(prop)
-    t = ret.template
-    pattern = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
-    first_header = min(s.row for s in ret.layout.slots.values() if s.section == "header")
+    pattern, first_header = _plan(ret.layout).year_label
     top = ret.file_row(first_header) or first_header
     for r in range(top):
         m = pattern.search(norm(ret.sheet.text(r, 0)))
@@ -395,7 +391,6 @@ def _year(ret: Returned) -> int | None:
 # ----------------------------------------------------------------------------- per-layout plan
 @dataclass
 class _Plan:
-    layout: Layout
     formulas: list[Slot]
     formula_rows: dict[int, list[Slot]]  # layout row → its formula slots (helper columns too)
     table_rows: dict[int, tuple[str, int]]  # layout row → (tasks|indicators, index)
@@ -403,6 +398,7 @@ class _Plan:
     labels: dict[str, str]
     expected: dict[str, str]  # slot key → canonical template formula (layout coordinates)
     by_pos: dict[tuple[int, int], str]
+    year_label: tuple[re.Pattern[str], int]  # the title's year label (year as group 1), the first header row
 
     def canonical(self, ret: Returned, s: Slot) -> str:
         if ret.identity:
@@ -410,24 +406,19 @@ class _Plan:
         return canonical(ret.remap_formula(s.formula))
 
     def key_at(self, ret: Returned, a1: str) -> str | None:
-        from .engine import col_index
-
         m = re.match(r"([A-Z]+)(\d+)$", a1)
         if not m:
             return None
-        file_row, col = int(m.group(2)) - 1, col_index(m.group(1))
-        back = {v: k for k, v in ret.rows.items() if v is not None}
-        row = back.get(file_row)
-        return None if row is None else self.by_pos.get((row, col))
-
-
-_PLANS: dict[int, tuple[Layout, _Plan]] = {}
+        row = ret.layout_row(int(m.group(2)) - 1)
+        return None if row is None else self.by_pos.get((row, col_index(m.group(1))))
 
 
 def _plan(lay: Layout) -> _Plan:
-    hit = _PLANS.get(id(lay))
-    if hit is not None and hit[0] is lay:
-        return hit[1]
+    """What verifying a file needs that depends on its layout alone, derived once per layout."""
+    return lay.cached("verify_plan", lambda: _build_plan(lay))
+
+
+def _build_plan(lay: Layout) -> _Plan:
     t = lay.template
     formulas = [s for s in lay.slots.values() if s.role == FORMULA]
     formula_rows: dict[int, list[Slot]] = {}
@@ -461,10 +452,10 @@ def _plan(lay: Layout) -> _Plan:
             labels[s.key] = f"{TITLE}辅助列 {s.field}"
         else:
             labels[s.key] = base
-    plan = _Plan(lay, formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
-                 {(s.row, s.col): s.key for s in lay.slots.values()})
-    _PLANS[id(lay)] = (lay, plan)
-    return plan
+    year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
+    first_header = min(s.row for s in lay.slots.values() if s.section == "header")
+    return _Plan(formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
+                 {(s.row, s.col): s.key for s in lay.slots.values()}, (year, first_header))
 
 
 # ----------------------------------------------------------------------------- the form's rules
@@ -533,7 +524,7 @@ def _rules(ret: Returned, plan: _Plan, inputs: dict[str, Any], effective: Callab
             continue
         if s.required == REQUIRED_IN_USE and not _in_use(plan.rows[(s.section, s.index)], inputs):
             continue
-        if _empty(inputs.get(s.key)) or (isinstance(inputs.get(s.key), str) and not inputs[s.key].strip()):
+        if _blank_text(inputs.get(s.key)):
             add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
     return out
 
@@ -560,7 +551,7 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
     unit = next((s for s in row.values() if s.type == "unit"), None)
     actual = next((s for s in row.values() if s.type == "actual"), None)
     degree = row.get("degree")
-    if ind.kind == "qualitative":
+    if ind.kind == QUALITATIVE:
         if operator is not None and not _empty(inputs.get(operator.key)):
             add(Code.OPERATOR_INVALID, operator, name=name, operator=inputs.get(operator.key),
                 expected=Text("空（定性指标）", "blank (a qualitative row)"))
@@ -581,7 +572,7 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
         if unit is not None:
             u = inputs.get(unit.key)
             required_done.add(unit.key)
-            if _empty(u) or (isinstance(u, str) and not u.strip()):
+            if _blank_text(u):
                 add(Code.UNIT_MISSING, unit, name=name)
             elif _text(u) not in t.units:
                 add(Code.UNIT_INVALID, unit, unit=u, expected=" ".join(t.units))
@@ -610,18 +601,13 @@ def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
     """Protection and validations the generator writes for this file's layout, still there (rows
     inserted without formulas are reported as such, not once more for their validations)."""
     # the generator protects every form and gives every input its validation (validation.py)
-    groups = [[s.key for s in group] for group in validation.rule_groups(ret.layout)]
+    groups = [[(s, r) for s in group if (r := ret.file_row(s.row)) is not None]
+              for group in validation.rule_groups(ret.layout)]  # inputs of rows deleted: none
     sheet = ret.sheet
     out = []
     if not sheet.protected:
         out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
-    needed: set[tuple[int, int]] = set()
-    for keys in groups:
-        for key in keys:
-            s = ret.layout.slots.get(key)
-            r = None if s is None else ret.file_row(s.row)
-            if s is not None and r is not None:
-                needed.add((r, s.col))
+    needed = {(r, s.col) for group in groups for s, r in group}
     covered: set[tuple[int, int]] = set()
     for ranges in sheet.validations:  # each range costs at most its area or the cells needed
         for r1, c1, r2, c2 in ranges:
@@ -629,13 +615,9 @@ def _guards(ret: Returned, plan: _Plan, bare_rows: set[int]) -> list[Finding]:
                 covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in needed)
             else:
                 covered.update((r, c) for r, c in needed if r1 <= r <= r2 and c1 <= c <= c2)
-    for keys in groups:
-        for key in keys:
-            s = ret.layout.slots.get(key)
-            r = None if s is None else ret.file_row(s.row)
-            if s is None or r is None or s.row in bare_rows:
-                continue
-            if (r, s.col) not in covered:
-                out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), key, label=plan.labels[key]))
+    for group in groups:
+        for s, r in group:
+            if s.row not in bare_rows and (r, s.col) not in covered:
+                out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), s.key, label=plan.labels[s.key]))
                 break
     return out
