@@ -224,7 +224,7 @@ def verify_returned(ret: Returned) -> FileResult:
     total_score = total if isinstance(total, float) else None
     code = _text(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
     name = _text(inputs.get("header.department_name")) or None
-    year = _year(ret)
+    year = _year(ret, plan)
     if year is None:
         findings.append(finding(Code.REQUIRED_MISSING, sheet, None, "year", label=Text("年度", "year")))
     status = status_of(findings)
@@ -375,11 +375,11 @@ def _text(v: Any) -> str:
     return as_text(v).strip()
 
 
-def _year(ret: Returned) -> int | None:
+def _year(ret: Returned, plan: _Plan) -> int | None:
     prop = ret.package.properties.get(provenance.PROP_YEAR, "")
     if prop.strip().isdigit():
         return int(prop)
-    pattern, first_header = _plan(ret.layout).year_label
+    pattern, first_header = plan.year_label
     top = ret.file_row(first_header) or first_header
     for r in range(top):
         m = pattern.search(norm(ret.sheet.text(r, 0)))
