@@ -28,13 +28,13 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's xlgen, not another install
 import xlgen
-from xlgen.distribute import distribute
-from xlgen.fill import Fill
-from xlgen.layout import FORMULA
-from xlgen.roster import load_roster
-from xlgen.template import load_template
-from xlgen.values import bind_inputs
-from xlgen.workbook import layout_for
+from xlgen.cycle.distribute import distribute
+from xlgen.template.fill import Fill
+from xlgen.layout.model import FORMULA
+from xlgen.cycle.roster import load_roster
+from xlgen.template.model import load_template
+from xlgen.layout.values import bind_inputs
+from xlgen.generate.workbook import layout_for
 
 
 def make_roster(path: Path, n: int) -> Path:

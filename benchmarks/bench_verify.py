@@ -36,10 +36,10 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's xlgen, not another install
 
 import xlgen
-from xlgen.fill import Fill, load_fill
-from xlgen.template import load_template
-from xlgen.verify import verify_file, verify_paths
-from xlgen.workbook import generate
+from xlgen.template.fill import Fill, load_fill
+from xlgen.template.model import load_template
+from xlgen.verify.verifier import verify_file, verify_paths
+from xlgen.generate.workbook import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = "liaoning-department-overall"
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         files = make_files(tmp / "made", args.files)
         if args.libreoffice:
-            from xlgen.libreoffice import convert
+            from xlgen.render.libreoffice import convert
 
             files = convert(files, "xlsx", tmp / "returned")
         print(f"{len(files)} returned workbooks made in {time.perf_counter() - t0:.1f} s "

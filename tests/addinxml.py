@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from xlgen.engine import Range, XlError, col_index, col_letters, compile_formula
+from xlgen.formula.engine import Range, XlError, col_index, col_letters, compile_formula
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

@@ -9,10 +9,10 @@ from typing import Any
 import openpyxl
 import pytest
 
-from xlgen.fill import Fill, load_fill
-from xlgen.libreoffice import convert
-from xlgen.template import Template, load_template
-from xlgen.workbook import Generated, generate
+from xlgen.template.fill import Fill, load_fill
+from xlgen.render.libreoffice import convert
+from xlgen.template.model import Template, load_template
+from xlgen.generate.workbook import Generated, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "chaoyang-2024.toml"

@@ -13,10 +13,10 @@ import pytest
 
 from addinxml import without_cached_values
 from conftest import read_values
-from xlgen import checks
-from xlgen.fill import Fill
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate
+from xlgen.generate.addin import checks
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate
 
 PASS, FAIL = "通过", "未通过"
 CLEAN = {"task_weights": 40, "indicator_weights": 60, "missing_required": 0, "missing_analysis": 0,

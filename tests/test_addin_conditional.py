@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from addinxml import conditional_rules, highlighted
-from xlgen.conditional import PASS_FILL, PROBLEM_FILL, REQUIRED_FILL
-from xlgen.engine import col_letters
-from xlgen.fill import Fill
-from xlgen.layout import INPUT, Layout
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate
+from xlgen.generate.addin.conditional import PASS_FILL, PROBLEM_FILL, REQUIRED_FILL
+from xlgen.formula.engine import col_letters
+from xlgen.template.fill import Fill
+from xlgen.layout.model import INPUT, Layout
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate
 
 ORANGE, RED, GREEN = ("FF" + c.lstrip("#").upper() for c in (REQUIRED_FILL, PROBLEM_FILL, PASS_FILL))
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from addinxml import without_cached_values
-from xlgen import libreoffice
+from xlgen.render import libreoffice
 from xlgen.cli import app
-from xlgen.workbook import Generated
+from xlgen.generate.workbook import Generated
 
 runner = CliRunner()
 

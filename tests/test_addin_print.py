@@ -17,10 +17,10 @@ import pytest
 from addinxml import NS, sheet
 from conftest import ARTIFACTS, SEED
 from seedform import read_seed
-from xlgen.engine import col_letters
-from xlgen.libreoffice import convert
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate
+from xlgen.formula.engine import col_letters
+from xlgen.render.libreoffice import convert
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate
 
 A4_LANDSCAPE = (841.89, 595.28)
 CJK_FONTS = re.compile(r"WenQuanYi|Noto\w*CJK|SimSun|Droid\s*Sans\s*Fallback|Source\s*Han|Song", re.I)

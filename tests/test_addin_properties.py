@@ -7,10 +7,10 @@ import re
 
 from addinxml import NS, cell_styles, cells_in, defined_names, part, sheet
 from xlgen import __version__
-from xlgen.layout import FIXED
-from xlgen.styles import INPUT_FILL
-from xlgen.template import Template
-from xlgen.workbook import Generated
+from xlgen.layout.model import FIXED
+from xlgen.generate.styles import INPUT_FILL
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated
 
 
 def custom_properties(book: Generated) -> dict[str, str]:

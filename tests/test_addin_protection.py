@@ -14,10 +14,10 @@ from addinxml import NS, cell_styles, part, sheet, sheet_states
 from conftest import SAMPLE
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.layout import INPUT, Layout
-from xlgen.styles import INPUT_FILL
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate
+from xlgen.layout.model import INPUT, Layout
+from xlgen.generate.styles import INPUT_FILL
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate
 
 INPUT_ARGB = "FF" + INPUT_FILL.lstrip("#").upper()
 

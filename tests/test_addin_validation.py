@@ -13,9 +13,9 @@ import pytest
 
 from addinxml import Validation, accepts, cells_in, defined_names, list_values, sheet_states, validations
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.layout import INPUT, Slot
-from xlgen.template import Template, load_template
-from xlgen.workbook import Generated, generate
+from xlgen.layout.model import INPUT, Slot
+from xlgen.template.model import Template, load_template
+from xlgen.generate.workbook import Generated, generate
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -171,7 +171,7 @@ def test_text_lengths_are_bounded(sample: Generated) -> None:
 
 def test_an_xlsxwriter_refusal_is_an_error_and_writes_nothing(
         template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlgen import validation
+    from xlgen.generate.addin import validation
 
     too_long = {"validate": "list", "source": ["选项" * 200]}  # an inline list over 255 characters
     monkeypatch.setattr(validation, "rule", lambda layout, slot: too_long)

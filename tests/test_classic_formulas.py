@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from xlgen.fill import load_fill
-from xlgen.template import ALLOWED_FUNCTIONS, load_template
-from xlgen.workbook import generate
+from xlgen.template.fill import load_fill
+from xlgen.template.model import ALLOWED_FUNCTIONS, load_template
+from xlgen.generate.workbook import generate
 
 FORMS = {"liaoning-department-overall": "chaoyang-2024.toml", "mof-project": "mof-project-2024.toml",
          "jiangxi-project": "mof-project-2024.toml"}

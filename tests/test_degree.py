@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from xlgen.fill import Fill
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate
 
 # operator, 指标值 A, 全年完成值 B, 完成程度 by the rules
 CASES: list[tuple[str, Any, Any, Any]] = [
@@ -98,7 +98,7 @@ def test_libreoffice_agrees(cases_book: Generated, lo_recalc: Any) -> None:
 def test_reverse_rule_is_a_template_choice(tmp_path: Path) -> None:
     """A template may choose degree = ROUND(A/B, 2) for B > A on <= rows (scoring.md)."""
     from conftest import ROOT
-    from xlgen.template import load_template
+    from xlgen.template.model import load_template
 
     national = (ROOT / "templates" / "_base" / "national.toml").read_text(encoding="utf-8")
     old = "IF({actual}>=2*{target},0,ROUND(1-({actual}-{target})/{target},2))"

@@ -11,10 +11,10 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from xlgen.cli import app
-from xlgen.distribute import distribute, read_manifest, safe_name
+from xlgen.cycle.distribute import distribute, read_manifest, safe_name
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.template import Template
-from xlgen.workbook import layout_for
+from xlgen.template.model import Template
+from xlgen.generate.workbook import layout_for
 
 runner = CliRunner()
 SEED_DEPT = ["703010", "朝阳市工业和信息化工作服务中心", "211300000", 175.41, 175.4052]
@@ -66,7 +66,7 @@ def test_xlsx_roster_prefills_each_department(template: Template, tmp_path: Path
         assert hashlib.sha256((out / row["file"]).read_bytes()).hexdigest() == row["sha256"]
     # the seed department's blank carries its identity, budgets and tasks, and nothing executed
     ws = openpyxl.load_workbook(done[0].file).worksheets[0]
-    from xlgen.fill import Fill
+    from xlgen.template.fill import Fill
 
     lay = layout_for(template, Fill(tasks=[{}] * 3))
     assert ws[lay.slot("header.department_code").a1].value == "703010"
@@ -187,9 +187,9 @@ def test_seed_department_filled_with_the_seed_verifies(template: Template, sampl
     """The distributed blank of 703010, typed in with the seed's values and saved by LibreOffice,
     verifies `pass` with the seed's 总评价得分 97.18."""
     from userfill import set_cells
-    from xlgen.libreoffice import convert
-    from xlgen.values import bind_inputs
-    from xlgen.verify import verify_file
+    from xlgen.render.libreoffice import convert
+    from xlgen.layout.values import bind_inputs
+    from xlgen.verify.verifier import verify_file
 
     done = distribute(template, roster_xlsx(tmp_path / "roster.xlsx"), 2024, tmp_path / "dist")
     blank = done[0].file
@@ -223,7 +223,7 @@ def test_password_reaches_every_workbook(template: Template, tmp_path: Path) -> 
 
 
 def test_distribute_the_mof_form(tmp_path: Path) -> None:
-    from xlgen.template import load_template
+    from xlgen.template.model import load_template
 
     mof = load_template("mof-project")
     roster = write_csv(tmp_path / "projects.csv", [

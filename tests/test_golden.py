@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from xlgen.fill import Fill
-from xlgen.template import Template
-from xlgen.workbook import generate
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template
+from xlgen.generate.workbook import generate
 
 GOLDEN = ROOT / "tests" / "golden"
 UPDATE = os.environ.get("XLGEN_UPDATE_GOLDEN") == "1"

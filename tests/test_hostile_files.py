@@ -70,12 +70,12 @@ from hostile import (
 from userfill import set_cells
 from verifykit import edit_rows, random_inputs, set_formula, set_property
 
-from xlgen.engine import col_letters
-from xlgen.fill import Fill, load_fill
-from xlgen.layout import INPUT, Layout
-from xlgen.libreoffice import convert
-from xlgen.template import Template, load_template
-from xlgen.workbook import generate
+from xlgen.formula.engine import col_letters
+from xlgen.template.fill import Fill, load_fill
+from xlgen.layout.model import INPUT, Layout
+from xlgen.render.libreoffice import convert
+from xlgen.template.model import Template, load_template
+from xlgen.generate.workbook import generate
 
 pytestmark = pytest.mark.libreoffice  # the rows inserted and deleted, and the good fills, pass through it
 
@@ -89,7 +89,7 @@ HOSTILE_TEXT = ["=cmd|' /C calc'!A0", "+1+1", "-2-3", "@SUM(A1:A9)", '=HYPERLINK
 CHILD = """
 import json, os, sys, time
 from xlgen.cli import app
-import xlgen.report, xlgen.verify
+import xlgen.verify.report, xlgen.verify.verifier
 start = time.perf_counter()
 try:
     app(sys.argv[1:], prog_name="xlgen")

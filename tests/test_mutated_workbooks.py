@@ -19,12 +19,12 @@ from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xlgen.fill import Fill, load_fill
+from xlgen.template.fill import Fill, load_fill
 from xlgen.findings import BY_CODE, Code, Finding
-from xlgen.reader import Returned, read_returned
-from xlgen.template import Template, load_template
-from xlgen.verify import FileResult, verify_file, verify_returned
-from xlgen.workbook import generate
+from xlgen.intake.reader import Returned, read_returned
+from xlgen.template.model import Template, load_template
+from xlgen.verify.verifier import FileResult, verify_file, verify_returned
+from xlgen.generate.workbook import generate
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILE_LEVEL = {Code.UNREADABLE, Code.UNKNOWN_TEMPLATE, Code.VBA_PROJECT, Code.EMBEDDED_OBJECT,

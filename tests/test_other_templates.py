@@ -21,9 +21,9 @@ import pytest
 
 from conftest import ROOT, read_values
 from expect import assert_matches
-from xlgen.fill import load_fill
-from xlgen.template import load_template
-from xlgen.workbook import Generated, generate
+from xlgen.template.fill import load_fill
+from xlgen.template.model import load_template
+from xlgen.generate.workbook import Generated, generate
 
 SAMPLE = ROOT / "samples" / "mof-project-2024.toml"
 INDICATORS = {  # name: (完成程度, 得分)

@@ -18,9 +18,9 @@ from verifykit import cell_xml
 
 from xlgen.cli import app
 from xlgen.errors import XlgenError
-from xlgen.fill import Fill
-from xlgen.template import Template
-from xlgen.workbook import Generated, generate, write_atomic
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated, generate, write_atomic
 
 runner = CliRunner()
 
@@ -217,8 +217,8 @@ def test_xlsx_roster_text_stays_text(template: Template, tmp_path: Path) -> None
 
     import xlsxwriter
 
-    from xlgen.distribute import distribute
-    from xlgen.workbook import layout_for
+    from xlgen.cycle.distribute import distribute
+    from xlgen.generate.workbook import layout_for
 
     roster = tmp_path / "roster.xlsx"
     wb = xlsxwriter.Workbook(str(roster), {"strings_to_formulas": False})

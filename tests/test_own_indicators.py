@@ -11,12 +11,12 @@ import pytest
 
 from addinxml import a1_rc, cells_in, validations
 from conftest import SAMPLE
-from xlgen.fill import load_fill
-from xlgen.layout import QUALITATIVE, QUANTITATIVE
-from xlgen.rollover import RolledOver, rollover
-from xlgen.template import Template
-from xlgen.verify import verify_file
-from xlgen.workbook import Generated, generate
+from xlgen.template.fill import load_fill
+from xlgen.layout.model import QUALITATIVE, QUANTITATIVE
+from xlgen.cycle.rollover import RolledOver, rollover
+from xlgen.template.model import Template
+from xlgen.verify.verifier import verify_file
+from xlgen.generate.workbook import Generated, generate
 
 OWN = """
 [[indicators]]

@@ -12,12 +12,12 @@ from typer.testing import CliRunner
 
 from conftest import ROOT
 from xlgen.cli import app
-from xlgen.fill import Fill, load_fill
-from xlgen.libreoffice import convert
-from xlgen.reader import Returned, read_returned
-from xlgen.rollover import RolledOver, rollover
-from xlgen.template import Template, load_template
-from xlgen.workbook import Generated, generate
+from xlgen.template.fill import Fill, load_fill
+from xlgen.render.libreoffice import convert
+from xlgen.intake.reader import Returned, read_returned
+from xlgen.cycle.rollover import RolledOver, rollover
+from xlgen.template.model import Template, load_template
+from xlgen.generate.workbook import Generated, generate
 
 runner = CliRunner()
 

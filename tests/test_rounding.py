@@ -12,8 +12,8 @@ import formulas
 import pytest
 import xlsxwriter
 
-from xlgen.engine import compile_formula
-from xlgen.excelmath import excel_round, register_with_formulas, rounddown
+from xlgen.formula.engine import compile_formula
+from xlgen.formula.excelmath import excel_round, register_with_formulas, rounddown
 
 WEIGHTS = [round(k * 0.1, 1) for k in range(1, 200)]  # 0.1 … 19.9
 RATES = [round(j * 0.01, 2) for j in range(0, 101)]  # 0.00 … 1.00

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from hostile import LAUGHS, Raw, entries, with_doctype, write_zip
 
-from xlgen.safezip import Prolog, Refused, open_zip
-from xlgen.verify import verify_file
-from xlgen.workbook import Generated
+from xlgen.intake.safezip import Prolog, Refused, open_zip
+from xlgen.verify.verifier import verify_file
+from xlgen.generate.workbook import Generated
 
 
 def parts(path: Path) -> dict[str, bytes]:

@@ -17,9 +17,9 @@ from addinxml import without_cached_values
 from seedform import SeedForm, read_seed
 from conftest import SEED, read_values
 from expect import assert_matches, same
-from xlgen.excelmath import register_with_formulas
-from xlgen.template import Template
-from xlgen.workbook import Generated
+from xlgen.formula.excelmath import register_with_formulas
+from xlgen.template.model import Template
+from xlgen.generate.workbook import Generated
 
 
 @pytest.fixture(scope="module")

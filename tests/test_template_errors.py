@@ -8,8 +8,8 @@ import pytest
 
 from conftest import ROOT, SAMPLE
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.fill import load_fill
-from xlgen.template import load_template
+from xlgen.template.fill import load_fill
+from xlgen.template.model import load_template
 
 SOURCE = (ROOT / "templates" / "liaoning-department-overall.toml").read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SAMPLE
 from xlgen.cli import app
-from xlgen.template import TEMPLATES_ENV
+from xlgen.template.model import TEMPLATES_ENV
 
 runner = CliRunner()
 BUILT_IN = ROOT / "templates"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from xlgen.template import load_template
-from xlgen.templatecheck import check_template
+from xlgen.template.model import load_template
+from xlgen.template.check import check_template
 
 MOF = (ROOT / "templates" / "mof-project.toml").read_text(encoding="utf-8")
 

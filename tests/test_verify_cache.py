@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from xlgen import cache, engine
-from xlgen.layout import _build_layout, build_layout
-from xlgen.template import Template
+from xlgen.verify import cache
+from xlgen.formula import engine
+from xlgen.layout.model import _build_layout, build_layout
+from xlgen.template.model import Template
 
 
 def _forget_parses() -> None:

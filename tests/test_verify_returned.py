@@ -32,12 +32,12 @@ from verifykit import (
     set_property,
 )
 
-from xlgen.fill import Fill, load_fill
-from xlgen.layout import Layout
-from xlgen.libreoffice import convert
-from xlgen.template import Template, load_template
-from xlgen.verify import FileResult, verify_file
-from xlgen.workbook import generate, layout_for
+from xlgen.template.fill import Fill, load_fill
+from xlgen.layout.model import Layout
+from xlgen.render.libreoffice import convert
+from xlgen.template.model import Template, load_template
+from xlgen.verify.verifier import FileResult, verify_file
+from xlgen.generate.workbook import generate, layout_for
 
 pytestmark = pytest.mark.libreoffice
 
@@ -310,7 +310,7 @@ def test_a_file_of_another_xlgen_layout_is_refused_by_name(returned: dict[str, P
     assert codes(result) == [("unknown-template", None)]
     assert result.status == "error"
     from xlgen import __version__
-    from xlgen.provenance import LAYOUT_VERSION
+    from xlgen.generate.provenance import LAYOUT_VERSION
 
     assert (f"with layout 0; this xlgen reads layout {LAYOUT_VERSION}; verify it with xlgen {__version__}"
             in result.findings[0].message("en"))

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from xlgen.layout import Layout
-from xlgen.template import Template
-from xlgen.libreoffice import _PROFILE, soffice
+from xlgen.layout.model import Layout
+from xlgen.template.model import Template
+from xlgen.render.libreoffice import _PROFILE, soffice
 
 SHEET = "xl/worksheets/sheet1.xml"  # the form is the first sheet (XlsxWriter and LibreOffice alike)
 

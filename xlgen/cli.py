@@ -10,10 +10,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .errors import XlgenError
-from .fill import load_fill
-from .template import TEMPLATES_ENV, load_template
-from .workbook import generate as generate_workbook
+from xlgen.errors import XlgenError
+from xlgen.template.fill import load_fill
+from xlgen.template.model import TEMPLATES_ENV, load_template
+from xlgen.generate.workbook import generate as generate_workbook
 
 app = typer.Typer(
     help="Generate, distribute and verify the 部门（单位）整体绩效自评表 workbook.",
@@ -103,8 +103,8 @@ def distribute(
     """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
     from rich.progress import Progress
 
-    from .distribute import MANIFEST
-    from .distribute import distribute as run_distribute
+    from xlgen.cycle.distribute import MANIFEST
+    from xlgen.cycle.distribute import distribute as run_distribute
 
     try:
         tmpl = load_template(template)
@@ -128,9 +128,9 @@ def rollover(
 ) -> None:
     """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
     carried over; amounts executed, actuals, grades and texts cleared."""
-    from .findings import Finding
-    from .rollover import rollover as run_rollover
-    from .verify import collect
+    from xlgen.findings import Finding
+    from xlgen.cycle.rollover import rollover as run_rollover
+    from xlgen.verify.verifier import collect
 
     if returned.is_dir():
         files, _ = collect([returned])
@@ -176,10 +176,10 @@ def verify(
 
     from rich.progress import Progress
 
-    from . import report as view
-    from .errors import ErrorCode
-    from .verify import collect, exit_code, report_json, verify_paths
-    from .workbook import refuse_inputs
+    from xlgen.verify import report as view
+    from xlgen.errors import ErrorCode
+    from xlgen.verify.verifier import collect, exit_code, report_json, verify_paths
+    from xlgen.generate.workbook import refuse_inputs
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
@@ -225,7 +225,7 @@ def preview(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
 ) -> None:
     """Render FILE as it prints, recalculated by LibreOffice Calc."""
-    from .preview import preview as render
+    from xlgen.render.preview import preview as render
 
     try:
         out = render(file, output, force=force)
@@ -245,7 +245,7 @@ def templates_list(ctx: typer.Context, templates: TemplatesOption = None) -> Non
         return
     from rich.table import Table
 
-    from .template import list_templates, templates_dirs
+    from xlgen.template.model import list_templates, templates_dirs
 
     built_in = templates_dirs()[-1]
     rows = []
@@ -273,7 +273,7 @@ def templates_check(
     templates: TemplatesOption = None,
 ) -> None:
     """Check a template before anyone uses it: weights, lists, functions, labels."""
-    from .templatecheck import check_template
+    from xlgen.template.check import check_template
 
     try:
         tmpl = load_template(file)

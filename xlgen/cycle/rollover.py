@@ -1,0 +1,92 @@
+"""Rollover: next year's blank from this year's returned workbook.
+
+What carries over is the template's choice (``[rollover]``, by default in _base/national.toml):
+the department's identity, its tasks, and the indicator tree with operators, targets, units and
+weights. Next year's blank is made with the newest known version of the file's template. The
+returned file is read through the reader (never saved, never evaluated) and verified; a file
+that fails verification still rolls over, with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlgen.cycle.distribute import workbook_name
+from xlgen.template.fill import Fill
+from xlgen.findings import Finding
+from xlgen.layout.model import FORMULA
+from xlgen.intake.reader import Returned, read_returned
+from xlgen.template.model import Template, newest_version
+from xlgen.verify.verifier import FileResult, verify_returned
+from xlgen.generate.workbook import Generated, generate
+
+
+@dataclass(frozen=True)
+class RolledOver:
+    source: Path
+    generated: Generated
+    verification: FileResult
+
+    @property
+    def warning(self) -> bool:
+        return self.verification.status != "pass"
+
+
+def carried_fill(ret: Returned, year: int, target: Template) -> Fill:
+    """The inputs of ``ret`` that its template carries over, as a fill for ``year`` of ``target``
+    (its template, or a newer version of it). An indicator missing from ``target``'s tree stays,
+    as one of the department's own."""
+    keep = ret.template.rollover
+    values = ret.inputs()
+    lay = ret.layout
+
+    def carried(section: str, index: int = -1) -> dict[str, Any]:
+        out = {}
+        for name, slot in lay.row_slots(section, index).items():
+            value = _clean(values.get(slot.key))
+            if name in keep.get(section, ()) and slot.role != FORMULA and value is not None:
+                out[name] = value
+        return out
+
+    fill = Fill(year=year, header=carried("header"), goals=carried("goals"))
+    fill.tasks = [task for task in (carried("tasks", i) for i in range(lay.task_count)) if task]
+    for row in lay.indicator_rows:
+        ind = carried("indicators", row.index)
+        if row.tree is not None:  # the tree's names are the template's, not cells a user typed
+            ind |= {"level1": row.tree.level1, "level2": row.tree.level2, "name": row.tree.name}
+        if ind.get("name") and not fill.add_indicator(target, ind):
+            fill.extra_indicators.append(ind)  # a name without its 一级/二级指标: kept all the same
+    return fill
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    return None
+
+
+def rollover(source: Path, year: int, out: Path, force: bool = False,
+             password: str | None = None, keep: Sequence[Path] = ()) -> RolledOver | Finding:
+    """Write next year's blank for ``source`` to ``out`` (a folder: named YYYY_CODE_NAME.xlsx in
+    it); a Finding when the source cannot be read. Never over ``source`` or one of ``keep`` (the
+    other returned files), even with ``force``."""
+    ret = read_returned(source)
+    if isinstance(ret, Finding):
+        return ret
+    verification = verify_returned(ret)
+    target = newest_version(ret.template)
+    fill = carried_fill(ret, year, target)
+    if out.is_dir():
+        out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
+                                  str(fill.header.get("department_name") or ""))
+    generated = generate(target, fill, out, year=year, force=force, password=password,
+                         keep=[source, *keep])
+    return RolledOver(source, generated, verification)

@@ -1,0 +1,88 @@
+"""Conditional formats: what the 填报检查 finds, shown where it is.
+
+- an empty required input: orange (REQUIRED_FILL);
+- a row breaking a per-row rule (完成程度 < 1 without 偏差原因分析 or 改进措施, 得分 outside 0..分值,
+  a qualitative 完成程度 outside its grade's band, 执行金额 > 下达金额): light red (PROBLEM_FILL);
+- each check's 结论: green when 通过, red when 未通过.
+
+Row rules read the hidden helper columns placed by ``layout.py``, so the highlight and the count
+in the 填报检查 block come from the same formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from xlgen.generate.addin import checks as chk
+from xlgen.formula.engine import col_letters
+from xlgen.layout.model import FORMULA, Layout, Slot
+from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
+
+REQUIRED_FILL = "#F8CBAD"
+PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
+PASS_FILL, PASS_FONT = "#C6EFCE", "#006100"
+ROW_RULES = ("analysis", "score", "band", "overspend")  # helper roles highlighted on their rows
+
+
+def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> None:
+    formats = {
+        "required": wb.add_format({"bg_color": REQUIRED_FILL}),
+        "problem": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT}),
+        "failed": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True}),
+        "passed": wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True}),
+    }
+    for (r1, c1, r2, c2), options, fmt, what in layout.cached("conditional_formats", lambda: _plan(layout)):
+        checked(ws.conditional_format(r1, c1, r2, c2, {**options, "format": formats[fmt]}), what, out)
+
+
+Rule = tuple[tuple[int, int, int, int], dict[str, str], str, str]  # range, options, format, what
+
+
+def _plan(layout: Layout) -> list[Rule]:
+    """Every highlight of the form, in writing order: its range, XlsxWriter options without the
+    format, the format's name and what it is (for an error). The same for every workbook of a
+    layout, so worked out once."""
+    rules: list[Rule] = []
+    for first, options in _required_plan(layout):
+        rules.append(((first.row, first.col, first.row, first.col), options, "required",
+                      f"the conditional format of {first.key}"))
+    for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
+        col = layout.helper_cols[role.split(".")[1]]
+        rules.append(((r1, c1, r2, c2), {"type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1"},
+                      "problem", f"the conditional format {role}"))
+    for slot in layout.slots.values():
+        if slot.section == chk.SECTION and slot.role == FORMULA and (
+                slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
+            for text, fmt in ((chk.FAIL, "failed"), (chk.PASS, "passed")):
+                rules.append(((slot.row, slot.col, slot.row, slot.last_col),
+                              {"type": "cell", "criteria": "==", "value": f'"{text}"'}, fmt,
+                              f"the conditional format of {slot.key}"))
+    return rules
+
+
+def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
+    """One highlight per column of required inputs (each cell, not its merge): first slot, options."""
+    required_inputs = [s for s in layout.input_slots() if s.required]
+    plan = []
+    for group in same_rule_groups(required_inputs, lambda s: (s.section, s.field, s.required)):
+        cells = [replace(s, last_row=s.row, last_col=s.col) for s in group]
+        plan.append((group[0], {"type": "formula", "criteria": "=" + layout.required_blank(group[0]),
+                                **multi_range(cells)}))
+    return plan
+
+
+def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
+    """"<table>.<role>" → the rows of that table carrying the rule, over the table's cells."""
+    out = {}
+    for table in ("tasks", "indicators"):
+        cells = [s for s in layout.slots.values() if s.section == table]
+        if not cells:
+            continue
+        c1, c2 = min(s.col for s in cells), max(s.last_col for s in cells)
+        for role in ROW_RULES:
+            rows = layout.helper_rows(table, role)
+            if rows:
+                out[f"{table}.{role}"] = (min(rows), c1, max(rows), c2)
+    return out

@@ -1,0 +1,90 @@
+"""The 填表说明 sheet: how to fill the form, what the colours mean, what the 填报检查 checks.
+
+Its rules are written from the template (weights, lists, grades and their bands), so they say
+what the form's validations and checks enforce. One numbered rule per row; a legend of the
+colours shows each colour on a cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xlgen.generate.addin import checks as chk
+from xlgen.generate.addin import conditional
+from xlgen.layout.model import Layout
+from xlgen.generate.addin.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
+from xlgen.generate.styles import INPUT_FILL, TEXT_FORMAT
+from xlgen.generate.addin.validation import band_text
+from xlgen.generate.xlsxcall import checked
+
+SHEET = "填表说明"
+TEXT_WIDTH = 110.0
+
+
+def rules(layout: Layout, password: bool) -> list[str]:
+    t = layout.template
+    grades = "；".join(f"“{g.label}”：{band_text(g)}" for g in t.grades)
+    lock = "已设密码保护" if password else "已保护（无密码）"
+    return [
+        "黄色底色的单元格是填报项，只有这些单元格可以填写；标题、固定的指标名称和公式单元格已锁定。",
+        f"{t.tasks.label}的项目执行率和得分、{t.indicators.label}的完成程度和得分、总评价得分由公式自动计算，"
+        "请勿改动，也不要把公式结果粘贴为数值。",
+        f"运算符号（{' '.join(t.operators)}）、度量单位和定性指标的全年完成值请从下拉列表中选择；"
+        "定性指标（指标值为文字）不填运算符号和度量单位。",
+        f"金额（{t.unit_note or '万元'}）填不小于 0 的数字；分值填大于 0 的数字："
+        f"{t.tasks.label}分值合计应为 {t.weight_tasks:g}，{t.indicators.label}分值合计应为 {t.weight_indicators:g}。",
+        "指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。",
+        f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。",
+        "完成程度低于 100% 的指标，须在偏差原因分析中至少填写一项，并填写改进措施；未填写时整行以浅红色标出。",
+        "必填项未填写时以橙色标出；项目执行金额大于项目下达金额时该行以浅红色标出；"
+        "得分小于 0 或大于分值时该行以浅红色标出。",
+        f"表末的“{chk.TITLE}”随填写实时检查以上各项；每项结论应为“{chk.PASS}”，"
+        f"最后一行“{chk.TITLE}结论”为“{chk.PASS}”后再报送。",
+        f"工作表{lock}：可以选择单元格、调整行高和列宽，不能插入或删除行列；工作簿结构也已保护，"
+        "不能增删、改名或取消隐藏工作表。输入被拒绝时，请按提示更正。",
+        "不要另存为其他格式或复制到新工作簿后报送：文件中记录了模板和版本，用于核对。",
+    ]
+
+
+def legend() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("填报项（可填写）", {"bg_color": INPUT_FILL}),
+        ("必填项未填写", {"bg_color": conditional.REQUIRED_FILL}),
+        ("需补充或有误的行", {"bg_color": conditional.PROBLEM_FILL, "font_color": conditional.PROBLEM_FONT}),
+        (f"检查结论：{chk.PASS}", {"bg_color": conditional.PASS_FILL, "font_color": conditional.PASS_FONT}),
+        (f"检查结论：{chk.FAIL}", {"bg_color": conditional.PROBLEM_FILL, "font_color": conditional.PROBLEM_FONT}),
+    ]
+
+
+def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
+    ws = wb.add_worksheet(SHEET)
+    title = wb.add_format({**TEXT_FORMAT, "font_size": 14, "bold": True})
+    text = wb.add_format(dict(TEXT_FORMAT))
+    number = wb.add_format({**TEXT_FORMAT, "align": "center"})
+    checked(ws.set_column(0, 0, 5), "guide column", out)
+    checked(ws.set_column(1, 1, TEXT_WIDTH), "guide column", out)
+    checked(ws.merge_range(0, 0, 0, 1, SHEET, title), "guide title", out)
+    checked(ws.set_row(0, 24), "guide title row", out)
+    row = 2
+    sized = layout.cached(f"guide_rules_{password}", lambda: _sized_rules(layout, password))
+    for i, (rule, height) in enumerate(sized, 1):
+        checked(ws.write_number(row, 0, i, number), "guide rule", out)
+        checked(ws.write_string(row, 1, rule, text), "guide rule", out)
+        checked(ws.set_row(row, height), "guide row", out)
+        row += 1
+    row += 1
+    checked(ws.write_string(row, 1, "颜色说明", wb.add_format({**TEXT_FORMAT, "bold": True})), "guide legend", out)
+    for label, colours in legend():
+        row += 1
+        checked(ws.write_blank(row, 0, None, wb.add_format({"border": 1, **colours})), "guide legend", out)
+        checked(ws.write_string(row, 1, label, text), "guide legend", out)
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _sized_rules(layout: Layout, password: bool) -> list[tuple[str, float]]:
+    """Each rule and the height (points) of its row: the same in every workbook of a layout."""
+    width_px = TEXT_WIDTH * UNIT_PX - PAD_PX
+    return [(rule, max(MIN_ROW_PT, text_height(rule, width_px))) for rule in rules(layout, password)]

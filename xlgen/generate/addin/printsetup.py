@@ -1,0 +1,239 @@
+"""Page setup, column widths and row heights: the form prints whole on A4 landscape.
+
+A4 landscape, fit to one page wide, the indicator table's heading rows repeated on every page,
+the print area over the form and its 填报检查 block, page numbers in the footer. Column widths
+come from the template's own texts (headings, the tree's names and targets, the grade labels),
+so a blank and a filled form look alike; row heights are set explicitly from the texts in each
+row, because neither Excel nor LibreOffice grows a row for wrapped text in merged cells.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlgen.layout.model import FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
+from xlgen.template.model import QUALITATIVE
+from xlgen.generate.xlsxcall import checked
+
+PAPER_A4 = 9
+A4_LANDSCAPE_PT = (841.89, 595.28)
+FOOTER = "&C第 &P 页 共 &N 页"
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
+PAGE_SAFETY = 0.9  # page breaks are planned on 90 % of the page: client metrics differ a little
+
+# Text metrics of the 10 pt body font (宋体, or LibreOffice's CJK fallback), in pixels at 96 dpi;
+# a column width unit is 7 px (Calibri 11's digit) plus 5 px of padding per column.
+WIDE_PX, NARROW_PX = 13.5, 7.5
+UNIT_PX, PAD_PX = 7.0, 5.0
+LINE_PT, ROW_PAD_PT, MIN_ROW_PT = 14.0, 4.0, 15.0
+TITLE_LINE_PT = 24.0
+GOALS_LINES = 4
+SECTION_WIDTH = 6.0
+MIN_WIDTH, MAX_WIDTH = 8.0, 16.0
+LONG_TEXT_WIDTH = 13.0  # a column whose inputs are long texts (偏差原因分析, 改进措施)
+HELPER_WIDTH = 8.0
+DEFAULT_ROW_PT = 15.0
+
+
+@functools.lru_cache(maxsize=1 << 14)  # labels and tree names repeat in every workbook
+def text_px(text: str) -> float:
+    return sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WF" else NARROW_PX for ch in text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def lines_needed(text: str, width_px: float) -> int:
+    """Lines ``text`` wraps into in a cell ``width_px`` wide (CJK breaks anywhere, words at spaces)."""
+    total = 0
+    for para in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _tokens(para):
+            w = text_px(token)
+            if used + w <= width_px:
+                used += w
+            elif w <= width_px:
+                lines, used = lines + 1, (0.0 if token == " " else w)
+            else:  # a word longer than the line: broken by character
+                for ch in token:
+                    cw = text_px(ch)
+                    if used + cw > width_px and used > 0:
+                        lines, used = lines + 1, 0.0
+                    used += cw
+        total += lines
+    return total
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF" or ch == " ":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def column_widths(layout: Layout) -> list[float]:
+    """Width of each form column, from the template's texts that sit in that column alone."""
+    texts: dict[int, list[tuple[str, int]]] = {c: [] for c in range(layout.width)}
+    for lab in layout.labels:
+        if lab.col == lab.last_col and lab.style == "head":
+            texts[lab.col].append((lab.text, 2))  # a heading may take two lines
+    grades = [g.label for g in layout.template.grades]
+    for slot in layout.slots.values():
+        if slot.col != slot.last_col or slot.section != "indicators":
+            continue
+        if isinstance(slot.default, str):
+            texts[slot.col].append((slot.default, 3))
+        if slot.field == "actual" and layout.indicator_rows[slot.index].kind == QUALITATIVE:
+            texts[slot.col].extend((g, 3) for g in grades)
+    long_text = {s.col for s in layout.slots.values()
+                 if s.section == "indicators" and s.role == INPUT and s.col == s.last_col
+                 and s.type not in MEASURE_TYPES
+                 and layout.indicator_rows[s.index].tree is not None}
+    widths = [SECTION_WIDTH]
+    for col in range(1, layout.width):
+        need = max((text_px(t) / lines + PAD_PX for t, lines in texts[col]), default=0.0)
+        least = LONG_TEXT_WIDTH if col in long_text else MIN_WIDTH
+        widths.append(min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
+    return widths
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the page setup takes from the layout alone, worked out once per layout (a
+    distribution writes a thousand workbooks of one layout)."""
+
+    widths: list[float]
+    label_need: dict[int, float]  # row → the height its one-row labels (and the goals' room) need
+    label_spans: list[tuple[int, int, float]]  # labels merged over rows: first, last row, height
+    slot_boxes: list[tuple[Slot, float]]  # slots shown on the form, and their text width (px)
+    crossing: frozenset[int]  # rows a page break must not come before (it would split a merge)
+    room: float  # the height (points) of rows a printed page holds, the form shrunk to fit its width
+
+
+def _plan(layout: Layout) -> _Plan:
+    return layout.cached("print_plan", lambda: _build_plan(layout))
+
+
+def _build_plan(layout: Layout) -> _Plan:
+    widths = column_widths(layout)
+    need: dict[int, float] = {}
+    spans: list[tuple[int, int, float]] = []
+    for lab in layout.labels:
+        if lab.text:
+            line = TITLE_LINE_PT if lab.style == "title" else LINE_PT
+            width_px = _width_px(widths, lab.col, lab.last_col)
+            _place(need, spans, lab.row, lab.last_row, text_height(lab.text, width_px, line))
+    for slot in layout.slots.values():  # room to write the goals, even on a blank
+        if slot.section == "goals" and slot.row == slot.bottom:
+            need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
+    boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
+    crossing: set[int] = set()
+    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
+                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
+        crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
+    crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
+    return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths))
+
+
+def _page_room(widths: list[float]) -> float:
+    page_w = A4_LANDSCAPE_PT[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+    page_h = A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    form_w = sum(w * UNIT_PX + PAD_PX for w in widths) * 0.75
+    scale = min(1.0, page_w / form_w)
+    return page_h / scale * PAGE_SAFETY
+
+
+def _width_px(widths: list[float], col: int, last_col: int) -> float:
+    """The room for text in a cell (or merge) over columns ``col``..``last_col``."""
+    return sum(widths[c] * UNIT_PX + PAD_PX for c in range(col, last_col + 1)) - 2 * PAD_PX
+
+
+def text_height(text: str, width_px: float, line: float = LINE_PT) -> float:
+    """Points a row needs for ``text`` wrapped in ``width_px``, with lines ``line`` points apart."""
+    return lines_needed(text, width_px) * line + ROW_PAD_PT
+
+
+def _place(need: dict[int, float], spans: list[tuple[int, int, float]], row: int, last_row: int,
+           height: float) -> None:
+    """Note that rows ``row``..``last_row`` need ``height``: a one-row cell at once, a merge
+    over rows afterwards (``spans``), when the rows' own heights are known."""
+    if row == last_row:
+        need[row] = max(need.get(row, MIN_ROW_PT), height)
+    else:
+        spans.append((row, last_row, height))
+
+
+def row_heights(layout: Layout, inputs: dict[str, Any], results: dict[str, Any]) -> dict[int, float]:
+    """Explicit heights (points) of the rows whose text needs more than one line."""
+    plan = _plan(layout)
+    need = dict(plan.label_need)
+    spans = list(plan.label_spans)
+    for slot, width_px in plan.slot_boxes:
+        value = results.get(slot.key) if slot.role == FORMULA else inputs.get(slot.key)
+        if isinstance(value, str) and value:
+            _place(need, spans, slot.row, slot.bottom, text_height(value, width_px))
+    for row, last_row, height in spans:  # a merge over rows: grow its rows evenly if short
+        rows = range(row, last_row + 1)
+        have = sum(need.get(r, MIN_ROW_PT) for r in rows)
+        if have < height:
+            extra = (height - have) / len(rows)
+            for r in rows:
+                need[r] = need.get(r, MIN_ROW_PT) + extra
+    return {r: math.ceil(h * 4) / 4 for r, h in sorted(need.items()) if h > MIN_ROW_PT}
+
+
+def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
+    """Rows that start a new printed page, chosen so that no merge of the table (a group of
+    一级/二级指标) is split over two pages: LibreOffice and Excel would cut its text."""
+    plan = _plan(layout)
+    room = plan.room
+    first_title, last_title = layout.print_titles
+    title_h = sum(heights.get(r, DEFAULT_ROW_PT) for r in range(first_title, last_title + 1))
+    crossing = plan.crossing
+    breaks: list[int] = []
+    used, last_ok = 0.0, None
+    for r in range(layout.last_row + 1):
+        h = heights.get(r, DEFAULT_ROW_PT)
+        if r not in crossing:
+            last_ok = r
+        if used + h > room and r > (breaks[-1] if breaks else 0):
+            cut = last_ok if last_ok is not None and last_ok > (breaks[-1] if breaks else 0) else r
+            breaks.append(cut)
+            used = title_h if cut > last_title else 0.0
+            used += sum(heights.get(x, DEFAULT_ROW_PT) for x in range(cut, r))
+            last_ok = r if r not in crossing else None
+        used += h
+    return breaks
+
+
+def setup(ws: Any, layout: Layout, inputs: dict[str, Any], results: dict[str, Any], out: Path) -> None:
+    """Columns, rows and page setup of the form sheet."""
+    plan = _plan(layout)
+    for col, width in enumerate(plan.widths):
+        checked(ws.set_column(col, col, width), f"the width of column {col}", out)
+    for col in sorted(layout.helper_cols.values()):
+        checked(ws.set_column(col, col, HELPER_WIDTH, None, {"hidden": True}), f"helper column {col}", out)
+    heights = row_heights(layout, inputs, results)
+    for row, height in heights.items():
+        checked(ws.set_row(row, height), f"the height of row {row}", out)
+    checked(ws.set_h_pagebreaks(page_breaks(layout, heights)), "the page breaks", out)
+    ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(**MARGINS)
+    checked(ws.repeat_rows(*layout.print_titles), "the print titles", out)
+    checked(ws.print_area(0, 0, layout.last_row, layout.width - 1), "the print area", out)
+    ws.set_footer(FOOTER)

@@ -1,0 +1,132 @@
+"""Data validation of every input cell: dropdowns, number rules, text lengths, grade bands.
+
+Each input gets one ``<dataValidation>`` with a Chinese input message (what to enter) and a
+stop alert (why a value was refused). Dropdowns refer to the hidden list sheet's defined names
+(``lists.py``); the qualitative 完成程度 is held inside the band of the grade picked in 全年完成值
+by a custom formula built by ``layout.band_rule``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xlgen.generate.addin import lists
+from xlgen.layout.model import TREE_FIELDS, Layout, Slot
+from xlgen.template.model import QUALITATIVE, Grade
+from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
+
+SHORT_TEXT = 200  # names, codes, projects, qualitative targets
+LONG_TEXT = 2000  # goals, 偏差原因分析, 改进措施
+ANY_NUMBER = (-999999999999, 999999999999)  # "a number": Excel's decimal rule needs bounds
+LONG_TEXT_TYPES = ("cause",)
+
+
+def write_validations(ws: Any, layout: Layout, out: Path) -> None:
+    for first, options in layout.cached("validations", lambda: _plan(layout)):
+        checked(ws.data_validation(first.row, first.col, first.bottom, first.last_col, dict(options)),
+                f"the data validation of {first.key}", out)
+
+
+def rule_groups(layout: Layout) -> list[list[Slot]]:
+    """The inputs of ``layout`` grouped by the one data validation each group gets (every input
+    has one): what the generator writes, and what the verifier expects to find still there."""
+    def groups() -> list[list[Slot]]:
+        return same_rule_groups(layout.input_slots(), lambda s: (s.section, s.field, kind_of(layout, s)))
+    return layout.cached("validation_groups", groups)
+
+
+def _plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
+    """One rule per group of like inputs: its first slot and its XlsxWriter options."""
+    return [(group[0], {**rule(layout, group[0]), **multi_range(group)}) for group in rule_groups(layout)]
+
+
+def name_of(layout: Layout, slot: Slot) -> str:
+    """What the cell is called on the form (its column heading, or the header field's hint)."""
+    t = layout.template
+    if slot.section == "header":
+        for row in t.header:
+            for f in row.fields:
+                if f.field == slot.field:
+                    return row.label if f.type == "amount" or not f.hint else f.hint
+    table = {"tasks": t.tasks, "goals": t.goals, "indicators": t.indicators}[slot.section]
+    return table.column(slot.field).label
+
+
+def kind_of(layout: Layout, slot: Slot) -> str:
+    """The rule an input follows: list_<kind>, amount, weight, number, band, text, long_text."""
+    row_kind = layout.indicator_rows[slot.index].kind if slot.section == "indicators" else ""
+    if slot.type == "operator":
+        return "list_operators"
+    if slot.type == "unit":
+        return "list_units"
+    if slot.type == "amount":
+        return "amount"
+    if slot.type == "weight":
+        return "weight"
+    if slot.type == "target":
+        return "text" if row_kind == QUALITATIVE else "number"
+    if slot.type == "actual":
+        return "list_grades" if row_kind == QUALITATIVE else "number"
+    if slot.type == "computed":  # the qualitative 完成程度, an input
+        return "band"
+    if slot.section == "goals" or slot.type in LONG_TEXT_TYPES or (
+            slot.section == "indicators" and slot.field not in TREE_FIELDS):
+        return "long_text"
+    return "text"
+
+
+def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
+    """XlsxWriter data_validation options for the input ``slot``."""
+    t = layout.template
+    name = name_of(layout, slot)
+    kind = kind_of(layout, slot)
+    if kind.startswith("list_"):
+        src = layout.lists[kind[5:]]
+        shown = "、".join(src.values)
+        what = {"list_operators": "定性指标不填。", "list_units": "定性指标不填。",
+                "list_grades": "选定后，在完成程度中填写该等级区间内的数值。"}[kind]
+        opts: dict[str, Any] = {"validate": "list", "source": f"={src.name}", "ignore_blank": True}
+        message = f"请从下拉列表中选择{name}" + (f"（{shown}）" if len(shown) <= 60 else "") + "；" + what
+        error = f"{name}只能从下拉列表中选择，不能输入列表以外的内容。"
+        return {**opts, **_messages(name, message, f"{name}不在列表中", error)}
+    if kind == "amount":
+        unit = t.unit_note or "金额"
+        return {"validate": "decimal", "criteria": ">=", "value": 0,
+                **_messages(name, f"请填写{name}：不小于 0 的数字（{unit}），不要带单位或文字。",
+                            "金额无效", f"{name}须为不小于 0 的数字，不能带单位、逗号或文字。")}
+    if kind == "weight":
+        total = t.weight_tasks if slot.section == "tasks" else t.weight_indicators
+        table = t.tasks.label if slot.section == "tasks" else t.indicators.label
+        return {"validate": "decimal", "criteria": ">", "value": 0,
+                **_messages(name, f"请填写{name}：大于 0 的数字；{table}的分值合计应为 {total:g}。",
+                            "分值无效", f"{name}须为大于 0 的数字。")}
+    if kind == "number":
+        return {"validate": "decimal", "criteria": "between", "minimum": ANY_NUMBER[0], "maximum": ANY_NUMBER[1],
+                **_messages(name, f"请填写{name}：数字，与指标值同一度量单位（如 95 表示 95%）。",
+                            f"{name}须为数字", f"{name}须为数字，不能带单位、符号或文字（如 ≥95、95%、九十五）。")}
+    if kind == "band":
+        bands = "；".join(f"{g.label}：{band_text(g)}" for g in t.grades)
+        message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内：{bands}"
+        if len(message) > 255:
+            message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内。"
+        formula = layout.band_rule(slot.index, lists.grade_names(layout))
+        return {"validate": "custom", "value": "=" + formula, "ignore_blank": True,
+                **_messages(name, message, f"{name}不在等级区间内",
+                            f"{name}须为数字，且在全年完成值所选等级的区间内；请先在全年完成值中选择等级。")}
+    limit = LONG_TEXT if kind == "long_text" else SHORT_TEXT
+    hint = ("完成程度低于 100% 时，须在偏差原因分析中至少填写一项，并填写改进措施。"
+            if slot.type == "cause" or slot.field == "measures" else "")
+    return {"validate": "length", "criteria": "<=", "value": limit,
+            **_messages(name, f"请填写{name}（文字，最多 {limit} 字）。{hint}", "文字过长",
+                        f"{name}最多 {limit} 字，请精简。")}
+
+
+def _messages(name: str, message: str, error_title: str, error: str) -> dict[str, Any]:
+    return {"input_title": name[:32], "input_message": message,
+            "error_title": error_title[:32], "error_message": error, "error_type": "stop"}
+
+
+def band_text(grade: Grade) -> str:
+    """A grade's band of 完成程度, as the input message and 填表说明 word it."""
+    return f"{grade.min:g} ≤ 完成程度 {'≤' if grade.max_inclusive else '<'} {grade.max:g}"

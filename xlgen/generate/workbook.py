@@ -1,0 +1,249 @@
+"""Stage 3: write a layout (and the values bound to it) as an .xlsx with XlsxWriter.
+
+Every XlsxWriter warning or non-zero return is an error: a workbook must never ship without
+a dropdown or a formula because a call was refused quietly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import xlsxwriter
+
+from xlgen import __version__
+from xlgen.generate.addin import checks
+from xlgen.generate.addin import conditional
+from xlgen.generate.addin import guide
+from xlgen.generate.addin import lists
+from xlgen.generate.addin import printsetup
+from xlgen.generate.addin import protection
+from xlgen.generate import provenance
+from xlgen.generate.addin import validation
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.generate.fastsheet import FastWorksheet
+from xlgen.template.fill import Fill
+from xlgen.layout.model import FIXED, FORMULA, Layout, Slot, build_layout
+from xlgen.generate.styles import Styles
+from xlgen.template.model import Template
+from xlgen.layout.values import bind_inputs, cached_form, compute, layout_counts
+from xlgen.generate.xlsxcall import checked
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: Path
+    layout: Layout
+    inputs: dict[str, Any]
+    results: dict[str, Any]
+    sha256: str  # of the bytes written, hashed as they were written (a manifest reads no file back)
+
+    @property
+    def total(self) -> Any:
+        return self.results["total"]
+
+
+def layout_for(template: Template, fill: Fill | None) -> Layout:
+    tasks, extra = layout_counts(template.task_rows, template.spare_kinds, fill)
+    return build_layout(template, tasks, extra)
+
+
+def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
+             force: bool = False, password: str | None = None, keep: Iterable[Path] = ()) -> Generated:
+    """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically (never over
+    one of the files in ``keep``, the command's inputs, even with ``force``).
+
+    The form sheet is protected, without a password unless ``password`` is given."""
+    refuse_inputs([out], keep)
+    layout = layout_for(template, fill)
+    inputs = bind_inputs(layout, fill)
+    results = compute(layout, inputs)
+    year = year or (fill.year if fill else None)
+    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
+    return Generated(out, layout, inputs, results, digest)
+
+
+def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
+    """No output may be one of the command's inputs (the same file by any path or link):
+    what a user gave is never overwritten, not even with --force."""
+    given = [p for p in inputs if p.exists()]
+    for out in outputs:
+        if not out.exists():
+            continue
+        for src in given:
+            try:
+                same = os.path.samefile(out, src)
+            except OSError:
+                same = False
+            if same:
+                raise XlgenError(ErrorCode.OUTPUT_IS_INPUT, file=out, input=src)
+
+
+def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = ()) -> T:
+    """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
+    over an existing file without ``force`` (the rename is a hard link then, which fails if
+    the name appeared meanwhile), never over one of ``keep``. Returns what ``writer`` returned."""
+    refuse_inputs([out], keep)
+    if (out.exists() or out.is_symlink()) and not force:
+        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
+    if out.is_dir():
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail="it is a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        result = writer(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
+        if force:
+            os.replace(tmp, out)
+        else:
+            _link_new(tmp, out)
+    except FileExistsError:
+        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out) from None
+    except OSError as exc:
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return result
+
+
+def _link_new(tmp: Path, out: Path) -> None:
+    """Give ``tmp`` the name ``out`` only if no such name exists (atomically, where the file
+    system has hard links)."""
+    try:
+        os.link(tmp, out)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network and FAT file systems)
+        if out.exists() or out.is_symlink():
+            raise FileExistsError(out) from None
+        os.replace(tmp, out)
+
+
+def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
+           year: int | None, password: str | None = None) -> str:
+    """Write the workbook to ``tmp``; the sha256 of its bytes."""
+    # XlsxWriter zips into memory, so the bytes are hashed there rather than read back from disk.
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # XlsxWriter warns, then carries on without the feature
+        try:
+            wb = protection.StructureLockedWorkbook(buffer, {"strings_to_formulas": False,
+                                                             "strings_to_urls": False, "in_memory": True})
+            wb.structure_password = password or ""
+            _write_book(wb, out, layout, inputs, results, year, password)
+            wb.close()
+        except UserWarning as exc:
+            raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
+    data = buffer.getbuffer()
+    tmp.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
+                results: dict[str, Any], year: int | None, password: str | None = None) -> None:
+    t = layout.template
+    styles = Styles(wb)
+    ws = wb.add_worksheet(t.sheet, worksheet_class=FastWorksheet)
+    # Deterministic output: a fixed creation date, no clock anywhere in the file.
+    wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
+                       "comments": f"xlgen {__version__}"})
+    checked(ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"]),
+            "the year", out)
+    for lab in layout.labels:
+        fmt = styles[lab.style]
+        if (lab.last_row, lab.last_col) != (lab.row, lab.col):
+            checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), "a merge", out)
+        else:
+            checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
+    for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
+        if cell.formula:
+            _write_formula(ws, cell, results[cell.slot.key], styles[cell.style], out)
+        else:
+            _write_value(ws, cell, inputs.get(cell.slot.key), styles[cell.style], out)
+    # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
+    validation.write_validations(ws, layout, out)
+    conditional.write_conditional_formats(wb, ws, layout, out)
+    printsetup.setup(ws, layout, inputs, results, out)
+    protection.protect(ws, password)
+    guide.write_guide(wb, layout, bool(password), out)
+    lists.write_lists(wb, layout, styles, out)
+    department = inputs.get("header.department_code")
+    for name, value in provenance.properties(layout, department if isinstance(department, str) else None,
+                                             year).items():
+        checked(wb.set_custom_property(name, value), f"custom property {name}", out)
+    for name, ref in layout.cached("provenance_names", lambda: provenance.defined_names(layout)).items():
+        checked(wb.define_name(name, ref), f"defined name {name}", out)
+
+
+@dataclass(frozen=True)
+class _FormCell:
+    """How a slot is written, the same in every workbook of a layout (worked out once)."""
+
+    slot: Slot
+    style: str
+    merge: tuple[int, int, int, int] | None  # the merged range, None for a single cell
+    formula: str  # "=…" for a formula slot, "" for a value
+
+
+def _form_cells(layout: Layout) -> list[_FormCell]:
+    cells = []
+    for slot in layout.slots.values():
+        merged = slot.bottom > slot.row or slot.last_col > slot.col
+        cells.append(_FormCell(slot, _style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col) if merged
+                               else None, "=" + slot.formula if slot.role == FORMULA else ""))
+    return cells
+
+
+def _style_of(slot: Slot) -> str:
+    if slot.role == FIXED:
+        return "fixed"
+    if slot.section == checks.SECTION:
+        return "check_result"
+    if slot.section == checks.HELPER:
+        return "helper"
+    if slot.role == FORMULA:
+        return "formula_percent" if slot.format == "percent" else "formula"
+    if slot.type in ("amount", "weight", "target", "actual", "computed"):
+        return "input_number"
+    if slot.type in ("operator", "unit"):
+        return "input_center"
+    return "input_text"
+
+
+def _write_value(ws: Any, cell: _FormCell, value: Any, fmt: Any, out: Path) -> None:
+    slot = cell.slot
+    if cell.merge:
+        # merged: write the value into the merge (text stays text, never a formula); apart from
+        # merge_range(), which would drop what writing the value returned (a truncated text)
+        checked(ws.merge_range(*cell.merge, "", fmt), slot.key, out)
+    if value is None or value == "":
+        checked(ws.write_blank(slot.row, slot.col, None, fmt), slot.key, out)
+    elif isinstance(value, str):
+        checked(ws.write_string(slot.row, slot.col, value, fmt), slot.key, out)
+    else:
+        checked(ws.write_number(slot.row, slot.col, float(value), fmt), slot.key, out)
+
+
+def _write_formula(ws: Any, cell: _FormCell, value: Any, fmt: Any, out: Path) -> None:
+    slot = cell.slot
+    if cell.merge:
+        checked(ws.merge_range(*cell.merge, "", fmt), slot.key, out)
+    checked(ws.write_formula(slot.row, slot.col, cell.formula, fmt, cached_form(value)), slot.key, out)

@@ -1,0 +1,429 @@
+"""The safe opening layer: a file from outside checked as a zip before anything is inflated.
+
+Every command that reads a workbook (verify, rollover, an .xlsx roster, preview) opens it here.
+``open_zip`` reads the file once (at most ``MAX_FILE`` bytes), parses the zip's end record and
+central directory itself and refuses, with a ``Refused`` naming the reason, before inflating
+anything:
+
+- a file that is empty, too large, not a zip, truncated, an OLE2 container (an .xls, or a
+  workbook encrypted with a password: Excel stores those as OLE2);
+- more than ``MAX_ENTRIES`` entries or a central directory over ``MAX_DIRECTORY`` bytes;
+- a name with a path (``../``, ``/``, ``\\``, ``C:``) or a control character, two names that are
+  the same part (OPC part names ignore case), an encrypted entry, a compression other than
+  stored/deflate, a local header that disagrees with the directory, entries that overlap;
+- a declared size over ``MAX_ENTRY`` per entry or ``MAX_TOTAL`` in all, or a compression ratio
+  over ``MAX_RATIO`` (a zip bomb).
+
+Parts are inflated by ``SafeZip.chunks`` with a hard cap: never more than the declared size
+(which is at most ``MAX_PART``, or ``SMALL_PART`` for the metadata parts), whatever the deflate
+stream holds, so a lying header cannot make a bomb; then the size and CRC are checked.
+
+No part may hold a DTD (OPC forbids them, and a DTD is what billion laughs and XXE need):
+``open_zip`` runs every XML part's prolog through expat with defusedxml's handlers, stopping at
+the root element. The small parts are then parsed by defusedxml itself; the sheet and the
+shared strings are streamed by ElementTree's C pull parser behind the same prolog guard
+(``Prolog``), because defusedxml offers no incremental parser (a sheet must be read in pieces
+and left early) and its parser is ElementTree's pure-Python one, over twice as slow. In those
+streamed parts a run of more than ``MAX_RUN`` bytes without markup is refused (``Runs``), so no
+single text can fill the memory.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+from xml.parsers import expat
+
+from xlgen.findings import Text
+
+MAX_FILE = 100 << 20  # bytes on disk
+MAX_DIRECTORY = 1 << 20  # bytes of central directory (a workbook's is a few KB)
+MAX_ENTRIES = 2000
+MAX_ENTRY = 256 << 20  # declared uncompressed size of any one entry
+MAX_TOTAL = 1 << 30  # declared uncompressed size of all entries
+MAX_RATIO = 100  # uncompressed / compressed, for entries over RATIO_FROM (XML packs 5-30 times)
+RATIO_FROM = 1 << 20
+MAX_PART = 64 << 20  # what xlgen inflates of a sheet or the shared strings (both streamed)
+MAX_RUN = 4 << 20  # bytes without a '<' in a streamed part: a text or attribute (a cell holds 32,767 characters)
+SMALL_PART = 2 << 20  # … of the workbook, relationship, content-type and property parts
+PROLOG_LIMIT = 1 << 20  # an XML part's root element must start within its first MiB
+CHUNK = 1 << 16
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XML_SUFFIXES = (".xml", ".rels")
+MACRO_PARTS = re.compile(r"(^|/)vbaproject\.bin$|^xl/macrosheets/", re.I)
+EMBEDDED_PARTS = re.compile(r"^xl/(?:embeddings|activeX)/", re.I)  # OLE objects, packages, ActiveX controls
+
+_LOCAL, _CENTRAL, _END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
+_END64, _LOCATOR64 = b"PK\x06\x06", b"PK\x06\x07"
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class Refused(Exception):
+    """A file or part xlgen will not read, and why (in both languages)."""
+
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    flags: int
+    method: int
+    crc: int
+    compressed: int
+    size: int
+    offset: int  # of the local header
+    start: int = 0  # of the data
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1 << 20):.1f} MiB" if n < 1 << 30 else f"{n / (1 << 30):.1f} GiB"
+
+
+def _damaged(zh: str, en: str) -> Refused:
+    return Refused(Text(f"zip 结构已损坏（{zh}）", f"the zip is damaged ({en})"))
+
+
+# ----------------------------------------------------------------------------- opening
+def read_file(path: Path) -> bytes:
+    """The file's bytes, read once and never written; a Refused for what cannot be a workbook."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE + 1)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise Refused(Text(f"无法打开文件（{why}）", f"cannot open the file ({why})")) from None
+    if not data:
+        raise Refused(Text("文件为空（0 字节）", "the file is empty (0 bytes)"))
+    if len(data) > MAX_FILE:
+        raise Refused(Text(f"文件超过 {_mib(MAX_FILE)}，不是一份自评表", f"the file is over {_mib(MAX_FILE)}: not a returned form"))
+    if data[:8] == OLE2:
+        raise Refused(_ole2_reason(data))
+    return data
+
+
+def _ole2_reason(data: bytes) -> Text:
+    """What an OLE2 compound file is, from its directory's stream names (UTF-16LE)."""
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+        return Text("工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx",
+                    "the workbook is encrypted with a password; remove the password and save it as .xlsx")
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return Text("这是旧版 .xls 工作簿，请另存为 .xlsx", "an old .xls workbook; save it as .xlsx")
+    return Text("这是旧版 Office 复合文档（OLE2），不是 .xlsx", "an old Office compound file (OLE2), not an .xlsx")
+
+
+def open_zip(path: Path) -> SafeZip:
+    """Check ``path`` as a zip (see the module's docstring): a ``SafeZip``, or ``Refused``."""
+    data = read_file(path)
+    entries = _directory(data)
+    zf = SafeZip(Path(path), data, entries)
+    for e in entries.values():
+        if e.name.lower().endswith(XML_SUFFIXES):
+            Prolog(e.name).check(zf.chunks(e.name, limit=MAX_ENTRY))
+    return zf
+
+
+def _end_record(data: bytes) -> tuple[int, int, int, int]:
+    """(entries, directory size, directory offset, directory end) from the end record(s)."""
+    at = data.rfind(_END, max(0, len(data) - (1 << 16) - 22))
+    if at < 0 or at + 22 > len(data):
+        if data[:4] == _LOCAL:
+            raise Refused(Text("zip 文件不完整（被截断，缺少中央目录）", "the zip is truncated (no central directory)"))
+        raise Refused(Text("不是 .xlsx 文件（不是 zip 格式）", "not an .xlsx file (not a zip archive)"))
+    _sig, disk, cd_disk, _n_disk, entries, size, offset, _comment = struct.unpack_from("<4sHHHHIIH", data, at)
+    end = at
+    loc = at - 20
+    has_locator = loc >= 0 and data[loc:loc + 4] == _LOCATOR64  # some writers add ZIP64 records always
+    if has_locator or 0xFFFF == entries or 0xFFFFFFFF in (size, offset):
+        if not has_locator:
+            raise _damaged("缺少 ZIP64 定位记录", "the ZIP64 locator is missing")
+        (rec,) = struct.unpack_from("<Q", data, loc + 8)
+        if rec + 56 > loc or data[rec:rec + 4] != _END64:
+            raise _damaged("ZIP64 结束记录无效", "the ZIP64 end record is invalid")
+        _s, _sz, _v1, _v2, disk, cd_disk, _nd, entries, size, offset = struct.unpack_from("<4sQHHIIQQQQ", data, rec)
+        end = rec
+    if disk or cd_disk:
+        raise _damaged("分卷 zip", "a multi-part zip")
+    if offset + size != end:
+        raise _damaged("中央目录不在结束记录所指的位置", "the central directory is not where the end record says")
+    return entries, size, offset, end
+
+
+def _directory(data: bytes) -> dict[str, Entry]:
+    count, size, offset, end = _end_record(data)
+    if count > MAX_ENTRIES or size > MAX_DIRECTORY:
+        raise Refused(Text(f"zip 含有 {count} 个条目（目录 {size} 字节），超过上限 {MAX_ENTRIES}",
+                           f"the zip holds {count} entries ({size} bytes of directory); at most {MAX_ENTRIES} are read"))
+    entries: dict[str, Entry] = {}
+    seen: set[str] = set()
+    total = 0
+    pos = offset
+    while pos < end:
+        if data[pos:pos + 4] != _CENTRAL or pos + 46 > end:
+            raise _damaged("中央目录条目无效", "an invalid central directory entry")
+        (_sig, _made, _need, flags, method, _time, _date, crc, csize, usize, nlen, elen, clen, _disk, _iattr,
+         _eattr, local) = struct.unpack_from("<4sHHHHHHIIIHHHHHII", data, pos)
+        raw = data[pos + 46:pos + 46 + nlen]
+        extra = data[pos + 46 + nlen:pos + 46 + nlen + elen]
+        pos += 46 + nlen + elen + clen
+        if pos > end:
+            raise _damaged("中央目录条目越界", "a central directory entry runs past its end")
+        usize, csize, local = _zip64(extra, usize, csize, local)
+        name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        _check_name(name, raw)
+        if name.lower() in seen:
+            raise Refused(Text(f"zip 中部件「{name}」出现两次（不同程序会读到不同内容）",
+                               f"the part '{name}' appears twice in the zip (different programs would read different contents)"))
+        seen.add(name.lower())
+        if flags & 0x41:
+            raise Refused(Text(f"zip 条目「{name}」已加密", f"the zip entry '{name}' is encrypted"))
+        if method not in (0, 8):
+            raise Refused(Text(f"zip 条目「{name}」使用了不支持的压缩方式 {method}",
+                               f"the zip entry '{name}' uses the compression method {method}, which Excel never writes"))
+        if method == 0 and csize != usize:
+            raise _damaged(f"「{name}」未压缩但大小不一致", f"'{name}' is stored but its two sizes differ")
+        if usize > MAX_ENTRY or (usize > RATIO_FROM and usize > MAX_RATIO * max(csize, 1)):
+            ratio = usize / max(csize, 1)
+            raise Refused(Text(
+                f"zip 炸弹：部件「{name}」声明解压后 {_mib(usize)}，是压缩大小的 {ratio:.0f} 倍（上限 {MAX_RATIO} 倍、{_mib(MAX_ENTRY)}）",
+                f"a zip bomb: the part '{name}' declares {_mib(usize)} inflated, {ratio:.0f} times its compressed "
+                f"size (at most {MAX_RATIO} times and {_mib(MAX_ENTRY)} are read)"))
+        total += usize
+        if total > MAX_TOTAL:
+            raise Refused(Text(f"zip 炸弹：各部件解压后合计超过 {_mib(MAX_TOTAL)}",
+                               f"a zip bomb: the parts inflate to more than {_mib(MAX_TOTAL)} in all"))
+        entries[name] = Entry(name, flags, method, crc, csize, usize, local, _data_start(data, raw, local, offset))
+    if len(entries) != count:
+        raise _damaged("条目数与结束记录不符", "the number of entries differs from the end record")
+    spans = sorted((e.offset, e.start + e.compressed, e.name) for e in entries.values())
+    for (_a, a_end, a), (b_start, _b, b) in zip(spans, spans[1:]):
+        if b_start < a_end:
+            raise Refused(Text(f"zip 条目「{a}」与「{b}」的数据重叠（zip 炸弹的手法）",
+                               f"the zip entries '{a}' and '{b}' overlap (a zip bomb's trick)"))
+    if spans and spans[-1][1] > offset:
+        raise _damaged("数据越过中央目录", "data runs into the central directory")
+    return entries
+
+
+def _zip64(extra: bytes, usize: int, csize: int, local: int) -> tuple[int, int, int]:
+    """Sizes and offset from the ZIP64 extra field where the directory holds 0xFFFFFFFF."""
+    if 0xFFFFFFFF not in (usize, csize, local):
+        return usize, csize, local
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4:pos + 4 + length]
+        pos += 4 + length
+        if tag != 1:
+            continue
+        values = [struct.unpack_from("<Q", body, i)[0] for i in range(0, len(body) - 7, 8)]
+        if usize == 0xFFFFFFFF and values:
+            usize = values.pop(0)
+        if csize == 0xFFFFFFFF and values:
+            csize = values.pop(0)
+        if local == 0xFFFFFFFF and values:
+            local = values.pop(0)
+        return usize, csize, local
+    raise _damaged("缺少 ZIP64 扩展字段", "a ZIP64 extra field is missing")
+
+
+def _check_name(name: str, raw: bytes) -> None:
+    pieces = name.split("/")
+    if (not name or "\\" in name or name.startswith("/") or _DRIVE.match(name) or ".." in pieces
+            or any(b < 0x20 for b in raw) or "\x7f" in name):
+        raise Refused(Text(f"zip 中含有不安全的路径名「{name!r}」（不是 .xlsx 的部件名）",
+                           f"the zip holds an unsafe path name {name!r} (not a part name of an .xlsx)"))
+
+
+def _data_start(data: bytes, raw: bytes, local: int, directory: int) -> int:
+    if local + 30 > directory or data[local:local + 4] != _LOCAL:
+        raise _damaged("本地文件头缺失", "a local file header is missing")
+    nlen: int
+    elen: int
+    nlen, elen = struct.unpack_from("<HH", data, local + 26)
+    if data[local + 30:local + 30 + nlen] != raw:
+        name = raw.decode("utf-8", errors="replace")
+        raise Refused(Text(f"zip 条目「{name}」的本地文件头名称与中央目录不一致",
+                           f"the local header of the zip entry '{name}' names another file than the directory"))
+    return local + 30 + nlen + elen
+
+
+# ----------------------------------------------------------------------------- the package
+class SafeZip:
+    """A checked zip held in memory; parts are inflated on demand, each with a hard cap."""
+
+    def __init__(self, path: Path, data: bytes, entries: dict[str, Entry]) -> None:
+        self.path = path
+        self._data = data
+        self._entries = entries
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def parts_like(self, pattern: re.Pattern[str]) -> list[str]:
+        """The part names ``pattern`` finds, sorted."""
+        return sorted(n for n in self._entries if pattern.search(n))
+
+    @property
+    def macros(self) -> list[str]:
+        """Parts holding macros (a VBA project, Excel 4.0 macro sheets): reported, never run."""
+        return self.parts_like(MACRO_PARTS)
+
+    @property
+    def embedded(self) -> list[str]:
+        """Parts of embedded objects and ActiveX controls: reported, never opened."""
+        return self.parts_like(EMBEDDED_PARTS)
+
+    def read(self, name: str, limit: int = MAX_PART) -> bytes:
+        return b"".join(self.chunks(name, limit))
+
+    def chunks(self, name: str, limit: int = MAX_PART) -> Iterator[bytes]:
+        """The part inflated, piece by piece: never more than its declared size, which must be
+        at most ``limit``; at the end, the size and the CRC are checked."""
+        e = self._entries.get(name)
+        if e is None:
+            raise Refused(Text(f"缺少部件 {name}", f"the part {name} is missing"))
+        if e.size > limit:
+            raise Refused(Text(f"部件 {name} 解压后 {_mib(e.size)}，超过读取上限 {_mib(limit)}",
+                               f"the part {name} inflates to {_mib(e.size)}, over the {_mib(limit)} xlgen reads"))
+        raw = memoryview(self._data)[e.start:e.start + e.compressed]
+        crc = 0
+        produced = 0
+        if e.method == 0:
+            for i in range(0, len(raw), CHUNK):
+                piece = bytes(raw[i:i + CHUNK])
+                crc = zlib.crc32(piece, crc)
+                produced += len(piece)
+                yield piece
+        else:
+            inflate = zlib.decompressobj(-15)
+            try:
+                for i in range(0, len(raw), CHUNK):
+                    pending: bytes | memoryview = raw[i:i + CHUNK]
+                    while True:
+                        out = inflate.decompress(pending, CHUNK)
+                        produced += len(out)
+                        if produced > e.size:
+                            raise Refused(Text(
+                                f"部件 {name} 解压后超过其声明的大小 {e.size} 字节（伪造的 zip 头，可能是 zip 炸弹）",
+                                f"the part {name} inflates beyond its declared {e.size} bytes (a lying zip header, "
+                                "perhaps a zip bomb)"))
+                        if out:
+                            crc = zlib.crc32(out, crc)
+                            yield out
+                        pending = inflate.unconsumed_tail
+                        if not pending and len(out) < CHUNK:
+                            break
+                    if inflate.eof:
+                        break
+            except zlib.error as exc:
+                raise Refused(Text(f"部件 {name} 的压缩数据已损坏（{exc}）",
+                                   f"the compressed data of the part {name} is damaged ({exc})")) from None
+            if not inflate.eof:
+                raise Refused(Text(f"部件 {name} 的压缩数据不完整（被截断）",
+                                   f"the compressed data of the part {name} ends early (truncated)"))
+        if produced != e.size or crc != e.crc:
+            raise Refused(Text(f"部件 {name} 已损坏（大小或 CRC 校验不符）",
+                               f"the part {name} is damaged (its size or CRC does not match)"))
+
+
+# ----------------------------------------------------------------------------- DTDs
+class _Root(Exception):
+    pass
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _doctype(*_args: Any) -> NoReturn:
+    raise _Doctype
+
+
+def _root(*_args: Any) -> NoReturn:
+    raise _Root
+
+
+class Runs:
+    """Refuses a run of more than ``MAX_RUN`` bytes without a '<' across the chunks of a part:
+    a text or attribute that long is no cell's (Excel keeps 32,767 characters), and the XML
+    parser would hold all of it in memory at once."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.run = 0
+
+    def feed(self, chunk: bytes | bytearray) -> None:
+        first = chunk.find(b"<")
+        if first < 0:
+            self.run += len(chunk)
+        else:
+            self.run += first
+            if self.run <= MAX_RUN:
+                self.run = len(chunk) - 1 - chunk.rfind(b"<")
+        if self.run > MAX_RUN:
+            raise Refused(Text(f"{self.part} 中有超过 {_mib(MAX_RUN)} 的文本（单元格最多 32767 个字符）",
+                               f"{self.part} holds a text of over {_mib(MAX_RUN)} (a cell holds at most 32,767 characters)"))
+
+
+class Prolog:
+    """defusedxml's guard (``forbid_dtd``) on an expat parser that reads only up to the root
+    element: feed it a part's first bytes; it raises ``Refused`` on a DTD. A DTD can stand only
+    before the root element, so the rest is never looked at here. Expat itself decodes the
+    bytes (whatever encoding the part declares) and namespaces are on, as in ElementTree: what
+    ElementTree would read as a DTD, this reads as one first."""
+
+    def __init__(self, part: str) -> None:
+        self.part = part
+        self.done = False
+        self._seen = 0
+        self._parser = expat.ParserCreate(namespace_separator="}")
+        self._parser.StartDoctypeDeclHandler = _doctype
+        self._parser.EntityDeclHandler = _doctype
+        self._parser.UnparsedEntityDeclHandler = _doctype
+        self._parser.ExternalEntityRefHandler = _doctype
+        self._parser.StartElementHandler = _root
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        if self.done:
+            return
+        try:
+            self._parser.Parse(data, final)
+        except _Root:
+            self._finish()
+            return
+        except _Doctype:
+            self._finish()
+            raise Refused(dtd_reason(self.part)) from None
+        except expat.ExpatError:
+            self._finish()  # not well-formed: the part's own parse says so, if it is ever read
+            return
+        self._seen += len(data)
+        if final:
+            self._finish()
+        elif self._seen > PROLOG_LIMIT:
+            self._finish()
+            raise Refused(Text(f"{self.part} 的前 1 MiB 中没有根元素", f"{self.part} has no root element in its first MiB"))
+
+    def check(self, chunks: Iterable[bytes]) -> None:
+        """Feed chunks until the root element starts (the rest is not inflated)."""
+        for chunk in chunks:
+            self.feed(chunk)
+            if self.done:
+                return
+        self.feed(b"", final=True)
+
+    def _finish(self) -> None:
+        self.done = True
+        self._parser.StartElementHandler = None
+
+
+def dtd_reason(part: str) -> Text:
+    return Text(f"{part} 含有 DTD（文档类型声明），已拒绝读取", f"{part} holds a DTD (document type declaration); refused")

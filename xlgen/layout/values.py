@@ -1,0 +1,63 @@
+"""Bind a fill to a layout (inputs by cell), and compute every formula cell from them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlgen.formula.engine import XlError
+from xlgen.template.fill import Fill
+from xlgen.layout.model import FORMULA, INPUT, Layout, own_kind
+
+
+def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None) -> tuple[int, tuple[str, ...]]:
+    """The task rows a fill needs (at least what a blank offers, more if the fill has more), and
+    the kinds of the rows under the tree: the fill's own indicators, then what is left of the
+    blank's spare rows (``spare``, their kinds) once the own rows of each kind took theirs."""
+    tasks = len(fill.tasks) if fill else 0
+    own = tuple(own_kind(ind.get("target")) for ind in fill.extra_indicators) if fill else ()
+    left = list(spare)
+    for kind in own:
+        if kind in left:
+            left.remove(kind)
+    return max(template_rows, tasks), own + tuple(left)
+
+
+def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
+    """The value of every input and fixed slot, by slot key (None where empty)."""
+    fill = fill or Fill()
+    out: dict[str, Any] = {}
+    tree_count = len(layout.template.tree)
+    for slot in layout.slots.values():
+        if slot.role == FORMULA:
+            continue
+        value: Any = slot.default
+        if slot.section == "header":
+            value = fill.header.get(slot.field)
+        elif slot.section == "goals":
+            value = fill.goals.get(slot.field)
+        elif slot.section == "tasks" and slot.index < len(fill.tasks):
+            value = fill.tasks[slot.index].get(slot.field)
+        elif slot.section == "indicators":
+            row = layout.indicator_rows[slot.index]
+            if row.tree is not None:
+                given = fill.indicators.get(row.tree.name, {})
+                if slot.role == INPUT and slot.field in given:
+                    value = given[slot.field]
+            elif slot.index - tree_count < len(fill.extra_indicators):
+                value = fill.extra_indicators[slot.index - tree_count].get(slot.field)
+        out[slot.key] = value
+    return out
+
+
+def compute(layout: Layout, inputs_by_key: dict[str, Any]) -> dict[str, Any]:
+    """Every formula cell's result, by slot key, with Excel's arithmetic."""
+    by_cell = {layout.slots[k].a1: v for k, v in inputs_by_key.items() if v is not None and v != ""}
+    results = layout.program.run(by_cell)
+    return {s.key: results[s.a1] for s in layout.slots.values() if s.role == FORMULA}
+
+
+def cached_form(value: Any) -> Any:
+    """A result as XlsxWriter stores it as a formula's cached value."""
+    if isinstance(value, XlError):
+        return value.code
+    return value

@@ -1,0 +1,109 @@
+"""`xlgen templates check`: what loading a template does not already refuse.
+
+Loading (template.py) stops at the first broken key. These checks look at the template as a
+whole — formulas that compile and evaluate, grade bands that tile 0–1, levels, labels that fit —
+and return every problem, each naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+from xlgen.formula.engine import EngineError
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.layout.model import build_layout
+from xlgen.template.model import Template
+
+
+def _problem(t: Template, key: str, detail: str) -> XlgenError:
+    return XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
+
+
+def check_template(t: Template) -> list[XlgenError]:
+    problems: list[XlgenError] = []
+    problems += _formulas_compile(t)
+    problems += _grade_bands(t)
+    problems += _levels(t)
+    problems += _tree_rows(t)
+    problems += _labels_fit(t)
+    problems += _rollover_fields(t)
+    return problems
+
+
+def _rollover_fields(t: Template) -> list[XlgenError]:
+    """A carried field must be a field of that section (a typo must not drop data silently)."""
+    fields = {"header": {f.field for f in t.header_fields()}, "tasks": set(t.tasks.fields()),
+              "goals": set(t.goals.fields()), "indicators": set(t.indicators.fields())}
+    return [_problem(t, f"rollover.{section}", f"'{name}' is not a field of the {section}; "
+                                               f"expected one of {', '.join(sorted(fields[section]))}")
+            for section, names in t.rollover.items() for name in names if name not in fields[section]]
+
+
+def _formulas_compile(t: Template) -> list[XlgenError]:
+    """Every formula, placed in a blank, parses and evaluates with Excel's semantics."""
+    try:
+        layout = build_layout(t, t.task_rows, t.spare_kinds)
+        layout.program.run({})
+    except EngineError as exc:
+        return [_problem(t, "formulas", f"does not evaluate: {exc}")]
+    except KeyError as exc:
+        return [_problem(t, "formulas", f"names a field no table has: {exc}")]
+    return []
+
+
+def _grade_bands(t: Template) -> list[XlgenError]:
+    if not t.grades:
+        return []
+    bands = sorted(t.grades, key=lambda g: g.min)
+    out = []
+    if bands[0].min != 0:
+        out.append(_problem(t, "grades", f"the lowest band starts at {bands[0].min:g}; expected 0"))
+    if bands[-1].max != 1 or not bands[-1].max_inclusive:
+        out.append(_problem(t, "grades", "the highest band must end at 1 inclusive (max = 1, max_inclusive = true)"))
+    for low, high in zip(bands, bands[1:]):
+        if low.max != high.min:
+            out.append(_problem(t, "grades", f"'{low.label}' ends at {low.max:g} but '{high.label}' starts at "
+                                             f"{high.min:g}; bands must meet without gap or overlap"))
+        elif low.max_inclusive:
+            out.append(_problem(t, "grades", f"'{low.label}' includes {low.max:g}, which also starts "
+                                             f"'{high.label}'; set max_inclusive = false"))
+    return out
+
+
+def _levels(t: Template) -> list[XlgenError]:
+    mins = [lv.min for lv in t.levels]
+    labels = [lv.label for lv in t.levels]
+    out = []
+    if len(set(labels)) != len(labels):
+        out.append(_problem(t, "levels", "level labels repeat"))
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        out.append(_problem(t, "levels", f"minimums {mins} must fall strictly from the best level to the worst"))
+    if t.levels and min(mins) != 0:
+        out.append(_problem(t, "levels", "the lowest level must start at 0 so that every score gets a level"))
+    return out
+
+
+def _tree_rows(t: Template) -> list[XlgenError]:
+    out = []
+    for i, ind in enumerate(t.tree):
+        if ind.weight is None or ind.weight <= 0:
+            out.append(_problem(t, f"tree[{i}].weight", f"'{ind.name}' needs a weight above 0"))
+        if not ind.qualitative and not ind.unit and ind.target is not None:
+            out.append(_problem(t, f"tree[{i}].unit", f"'{ind.name}' is quantitative and needs a unit"))
+    return out
+
+
+def _labels_fit(t: Template) -> list[XlgenError]:
+    """Each label wraps into at most three lines per row it spans, at the widths xlgen sets."""
+    from xlgen.generate.addin.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
+
+    layout = build_layout(t, t.task_rows, t.spare_kinds)
+    widths = column_widths(layout)
+    out = []
+    for lab in layout.labels:
+        if not lab.text or lab.style == "title":
+            continue
+        width_px = sum(widths[c] * UNIT_PX + PAD_PX for c in range(lab.col, lab.last_col + 1)) - 2 * PAD_PX
+        lines, room = lines_needed(lab.text, width_px), 3 * (lab.last_row - lab.row + 1)
+        if lines > room:
+            out.append(_problem(t, "labels", f"'{lab.text}' wraps into {lines} lines where its cell shows {room}; "
+                                             "shorten it or give its column a larger span"))
+    return out

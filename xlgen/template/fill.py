@@ -1,0 +1,89 @@
+"""Fill data: what a department enters (or a roster pre-fills), checked against a template.
+
+A fill is keyed by the template's own field names, so a template with other columns needs no
+code change here. ``samples/chaoyang-2024.toml`` is the seed's fill.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, Template, input_columns, value_kind
+from xlgen.template.tomlspec import Node, load_toml
+
+Value = float | str | None
+
+
+@dataclass
+class Fill:
+    """Inputs of one workbook. Missing keys are empty cells."""
+
+    year: int | None = None
+    header: dict[str, Value] = field(default_factory=dict)
+    tasks: list[dict[str, Value]] = field(default_factory=list)
+    goals: dict[str, Value] = field(default_factory=dict)
+    # by indicator name (三级指标); values override the template tree's defaults
+    indicators: dict[str, dict[str, Value]] = field(default_factory=dict)
+    # indicators that are not in the template's tree, placed in the spare rows
+    extra_indicators: list[dict[str, Value]] = field(default_factory=list)
+
+    def add_indicator(self, template: Template, values: dict[str, Value]) -> bool:
+        """File ``values`` under its tree indicator, or as a department's own indicator when it
+        names its 一级 and 二级指标; False when it is neither (an unknown name)."""
+        name = values.get("name")
+        if any(t.name == name for t in template.tree):
+            self.indicators[str(name)] = values
+        elif values.get("level1") and values.get("level2"):
+            self.extra_indicators.append(values)
+        else:
+            return False
+        return True
+
+
+def indicator_inputs(template: Template) -> dict[str, str]:
+    """Field → type of what a fill or roster may give for an indicator (its 完成程度 included)."""
+    return input_columns(template.indicators.columns) | {"degree": "computed"}
+
+
+def load_fill(path: Path, template: Template) -> Fill:
+    root = Node(path, load_toml(path))
+    root.only("year", "header", "tasks", "goals", "indicators")
+    fill = Fill(year=root.get("year", int) if root.has("year") else None)
+    head = root.table("header", required=False)
+    fill.header = _values(head, {f.field: f.type for f in template.header_fields()})
+    fill.tasks = [_values(node, input_columns(template.tasks.columns))
+                  for node in root.tables("tasks", required=False)]
+    fill.goals = _values(root.table("goals", required=False), input_columns(template.goals.columns))
+    for node in root.tables("indicators", required=False):
+        values = _values(node, indicator_inputs(template))
+        name = node.get("name", str)
+        if not fill.add_indicator(template, values):
+            close = difflib.get_close_matches(name, [t.name for t in template.tree], n=1)
+            raise XlgenError(
+                ErrorCode.INDICATOR_UNKNOWN, file=path, key=f"{node.key}.name", name=name, template=template.id,
+                suggestion=f"; did you mean '{close[0]}'?" if close else
+                " (a new indicator also needs level1 and level2)",
+            )
+    return fill
+
+
+def _values(node: Node, types: dict[str, str]) -> dict[str, Value]:
+    """The keys of ``node``, each checked against what its column holds; unknown keys refused."""
+    node.only(*types)
+    return {name: _value(node, name, value_kind(kind)) for name, kind in types.items() if node.has(name)}
+
+
+def _value(node: Node, name: str, kind: str) -> Value:
+    if kind == NUMBER_OR_TEXT:
+        return node.number_or_text(name)
+    value = node.data[name]
+    if kind == NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected="a number")
+        return float(value)
+    if not isinstance(value, str):
+        raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected="a string")
+    return value

@@ -1,0 +1,124 @@
+"""Typed access to a parsed TOML document, raising located errors (file + dotted key)."""
+
+from __future__ import annotations
+
+import tomllib
+from enum import Enum
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from xlgen.errors import ErrorCode, XlgenError
+
+T = TypeVar("T")
+
+
+class _Missing(Enum):
+    """The default of a key that must be there."""
+
+    MISSING = "missing"
+
+
+_MISSING: Final = _Missing.MISSING
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a string",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise XlgenError(ErrorCode.FILE_MISSING, file=path)
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=exc) from None
+    except UnicodeDecodeError as exc:
+        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=f"not UTF-8 ({exc.reason})") from None
+
+
+class Node:
+    """One table of the document, remembering its dotted key for error messages."""
+
+    def __init__(self, file: Path, data: dict[str, Any], key: str = "") -> None:
+        self.file = file
+        self.data = data
+        self.key = key
+
+    def path(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def get(self, name: str, kind: type[T], default: T | _Missing = _MISSING, expected: str = "") -> T:
+        if name not in self.data:
+            if isinstance(default, _Missing):
+                raise XlgenError(
+                    ErrorCode.KEY_MISSING,
+                    file=self.file,
+                    key=self.path(name),
+                    expected=expected or _TYPE_NAMES.get(kind, kind.__name__),
+                )
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise XlgenError(
+                ErrorCode.KEY_TYPE,
+                file=self.file,
+                key=self.path(name),
+                got=value,
+                expected=expected or _TYPE_NAMES.get(kind, kind.__name__),
+            )
+        return value
+
+    def number_or_text(self, name: str, default: Any = None) -> float | str | None:
+        value = self.data.get(name, default)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise XlgenError(
+            ErrorCode.KEY_TYPE, file=self.file, key=self.path(name), got=value, expected="a number or a string"
+        )
+
+    def table(self, name: str, required: bool = True) -> Node:
+        value = self.get(name, dict, default=_MISSING if required else {})
+        return Node(self.file, value, self.path(name))
+
+    def tables(self, name: str, required: bool = True) -> list[Node]:
+        items = self.get(name, list, default=_MISSING if required else [], expected="a list of tables")
+        nodes = []
+        for i, item in enumerate(items):
+            key = f"{self.path(name)}[{i}]"
+            if not isinstance(item, dict):
+                raise XlgenError(ErrorCode.KEY_TYPE, file=self.file, key=key, got=item, expected="a table")
+            nodes.append(Node(self.file, item, key))
+        return nodes
+
+    def strings(self, name: str, default: list[str] | _Missing = _MISSING) -> list[str]:
+        items = self.get(name, list, default=default, expected="a list of strings")
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise XlgenError(
+                    ErrorCode.KEY_TYPE, file=self.file, key=f"{self.path(name)}[{i}]", got=item, expected="a string"
+                )
+        return list(items)
+
+    def only(self, *allowed: str) -> None:
+        """Refuse keys this table does not know: a typo must not be ignored silently."""
+        for name in self.data:
+            if name not in allowed:
+                raise XlgenError(
+                    ErrorCode.KEY_UNKNOWN, file=self.file, key=self.path(name), expected=", ".join(allowed)
+                )
+
+    def invalid(self, name: str, detail: str) -> XlgenError:
+        return XlgenError(ErrorCode.VALUE_INVALID, file=self.file, key=self.path(name), detail=detail)
