@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this che
 import xlgen
 from xlgen.template.fill import Fill, load_fill
 from xlgen.template.model import load_template
-from xlgen.verify.verifier import verify_file, verify_paths
+from xlgen.verify.batch import verify_file, verify_paths
 from xlgen.generate.workbook import generate
 
 ROOT = Path(__file__).resolve().parent.parent

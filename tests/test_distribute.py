@@ -189,7 +189,7 @@ def test_seed_department_filled_with_the_seed_verifies(template: Template, sampl
     from userfill import set_cells
     from xlgen.render.libreoffice import convert
     from xlgen.layout.values import bind_inputs
-    from xlgen.verify.verifier import verify_file
+    from xlgen.verify.batch import verify_file
 
     done = distribute(template, roster_xlsx(tmp_path / "roster.xlsx"), 2024, tmp_path / "dist")
     blank = done[0].file

@@ -23,7 +23,9 @@ from xlgen.template.fill import Fill, load_fill
 from xlgen.findings import BY_CODE, Code, Finding
 from xlgen.intake.reader import Returned, read_returned
 from xlgen.template.model import Template, load_template
-from xlgen.verify.verifier import FileResult, verify_file, verify_returned
+from xlgen.verify.result import FileResult
+from xlgen.verify.batch import verify_file
+from xlgen.verify.verifier import verify_returned
 from xlgen.generate.workbook import generate
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

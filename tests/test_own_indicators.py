@@ -15,7 +15,7 @@ from xlgen.template.fill import load_fill
 from xlgen.layout.model import QUALITATIVE, QUANTITATIVE
 from xlgen.cycle.rollover import RolledOver, rollover
 from xlgen.template.model import Template
-from xlgen.verify.verifier import verify_file
+from xlgen.verify.batch import verify_file
 from xlgen.generate.workbook import Generated, generate
 
 OWN = """

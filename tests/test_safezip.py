@@ -14,7 +14,7 @@ import pytest
 from hostile import LAUGHS, Raw, entries, with_doctype, write_zip
 
 from xlgen.intake.safezip import Prolog, Refused, open_zip
-from xlgen.verify.verifier import verify_file
+from xlgen.verify.batch import verify_file
 from xlgen.generate.workbook import Generated
 
 

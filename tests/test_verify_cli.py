@@ -18,7 +18,7 @@ from xlgen.cli import app
 from xlgen.template.fill import Fill
 from xlgen.render.libreoffice import convert
 from xlgen.template.model import Template
-from xlgen.verify.verifier import verify_file
+from xlgen.verify.batch import verify_file
 from xlgen.generate.workbook import generate
 
 runner = CliRunner()
@@ -185,7 +185,7 @@ def _dies_on_broken(path: Path) -> Any:
 def test_a_worker_that_dies_costs_only_its_file(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """A file that kills its worker process is reported as unreadable; the other files of the
     batch are verified all the same, in order."""
-    from xlgen.verify import verifier as verify
+    from xlgen.verify import batch as verify
 
     monkeypatch.setattr(verify, "verify_file", _dies_on_broken)
     order = [files["good"], files["broken"], files["bad"], files["good"]]

@@ -36,7 +36,8 @@ from xlgen.template.fill import Fill, load_fill
 from xlgen.layout.model import Layout
 from xlgen.render.libreoffice import convert
 from xlgen.template.model import Template, load_template
-from xlgen.verify.verifier import FileResult, verify_file
+from xlgen.verify.result import FileResult
+from xlgen.verify.batch import verify_file
 from xlgen.generate.workbook import generate, layout_for
 
 pytestmark = pytest.mark.libreoffice

@@ -130,7 +130,7 @@ def rollover(
     carried over; amounts executed, actuals, grades and texts cleared."""
     from xlgen.findings import Finding
     from xlgen.cycle.rollover import rollover as run_rollover
-    from xlgen.verify.verifier import collect
+    from xlgen.verify.batch import collect
 
     if returned.is_dir():
         files, _ = collect([returned])
@@ -178,7 +178,8 @@ def verify(
 
     from xlgen.verify import report as view
     from xlgen.errors import ErrorCode
-    from xlgen.verify.verifier import collect, exit_code, report_json, verify_paths
+    from xlgen.verify.batch import collect, verify_paths
+    from xlgen.verify.result import exit_code, report_json
     from xlgen.generate.workbook import refuse_inputs
 
     if lang not in ("zh", "en"):

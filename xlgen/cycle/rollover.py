@@ -20,7 +20,8 @@ from xlgen.findings import Finding
 from xlgen.layout.model import FORMULA
 from xlgen.intake.reader import Returned, read_returned
 from xlgen.template.model import Template, newest_version
-from xlgen.verify.verifier import FileResult, verify_returned
+from xlgen.verify.result import FileResult
+from xlgen.verify.verifier import verify_returned
 from xlgen.generate.workbook import Generated, generate
 
 

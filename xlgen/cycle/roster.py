@@ -220,7 +220,8 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     checks, DTDs refused, parts inflated with a cap, rows and columns bounded), as a returned
     workbook is: never openpyxl on a file that came from outside."""
     from xlgen.findings import Finding
-    from xlgen.intake.reader import open_workbook, read_sheet
+    from xlgen.intake.package import open_workbook
+    from xlgen.intake.sheet import read_sheet
 
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):

@@ -15,7 +15,7 @@ from pathlib import Path
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.render.libreoffice import LibreOfficeError, convert
 from xlgen.findings import Finding
-from xlgen.intake.reader import open_workbook
+from xlgen.intake.package import open_workbook
 from xlgen.generate.workbook import refuse_inputs, write_atomic
 
 FORMATS = (".pdf", ".png")

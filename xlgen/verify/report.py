@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from xlgen.formula.engine import col_letters
-from xlgen.verify.verifier import ERRORED, FAIL, PASS, FileResult, status_counts
+from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, status_counts
 
 STATUS = {
     "zh": {PASS: "通过", FAIL: "未通过", ERRORED: "无法读取"},

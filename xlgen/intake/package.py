@@ -1,0 +1,265 @@
+"""A returned workbook's package: its parts, sheets, defined names, properties and shared strings.
+
+``open_workbook`` is the one place a file is opened: it returns a ``Package`` or an
+``unreadable`` finding, never raises. In front of it, ``safezip`` checks the zip before anything
+is inflated; small parts are parsed by defusedxml, large ones streamed behind the DTD guard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedTree
+
+from xlgen.findings import Code, Finding, Text, finding
+from xlgen.intake.celltext import as_text
+from xlgen.intake.safezip import (
+    SMALL_PART,
+    Prolog,
+    Refused,
+    Runs,
+    SafeZip,
+    dtd_reason,
+    open_zip,
+)
+
+MAX_STRINGS = 200_000  # shared strings read (a form's cells use a few hundred)
+MAX_TEXT = 32_767  # Excel's limit on the text of a cell
+_REL_ID = re.compile(r"\}id$")
+
+
+# ----------------------------------------------------------------------------- the package
+@dataclass(frozen=True)
+class SheetRef:
+    name: str
+    part: str
+    state: str  # visible | hidden | veryHidden
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any = None  # the saved value: float, str, bool, XlError or None
+    formula: str | None = None  # formula text without the leading '=' (None: a constant)
+
+
+@dataclass
+class Package:
+    """A workbook's parts, parsed as far as the workbook level (sheets come on demand)."""
+
+    path: Path
+    zip: SafeZip
+    sheets: list[SheetRef]
+    names: dict[str, str]  # defined name → reference text (global names, and local ones)
+    properties: dict[str, str]  # custom document properties
+    external_links: list[str]  # external workbook link parts or targets
+    strings_part: str | None
+    macros: list[str] = field(default_factory=list)  # parts holding macros (never run)
+    embedded: list[str] = field(default_factory=list)  # parts of embedded objects and controls (never opened)
+    _strings: list[str] = field(default_factory=list)
+    _strings_done: bool = False
+    long_strings: dict[int, int] = field(default_factory=dict)  # index → length, over MAX_TEXT
+    max_strings: int = MAX_STRINGS
+
+    def sheet(self, name: str) -> SheetRef | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+    def shared_strings(self, upto: int = MAX_STRINGS - 1) -> list[str]:
+        """The shared strings up to index ``upto``: the part is parsed that far, no further."""
+        if upto >= self.max_strings:
+            raise Refused(Text(f"单元格引用了第 {upto + 1} 个共享字符串，超过读取上限 {self.max_strings}",
+                               f"a cell uses shared string {upto + 1}; xlgen reads the first {self.max_strings}"))
+        if self.strings_part and not self._strings_done and len(self._strings) <= upto:
+            self._strings, self._strings_done = _read_strings(self, upto)
+        return self._strings
+
+
+@dataclass
+class Sheet:
+    """The cells of the known range of one sheet, and what the sheet says about protection."""
+
+    name: str
+    cells: dict[tuple[int, int], Cell]  # (row, col), 0-based, file coordinates
+    protected: bool
+    validations: list[list[tuple[int, int, int, int]]]  # each validation's ranges (r1, c1, r2, c2)
+    external: list[tuple[str, str]]  # (A1, formula) of every formula linking outside, anywhere
+    long_texts: list[tuple[str, int]] = field(default_factory=list)  # (A1, length) of texts cut to MAX_TEXT
+    # (A1 of the hyperlink's first cell, or None when no hyperlink looked at names it; target) of
+    # hyperlinks to anything but the web: a local file, a UNC or relative path, another scheme
+    hyperlinks: list[tuple[str | None, str]] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)  # embedded objects and controls: their parts or elements
+
+    def text(self, row: int, col: int) -> str:
+        cell = self.cells.get((row, col))
+        return "" if cell is None else as_text(cell.value)
+
+
+def open_workbook(path: Path) -> Package | Finding:
+    """Open ``path`` as an OOXML workbook: a ``Package``, or an ``unreadable`` finding saying why."""
+    try:
+        zf = open_zip(Path(path))  # the file is read once and never written
+        return _package(Path(path), zf)
+    except Refused as exc:
+        return unreadable(exc.reason)
+    except Exception as exc:  # a damaged part (XML, encoding …), MemoryError: a finding, never a traceback
+        return unreadable(Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
+                                f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
+
+
+def unreadable(reason: Text) -> Finding:
+    return finding(Code.UNREADABLE, reason=reason)
+
+
+def local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _root(zf: SafeZip, part: str) -> Any:
+    """A small part (workbook, relationships, properties), parsed whole by defusedxml."""
+    data = zf.read(part, SMALL_PART)
+    if not data.strip():
+        raise Refused(Text(f"{part} 为空", f"{part} is empty"))
+    try:
+        return DefusedTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise Refused(dtd_reason(part)) from None
+
+
+def ended_elements(parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
+    """The elements the parser has read to their end since the last call (it is made for "end"
+    events only, so each event carries an element)."""
+    for event in parser.read_events():
+        elem = event[-1]
+        assert isinstance(elem, ElementTree.Element)
+        yield elem
+
+
+def _stream(chunks: Iterator[bytes], part: str,
+            parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
+    """The ended elements of a large part, streamed behind the prolog's DTD guard."""
+    guard, runs = Prolog(part), Runs(part)
+    for chunk in chunks:
+        guard.feed(chunk)
+        runs.feed(chunk)
+        parser.feed(chunk)
+        yield from ended_elements(parser)
+    guard.feed(b"", final=True)
+    parser.close()
+    yield from ended_elements(parser)
+
+
+def relationships(zf: SafeZip, part: str) -> list[tuple[str, str, str, str]]:
+    """(id, type, target, mode) of the relationships of ``part`` ("" for the package's own);
+    internal targets resolved to part names."""
+    p = PurePosixPath(part)
+    rels = str(p.parent / "_rels" / (p.name + ".rels")) if part else "_rels/.rels"
+    if rels not in zf:
+        return []
+    out = []
+    for rel in _root(zf, rels):
+        mode = rel.get("TargetMode", "Internal")
+        target = rel.get("Target", "")
+        if mode != "External":
+            target = _resolve(str(p.parent) if part else "", target)
+        out.append((rel.get("Id", ""), rel.get("Type", "").rsplit("/", 1)[-1], target, mode))
+    return out
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = [x for x in base.split("/") if x and x != "."]
+    for piece in target.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _not_a_workbook(zf: SafeZip) -> Text:
+    """Why a zip without xl/workbook.xml is not a workbook xlgen reads."""
+    if "xl/workbook.bin" in zf:
+        return Text("这是 .xlsb（二进制）工作簿，请另存为 .xlsx", "an .xlsb (binary) workbook; save it as .xlsx")
+    if "mimetype" in zf and b"opendocument" in zf.read("mimetype", 200):
+        return Text("这是 OpenDocument（.ods）文件，请另存为 .xlsx", "an OpenDocument (.ods) file; save it as .xlsx")
+    if "word/document.xml" in zf or "ppt/presentation.xml" in zf:
+        return Text("这是 Word 或 PowerPoint 文件，不是工作簿", "a Word or PowerPoint file, not a workbook")
+    return Text("缺少工作簿部件（xl/workbook.xml）", "the workbook part (xl/workbook.xml) is missing")
+
+
+def _package(path: Path, zf: SafeZip) -> Package:
+    root_rels = relationships(zf, "")
+    workbook = next((t for _, kind, t, _ in root_rels if kind == "officeDocument"), "xl/workbook.xml")
+    if workbook not in zf:
+        raise Refused(_not_a_workbook(zf))
+    wb_rels = {}
+    external = []
+    strings_part = None
+    for rid, kind, target, mode in relationships(zf, workbook):
+        wb_rels[rid] = target
+        if kind == "externalLink" or mode == "External":
+            external.append(target)
+        if kind == "sharedStrings":
+            strings_part = target
+    sheets: list[SheetRef] = []
+    names: dict[str, str] = {}
+    for elem in _root(zf, workbook).iter():
+        tag = local_name(elem.tag)
+        if tag == "sheet":
+            rid = next((v for k, v in elem.attrib.items() if _REL_ID.search(k)), "")
+            sheets.append(SheetRef(elem.get("name", ""), wb_rels.get(rid, ""), elem.get("state", "visible")))
+        elif tag == "definedName":
+            names.setdefault(elem.get("name", ""), (elem.text or "").strip())
+        elif tag == "externalReference":
+            external.append(elem.get("id", "externalReference"))
+    custom = next((t for _, kind, t, _ in root_rels if kind == "custom-properties"), "docProps/custom.xml")
+    properties = _properties(zf, custom) if custom in zf else {}
+    if strings_part and strings_part not in zf:
+        raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
+    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros, zf.embedded)
+
+
+def _properties(zf: SafeZip, part: str) -> dict[str, str]:
+    out = {}
+    for prop in _root(zf, part):
+        if local_name(prop.tag) == "property" and len(prop):
+            out[prop.get("name", "")] = (prop[0].text or "").strip()
+    return out
+
+
+def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:
+    """The shared strings up to index ``upto`` (parsing stops there), and whether that is all."""
+    assert pkg.strings_part
+    strings: list[str] = []
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
+    for elem in _stream(pkg.zip.chunks(pkg.strings_part), pkg.strings_part, parser):
+        tag = elem.tag
+        if tag[-3:] == "}si" or tag == "si":
+            text = rich_text(elem)
+            if len(text) > MAX_TEXT:
+                pkg.long_strings[len(strings)] = len(text)
+                text = text[:MAX_TEXT]
+            strings.append(text)
+            elem.clear()
+            if len(strings) > upto:
+                return strings, False
+    return strings, True
+
+
+def rich_text(elem: Any) -> str:
+    """The text of an <si> or <is>: its <t> runs, without phonetic (<rPh>) runs."""
+    out = []
+    for child in elem:
+        tag = local_name(child.tag)
+        if tag == "t":
+            out.append(child.text or "")
+        elif tag == "r":
+            out.extend(t.text or "" for t in child if local_name(t.tag) == "t")
+    return "".join(out)

@@ -1,0 +1,103 @@
+"""Verify many files: folders searched, worker processes, one bad file never stops the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from xlgen.findings import Code, Finding, Text, finding
+from xlgen.intake.reader import default_layout, read_returned
+from xlgen.template.model import known_templates
+from xlgen.verify import cache
+from xlgen.verify.result import ERRORED, FileResult
+from xlgen.verify.verifier import verify_returned
+
+# Searched in folders, in any letter case. The old and binary formats are listed too: a
+# department that returns one gets a finding saying so, instead of silently missing from the batch.
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+
+# ----------------------------------------------------------------------------- files
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(workbooks, missing): files as given, folders searched recursively for workbooks."""
+    found: list[Path] = []
+    missing: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            inside = {q for q in p.rglob("*") if q.suffix.lower() in SUFFIXES
+                      and q.is_file() and not q.name.startswith("~$")}  # ~$: Excel's lock files
+            found.extend(sorted(inside))
+        elif p.is_file():
+            found.append(p)
+        else:
+            missing.append(p)
+    return list(dict.fromkeys(found)), missing  # each path once, in the order found
+
+
+def verify_paths(files: Sequence[Path], jobs: int = 1,
+                 progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    """Verify every file (results in the order given); one bad file never stops the batch."""
+    if jobs > 1 and len(files) > 1:
+        return _parallel(files, jobs, progress)
+    results: list[FileResult] = []
+    for path in files:
+        result = verify_file(path)
+        results.append(result)
+        if progress:
+            progress(result)
+    return results
+
+
+def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult], None] | None) -> list[FileResult]:
+    """``jobs`` worker processes. A worker that dies (killed for memory, say) takes the files it
+    held with it: those are verified again in a new pool, and when a round finishes none of
+    them, one process per file, so that only the file that kills its process is reported."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: dict[int, FileResult] = {}
+    pending = list(range(len(files)))
+    alone = False
+    while pending:
+        groups = [[i] for i in pending] if alone else [pending]
+        broken: list[int] = []
+        for group in groups:
+            with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=warm) as pool:
+                futures = {i: pool.submit(verify_file, files[i]) for i in group}
+                for i in group:
+                    try:
+                        results[i] = futures[i].result()
+                    except BrokenProcessPool:
+                        if alone:
+                            results[i] = _crashed(files[i])
+                        else:
+                            broken.append(i)
+                        continue
+                    if progress:
+                        progress(results[i])
+        alone = alone or len(broken) == len(pending)
+        pending = broken
+    return [results[i] for i in range(len(files))]
+
+
+def _crashed(path: Path) -> FileResult:
+    return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
+        "读取该文件的进程异常终止（可能耗尽内存）", "the process reading this file died (out of memory?)"))])
+
+
+def warm() -> None:
+    """Worker start: load the templates and their compiled default programs once."""
+    for t in known_templates():
+        cache.program(default_layout(t))
+
+
+def verify_file(path: Path) -> FileResult:
+    """Read and check one returned workbook. Never raises: a failure is a finding."""
+    try:
+        returned = read_returned(Path(path))
+        if isinstance(returned, Finding):
+            return FileResult(str(path), ERRORED, findings=[returned])
+        return verify_returned(returned)
+    except Exception as exc:  # a bug of ours must not stop a province's batch
+        return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
+            f"xlgen 内部错误（{type(exc).__name__}: {exc}），请报告此文件"[:300],
+            f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))])

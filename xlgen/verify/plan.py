@@ -1,0 +1,83 @@
+"""What verifying a file needs that depends on its layout alone, derived once per layout."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xlgen.formula.engine import col_index
+from xlgen.generate.addin.checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
+from xlgen.intake.celltext import norm
+from xlgen.intake.reader import Returned
+from xlgen.layout.model import FORMULA, Layout, Slot
+from xlgen.verify.compare import canonical
+
+
+# ----------------------------------------------------------------------------- per-layout plan
+@dataclass
+class Plan:
+    formulas: list[Slot]
+    formula_rows: dict[int, list[Slot]]  # layout row → its formula slots (helper columns too)
+    table_rows: dict[int, tuple[str, int]]  # layout row → (tasks|indicators, index)
+    rows: dict[tuple[str, int], dict[str, Slot]]
+    labels: dict[str, str]
+    expected: dict[str, str]  # slot key → canonical template formula (layout coordinates)
+    by_pos: dict[tuple[int, int], str]
+    year_label: tuple[re.Pattern[str], int]  # the title's year label (year as group 1), the first header row
+
+    def canonical(self, ret: Returned, s: Slot) -> str:
+        if ret.identity:
+            return self.expected[s.key]
+        return canonical(ret.remap_formula(s.formula))
+
+    def key_at(self, ret: Returned, a1: str) -> str | None:
+        m = re.match(r"([A-Z]+)(\d+)$", a1)
+        if not m:
+            return None
+        row = ret.layout_row(int(m.group(2)) - 1)
+        return None if row is None else self.by_pos.get((row, col_index(m.group(1))))
+
+
+def plan_for(lay: Layout) -> Plan:
+    """What verifying a file needs that depends on its layout alone, derived once per layout."""
+    return lay.cached("verify_plan", lambda: _build_plan(lay))
+
+
+def _build_plan(lay: Layout) -> Plan:
+    t = lay.template
+    formulas = [s for s in lay.slots.values() if s.role == FORMULA]
+    formula_rows: dict[int, list[Slot]] = {}
+    rows: dict[tuple[str, int], dict[str, Slot]] = {}
+    table_rows: dict[int, tuple[str, int]] = {}
+    for s in lay.slots.values():
+        rows.setdefault((s.section, s.index), {})[s.field] = s
+        if s.section in ("tasks", "indicators"):
+            table_rows[s.row] = (s.section, s.index)
+    for s in formulas:
+        formula_rows.setdefault(s.row, []).append(s)
+    heads = {c.field: c.label for c in (*t.tasks.columns, *t.goals.columns, *t.indicators.columns) if c.field}
+    heads.update({f.field: f.hint or f.field for f in t.header_fields()})
+    for hrow in t.header:
+        if len(hrow.fields) == 1:
+            heads[hrow.fields[0].field] = hrow.label
+    labels = {}
+    for s in lay.slots.values():
+        base = heads.get(s.field, s.field)
+        if s.section == "tasks":
+            labels[s.key] = f"{t.tasks.label}第{s.index + 1}行 {base}"
+        elif s.section == "indicators":
+            tree = lay.indicator_rows[s.index].tree
+            labels[s.key] = f"{tree.name if tree else f'{t.indicators.label}第{s.index + 1}行'} {base}"
+        elif s.key == "total":
+            labels[s.key] = t.total_label
+        elif s.section == SECTION:  # the 填报检查 block
+            field = s.field.removesuffix(STATUS_SUFFIX)
+            labels[s.key] = f"{TITLE}：{lay.check_labels.get(field, field)}"
+        elif s.section == HELPER:
+            labels[s.key] = f"{TITLE}辅助列 {s.field}"
+        else:
+            labels[s.key] = base
+    year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
+    first_header = min(s.row for s in lay.slots.values() if s.section == "header")
+    return Plan(formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
+                 {(s.row, s.col): s.key for s in lay.slots.values()}, (year, first_header))

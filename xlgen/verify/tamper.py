@@ -1,0 +1,135 @@
+"""Signs of tampering: formulas typed over, changed or linking outside, rows without formulas,
+protection and validations removed, macros and embedded objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from xlgen.findings import Code, Finding, Text, finding
+from xlgen.generate.addin import validation
+from xlgen.generate.addin.checks import HELPER
+from xlgen.intake.reader import Returned
+from xlgen.verify.compare import canonical, empty
+from xlgen.verify.plan import Plan
+
+MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)
+WORKBOOK = Text("工作簿", "the workbook")  # where a finding about the whole file is
+
+def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, Any], set[int], list[Finding]]:
+    """Each formula cell's state (ok, overwritten, changed, external, bare: a row inserted without
+    formulas), what the file holds where the template's formula is not (by layout cell), the
+    layout rows inserted bare, and the findings about them."""
+    sheet = ret.sheet.name
+    states: dict[str, str] = {}
+    overrides: dict[str, Any] = {}  # layout cell → the value the file holds instead of a formula
+    bare_rows: set[int] = set()
+    formula_findings: list[Finding] = []
+    linking = {where for where, _ in ret.sheet.external}
+    for row, slots in plan.formula_rows.items():
+        file_row = ret.file_row(row)
+        if file_row is None:
+            continue
+        cells = [(s, ret.cell(s)) for s in slots]
+        bare = all(c is None or (c.formula is None and empty(c.value)) for _, c in cells)
+        if bare and inserted_like(ret, plan.table_rows.get(row)):
+            bare_rows.add(row)
+            for s, _c in cells:
+                states[s.key] = "bare"
+                overrides[s.a1] = None
+            shown = [s for s, _ in cells if s.section != HELPER] or [s for s, _ in cells]
+            formula_findings.append(finding(
+                Code.ROW_WITHOUT_FORMULAS, sheet, ret.where(shown[0]), shown[0].key,
+                row=file_row + 1,
+                cells=", ".join(ret.where(s) or "" for s in shown)))
+            continue
+        for s, c in cells:
+            where = ret.where(s)
+            saved = None if c is None else c.value
+            label = plan.labels[s.key]
+            if c is None or c.formula is None:
+                states[s.key] = "overwritten"
+                overrides[s.a1] = saved
+                formula_findings.append(finding(Code.FORMULA_OVERWRITTEN, sheet, where, s.key,
+                                                label=label, value=saved))
+            elif where in linking:
+                states[s.key] = "external"
+                overrides[s.a1] = saved
+            elif canonical(c.formula) != plan.canonical(ret, s):
+                states[s.key] = "changed"
+                overrides[s.a1] = saved
+                formula_findings.append(finding(Code.FORMULA_CHANGED, sheet, where, s.key, label=label,
+                                                expected=ret.remap_formula(s.formula), found=c.formula))
+            else:
+                states[s.key] = "ok"
+    links: list[tuple[str | None, Any]] = [(where, "=" + text) for where, text in ret.sheet.external]
+    links += [(where, Text(f"超链接 {target}", f"a hyperlink to {target}")) for where, target in ret.sheet.hyperlinks]
+    for where, found in links:
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, sheet, where, where and plan.key_at(ret, where),
+                                        where=where or _sheet_named(sheet), found=found))
+    for link in ret.package.external_links:
+        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=WORKBOOK, found=link))
+
+    return states, overrides, bare_rows, formula_findings
+
+
+def contents(ret: Returned, plan: Plan) -> list[Finding]:
+    """What the file holds besides the form's values: macros and embedded objects (never run or
+    opened), texts cut to Excel's limit on reading."""
+    objects = ret.sheet.objects
+    out = [_holding(code, parts, sheet) for code, parts, sheet in (
+        (Code.VBA_PROJECT, ret.package.macros, None),
+        (Code.EMBEDDED_OBJECT, sorted({*ret.package.embedded, *objects}), ret.sheet.name if objects else None))
+        if parts]
+    for where, length in ret.sheet.long_texts:
+        key = plan.key_at(ret, where)
+        out.append(finding(Code.TEXT_TOO_LONG, ret.sheet.name, where, key,
+                           label=plan.labels.get(key, where) if key else where, length=length))
+    return out
+
+
+def _holding(code: Code, parts: Sequence[str], sheet: str | None) -> Finding:
+    """A finding about parts the file holds that xlgen never runs (macros, objects): on the
+    sheet that names them, else on the workbook; the first MAX_NAMED parts named."""
+    named = ", ".join(parts[:MAX_NAMED]) + (f" … (+{len(parts) - MAX_NAMED})" if len(parts) > MAX_NAMED else "")
+    return finding(code, sheet, None, None, parts=named,
+                   where=_sheet_named(sheet) if sheet else WORKBOOK)
+
+
+def _sheet_named(sheet: str) -> Text:
+    return Text(f"工作表「{sheet}」", f"the sheet '{sheet}'")
+
+def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
+    """A row the user may have added: a task row, or an indicator row not from the template's tree."""
+    if where is None:
+        return False
+    section, index = where
+    if section == "tasks":
+        return True
+    return section == "indicators" and ret.layout.indicator_rows[index].tree is None
+
+# ----------------------------------------------------------------------------- protection, validation
+def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
+    """Protection and validations the generator writes for this file's layout, still there (rows
+    inserted without formulas are reported as such, not once more for their validations)."""
+    # the generator protects every form and gives every input its validation (validation.py)
+    groups = [[(s, r) for s in group if (r := ret.file_row(s.row)) is not None]
+              for group in validation.rule_groups(ret.layout)]  # inputs of rows deleted: none
+    sheet = ret.sheet
+    out = []
+    if not sheet.protected:
+        out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
+    needed = {(r, s.col) for group in groups for s, r in group}
+    covered: set[tuple[int, int]] = set()
+    for ranges in sheet.validations:  # each range costs at most its area or the cells needed
+        for r1, c1, r2, c2 in ranges:
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(needed):
+                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in needed)
+            else:
+                covered.update((r, c) for r, c in needed if r1 <= r <= r2 and c1 <= c <= c2)
+    for group in groups:
+        for s, r in group:
+            if s.row not in bare_rows and (r, s.col) not in covered:
+                out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), s.key, label=plan.labels[s.key]))
+                break
+    return out
