@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-import pytest
+# A narrow terminal, whatever the one running the tests: rich reads the width when a console is
+# made, so it is pinned before xlgen.cli (and typer) are imported. Messages must stay whole at 80.
+os.environ["COLUMNS"] = os.environ["TERMINAL_WIDTH"] = "80"
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
 
 from xlgen.template.fill import Fill, load_fill
 from xlgen.render.libreoffice import convert

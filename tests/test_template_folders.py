@@ -97,10 +97,12 @@ def test_the_environment_variable_takes_several_folders(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    code, out = _run("verify", str(tmp_path), "--templates", str(tmp_path / "nowhere"))
-    assert code == 2
-    assert "--templates" in out and "nowhere" in out and "does not exist" in out
-    assert "Traceback" not in out
+    nowhere = tmp_path / ("a-folder-with-a-long-name-" * 6) / "nowhere"  # wider than the terminal
+    result = runner.invoke(app, ["verify", str(tmp_path), "--templates", str(nowhere)])  # 80 columns
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if "--templates" in line]
+    assert len(lines) == 1 and str(nowhere) in lines[0] and "does not exist" in lines[0], result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_sample_bureau_template_has_hubeis_bands(tmp_path: Path) -> None:

@@ -3,31 +3,72 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer import _click as click
+from typer.core import TyperGroup
 
 from xlgen.errors import XlgenError
 from xlgen.template.fill import load_fill
 from xlgen.template.model import TEMPLATES_ENV, load_template
 from xlgen.generate.workbook import generate as generate_workbook
 
-app = typer.Typer(
-    help="Generate, distribute and verify the 部门（单位）整体绩效自评表 workbook.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,  # returned workbooks hold financial data
-)
 out_console = Console()
 err_console = Console(stderr=True)
 
 
-def say(text: str) -> None:
-    """One plain line on stdout: never wrapped (paths stay whole at any terminal
+class XlgenGroup(TyperGroup):
+    """Usage errors (a missing option, a folder that does not exist) as one unwrapped line, like
+    every other error: rich's boxed panel would cut a long path at the terminal's width."""
+
+    def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,
+             complete_var: Optional[str] = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            code = 2  # the help was printed
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            _usage_error(exc)
+            code = exc.exit_code
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            say_error("aborted")
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: click.ClickException) -> None:
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        say(ctx.get_usage(), err=True)
+        say(f"Try '{ctx.command_path} --help' for help.", err=True)
+    say_error(exc.format_message())
+
+
+app = typer.Typer(
+    cls=XlgenGroup,
+    help="Generate, distribute and verify the 部门（单位）整体绩效自评表 workbook.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # returned workbooks hold financial data
+)
+
+
+def say(text: str, err: bool = False) -> None:
+    """One plain line on stdout (stderr): never wrapped (paths stay whole at any terminal
     width) and never read as rich markup (a file may be named "[2024].xlsx")."""
-    out_console.print(text, highlight=False, soft_wrap=True, markup=False)
+    (err_console if err else out_console).print(text, highlight=False, soft_wrap=True, markup=False)
 
 
 def say_error(text: str) -> None:
