@@ -206,6 +206,8 @@ def build_layout(template: Template, task_count: int, extra: int | tuple[str, ..
     ``extra``: their kinds (a department's own indicators, then spare rows), or a number of
     quantitative spare rows."""
     kinds = (QUANTITATIVE,) * extra if isinstance(extra, int) else extra
+    if template.tasks.funding is not None:  # the funding rows are the form's, never more or fewer
+        task_count = template.tasks.funding.rows
     return _build_layout(template, task_count, kinds)
 
 
@@ -287,12 +289,17 @@ class _Placer:
             r = top + 1 + i
             col = 1
             for c in t.tasks.columns:
-                if c.type == "blank":
-                    self.label(r, col, "", "blank", last_col=col + c.span - 1)
+                last = col + c.span - 1
+                fund = self.funding_cell(i, c, top + 1, col)
+                if c.type == "blank" or isinstance(fund, str):
+                    self.label(r, col, fund if isinstance(fund, str) else "", "label" if fund else "blank",
+                               last_col=last)
+                elif fund is not None:
+                    self.add(replace(fund, row=r, last_col=last))
                 else:
                     key = f"tasks[{i}].{c.field}"
                     role = FORMULA if c.type == "computed" else INPUT
-                    self.add(Slot(key, "tasks", i, c.field, r, col, col + c.span - 1, role, c.type, format=c.format,
+                    self.add(Slot(key, "tasks", i, c.field, r, col, last, role, c.type, format=c.format,
                                   required=REQUIRED_IN_USE if role == INPUT else ""))
                     if role == FORMULA:
                         self.pending.append((key, t.formulas[c.formula], "tasks", i))
@@ -301,6 +308,28 @@ class _Placer:
         self.label(top, 0, t.tasks.label, "section", last_row=bottom)
         lay.regions["tasks"] = (top + 1, 1, top + lay.task_count, self.right)
         self.row = bottom + 1
+
+    def funding_cell(self, i: int, c: Column, first: int, col: int) -> Slot | str | None:
+        """What funding row ``i`` holds in column ``c``: a fixed label or weight, the total's sum
+        of the sources beneath, the mark its sources print where they carry nothing ("/"), or
+        None for an ordinary cell (the sources' amounts, the total's 执行率 and 得分)."""
+        fund = self.t.tasks.funding
+        if fund is None or c.type == "blank":
+            return None
+        key = f"tasks[{i}].{c.field}"
+        if c.field == fund.label_field:
+            return Slot(key, "tasks", i, c.field, first + i, col, col, FIXED, c.type, default=fund.label(i))
+        if c.field in fund.sums:
+            if i > 0:
+                return None
+            cells = f"{a1(first + 1, col, True)}:{a1(first + fund.rows - 1, col, True)}"
+            return Slot(key, "tasks", i, c.field, first, col, col, FORMULA, c.type, format=c.format,
+                        formula=f'IF(COUNT({cells})=0,"",SUM({cells}))')
+        if i > 0:
+            return fund.mark
+        if c.type == "weight":
+            return Slot(key, "tasks", i, c.field, first, col, col, FIXED, c.type, default=self.t.weight_tasks)
+        return None
 
     def goals(self) -> None:
         t = self.t
@@ -414,7 +443,8 @@ class _Placer:
                         ok = table == "indicators" and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
                     else:
                         spec = t.formulas.get(rules.get(role, ""))
-                        ok = spec is not None and _names(spec) <= fields[table]
+                        ok = spec is not None and _names(spec) <= fields[table] and (
+                            table != "tasks" or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in _names(spec)))
                     if ok:
                         placed.setdefault(role, []).append((table, i))
         for k, (role, cells) in enumerate(placed.items()):

@@ -27,6 +27,7 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
     fill = fill or Fill()
     out: dict[str, Any] = {}
     tree_count = len(layout.template.tree)
+    tasks = task_rows(layout, fill)
     for slot in layout.slots.values():
         if slot.role == FORMULA:
             continue
@@ -35,8 +36,8 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
             value = fill.header.get(slot.field)
         elif slot.section == "goals":
             value = fill.goals.get(slot.field)
-        elif slot.section == "tasks" and slot.index < len(fill.tasks):
-            value = fill.tasks[slot.index].get(slot.field)
+        elif slot.section == "tasks" and slot.role == INPUT:
+            value = tasks.get(slot.index, {}).get(slot.field)
         elif slot.section == "indicators":
             row = layout.indicator_rows[slot.index]
             if row.tree is not None:
@@ -47,6 +48,16 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
                 value = fill.extra_indicators[slot.index - tree_count].get(slot.field)
         out[slot.key] = value
     return out
+
+
+def task_rows(layout: Layout, fill: Fill) -> dict[int, dict[str, Any]]:
+    """The fill's tasks by layout row: in order, or on funding rows by their label (a task
+    naming no funding row is left out; ``load_fill`` refuses it with its key)."""
+    funding = layout.template.tasks.funding
+    if funding is None:
+        return dict(enumerate(fill.tasks))
+    placed = ((funding.index_of(task.get(funding.label_field)), task) for task in fill.tasks)
+    return {i: task for i, task in placed if i is not None}
 
 
 def compute(layout: Layout, inputs_by_key: dict[str, Any]) -> dict[str, Any]:

@@ -54,8 +54,7 @@ def load_fill(path: Path, template: Template) -> Fill:
     fill = Fill(year=root.get("year", int) if root.has("year") else None)
     head = root.table("header", required=False)
     fill.header = _values(head, {f.field: f.type for f in template.header_fields()})
-    fill.tasks = [_values(node, input_columns(template.tasks.columns))
-                  for node in root.tables("tasks", required=False)]
+    fill.tasks = [_task(node, template) for node in root.tables("tasks", required=False)]
     fill.goals = _values(root.table("goals", required=False), input_columns(template.goals.columns))
     for node in root.tables("indicators", required=False):
         values = _values(node, indicator_inputs(template))
@@ -68,6 +67,16 @@ def load_fill(path: Path, template: Template) -> Fill:
                 " (a new indicator also needs level1 and level2)",
             )
     return fill
+
+
+def _task(node: Node, template: Template) -> dict[str, Value]:
+    """One task row; on a form with funding rows it names its row (年度资金总额 or a source)."""
+    values = _values(node, input_columns(template.tasks.columns))
+    funding = template.tasks.funding
+    if funding is not None and funding.index_of(values.get(funding.label_field)) is None:
+        raise node.invalid(funding.label_field, f"{values.get(funding.label_field)!r} names no funding row; expected "
+                           + " / ".join((funding.total, *funding.sources)))
+    return values
 
 
 def _values(node: Node, types: dict[str, str]) -> dict[str, Value]:

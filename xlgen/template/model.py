@@ -10,7 +10,7 @@ import functools
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,40 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Funding:
+    """The funding rows of the national form: 年度资金总额, then 其中 its sources. The total's
+    amounts are the sums of the sources' by formula; only the total carries 分值, 执行率 and
+    得分, the sources show ``mark`` there ("/", as the printed form does)."""
+
+    total: str  # the total row's label
+    sources: tuple[str, ...]  # one row each, beneath the total
+    sums: tuple[str, ...]  # the amount columns the total sums
+    label_field: str  # the text column holding the rows' labels
+    lead: str = ""  # printed before the first source's name (其中：)
+    mark: str = "/"
+
+    @property
+    def rows(self) -> int:
+        return 1 + len(self.sources)
+
+    def label(self, index: int) -> str:
+        """The printed label of funding row ``index`` (0: the total)."""
+        if index == 0:
+            return self.total
+        return (self.lead if index == 1 else "") + self.sources[index - 1]
+
+    def index_of(self, name: object) -> int | None:
+        """The row a fill's task belongs to, by its label (with or without the lead)."""
+        text = str(name or "").strip()
+        names = (self.total, *self.sources)
+        return next((i for i in range(self.rows) if text in (names[i], self.label(i))), None)
+
+
+@dataclass(frozen=True)
 class Table:
     label: str
     columns: tuple[Column, ...]
+    funding: Funding | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -293,6 +324,7 @@ def load_template(name: str | Path) -> Template:
     total.only("label", "label_span", "formula")
     lists = root.table("lists")
     lists.only("operators", "units")
+    tasks = _table(root.table("tasks"), funding=True)
     formulas = {
         name: _formula(root.table("formulas").table(name))
         for name in root.table("formulas").data
@@ -306,13 +338,13 @@ def load_template(name: str | Path) -> Template:
         sheet=meta.get("sheet", str),
         year_label=meta.get("year_label", str, default="{year}年度"),
         unit_note=meta.get("unit_note", str, default=""),
-        task_rows=rows.get("tasks", int),
+        task_rows=_task_rows(rows, tasks),
         spare_indicators=rows.get("spare_indicators", int, default=0),
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
         weight_tasks=weights.get("tasks", float),
         weight_indicators=weights.get("indicators", float),
         header=tuple(_header_row(n) for n in root.tables("header")),
-        tasks=_table(root.table("tasks")),
+        tasks=tasks,
         goals=_table(root.table("goals")),
         indicators=_table(root.table("indicators")),
         total_label=total.get("label", str),
@@ -364,8 +396,19 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _table(node: Node) -> Table:
-    node.only("label", "columns")
+def _task_rows(rows: Node, tasks: Table) -> int:
+    """How many task rows a blank offers: [rows] tasks, or with funding rows exactly those."""
+    if tasks.funding is None:
+        return rows.get("tasks", int)
+    count = rows.get("tasks", int, default=tasks.funding.rows)
+    if count != tasks.funding.rows:
+        raise rows.invalid("tasks", f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
+                           "(the total and its sources); leave rows.tasks out")
+    return count
+
+
+def _table(node: Node, funding: bool = False) -> Table:
+    node.only("label", "columns", *(("funding",) if funding else ()))
     columns = []
     for col in node.tables("columns"):
         col.only("field", "label", "type", "span", "group", "formula", "format")
@@ -387,7 +430,32 @@ def _table(node: Node) -> Table:
         if kind == "computed" and not column.formula:
             raise col.invalid("formula", "a computed column names its formula (a key of [formulas])")
         columns.append(column)
-    return Table(label=node.get("label", str), columns=tuple(columns))
+    table = Table(label=node.get("label", str), columns=tuple(columns))
+    if node.has("funding"):
+        table = replace(table, funding=_funding(node.table("funding"), table))
+    return table
+
+
+def _funding(node: Node, table: Table) -> Funding:
+    node.only("total", "sources", "sums", "lead", "mark")
+    sources = tuple(node.strings("sources"))
+    if not sources:
+        raise node.invalid("sources", "the list is empty; name the sources beneath the total")
+    names = [node.get("total", str), *sources]
+    for i, name in enumerate(names):
+        if not name.strip() or names.index(name) != i:
+            raise node.invalid("sources" if i else "total", f"'{name}' is empty or repeats; each row's label is unique")
+    types = {c.field: c.type for c in table.columns if c.field}
+    sums = tuple(node.strings("sums"))
+    for i, name in enumerate(sums):
+        if types.get(name) != "amount":
+            raise node.invalid(f"sums[{i}]", f"'{name}' is not an amount column of the table; expected one of "
+                               + ", ".join(f for f, kind in types.items() if kind == "amount"))
+    label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
+    if not label_field:
+        raise node.invalid("total", "the table has no text column to hold the rows' labels")
+    return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
+                   lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"))
 
 
 def _header_row(node: Node) -> HeaderRow:
