@@ -57,6 +57,20 @@ class Code(Enum):
         "cached-value-mismatch", ERROR,
         "{cell}（{label}）保存的结果 {found} 与按模板公式重新计算的 {expected} 不一致",
         "{cell} ({label}) holds the saved result {found}; the template's formulas give {expected}")
+    VALUE_MISMATCH = Detail(
+        "value-mismatch", ERROR,
+        "{cell}（{label}）填写的结果 {found} 与按模板规则由所填数据重新计算的 {expected} 不一致",
+        "{cell} ({label}) holds the typed result {found}; the template's rules give {expected} from the typed inputs")
+    NOT_GENERATED = Detail(
+        "not-generated", WARNING,
+        "该文件不是 xlgen 生成的表（按模板「{template}」的栏目名称读取）：没有公式、保护和数据验证可查，"
+        "只核对了所填结果与按模板规则重新计算的结果",
+        "this file was not made by xlgen (read by the labels of the template '{template}'): it has no formulas, "
+        "protection or data validation to check; its typed results were checked against the template's rules")
+    CELL_UNPLACED = Detail(
+        "cell-unplaced", WARNING,
+        "{cell} 的内容「{text}」未能对应到模板的任何位置（{reason}），未读取",
+        "{cell} holds '{text}', which fits no place of the template ({reason}); it was not read")
     WEIGHTS_TOTAL = Detail(
         "weights-total", ERROR,
         "{table}的分值合计 {found}，应为 {expected}",

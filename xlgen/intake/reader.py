@@ -45,7 +45,7 @@ from xlgen.intake.package import (
     unreadable,
 )
 from xlgen.intake.refs import parse_ref
-from xlgen.intake.safezip import Refused
+from xlgen.intake.safezip import OLE2, Refused
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import FORMULA, Layout, Slot, build_layout, own_kind
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
@@ -144,7 +144,12 @@ _CELLREF = re.compile(
 
 
 def read_returned(path: Path) -> Returned | Finding:
-    """Open ``path``, find its template and its tables: a ``Returned``, or why it cannot be read."""
+    """Open ``path``, find its template and its tables: a ``Returned``, or why it cannot be read.
+    A form xlgen did not make (an .xls, or an .xlsx without xlgen's marks) is read by its labels."""
+    if _ole2(path):
+        from xlgen.intake.adopted import read_adopted  # the legacy reader builds on this module
+
+        return read_adopted(path)
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):
         return pkg
@@ -181,6 +186,12 @@ def _read_returned(pkg: Package) -> Returned | Finding:
         located = _locate(pkg, match[0], by_properties=True)
         assert located is not None
         return located
+    if not any(name.startswith(provenance.NAME_PREFIX) for name in pkg.names):
+        from xlgen.intake.adopted import read_adopted
+
+        adopted = read_adopted(pkg.path)  # no mark of xlgen at all: a legacy form, read by its labels
+        if not isinstance(adopted, Finding):
+            return adopted
     # No provenance: recognise the form by its sheet, title and section labels.
     for t in templates:
         result = _locate(pkg, t, by_properties=False)
@@ -189,6 +200,15 @@ def _read_returned(pkg: Package) -> Returned | Finding:
     return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
         "文件没有 xlgen 的模板标记，其结构也不符合任何已知模板",
         "the file carries no xlgen template properties and its structure matches no known template"))
+
+
+def _ole2(path: Path) -> bool:
+    """Whether ``path`` is an OLE2 compound file (an .xls, or an encrypted workbook)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(OLE2)) == OLE2
+    except OSError:
+        return False  # open_workbook says why
 
 
 @dataclass

@@ -94,6 +94,14 @@ def _damaged(zh: str, en: str) -> Refused:
 # ----------------------------------------------------------------------------- opening
 def read_file(path: Path) -> bytes:
     """The file's bytes, read once and never written; a Refused for what cannot be a workbook."""
+    data = read_bytes(path)
+    if data[:8] == OLE2:
+        raise Refused(ole2_reason(data))
+    return data
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (at most ``MAX_FILE``), read once; a Refused when missing, empty or too large."""
     try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE + 1)
@@ -104,14 +112,17 @@ def read_file(path: Path) -> bytes:
         raise Refused(Text("文件为空（0 字节）", "the file is empty (0 bytes)"))
     if len(data) > MAX_FILE:
         raise Refused(Text(f"文件超过 {_mib(MAX_FILE)}，不是一份自评表", f"the file is over {_mib(MAX_FILE)}: not a returned form"))
-    if data[:8] == OLE2:
-        raise Refused(_ole2_reason(data))
     return data
 
 
-def _ole2_reason(data: bytes) -> Text:
+def encrypted(data: bytes) -> bool:
+    """Whether an OLE2 compound file is an OOXML workbook encrypted with a password."""
+    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
+
+
+def ole2_reason(data: bytes) -> Text:
     """What an OLE2 compound file is, from its directory's stream names (UTF-16LE)."""
-    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+    if encrypted(data):
         return Text("工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx",
                     "the workbook is encrypted with a password; remove the password and save it as .xlsx")
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlgen.findings import ERROR, READ_FAILURES, Finding
+from xlgen.formula.engine import col_index
+from xlgen.findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
+from xlgen.generate import provenance
+from xlgen.intake.reader import Returned
+from xlgen.verify.compare import text_of
 
 PASS, FAIL, ERRORED = "pass", "fail", "error"
 
@@ -62,3 +67,25 @@ def exit_code(results: Sequence[FileResult]) -> int:
     if any(r.status == ERRORED for r in results):
         return 2
     return 1 if any(r.status == FAIL for r in results) else 0
+
+
+def finding_order(f: Finding) -> tuple[int, int, str]:
+    """Findings in the order of their cells (row, then column); those of the whole file first."""
+    m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
+    if not m:
+        return (-1, 0, f.code.code)
+    return (int(m.group(2)), col_index(m.group(1)), f.code.code)
+
+
+def file_result(ret: Returned, inputs: dict[str, Any], findings: list[Finding], total: Any,
+                year: int | None) -> FileResult:
+    """The result of a file read as ``ret``: its findings sorted, its identity, year and score."""
+    findings.sort(key=finding_order)
+    if year is None:
+        findings.append(finding(Code.REQUIRED_MISSING, ret.sheet.name, None, "year", label=Text("年度", "year")))
+    t = ret.template
+    total_score = total if isinstance(total, float) else None
+    code = text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
+    name = text_of(inputs.get("header.department_name")) or None
+    return FileResult(str(ret.path), status_of(findings), t.id, code or None, name, year, total_score, findings,
+                      t.level_of(total_score) if total_score is not None else None)

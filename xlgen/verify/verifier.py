@@ -16,18 +16,22 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.formula.engine import Program, col_index
 from xlgen.generate import provenance
 from xlgen.intake.celltext import norm
+from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Slot
 from xlgen.verify import cache
 from xlgen.verify.compare import blank_or_zero, same, text_of
 from xlgen.verify.plan import Plan, plan_for
-from xlgen.verify.result import FileResult, status_of
+from xlgen.verify.legacy import verify_legacy
+from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.rules import form_rules
 from xlgen.verify.tamper import contents, formula_cells, guards
 
 
 # ----------------------------------------------------------------------------- one file
 def verify_returned(ret: Returned) -> FileResult:
+    if isinstance(ret, LegacyReturned):  # a form xlgen did not make: its typed results are checked
+        return verify_legacy(ret)
     lay, t = ret.layout, ret.template
     sheet = ret.sheet.name
     plan = plan_for(lay)
@@ -67,24 +71,8 @@ def verify_returned(ret: Returned) -> FileResult:
     findings.extend(form_rules(ret, plan, inputs, effective))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(contents(ret, plan))
-    findings.sort(key=lambda f: _order(f, ret))
+    return file_result(ret, inputs, findings, pure.get(lay.slots["total"].a1), _year(ret, plan))
 
-    total = pure.get(lay.slots["total"].a1)
-    total_score = total if isinstance(total, float) else None
-    code = text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
-    name = text_of(inputs.get("header.department_name")) or None
-    year = _year(ret, plan)
-    if year is None:
-        findings.append(finding(Code.REQUIRED_MISSING, sheet, None, "year", label=Text("年度", "year")))
-    status = status_of(findings)
-    return FileResult(str(ret.path), status, t.id, code or None, name, year, total_score, findings,
-                      t.level_of(total_score) if total_score is not None else None)
-
-def _order(f: Finding, ret: Returned) -> tuple[int, int, str]:
-    m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
-    if not m:
-        return (-1, 0, f.code.code)
-    return (int(m.group(2)), col_index(m.group(1)), f.code.code)
 
 def _without(program: Program, cells: set[str]) -> Program:
     """The program without the steps computing ``cells`` (their values come from the inputs)."""

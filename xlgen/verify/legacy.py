@@ -1,0 +1,44 @@
+"""Verify a form xlgen did not make: recompute every computed cell from its typed inputs.
+
+A legacy form has no formulas, protection or validation to check (one ``not-generated``
+warning says so). What it typed where the template computes (项目执行率, 得分, 完成程度, 总评价得分)
+is compared with the template's rules applied to its typed inputs: each disagreement is a
+``value-mismatch`` at the legacy file's cell. The form's rules (weights, bands, deviation
+analysis …) are the verifier's own; the total score reported is the recomputed one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlgen.findings import Code, Finding, finding
+from xlgen.intake.adopted import LegacyReturned
+from xlgen.layout.model import FORMULA, Slot
+from xlgen.verify import cache
+from xlgen.verify.compare import same
+from xlgen.verify.plan import plan_for
+from xlgen.verify.result import FileResult, file_result
+from xlgen.verify.rules import form_rules
+
+
+def verify_legacy(ret: LegacyReturned) -> FileResult:
+    lay, t, form = ret.layout, ret.template, ret.legacy
+    sheet = ret.sheet.name
+    plan = plan_for(lay)
+    inputs = ret.inputs()
+    by_cell = {lay.slots[k].a1: v for k, v in inputs.items() if v is not None and v != ""}
+    recomputed = cache.program(lay).run(by_cell)
+    findings: list[Finding] = [finding(Code.NOT_GENERATED, sheet, None, None, template=t.id)]
+    for k, typed in form.typed.items():
+        s = lay.slots[k]
+        if not same(typed, recomputed.get(s.a1)):
+            findings.append(finding(Code.VALUE_MISMATCH, sheet, ret.where(s), k, label=plan.labels[k],
+                                    found=typed, expected=recomputed.get(s.a1)))
+
+    def effective(s: Slot) -> Any:
+        return recomputed.get(s.a1) if s.role == FORMULA else inputs.get(s.key)
+
+    findings.extend(form_rules(ret, plan, inputs, effective))
+    findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
+                    for u in form.unplaced)
+    return file_result(ret, inputs, findings, recomputed.get(lay.slots["total"].a1), form.year)
