@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 OPERATORS = ("=", ">=", "<=", ">", "<")
 TITLE = "部门（单位）整体绩效自评表"
@@ -108,16 +109,25 @@ class Variant:
     page_breaks: bool = False  # blank rows and the section label repeated inside the indicator table
     typed: dict[tuple[str, str], Any] = field(default_factory=dict)  # (三级指标 name or task N, field) → value
     own: dict[str, dict[str, Any]] = field(default_factory=dict)  # the department's own targets and weights
+    extra: list[dict[str, str]] = field(default_factory=list)  # indicators of the department's own, after the tree
+    notes: list[str] = field(default_factory=list)  # lines under the total (sign-off): cells of no place
+
+
+@dataclass
+class Built:
+    path: Path
+    cells: dict[tuple[str, str], str]  # (三级指标 name, "task N" or "total"; field) → A1 of the value
 
 
 GRADES = {"全部或基本达成预期指标 100%-80% (含)"}
 
 
-def build(seed: SeedText, path: Path, v: Variant) -> Path:
+def build(seed: SeedText, path: Path, v: Variant) -> Built:
     """Write the seed as a hand-made workbook: values typed, no formula, no protection."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Sheet1")
     pct = wb.add_format({"num_format": "0.00%"})
+    cells: dict[tuple[str, str], str] = {}
     plain = wb.add_format({"text_wrap": True})
 
     def text(r: int, c: int, value: str, last: int | None = None) -> None:
@@ -172,6 +182,7 @@ def build(seed: SeedText, path: Path, v: Variant) -> Path:
             raw = str(v.typed.get((f"task {n + 1}", f), raw))
             c1, c2 = TASK_COLS[f]
             value(r, c1, raw, c2, percent=f == "rate")
+            cells[(f"task {n + 1}", f)] = xl_rowcol_to_cell(r, c1)
         r += 1
     # 年度目标
     text(r, 0, "年度目标")
@@ -213,8 +224,19 @@ def build(seed: SeedText, path: Path, v: Variant) -> Path:
         for f, raw in shown.items():
             raw = str(v.typed.get((name, f), raw))
             value(r, IND_COLS[f], raw)
+            cells[(name, f)] = xl_rowcol_to_cell(r, IND_COLS[f])
+        r += 1
+    for row in v.extra:
+        for f, raw in row.items():
+            value(r, IND_COLS[f], raw)
+            cells[(row["name"], f)] = xl_rowcol_to_cell(r, IND_COLS[f])
         r += 1
     text(r, 0, "总评价得分", 9)
     value(r, 10, str(v.typed.get(("total", "total"), seed.total)))
+    cells[("total", "total")] = xl_rowcol_to_cell(r, 10)
+    for note in v.notes:
+        r += 1
+        text(r, 1, note)
+        cells[(note, "note")] = xl_rowcol_to_cell(r, 1)
     wb.close()
-    return path
+    return Built(path, cells)

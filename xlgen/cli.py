@@ -200,6 +200,54 @@ def rollover(
         raise typer.Exit(2)
 
 
+def _workbooks(paths: list[Path]) -> list[Path]:
+    """The workbooks given (folders searched); exit 2 naming what is missing or when none is found."""
+    from xlgen.verify.batch import collect
+
+    files, missing = collect(paths)
+    for path in missing:
+        say_error(f"{path}: no such file or folder")
+    if missing or not files:
+        if not missing:
+            say_error("no .xlsx, .xlsm, .xls or .xlsb workbook found in " + ", ".join(map(str, paths)))
+        raise typer.Exit(2)
+    return files
+
+
+@app.command("import")
+def import_forms(
+    paths: Annotated[list[Path], typer.Argument(help="Last year's forms (.xlsx/.xls, hand-made or exported), or folders of them.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the fills (.toml) and the roster.")],
+    template: Annotated[Optional[str], typer.Option("--template", help="Read every form as this template (default: the one whose labels it has).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing fills and rosters.")] = False,
+    templates: TemplatesOption = None,
+) -> None:
+    """Read forms xlgen did not make into one fill per form and a roster for distribute; every
+    cell that could not be placed is listed with its address."""
+    from xlgen.cycle.importer import import_forms as run_import
+
+    files = _workbooks(paths)
+    try:
+        tmpl = load_template(template) if template else None
+        result = run_import(files, output, tmpl, force=force)
+    except XlgenError as exc:
+        raise fail(exc) from None
+    unreadable = 0
+    for r in result.files:
+        if r.problem is not None or r.form is None:
+            say_error(f"{r.source}: {r.problem.message('zh') if r.problem else ''}")
+            unreadable += 1
+            continue
+        t = r.form.template
+        say(f"read {r.source} as {t.id} → {r.output} ({len(r.unplaced)} cells not placed)")
+        for u in r.unplaced:
+            say(f"  {r.form.sheet}!{u.address}: {u.text!r} — {u.reason.zh}")
+    for roster in result.rosters:
+        say(f"wrote {roster}")
+    if unreadable:
+        raise typer.Exit(2)
+
+
 @app.command()
 def verify(
     paths: Annotated[list[Path], typer.Argument(help="Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb, reported).")],
@@ -219,19 +267,13 @@ def verify(
 
     from xlgen.verify import report as view
     from xlgen.errors import ErrorCode
-    from xlgen.verify.batch import collect, verify_paths
+    from xlgen.verify.batch import verify_paths
     from xlgen.verify.result import exit_code, report_json
     from xlgen.generate.workbook import refuse_inputs
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
-    files, missing = collect(paths)
-    for path in missing:
-        say_error(f"{path}: no such file or folder")
-    if missing or not files:
-        if not missing:
-            say_error("no .xlsx, .xlsm, .xls or .xlsb workbook found in " + ", ".join(map(str, paths)))
-        raise typer.Exit(2)
+    files = _workbooks(paths)
     if report is not None:
         try:  # before any work: the report never replaces an input, nor an existing file without --force
             refuse_inputs([report], files)

@@ -1,0 +1,174 @@
+"""Import last year's forms (hand-made, budget-system exports, .xls): one fill per form and a
+roster for ``distribute``, so that every department's own tree is carried, not retyped.
+
+Each form is read by its labels (``intake.legacy``) into a fill of its template, written as
+TOML (``YYYY_CODE_NAME.toml``); the departments' identity, tasks and indicator trees, as far as
+the template's ``[rollover]`` carries them, make one roster per template
+(``roster-TEMPLATE.xlsx``: 部门, 任务 and 指标 sheets, the format ``roster.load_roster`` reads).
+Every cell a form holds that could not be placed is reported with its address. Nothing is
+written until every output name is known to be free (or ``force``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from xlgen.cycle.distribute import safe_name, workbook_name
+from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Finding, Text
+from xlgen.generate.workbook import refuse_inputs, write_atomic
+from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
+from xlgen.layout.model import INPUT
+from xlgen.template.fill import Fill
+from xlgen.template.filltoml import fill_toml
+from xlgen.template.model import Template
+
+DEPARTMENTS_SHEET = "部门"
+
+
+@dataclass
+class Imported:
+    """One form read: its fill's file and what could not be placed (or why it was not read)."""
+
+    source: Path
+    form: LegacyForm | None = None
+    output: Path | None = None
+    problem: Finding | None = None
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    files: list[Imported]
+    rosters: list[Path]
+
+
+def import_forms(files: Sequence[Path], outdir: Path, template: Template | None = None,
+                 force: bool = False) -> ImportResult:
+    read = [_read(path, template) for path in files]
+    forms = [r for r in read if r.form is not None]
+    for r in forms:
+        assert r.form is not None
+        r.output = outdir / _fill_name(r.form)
+    names = [r.output.name for r in forms if r.output is not None]
+    clash = next((n for n in names if names.count(n) > 1), None)
+    if clash:
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir / clash, detail="two forms give the same department and year")
+    templates = list({id(r.form.template): r.form.template for r in forms if r.form is not None}.values())
+    rosters = [outdir / f"roster-{t.id}.xlsx" for t in templates]
+    outputs = [*(r.output for r in forms if r.output is not None), *rosters]
+    refuse_inputs(outputs, files)
+    if not force:  # refuse before writing anything: never half an import
+        for path in outputs:
+            if path.exists():
+                raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
+    for r in forms:
+        assert r.form is not None and r.output is not None
+        text = fill_toml(r.form.fill, r.form.template, _comments(r))
+        write_atomic(r.output, force, functools.partial(_write_text, text=text), keep=files)
+    for t, out in zip(templates, rosters):
+        mine = _latest([r.form for r in forms if r.form is not None and r.form.template is t])
+        write_atomic(out, force, functools.partial(_write_roster, t=t, forms=mine), keep=files)
+    return ImportResult(read, rosters)
+
+
+def _write_text(tmp: Path, text: str) -> None:
+    tmp.write_text(text, encoding="utf-8")
+
+
+def _read(path: Path, template: Template | None) -> Imported:
+    form = read_legacy(path, template)
+    if isinstance(form, Finding):
+        return Imported(path, problem=form)
+    return Imported(path, form, unplaced=[*form.unplaced, *_not_numbers(form)])
+
+
+def _not_numbers(form: LegacyForm) -> list[Unplaced]:
+    """Texts where the template wants a number: taken out of the fill (which holds numbers there)
+    and reported with their cells."""
+    lay, fill = form.layout, form.fill
+    out = []
+    tree = len(lay.template.tree)
+    for s in lay.slots.values():
+        if s.role != INPUT or not lay.holds_number(s):
+            continue
+        if s.section in ("header", "goals"):
+            values = fill.header if s.section == "header" else fill.goals
+        elif s.section == "tasks":
+            values = fill.tasks[s.index] if s.index < len(fill.tasks) else {}
+        else:
+            ind = lay.indicator_rows[s.index]
+            values = fill.indicators.get(ind.tree.name, {}) if ind.tree else \
+                fill.extra_indicators[s.index - tree] if s.index - tree < len(fill.extra_indicators) else {}
+        value = values.get(s.field)
+        if isinstance(value, str):
+            del values[s.field]
+            out.append(Unplaced(form.addresses.get(s.key, "?"), value, Text(
+                f"{s.key} 应为数字", f"{s.key} must be a number")))
+    return out
+
+
+def _fill_name(form: LegacyForm) -> str:
+    code = str(form.fill.header.get("department_code") or "")
+    name = str(form.fill.header.get("department_name") or "")
+    if form.year is None or not code:
+        return f"{safe_name(form.path.stem)}.toml"
+    return str(Path(workbook_name(form.year, code, name)).with_suffix(".toml"))
+
+
+def _comments(r: Imported) -> list[str]:
+    assert r.form is not None
+    head = [f"Read from {r.source.name} (sheet {r.form.sheet}) by the labels of template {r.form.template.id}."]
+    return head + [f"not placed: {u.address} {u.text!r} ({u.reason.en})" for u in r.unplaced]
+
+
+def _latest(forms: list[LegacyForm]) -> list[LegacyForm]:
+    """One form per department code: the latest year's (a folder may hold several years)."""
+    by_code: dict[str, LegacyForm] = {}
+    for form in forms:
+        code = str(form.fill.header.get("department_code") or "")
+        if code and (code not in by_code or (form.year or 0) >= (by_code[code].year or 0)):
+            by_code[code] = form
+    return list(by_code.values())
+
+
+def _write_roster(tmp: Path, t: Template, forms: list[LegacyForm]) -> None:
+    """部门 (the header fields the template carries), 任务 and 指标 (the carried task and
+    indicator fields), each row with the department's code first."""
+    keep = t.rollover
+    header = [f for f in keep.get("header", ()) if f]
+    labels = {c.field: c.label for c in (*t.tasks.columns, *t.indicators.columns) if c.field and c.label}
+    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False})
+    code = CODE_NAMES[0]
+    sheets: list[tuple[str, list[str], list[list[Any]]]] = [
+        (DEPARTMENTS_SHEET, header, [[f.fill.header.get(h) for h in header] for f in forms]),
+        (TASK_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get("tasks", ()))],
+         [[f.fill.header.get(code), *(task.get(k) for k in keep.get("tasks", ()))] for f in forms for task in f.fill.tasks]),
+        (INDICATOR_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get("indicators", ()))],
+         [[f.fill.header.get(code), *(ind.get(k) for k in keep.get("indicators", ()))] for f in forms
+          for ind in _indicators(f.fill, t)]),
+    ]
+    for name, heads, rows in sheets:
+        ws = wb.add_worksheet(name)
+        for col, head in enumerate(heads):
+            ws.write_string(0, col, head)
+        for r, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                if isinstance(value, str):
+                    ws.write_string(r, col, value)
+                elif isinstance(value, float):
+                    ws.write_number(r, col, value)
+    wb.close()
+
+
+def _indicators(fill: Fill, t: Template) -> list[dict[str, Any]]:
+    """The fill's indicators in the form's order: the tree's, then the department's own."""
+    return [fill.indicators[ind.name] for ind in t.tree if ind.name in fill.indicators] + fill.extra_indicators
