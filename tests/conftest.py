@@ -10,6 +10,9 @@ from typing import Any
 # A narrow terminal, whatever the one running the tests: rich reads the width when a console is
 # made, so it is pinned before xlgen.cli (and typer) are imported. Messages must stay whole at 80.
 os.environ["COLUMNS"] = os.environ["TERMINAL_WIDTH"] = "80"
+# The tests read the English messages unless they ask for Chinese (XLGEN_LANG unset or zh:
+# tests/test_language.py); whatever the language of the shell running them.
+os.environ["XLGEN_LANG"] = "en"
 
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402

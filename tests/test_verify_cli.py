@@ -118,7 +118,7 @@ def test_exit_codes(files: dict[str, Path], tmp_path: Path) -> None:
 
 
 def test_messages_in_both_languages(files: dict[str, Path]) -> None:
-    zh = json.loads(run(files["bad"], "--json").stdout)["files"][0]["findings"]
+    zh = json.loads(run(files["bad"], "--json", "--lang", "zh").stdout)["files"][0]["findings"]
     en = json.loads(run(files["bad"], "--json", "--lang", "en").stdout)["files"][0]["findings"]
     assert [f["code"] for f in zh] == [f["code"] for f in en]
     nan_zh = next(f["message"] for f in zh if f["code"] == "not-a-number")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -12,10 +14,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from typer import _click as click
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from xlgen import lang
+from xlgen.clitext import Help, Say
 
 from xlgen.errors import XlgenError
-from xlgen.template.fill import load_fill
+from xlgen.template.fill import check_year, load_fill, next_year
 from xlgen.template.model import TEMPLATES_ENV, load_template
 from xlgen.generate.workbook import generate as generate_workbook
 
@@ -24,12 +29,16 @@ err_console = Console(stderr=True)
 
 
 class XlgenGroup(TyperGroup):
-    """Usage errors (a missing option, a folder that does not exist) as one unwrapped line, like
-    every other error: rich's boxed panel would cut a long path at the terminal's width."""
+    """Chooses the run's language before anything is parsed, puts the --help texts in it, and
+    shows usage errors (a missing option, a folder that does not exist) as one unwrapped line,
+    like every other error: rich's boxed panel would cut a long path at the terminal's width."""
 
     def main(self, args: Optional[Sequence[str]] = None, prog_name: Optional[str] = None,
              complete_var: Optional[str] = None, standalone_mode: bool = True,
              windows_expand_args: bool = True, **extra: Any) -> Any:
+        given = lang.from_args(list(sys.argv[1:] if args is None else args))
+        lang.choose(given if given in lang.LANGS else None)
+        _localize(self)
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except click.exceptions.NoArgsIsHelpError:
@@ -42,27 +51,128 @@ class XlgenGroup(TyperGroup):
         except typer.Abort:
             if not standalone_mode:
                 raise
-            say_error("aborted")
+            say_error(Say.ABORTED())
             code = 1
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+    def get_usage(self, ctx: click.Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+    def get_help_option(self, ctx: click.Context) -> Optional[TyperOption]:
+        return _help_option(super().get_help_option(ctx))
+
+
+class XlgenCommand(TyperCommand):
+    def get_usage(self, ctx: click.Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+    def get_help_option(self, ctx: click.Context) -> Optional[TyperOption]:
+        return _help_option(super().get_help_option(ctx))
+
+
+class Refused(typer.BadParameter):
+    """A bad value whose message is whole already (names the option, in the run's language)."""
+
+
+def _help_option(option: Optional[TyperOption]) -> Optional[TyperOption]:
+    if option is not None:
+        option.help = lang.pick(Help.HELP.value)
+        option.metavar = ""
+    return option
+
+
+def _usage(text: str) -> str:
+    return text.replace(Say.USAGE.value.en, Say.USAGE(), 1)
+
+
+def _localize(command: click.Command) -> None:
+    """Help texts (named by their Help member) in the run's language; flags without a type."""
+    from typer import rich_utils
+
+    for name, said in (("OPTIONS_PANEL_TITLE", Say.OPTIONS), ("ARGUMENTS_PANEL_TITLE", Say.ARGUMENTS),
+                       ("COMMANDS_PANEL_TITLE", Say.COMMANDS), ("DEFAULT_STRING", Say.DEFAULT),
+                       ("REQUIRED_LONG_STRING", Say.REQUIRED)):
+        setattr(rich_utils, name, lang.pick(said.value))
+    command.help = _help(command.help)
+    command.options_metavar = Say.OPTIONS_METAVAR()
+    if isinstance(command, TyperGroup):
+        command.subcommand_metavar = Say.COMMAND_METAVAR()
+        for sub in command.commands.values():
+            _localize(sub)
+    for param in command.params:
+        if isinstance(param, TyperOption):
+            param.help = _help(param.help)
+            if param.is_flag:
+                param.metavar = ""  # --force, not --force <bool>
+        elif isinstance(param, TyperArgument):
+            param.help = _help(param.help)
+
+
+def _help(text: Optional[str]) -> Optional[str]:
+    return lang.pick(Help[text].value) if text is not None and text in Help.__members__ else text
 
 
 def _usage_error(exc: click.ClickException) -> None:
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         say(ctx.get_usage(), err=True)
-        say(f"Try '{ctx.command_path} --help' for help.", err=True)
-    say_error(exc.format_message())
+        say(Say.TRY_HELP(command=ctx.command_path), err=True)
+    say_error(_usage_message(exc))
+
+
+def _usage_message(exc: click.ClickException) -> str:
+    """Click's usage errors in the run's language."""
+    param = getattr(exc, "param", None)
+    name = _param_name(param) if param is not None else ""
+    if isinstance(exc, click.exceptions.MissingParameter):
+        kind = (Say.KIND_OPTION if isinstance(param, TyperOption) else Say.KIND_ARGUMENT).value
+        return Say.MISSING(kind=kind, name=name)
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        maybe = Say.DID_YOU_MEAN(names=", ".join(sorted(exc.possibilities))) if exc.possibilities else ""
+        return Say.NO_SUCH_OPTION(name=exc.option_name, maybe=maybe)
+    if isinstance(exc, click.exceptions.BadOptionUsage) and "requires an argument" in exc.message:
+        return Say.NEEDS_VALUE(name=exc.option_name)
+    if isinstance(exc, Refused):
+        return exc.message
+    if isinstance(exc, typer.BadParameter):
+        return Say.BAD_VALUE(name=name or exc.param_hint or "", detail=_bad_value(exc))
+    found = re.match(r"No such command '([^']*)'", exc.message)
+    if found is not None:
+        ctx = getattr(exc, "ctx", None)
+        known = ", ".join(ctx.command.commands) if ctx is not None and isinstance(ctx.command, TyperGroup) else ""
+        return Say.NO_SUCH_COMMAND(name=found.group(1), known=known)
+    found = re.match(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    if found is not None:
+        return Say.EXTRA_ARGUMENTS(args=found.group(1))
+    return exc.format_message()
+
+
+def _param_name(param: click.Parameter) -> str:
+    if isinstance(param, TyperOption):
+        return max(param.opts, key=len)
+    return (param.name or "").upper()
+
+
+def _bad_value(exc: typer.BadParameter) -> str:
+    """Typer's type errors (English) in the run's language."""
+    if "valid integer" in exc.message:
+        return Say.NOT_INTEGER()
+    found = re.search(r"greater than or equal to (-?\d+)", exc.message)
+    if found is not None:
+        return Say.BELOW_MIN(min=found.group(1))
+    return exc.message
 
 
 app = typer.Typer(
     cls=XlgenGroup,
-    help="Generate, distribute and verify the 部门（单位）整体绩效自评表 workbook.",
+    help=Help.APP.name,
     no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_show_locals=False,  # returned workbooks hold financial data
 )
+command = partial(app.command, cls=XlgenCommand)
 
 
 def say(text: str, err: bool = False) -> None:
@@ -72,7 +182,11 @@ def say(text: str, err: bool = False) -> None:
 
 
 def say_error(text: str) -> None:
-    err_console.print(f"[bold red]error:[/] {escape(text)}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]{escape(Say.ERROR())}[/]{escape(text)}", highlight=False, soft_wrap=True)
+
+
+def say_warning(text: str) -> None:
+    err_console.print(f"[yellow]{escape(Say.WARNING())}[/]{escape(text)}", highlight=False, soft_wrap=True)
 
 
 def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
@@ -83,6 +197,9 @@ def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
 def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Optional[list[Path]]:
     """Put --templates folders first in the search (XLGEN_TEMPLATES, which worker processes
     inherit) for this command only."""
+    for folder in folders or ():
+        if not folder.is_dir():
+            raise Refused(Say.NOT_A_FOLDER(path=folder))
     if folders:
         before = os.environ.get(TEMPLATES_ENV)
         os.environ[TEMPLATES_ENV] = os.pathsep.join([*map(str, folders), *([before] if before else [])])
@@ -97,49 +214,72 @@ def _restore_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+def _check_lang(value: Optional[str]) -> Optional[str]:
+    """--lang was read before parsing (XlgenGroup.main); here only refused when unknown."""
+    if value is not None and value not in lang.LANGS:
+        raise Refused(Say.BAD_LANG(value=value))
+    return value
+
+
+def _check_year(value: Optional[int]) -> Optional[int]:
+    if value is not None:
+        try:
+            check_year(value, "--year")
+        except XlgenError as exc:
+            raise Refused(exc.message) from None
+    return value
+
+
 TemplatesOption = Annotated[Optional[list[Path]], typer.Option(
-    "--templates", callback=_search_templates, exists=True, file_okay=False, dir_okay=True,
-    help="Also look for templates in this folder (before the built-in ones); repeatable.")]
+    "--templates", callback=_search_templates, metavar="DIR", help=Help.TEMPLATES_DIR.name)]
+PasswordOption = Annotated[Optional[str], typer.Option("--password", help=Help.PASSWORD.name)]
+LangOption = Annotated[Optional[str], typer.Option(lang.LANG_OPTION, callback=_check_lang, metavar="zh|en",
+                                                   help=Help.LANG.name)]
+TemplateArgument = Annotated[str, typer.Argument(help=Help.TEMPLATE.name)]
+ForceOption = Annotated[bool, typer.Option("--force", help=Help.FORCE.name)]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help=Help.JOBS.name)]
 
-PasswordOption = Annotated[Optional[str], typer.Option(
-    "--password", help="Protect the form with this password (default: protected without one).")]
 
-
-@app.command()
+@command(help=Help.GENERATE.name)
 def generate(
-    template: Annotated[str, typer.Argument(help="Template file, or the name of one in templates/.")],
-    data: Annotated[Optional[Path], typer.Option("--data", "-d", help="Fill data (TOML); without it, a blank.")] = None,
-    year: Annotated[Optional[int], typer.Option("--year", help="Year of the form (default: the data's).")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Workbook to write.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
+    template: TemplateArgument,
+    data: Annotated[Optional[Path], typer.Option("--data", "-d", help=Help.DATA.name)] = None,
+    year: Annotated[Optional[int], typer.Option("--year", callback=_check_year, help=Help.YEAR.name)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=Help.OUTPUT.name)] = None,
+    force: ForceOption = False,
     password: PasswordOption = None,
     templates: TemplatesOption = None,
+    lang_: LangOption = None,
 ) -> None:
     """Write the self-evaluation workbook for TEMPLATE, filled from --data or blank."""
     try:
         tmpl = load_template(template)
         fill = load_fill(data, tmpl) if data else None
         the_year = year or (fill.year if fill else None)
-        out = output or Path(f"{tmpl.id}-{the_year or 'blank'}.xlsx")
+        if the_year is None:  # never a form without a year: a blank is for next year
+            the_year = next_year()
+            say_warning(Say.YEAR_TAKEN(year=the_year))
+        out = output or Path(f"{tmpl.id}-{the_year}.xlsx")
         result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password,
                                    keep=[p for p in (data, tmpl.path) if p is not None])
     except XlgenError as exc:
         raise fail(exc) from None
     total = result.total
     shown = f"{total:g}" if isinstance(total, float) else "—"
-    say(f"wrote {out} (template {tmpl.id} {tmpl.version}, 总评价得分 {shown})")
+    say(Say.WROTE_FORM(file=out, template=tmpl.id, version=tmpl.version, total=shown))
 
 
-@app.command()
+@command(help=Help.DISTRIBUTE.name)
 def distribute(
-    template: Annotated[str, typer.Argument(help="Template file, or the name of one in templates/.")],
-    roster: Annotated[Path, typer.Option("--roster", help="Departments: .xlsx or .csv, one row each.")],
-    year: Annotated[int, typer.Option("--year", help="Year of the forms.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the workbooks and manifest.csv.")],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes generating in parallel.")] = 1,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing workbooks.")] = False,
+    template: TemplateArgument,
+    roster: Annotated[Path, typer.Option("--roster", help=Help.ROSTER.name)],
+    year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.YEARS.name)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_FOLDER.name)],
+    jobs: JobsOption = 1,
+    force: ForceOption = False,
     password: PasswordOption = None,
     templates: TemplatesOption = None,
+    lang_: LangOption = None,
 ) -> None:
     """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
     from rich.progress import Progress
@@ -150,22 +290,23 @@ def distribute(
     try:
         tmpl = load_template(template)
         with Progress(console=err_console, transient=True) as bar:
-            task = bar.add_task("generating", total=None)
+            task = bar.add_task(Say.GENERATING(), total=None)
             done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs, password=password,
                                   progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
-    say(f"wrote {len(done)} workbooks and {output / MANIFEST} (template {tmpl.id} {tmpl.version})")
+    say(Say.WROTE_BATCH(count=len(done), manifest=output / MANIFEST, template=tmpl.id, version=tmpl.version))
 
 
-@app.command()
+@command(help=Help.ROLLOVER.name)
 def rollover(
-    returned: Annotated[Path, typer.Argument(help="A returned workbook, or a folder of them.")],
-    year: Annotated[int, typer.Option("--year", help="The new year.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Workbook to write (a folder for a folder).")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    returned: Annotated[Path, typer.Argument(help=Help.RETURNED.name)],
+    year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.NEW_YEAR.name)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_ROLLOVER.name)],
+    force: ForceOption = False,
     password: PasswordOption = None,
     templates: TemplatesOption = None,
+    lang_: LangOption = None,
 ) -> None:
     """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
     carried over; amounts executed, actuals, grades and texts cleared."""
@@ -187,15 +328,14 @@ def rollover(
             unreadable += 1
             continue
         if isinstance(result, Finding):
-            say_error(f"{path}: {result.message('zh')}")
+            say_error(f"{path}: {result.message(lang.current())}")
             unreadable += 1
             continue
         if result.warning:
-            err_console.print(f"[yellow]warning:[/] {escape(str(path))} does not pass verification "
-                              f"({result.verification.errors} errors); rolled over all the same",
-                              highlight=False, soft_wrap=True)
+            say_warning(Say.ROLLOVER_FAILS(file=path, errors=result.verification.errors))
         t = result.generated.layout.template
-        say(f"wrote {result.generated.path} ({year}, template {t.id} {t.version}, from {path.name})")
+        say(Say.WROTE_ROLLOVER(file=result.generated.path, year=year, template=t.id, version=t.version,
+                               source=path.name))
     if unreadable:
         raise typer.Exit(2)
 
@@ -206,21 +346,22 @@ def _workbooks(paths: list[Path]) -> list[Path]:
 
     files, missing = collect(paths)
     for path in missing:
-        say_error(f"{path}: no such file or folder")
+        say_error(Say.NO_SUCH_PATH(path=path))
     if missing or not files:
         if not missing:
-            say_error("no .xlsx, .xlsm, .xls or .xlsb workbook found in " + ", ".join(map(str, paths)))
+            say_error(Say.NO_WORKBOOK(paths=", ".join(map(str, paths))))
         raise typer.Exit(2)
     return files
 
 
-@app.command("import")
+@command("import", help=Help.IMPORT.name)
 def import_forms(
-    paths: Annotated[list[Path], typer.Argument(help="Last year's forms (.xlsx/.xls, hand-made or exported), or folders of them.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the fills (.toml) and the roster.")],
-    template: Annotated[Optional[str], typer.Option("--template", help="Read every form as this template (default: the one whose labels it has).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing fills and rosters.")] = False,
+    paths: Annotated[list[Path], typer.Argument(help=Help.IMPORT_PATHS.name)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=Help.IMPORT_OUTPUT.name)],
+    template: Annotated[Optional[str], typer.Option("--template", help=Help.IMPORT_TEMPLATE.name)] = None,
+    force: Annotated[bool, typer.Option("--force", help=Help.IMPORT_FORCE.name)] = False,
     templates: TemplatesOption = None,
+    lang_: LangOption = None,
 ) -> None:
     """Read forms xlgen did not make into one fill per form and a roster for distribute; every
     cell that could not be placed is listed with its address."""
@@ -235,27 +376,27 @@ def import_forms(
     unreadable = 0
     for r in result.files:
         if r.problem is not None or r.form is None:
-            say_error(f"{r.source}: {r.problem.message('zh') if r.problem else ''}")
+            say_error(f"{r.source}: {r.problem.message(lang.current()) if r.problem else ''}")
             unreadable += 1
             continue
         t = r.form.template
-        say(f"read {r.source} as {t.id} → {r.output} ({len(r.unplaced)} cells not placed)")
+        say(Say.IMPORTED(source=r.source, template=t.id, output=r.output, count=len(r.unplaced)))
         for u in r.unplaced:
-            say(f"  {r.form.sheet}!{u.address}: {u.text!r} — {u.reason.zh}")
+            say(f"  {r.form.sheet}!{u.address}: {u.text!r} — {lang.pick(u.reason)}")
     for roster in result.rosters:
-        say(f"wrote {roster}")
+        say(Say.WROTE(file=roster))
     if unreadable:
         raise typer.Exit(2)
 
 
-@app.command()
+@command(help=Help.VERIFY.name)
 def verify(
-    paths: Annotated[list[Path], typer.Argument(help="Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb, reported).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON (the documented contract).")] = False,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Also write a summary workbook (.xlsx).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Language of the messages: zh or en.")] = "zh",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes verifying in parallel.")] = 1,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
+    paths: Annotated[list[Path], typer.Argument(help=Help.PATHS.name)],
+    as_json: Annotated[bool, typer.Option("--json", help=Help.JSON.name)] = False,
+    report: Annotated[Optional[Path], typer.Option("--report", help=Help.REPORT.name)] = None,
+    lang_: LangOption = None,
+    jobs: JobsOption = 1,
+    force: Annotated[bool, typer.Option("--force", help=Help.FORCE_REPORT.name)] = False,
     templates: TemplatesOption = None,
 ) -> None:
     """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
@@ -269,44 +410,45 @@ def verify(
     from xlgen.errors import ErrorCode
     from xlgen.verify.batch import verify_paths
     from xlgen.verify.result import exit_code, report_json
-    from xlgen.generate.workbook import refuse_inputs
+    from xlgen.generate.workbook import check_suffix, refuse_inputs
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter(f"'{lang}' is not a language of the messages; expected zh or en", param_hint="--lang")
+    language = lang.current()
     files = _workbooks(paths)
     if report is not None:
         try:  # before any work: the report never replaces an input, nor an existing file without --force
             refuse_inputs([report], files)
             if report.exists() and not force:
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=report)
+            check_suffix(report)
         except XlgenError as exc:
             raise fail(exc) from None
     with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
-        task = bar.add_task("verifying", total=len(files))
+        task = bar.add_task(Say.VERIFYING(), total=len(files))
         results = verify_paths(files, jobs=jobs, progress=lambda _r: bar.advance(task))
     if report is not None:
         try:
-            view.write_report(results, report, lang=lang, force=force, keep=files)
+            view.write_report(results, report, lang=language, force=force, keep=files)
         except XlgenError as exc:
             raise fail(exc) from None
     if as_json:
-        typer.echo(json.dumps(report_json(results, lang), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report_json(results, language), ensure_ascii=False, indent=2))
     else:
         for r in results:
-            out_console.print(view.headline(r, lang), soft_wrap=True)
+            out_console.print(view.headline(r, language), soft_wrap=True)
             if r.findings:
-                out_console.print(view.findings_table(r, lang))
-        say(view.summary_line(results, lang))
+                out_console.print(view.findings_table(r, language))
+        say(view.summary_line(results, language))
         if report is not None:
-            say(f"wrote {report}")
+            say(Say.WROTE(file=report))
     raise typer.Exit(exit_code(results))
 
 
-@app.command()
+@command(help=Help.PREVIEW.name)
 def preview(
-    file: Annotated[Path, typer.Argument(help="The workbook to render.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="OUT.pdf (every page) or OUT.png (page 1).")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")] = False,
+    file: Annotated[Path, typer.Argument(help=Help.FILE_PREVIEW.name)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_PREVIEW.name)],
+    force: ForceOption = False,
+    lang_: LangOption = None,
 ) -> None:
     """Render FILE as it prints, recalculated by LibreOffice Calc."""
     from xlgen.render.preview import preview as render
@@ -315,15 +457,15 @@ def preview(
         out = render(file, output, force=force)
     except XlgenError as exc:
         raise fail(exc) from None
-    say(f"wrote {out}")
+    say(Say.WROTE(file=out))
 
 
-templates_app = typer.Typer(help="List the templates, or check one.", invoke_without_command=True)
+templates_app = typer.Typer(cls=XlgenGroup, help=Help.TEMPLATES.name, invoke_without_command=True)
 app.add_typer(templates_app, name="templates")
 
 
 @templates_app.callback()
-def templates_list(ctx: typer.Context, templates: TemplatesOption = None) -> None:
+def templates_list(ctx: typer.Context, templates: TemplatesOption = None, lang_: LangOption = None) -> None:
     """List the templates with id, version and title."""
     if ctx.invoked_subcommand is not None:
         return
@@ -339,11 +481,12 @@ def templates_list(ctx: typer.Context, templates: TemplatesOption = None) -> Non
             rows.append((path.stem, "—", loaded.message, shown))
         else:
             rows.append((loaded.id, loaded.version, loaded.title, shown))
+    heads = Say.COLUMNS_TEMPLATES().split("\t")
     if not out_console.is_terminal:  # piped or captured: whole, tab-separated lines for scripts
-        for row in [("id", "version", "title", "file"), *rows]:
+        for row in [heads, *rows]:
             typer.echo("\t".join(row))  # rich would expand the tabs
         return
-    table = Table("id", "version", "title", "file")
+    table = Table(*heads)
     for column in table.columns:
         column.overflow = "fold"
     for row in rows:
@@ -351,10 +494,11 @@ def templates_list(ctx: typer.Context, templates: TemplatesOption = None) -> Non
     out_console.print(table)
 
 
-@templates_app.command("check")
+@templates_app.command("check", cls=XlgenCommand, help=Help.TEMPLATES_CHECK.name)
 def templates_check(
-    file: Annotated[Path, typer.Argument(help="The template to check.")],
+    file: Annotated[Path, typer.Argument(help=Help.FILE_CHECK.name)],
     templates: TemplatesOption = None,
+    lang_: LangOption = None,
 ) -> None:
     """Check a template before anyone uses it: weights, lists, functions, labels."""
     from xlgen.template.check import check_template
@@ -368,11 +512,11 @@ def templates_check(
         say_error(problem.message)
     if problems:
         raise typer.Exit(1)
-    say(f"{file}: template {tmpl.id} {tmpl.version} is valid")
+    say(Say.TEMPLATE_VALID(file=file, template=tmpl.id, version=tmpl.version))
 
 
 @app.callback()
-def main() -> None:
+def main(lang_: LangOption = None) -> None:
     """xlgen: the 部门（单位）整体绩效自评表 toolkit."""
 
 

@@ -1,49 +1,69 @@
 """Errors in what a user gave xlgen (templates, fill data, rosters), located and actionable.
 
-One catalogue, as in pyxform's errors.py: each code has one message template naming the file,
-the key (or sheet/cell) and what was expected. Findings about returned workbooks live in
-``findings.py``; these are the errors that stop a command before any workbook is written.
+One catalogue, as in pyxform's errors.py: each code has one message template, in Chinese and in
+English, naming the file, the key (or sheet/cell) and what was expected. Findings about returned
+workbooks live in ``findings.py``; these are the errors that stop a command before any workbook
+is written. A field may itself be a ``Text`` (a detail in both languages).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
+from xlgen.findings import Text
+from xlgen.lang import fill
+
 
 class ErrorCode(Enum):
-    FILE_MISSING = "{file}: file not found"
-    TOML_SYNTAX = "{file}: not valid TOML: {detail}"
-    KEY_MISSING = "{file}: key '{key}' is missing; expected {expected}"
-    KEY_TYPE = "{file}: key '{key}' is {got!r}; expected {expected}"
-    KEY_UNKNOWN = "{file}: key '{key}' is not known here; expected one of: {expected}"
-    VALUE_INVALID = "{file}: key '{key}': {detail}"
-    TEMPLATE_UNKNOWN = "template '{name}' not found (looked in {where}); known: {expected}"
-    INDICATOR_UNKNOWN = (
-        "{file}: key '{key}': no indicator named '{name}' in template '{template}'"
-        "{suggestion}"
-    )
-    FORMULA_INVALID = "{file}: key '{key}': formula {detail}"
-    XLSXWRITER = "{file}: XlsxWriter refused {what}: {detail}"
-    OUTPUT_EXISTS = "{file}: already exists; pass --force to overwrite it"
-    OUTPUT_IS_INPUT = "{file}: is an input of this command ({input}); it is never overwritten, choose another output"
-    OUTPUT_FAILED = "{file}: cannot be written: {detail}"
-    INPUT_UNREADABLE = "{file}: cannot be read: {detail}"
-    PREVIEW_FORMAT = "{file}: cannot render as '{suffix}'; expected a .pdf or .png output"
-    RENDERER = "{detail}"
-    PASSWORD_INVALID = "--password: {detail}"
-    ROSTER_FORMAT = "{file}: {detail}"
-    ROSTER_COLUMN = "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}"
-    ROSTER_CELL = "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}"
+    FILE_MISSING = Text("{file}：文件不存在", "{file}: file not found")
+    TOML_SYNTAX = Text("{file}：不是有效的 TOML：{detail}", "{file}: not valid TOML: {detail}")
+    KEY_MISSING = Text("{file}：缺少键「{key}」；应为 {expected}", "{file}: key '{key}' is missing; expected {expected}")
+    KEY_TYPE = Text("{file}：键「{key}」的值是 {got!r}；应为 {expected}",
+                    "{file}: key '{key}' is {got!r}; expected {expected}")
+    KEY_UNKNOWN = Text("{file}：此处不认识键「{key}」；应为以下之一：{expected}",
+                       "{file}: key '{key}' is not known here; expected one of: {expected}")
+    VALUE_INVALID = Text("{file}：键「{key}」：{detail}", "{file}: key '{key}': {detail}")
+    TEMPLATE_UNKNOWN = Text("找不到模板「{name}」（查找了 {where}）；已知模板：{expected}",
+                            "template '{name}' not found (looked in {where}); known: {expected}")
+    TEMPLATE_DUPLICATE = Text(
+        "模板 {name} {version} 有两个文件：{file} 和 {other}；请删除或改名其中一个（修改 version）",
+        "template {name} {version} is in two files: {file} and {other}; remove one or change its version")
+    INDICATOR_UNKNOWN = Text("{file}：键「{key}」：模板「{template}」中没有名为「{name}」的指标{suggestion}",
+                             "{file}: key '{key}': no indicator named '{name}' in template '{template}'{suggestion}")
+    FORMULA_INVALID = Text("{file}：键「{key}」：公式{detail}", "{file}: key '{key}': formula {detail}")
+    XLSXWRITER = Text("{file}：XlsxWriter 拒绝了{what}：{detail}", "{file}: XlsxWriter refused {what}: {detail}")
+    OUTPUT_EXISTS = Text("{file}：已存在；如要覆盖请加 --force", "{file}: already exists; pass --force to overwrite it")
+    OUTPUT_IS_INPUT = Text("{file}：是本命令的输入文件（{input}），不会被覆盖，请另选输出",
+                           "{file}: is an input of this command ({input}); it is never overwritten, choose another output")
+    OUTPUT_FAILED = Text("{file}：无法写入：{detail}", "{file}: cannot be written: {detail}")
+    OUTPUT_SUFFIX = Text("{file}：写出的是 {expected} 文件，文件名请以 {expected} 结尾",
+                         "{file}: what is written is a {expected} file; give it a name ending in {expected}")
+    INPUT_UNREADABLE = Text("{file}：无法读取：{detail}", "{file}: cannot be read: {detail}")
+    PREVIEW_FORMAT = Text("{file}：无法输出为「{suffix}」；应为 .pdf 或 .png",
+                          "{file}: cannot render as '{suffix}'; expected a .pdf or .png output")
+    RENDERER = Text("{detail}", "{detail}")
+    PASSWORD_INVALID = Text("--password：{detail}", "--password: {detail}")
+    YEAR_INVALID = Text("{option}：「{year}」不是年份；应为 {low} 到 {high} 之间的四位数年份",
+                        "{option}: '{year}' is not a year; expected a four-digit year from {low} to {high}")
+    ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
+    ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
+                         "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")
+    ROSTER_CELL = Text("{file}：工作表「{sheet}」，第 {row} 行，{column} 列（「{name}」）：{detail}",
+                       "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}")
 
 
 class XlgenError(Exception):
-    """An error in user input, with the catalogue code and the filled-in message."""
+    """An error in user input, with the catalogue code and the fields of its message."""
 
     def __init__(self, code: ErrorCode, **fields: object) -> None:
         self.code = code
         self.fields = fields
-        super().__init__(code.value.format(**fields))
+        super().__init__(fill(code.value, fields, "en"))
 
     @property
     def message(self) -> str:
-        return str(self)
+        """The message in the run's language."""
+        return fill(self.code.value, self.fields)
+
+    def message_in(self, lang: str) -> str:
+        return fill(self.code.value, self.fields, lang)

@@ -103,7 +103,7 @@ def write_manifest(path: Path, template: Template, done: list[Distributed], forc
     for d in done:
         writer.writerow([d.file.name, d.code, d.name, template.id, template.version, d.sha256])
     data = buf.getvalue().encode("utf-8-sig")  # with a BOM, so Excel opens the Chinese right
-    write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep)
+    write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep, suffix=".csv")
 
 
 def read_manifest(path: Path) -> list[dict[str, str]]:

@@ -29,8 +29,9 @@ from xlgen.generate.addin import protection
 from xlgen.generate import provenance
 from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
-from xlgen.template.fill import Fill
+from xlgen.template.fill import Fill, next_year
 from xlgen.layout.model import FIXED, FORMULA, Layout, Slot, build_layout
 from xlgen.generate.styles import Styles
 from xlgen.template.model import Template
@@ -68,9 +69,19 @@ def generate(template: Template, fill: Fill | None, out: Path, year: int | None 
     layout = layout_for(template, fill)
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
-    year = year or (fill.year if fill else None)
+    year = year or (fill.year if fill else None) or next_year()  # never a form without a year
     digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
     return Generated(out, layout, inputs, results, digest)
+
+
+XLSX = ".xlsx"
+
+
+def check_suffix(out: Path, suffix: str = XLSX) -> Path:
+    """``out`` when its name says what is written there (an .xlsx is not named x.xls or x.csv)."""
+    if out.suffix.lower() != suffix:
+        raise XlgenError(ErrorCode.OUTPUT_SUFFIX, file=out, expected=suffix)
+    return out
 
 
 def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
@@ -89,15 +100,19 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
                 raise XlgenError(ErrorCode.OUTPUT_IS_INPUT, file=out, input=src)
 
 
-def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = ()) -> T:
+def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = (),
+                 suffix: str | None = XLSX) -> T:
     """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
     over an existing file without ``force`` (the rename is a hard link then, which fails if
-    the name appeared meanwhile), never over one of ``keep``. Returns what ``writer`` returned."""
+    the name appeared meanwhile), never over one of ``keep``, never under a name whose extension
+    says another format than ``suffix``. Returns what ``writer`` returned."""
     refuse_inputs([out], keep)
     if (out.exists() or out.is_symlink()) and not force:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
     if out.is_dir():
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail="it is a folder")
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=Text("它是一个文件夹", "it is a folder"))
+    if suffix is not None:
+        check_suffix(out, suffix)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)

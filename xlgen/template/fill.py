@@ -6,6 +6,7 @@ code change here. ``samples/chaoyang-2024.toml`` is the seed's fill.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,10 +49,25 @@ def indicator_inputs(template: Template) -> dict[str, str]:
     return input_columns(template.indicators.columns) | {"degree": "computed"}
 
 
+YEARS = range(2000, 2101)  # a four-digit year a form can be for: not 25, -5 or 205
+
+
+def check_year(year: int, where: object) -> int:
+    """``year`` when it is a year a form can be for; else a located error naming ``where``."""
+    if year not in YEARS:
+        raise XlgenError(ErrorCode.YEAR_INVALID, option=where, year=year, low=YEARS[0], high=YEARS[-1])
+    return year
+
+
+def next_year() -> int:
+    """The year a blank is for when none is given: the forms go out a year ahead."""
+    return datetime.date.today().year + 1
+
+
 def load_fill(path: Path, template: Template) -> Fill:
     root = Node(path, load_toml(path))
     root.only("year", "header", "tasks", "goals", "indicators")
-    fill = Fill(year=root.get("year", int) if root.has("year") else None)
+    fill = Fill(year=check_year(root.get("year", int), f"{path}: year") if root.has("year") else None)
     head = root.table("header", required=False)
     fill.header = _values(head, {f.field: f.type for f in template.header_fields()})
     fill.tasks = [_task(node, template) for node in root.tables("tasks", required=False)]

@@ -1,0 +1,128 @@
+"""The command line's own words in both languages: --help texts, the lines it prints, and the
+parts of usage errors. ``Help`` members are named in ``help=`` by their name (help strings are
+set when the commands are declared, the language only when a run starts: ``cli`` swaps the
+names for the texts then)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from xlgen.findings import Text
+from xlgen.lang import fill
+
+
+class Help(Enum):
+    APP = Text("生成、分发和核验《部门（单位）整体绩效自评表》工作簿。",
+               "Generate, distribute and verify the 部门（单位）整体绩效自评表 workbook.")
+    GENERATE = Text("按模板 TEMPLATE 生成自评表：用 --data 的数据填写，或生成空白表。",
+                    "Write the self-evaluation workbook for TEMPLATE, filled from --data or blank.")
+    DISTRIBUTE = Text("按名单 ROSTER 为每个部门生成一份预填的空白表，并写出 manifest.csv。",
+                      "Write one pre-filled blank per department of ROSTER, and manifest.csv.")
+    ROLLOVER = Text("由今年交回的自评表生成明年的空白表：沿用部门信息、任务和指标体系，清空执行金额、实际值、等级和说明。",
+                    "Next year's blank from this year's returned workbook: identity, tasks and indicator tree "
+                    "carried over; amounts executed, actuals, grades and texts cleared.")
+    VERIFY = Text("核验交回的自评表：重算每个公式、发现被改动之处、检查表格规则。全部通过时退出码为 0，"
+                  "有错误时为 1，文件无法读取或参数有误时为 2。只读取输入文件，不修改。",
+                  "Check returned workbooks: recompute every formula, detect tampering, check the form's rules. "
+                  "Exit 0 when every file passes, 1 when any has an error finding, 2 when a file cannot be read "
+                  "or the arguments are wrong. Input files are only read.")
+    PREVIEW = Text("用 LibreOffice Calc 重新计算后，按打印效果输出 FILE。",
+                   "Render FILE as it prints, recalculated by LibreOffice Calc.")
+    TEMPLATES = Text("列出模板，或检查一个模板。", "List the templates, or check one.")
+    TEMPLATES_LIST = Text("列出模板的标识、版本和标题。", "List the templates with id, version and title.")
+    TEMPLATES_CHECK = Text("在使用前检查模板：分值、列表、函数、标签。",
+                           "Check a template before anyone uses it: weights, lists, functions, labels.")
+    TEMPLATE = Text("模板文件，或 templates/ 中模板的名称。", "Template file, or the name of one in templates/.")
+    DATA = Text("填写数据（TOML）；不给则生成空白表。", "Fill data (TOML); without it, a blank.")
+    YEAR = Text("表格年度（默认：数据中的年度，空白表为明年）。",
+                "Year of the form (default: the data's; a blank: next year).")
+    YEARS = Text("各表的年度。", "Year of the forms.")
+    NEW_YEAR = Text("新的年度。", "The new year.")
+    OUTPUT = Text("要写出的工作簿（.xlsx）。", "Workbook to write (.xlsx).")
+    OUTPUT_FOLDER = Text("存放工作簿和 manifest.csv 的文件夹。", "Folder for the workbooks and manifest.csv.")
+    OUTPUT_ROLLOVER = Text("要写出的工作簿（.xlsx；输入是文件夹时为文件夹）。",
+                           "Workbook to write (.xlsx; a folder for a folder).")
+    OUTPUT_PREVIEW = Text("OUT.pdf（全部页面）或 OUT.png（第 1 页）。", "OUT.pdf (every page) or OUT.png (page 1).")
+    FORCE = Text("覆盖已存在的输出文件。", "Overwrite an existing output.")
+    FORCE_REPORT = Text("覆盖已存在的 --report 文件。", "Overwrite an existing --report file.")
+    PASSWORD = Text("用此密码保护表格（默认：无密码保护）。",
+                    "Protect the form with this password (default: protected without one).")
+    TEMPLATES_DIR = Text("也在此文件夹中查找模板（先于内置模板）；可重复。",
+                         "Also look for templates in this folder (before the built-in ones); repeatable.")
+    ROSTER = Text("部门名单：.xlsx 或 .csv，每行一个部门。", "Departments: .xlsx or .csv, one row each.")
+    JOBS = Text("并行的进程数。", "Processes working in parallel.")
+    RETURNED = Text("一份交回的自评表，或存放它们的文件夹。", "A returned workbook, or a folder of them.")
+    PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.xlsb）的文件夹。",
+                 "Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb).")
+    JSON = Text("以 JSON 输出结果（文档约定的格式）。", "Print the results as JSON (the documented contract).")
+    REPORT = Text("另写一份汇总工作簿（.xlsx）。", "Also write a summary workbook (.xlsx).")
+    LANG = Text("提示信息的语言：zh（中文，默认）或 en；也可设环境变量 XLGEN_LANG。",
+                "Language of the messages: zh (Chinese, the default) or en; or set XLGEN_LANG.")
+    IMPORT = Text("把不是 xlgen 生成的表（手工表、预算系统导出的表）读成每表一份填写数据和一份供 distribute 使用的名单；"
+                  "无法对应的单元格逐个列出地址。",
+                  "Read forms xlgen did not make into one fill per form and a roster for distribute; every "
+                  "cell that could not be placed is listed with its address.")
+    IMPORT_PATHS = Text("去年的表（.xlsx/.xls，手工制作或系统导出），或存放它们的文件夹。",
+                        "Last year's forms (.xlsx/.xls, hand-made or exported), or folders of them.")
+    IMPORT_OUTPUT = Text("存放填写数据（.toml）和名单的文件夹。", "Folder for the fills (.toml) and the roster.")
+    IMPORT_TEMPLATE = Text("按此模板读取每份表（默认：按表中标签识别模板）。",
+                           "Read every form as this template (default: the one whose labels it has).")
+    IMPORT_FORCE = Text("覆盖已存在的填写数据和名单。", "Overwrite existing fills and rosters.")
+    FILE_PREVIEW = Text("要输出的工作簿。", "The workbook to render.")
+    FILE_CHECK = Text("要检查的模板。", "The template to check.")
+    HELP = Text("显示此帮助信息并退出。", "Show this message and exit.")
+
+
+class Say(Enum):
+    """Lines the command line prints, and the words of its usage errors and --help."""
+
+    ERROR = Text("错误：", "error: ")
+    WARNING = Text("警告：", "warning: ")
+    USAGE = Text("用法：", "Usage: ")
+    TRY_HELP = Text("运行「{command} --help」查看帮助。", "Try '{command} --help' for help.")
+    ABORTED = Text("已中止", "aborted")
+    OPTIONS = Text("选项", "Options")
+    ARGUMENTS = Text("参数", "Arguments")
+    COMMANDS = Text("命令", "Commands")
+    OPTIONS_METAVAR = Text("[选项]", "[OPTIONS]")
+    COMMAND_METAVAR = Text("命令 [参数]...", "COMMAND [ARGS]...")
+    DEFAULT = Text("[默认：{}]", "[default: {}]")
+    REQUIRED = Text("[必填]", "[required]")
+    MISSING = Text("缺少{kind} {name}", "missing {kind} {name}")
+    KIND_OPTION = Text("选项", "option")
+    KIND_ARGUMENT = Text("参数", "argument")
+    NO_SUCH_OPTION = Text("没有选项 {name}{maybe}", "no such option {name}{maybe}")
+    DID_YOU_MEAN = Text("（是否指 {names}？）", " (did you mean {names}?)")
+    NO_SUCH_COMMAND = Text("没有命令「{name}」；可用的命令：{known}", "no such command '{name}'; the commands: {known}")
+    EXTRA_ARGUMENTS = Text("多余的参数：{args}", "unexpected extra arguments: {args}")
+    NEEDS_VALUE = Text("{name} 需要一个值", "{name} needs a value")
+    BAD_VALUE = Text("{name} 的值无效：{detail}", "invalid value for {name}: {detail}")
+    NOT_INTEGER = Text("应为整数", "expected a whole number")
+    BELOW_MIN = Text("应不小于 {min}", "expected at least {min}")
+    NOT_A_FOLDER = Text("--templates：文件夹「{path}」不存在", "--templates: the folder '{path}' does not exist")
+    BAD_LANG = Text("--lang：「{value}」不是可用的语言；应为 zh 或 en",
+                    "--lang: '{value}' is not a language of the messages; expected zh or en")
+    WROTE_FORM = Text("已写出 {file}（模板 {template} {version}，总评价得分 {total}）",
+                      "wrote {file} (template {template} {version}, 总评价得分 {total})")
+    YEAR_TAKEN = Text("未给出年度：空白表按 {year} 年度生成（可用 --year 指定）",
+                      "no year given: the blank is for {year} (choose one with --year)")
+    WROTE_BATCH = Text("已写出 {count} 份工作簿和 {manifest}（模板 {template} {version}）",
+                       "wrote {count} workbooks and {manifest} (template {template} {version})")
+    WROTE_ROLLOVER = Text("已写出 {file}（{year} 年度，模板 {template} {version}，来自 {source}）",
+                          "wrote {file} ({year}, template {template} {version}, from {source})")
+    ROLLOVER_FAILS = Text("{file} 未通过核验（{errors} 个错误）；仍已结转",
+                          "{file} does not pass verification ({errors} errors); rolled over all the same")
+    NO_SUCH_PATH = Text("{path}：文件或文件夹不存在", "{path}: no such file or folder")
+    NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls 或 .xlsb 工作簿",
+                       "no .xlsx, .xlsm, .xls or .xlsb workbook found in {paths}")
+    WROTE = Text("已写出 {file}", "wrote {file}")
+    IMPORTED = Text("已按 {template} 读取 {source} → {output}（{count} 个单元格未能对应）",
+                    "read {source} as {template} → {output} ({count} cells not placed)")
+    GENERATING = Text("正在生成", "generating")
+    VERIFYING = Text("正在核验", "verifying")
+    TEMPLATE_VALID = Text("{file}：模板 {template} {version} 有效", "{file}: template {template} {version} is valid")
+    COLUMNS_TEMPLATES = Text("标识\t版本\t标题\t文件", "id\tversion\ttitle\tfile")
+
+    def __call__(self, **fields: Any) -> str:
+        return fill(self.value, fields)
