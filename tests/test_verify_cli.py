@@ -145,10 +145,10 @@ def test_parallel_jobs_give_the_same_results(files: dict[str, Path]) -> None:
 @pytest.mark.libreoffice
 def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path], tmp_path: Path) -> None:
     report = tmp_path / "summary.xlsx"
-    result = run(files["root"], "--report", report)
+    result = run(files["root"], "--report", report, "--lang", "zh")
     assert result.exit_code == 2 and report.is_file()
     assert run(files["root"], "--report", report).exit_code == 2  # never over an existing file …
-    assert run(files["root"], "--report", report, "--force").exit_code == 2  # … unless --force
+    assert run(files["root"], "--report", report, "--force", "--lang", "zh").exit_code == 2  # … unless --force
     (recalculated,) = convert([report], "xlsx", tmp_path / "lo")
     wb = openpyxl.load_workbook(recalculated, data_only=True)
     assert wb.sheetnames == ["文件", "问题", "汇总"]
