@@ -70,7 +70,8 @@ def generate(template: Template, fill: Fill | None, out: Path, year: int | None 
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
     year = year or (fill.year if fill else None) or next_year()  # never a form without a year
-    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password))
+    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password),
+                          suffix=XLSX)
     return Generated(out, layout, inputs, results, digest)
 
 
@@ -101,7 +102,7 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
 
 
 def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = (),
-                 suffix: str | None = XLSX) -> T:
+                 suffix: str | None = None) -> T:
     """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
     over an existing file without ``force`` (the rename is a hard link then, which fails if
     the name appeared meanwhile), never over one of ``keep``, never under a name whose extension

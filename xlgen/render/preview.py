@@ -41,7 +41,7 @@ def preview(workbook: Path, out: Path, force: bool = False) -> Path:
         except LibreOfficeError as exc:
             raise XlgenError(ErrorCode.RENDERER, detail=str(exc)) from None
         rendered = pdf if suffix == ".pdf" else _first_page_png(pdf, Path(tmp) / "page")
-        write_atomic(out, force, lambda dst: shutil.copyfile(rendered, dst), keep=[workbook], suffix=None)
+        write_atomic(out, force, lambda dst: shutil.copyfile(rendered, dst), keep=[workbook])
     return out
 
 

@@ -49,9 +49,9 @@ def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", for
                  keep: Sequence[Path] = ()) -> Path:
     """Write the summary workbook atomically (never over an existing file without ``force``,
     never over one of ``keep``, the verified files)."""
-    from xlgen.generate.workbook import write_atomic
+    from xlgen.generate.workbook import XLSX, write_atomic
 
-    write_atomic(out, force, lambda tmp: _write(tmp, results, lang), keep=keep)
+    write_atomic(out, force, lambda tmp: _write(tmp, results, lang), keep=keep, suffix=XLSX)
     return out
 
 
