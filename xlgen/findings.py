@@ -4,7 +4,8 @@ Each finding has a stable kebab-case code, a severity and a Chinese and an Engli
 template; a ``Finding`` locates it by sheet, A1 cell and field (the layout's slot key, e.g.
 ``tasks[0].executed``), and carries the values its message names. ``errors.py`` holds the errors
 that stop a command (a broken template, bad fill data); this module holds what ``xlgen verify``
-reports about the files that come back.
+reports about the files that come back. A template's own rule (``[checks]``, template/rules.py)
+may add a code of its own, worded in the template (``OwnCode``).
 """
 
 from __future__ import annotations
@@ -160,10 +161,25 @@ READ_FAILURES = frozenset({Code.UNREADABLE, Code.UNKNOWN_TEMPLATE})
 
 
 @dataclass(frozen=True)
+class OwnCode(Detail):
+    """A finding code of a template's own rule (its [checks], xlgen/template/rules.py), worded
+    there; it reads like a member of ``Code``."""
+
+    @property
+    def value(self) -> Detail:
+        return self
+
+
+def rule_code(code: str, severity: str = "", zh: str = "", en: str = "") -> Code | OwnCode:
+    """The catalogue's code of that name, else a template's own code with its wording."""
+    return BY_CODE[code] if code in BY_CODE else OwnCode(code, severity, zh, en)
+
+
+@dataclass(frozen=True)
 class Finding:
     """One located finding. ``params`` fill the message templates."""
 
-    code: Code
+    code: Code | OwnCode
     sheet: str | None = None
     cell: str | None = None
     field: str | None = None
@@ -184,7 +200,7 @@ class Finding:
                 "cell": self.cell, "field": self.field, "message": self.message(lang)}
 
 
-def finding(code: Code, sheet: str | None = None, cell: str | None = None, field: str | None = None,
+def finding(code: Code | OwnCode, sheet: str | None = None, cell: str | None = None, field: str | None = None,
             **params: Any) -> Finding:
     return Finding(code, sheet, cell, field, params)
 

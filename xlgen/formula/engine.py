@@ -493,23 +493,33 @@ class Program:
         values: dict[str, Any] = dict(inputs)
         get = values.get
         for cell, compiled in self.steps:
-            try:
-                result = compiled.run(get)
-            except _Raised as exc:
-                result = XlError(exc.code)
-            except EngineError:
-                raise
-            except Exception as exc:  # a bug of ours: say where
-                raise EngineError(f"{cell}: {compiled.text}: {exc!r}") from exc
-            if isinstance(result, Range):
-                raise EngineError(f"{cell}: {compiled.text} gives a range, not a value")
-            if isinstance(result, float):
-                if not math.isfinite(result):
-                    result = XlError(NUM)
-                else:
-                    result += 0.0  # -0.0 shows as 0
-            values[cell] = result
+            values[cell] = _value(cell, compiled, get)
         return {cell: values[cell] for cell, _ in self.steps}
+
+
+def evaluate(cell: str, text: str, get: Getter) -> Any:
+    """The value of one formula ``text`` (at ``cell``), reading other cells through ``get``, as
+    a program would give it."""
+    return _value(cell, compile_formula(text), get)
+
+
+def _value(cell: str, compiled: Compiled, get: Getter) -> Any:
+    try:
+        result = compiled.run(get)
+    except _Raised as exc:
+        result = XlError(exc.code)
+    except EngineError:
+        raise
+    except Exception as exc:  # a bug of ours: say where
+        raise EngineError(f"{cell}: {compiled.text}: {exc!r}") from exc
+    if isinstance(result, Range):
+        raise EngineError(f"{cell}: {compiled.text} gives a range, not a value")
+    if isinstance(result, float):
+        if not math.isfinite(result):
+            result = XlError(NUM)
+        else:
+            result += 0.0  # -0.0 shows as 0
+    return result
 
 
 def build_program(formulas_by_cell: Mapping[str, str]) -> Program:

@@ -9,18 +9,18 @@ rebuilt from its template and the counts found in it.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field, replace
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from xlgen.generate.addin import checks as chk
 from xlgen.formula.engine import Program, build_program, col_letters
-from xlgen.template.model import (NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template,
+from xlgen.template import rules
+from xlgen.template.rules import BAND, REQUIRED
+from xlgen.template.model import (PLACEHOLDER, NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template,
                        TreeIndicator, value_kind)
 
 T = TypeVar("T")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
 
 INPUT, FORMULA, FIXED = "input", "formula", "fixed"
 # Slot.required: an input that must be filled always, or once its row is in use (any input of
@@ -432,38 +432,37 @@ class _Placer:
         t, lay = self.t, self.lay
         rows = {"tasks": range(lay.task_count), "indicators": range(len(lay.indicator_rows))}
         fields = {"tasks": set(t.tasks.fields()), "indicators": set(t.indicators.fields())}
-        rules = t.checks.rules()
         placed: dict[str, list[tuple[str, int]]] = {}
-        for role in chk.HELPER_ROLES:
+        for rule in t.checks:
             for table, indexes in rows.items():
                 for i in indexes:
-                    if role == "required":
+                    if rule.name == REQUIRED:
                         ok = bool(lay.row_inputs(table, i))
-                    elif role == "band":
+                    elif rule.name == BAND:
                         ok = table == "indicators" and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
                     else:
-                        spec = t.formulas.get(rules.get(role, ""))
-                        ok = spec is not None and _names(spec) <= fields[table] and (
-                            table != "tasks" or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in _names(spec)))
+                        names = t.formulas[rule.formula].placeholders()
+                        ok = set(names) <= fields[table] and (
+                            table != "tasks" or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in names))
                     if ok:
-                        placed.setdefault(role, []).append((table, i))
-        for k, (role, cells) in enumerate(placed.items()):
+                        placed.setdefault(rule.name, []).append((table, i))
+        for k, rule in enumerate(r for r in t.checks if r.name in placed):
             # one empty column between the form and the hidden helpers: next to the print
             # area's edge, LibreOffice prints hidden numbers as (clipped) ###
             col = self.t.width + 1 + k
-            lay.helper_cols[role] = col
-            for table, i in cells:
+            lay.helper_cols[rule.name] = col
+            for table, i in placed[rule.name]:
                 row = next(s.row for s in lay.slots.values() if s.section == table and s.index == i)
-                key = f"{chk.HELPER}.{table}[{i}].{role}"
-                if role == "required":
+                key = f"{chk.HELPER}.{table}[{i}].{rule.name}"
+                if rule.name == REQUIRED:
                     formula = self.required_count(table, i)
-                elif role == "band":
+                elif rule.name == BAND:
                     formula = f"IF(OR({lay.slots[f'indicators[{i}].actual'].a1}={_EMPTY},"\
                               f"{lay.slots[f'indicators[{i}].degree'].a1}={_EMPTY}),0,IF({lay.band_rule(i)},0,1))"
                 else:
                     formula = ""
-                    self.pending.append((key, t.formulas[rules[role]], table, i))
-                self.add(Slot(key, chk.HELPER, i, role, row, col, col, FORMULA, "helper", formula=formula))
+                    self.pending.append((key, t.formulas[rule.formula], table, i))
+                self.add(Slot(key, chk.HELPER, i, rule.name, row, col, col, FORMULA, "helper", formula=formula))
         if lay.helper_cols:
             first, last = min(lay.helper_cols.values()), max(lay.helper_cols.values())
             top = min(s.row for s in lay.slots.values() if s.section == chk.HELPER)
@@ -491,20 +490,23 @@ class _Placer:
         self.label(top, value_col + 1, verdict, "head", last_col=self.right)
         r = top + 1
         statuses = []
-        for check in chk.CHECKS:
-            formula, expected = self.check_formula(check)
+        counted = [(c.field, c.label, self.weight_sum(c.field)) for c in chk.WEIGHT_CHECKS]
+        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0))
+                    for rule in t.checks if rule.label]
+        for field, text, (formula, expected) in counted:
             if not formula:
                 continue
-            label = check.label.format(expected=_num(expected), tasks=t.tasks.label, indicators=t.indicators.label)
-            lay.check_labels[check.field] = label
+            label = text.format(expected=_num(expected), tasks=t.tasks.label, indicators=t.indicators.label) \
+                if field in rules.WEIGHT_CHECKS else text
+            lay.check_labels[field] = label
             self.label(r, 1, label, "check", last_col=value_col - 1)
-            value = Slot(f"{chk.SECTION}.{check.field}", chk.SECTION, -1, check.field, r, value_col, value_col,
+            value = Slot(f"{chk.SECTION}.{field}", chk.SECTION, -1, field, r, value_col, value_col,
                          FORMULA, "computed", formula=formula)
             self.add(value)
             status = f'IF({value.a1}={_num(expected)},{_string(chk.PASS)},{_string(chk.FAIL)})'
-            self.add(Slot(chk.status_key(check.field), chk.SECTION, -1, check.field + chk.STATUS_SUFFIX, r,
+            self.add(Slot(chk.status_key(field), chk.SECTION, -1, field + chk.STATUS_SUFFIX, r,
                           value_col + 1, self.right, FORMULA, "computed", formula=status))
-            statuses.append(self.lay.slots[chk.status_key(check.field)].a1)
+            statuses.append(self.lay.slots[chk.status_key(field)].a1)
             r += 1
         lay.check_labels[chk.OVERALL.field] = chk.OVERALL.label
         self.label(r, 1, chk.OVERALL.label, "check", last_col=value_col - 1)
@@ -516,29 +518,32 @@ class _Placer:
         lay.regions["checks"] = (top + 1, value_col, r, self.right)
         self.row = r + 1
 
-    def check_formula(self, check: chk.Check) -> tuple[str, float]:
-        """The formula of a check's value and the value it must have ("" when not applicable)."""
-        t, lay = self.t, self.lay
-        if check.field in ("task_weights", "indicator_weights"):
-            name, table, total = (("tasks", t.tasks, t.weight_tasks) if check.field == "task_weights"
-                                  else ("indicators", t.indicators, t.weight_indicators))
-            weight = next((c.field for c in table.columns if c.type == "weight"), "")
-            if not weight:
-                return "", 0.0
-            return f"ROUND(SUM({self.ref(f'{name}.{weight}', '', -1)}),6)", total
-        col = lay.helper_cols.get(check.helper)
-        if col is None:
+    def weight_sum(self, field: str) -> tuple[str, float]:
+        """The formula of a weight check's value and the total it must have ("" without weights)."""
+        t = self.t
+        name, table, total = (("tasks", t.tasks, t.weight_tasks) if field == rules.WEIGHT_CHECKS[0]
+                              else ("indicators", t.indicators, t.weight_indicators))
+        weight = next((c.field for c in table.columns if c.type == "weight"), "")
+        if not weight:
             return "", 0.0
+        return f"ROUND(SUM({self.ref(f'{name}.{weight}', '', -1)}),6)", total
+
+    def rule_count(self, rule: str) -> str:
+        """The formula counting the rows that break ``rule`` ("" when no row carries it)."""
+        lay = self.lay
+        col = lay.helper_cols.get(rule)
+        if col is None:
+            return ""
         sums = []
         for table_name in ("tasks", "indicators"):
-            rows = lay.helper_rows(table_name, check.helper)
+            rows = lay.helper_rows(table_name, rule)
             if rows:
                 sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
-        if check.helper == "required":
+        if rule == REQUIRED:
             fixed = [s for s in lay.slots.values() if s.section in ("header", "goals") and s.required]
             if fixed:
                 sums.append(_count_blank(fixed))
-        return "+".join(sums), 0.0
+        return "+".join(sums)
 
     # -------------------------------------------------------------- formulas
     def ref(self, name: str, section: str, index: int) -> str:
@@ -557,7 +562,7 @@ class _Placer:
 
     def formula(self, spec: FormulaSpec, section: str, index: int) -> str:
         def sub(text: str) -> str:
-            return _PLACEHOLDER.sub(lambda m: self.ref(m.group(1), section, index), text)
+            return PLACEHOLDER.sub(lambda m: self.ref(m.group(1), section, index), text)
 
         body = sub(spec.formula)
         if spec.when:
@@ -585,10 +590,6 @@ def _count_blank(slots: list[Slot]) -> str:
     if len(slots) == 1:
         return f"IF({slots[0].a1}={_EMPTY},1,0)"
     return "+".join(f"({s.a1}={_EMPTY})" for s in slots)
-
-
-def _names(spec: FormulaSpec) -> set[str]:
-    return set(_PLACEHOLDER.findall(spec.formula + spec.when + "".join("{%s}" % n for n in spec.needs)))
 
 
 def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:

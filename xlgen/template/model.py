@@ -16,6 +16,7 @@ from typing import Any
 
 from xlgen.formula.engine import FUNCTION_NAMES
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.tomlspec import Node, load_toml
 
 COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause")
@@ -37,7 +38,7 @@ def input_columns(columns: tuple[Column, ...]) -> dict[str, str]:
     return {c.field: c.type for c in columns if c.field and c.type not in ("computed", "blank")}
 # Classic functions only (Excel 2010, WPS, LibreOffice): exactly those xlgen can evaluate.
 ALLOWED_FUNCTIONS = FUNCTION_NAMES
-_PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")  # {field} of the row, {table.field}: a column
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
 
 
@@ -124,6 +125,11 @@ class FormulaSpec:
     needs: tuple[str, ...] = ()
     when: str = ""
 
+    def placeholders(self) -> list[str]:
+        """The fields it reads, in order of first mention (``field`` or ``table.field``)."""
+        found = PLACEHOLDER.findall(self.formula + self.when + "".join("{%s}" % n for n in self.needs))
+        return list(dict.fromkeys(found))
+
 
 @dataclass(frozen=True)
 class Grade:
@@ -140,21 +146,6 @@ class Grade:
 class Level:
     label: str
     min: float
-
-
-@dataclass(frozen=True)
-class Checks:
-    """Per-row rules of the live self-check (填报检查): each names a key of [formulas] that gives
-    1 when a row breaks the rule, else 0. A rule applies to every table whose columns all of
-    its placeholders name. Empty: the template has no such rule."""
-
-    analysis: str = ""  # counted: 完成程度 < 1 without 偏差原因分析 or 改进措施
-    score: str = ""  # counted: 得分 below 0 or above its 分值
-    overspend: str = ""  # highlighted, not counted: 执行金额 > 下达金额
-
-    def rules(self) -> dict[str, str]:
-        return {role: name for role, name in (("analysis", self.analysis), ("score", self.score),
-                                              ("overspend", self.overspend)) if name}
 
 
 @dataclass(frozen=True)
@@ -200,7 +191,7 @@ class Template:
     operators: tuple[str, ...]
     units: tuple[str, ...]
     tree: tuple[TreeIndicator, ...] = field(default_factory=tuple)
-    checks: Checks = field(default_factory=Checks)
+    checks: tuple[Rule, ...] = ()  # the per-row rules of 填报检查 and verify, in order
     # what next year's blank keeps from this year's returned workbook, by section
     rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spare_qualitative: int = 0  # empty qualitative indicator rows a blank offers after those
@@ -356,7 +347,7 @@ def load_template(name: str | Path) -> Template:
         operators=tuple(lists.strings("operators")),
         units=tuple(lists.strings("units")),
         tree=tuple(_tree(n) for n in root.tables("tree")),
-        checks=_checks(root.table("checks", required=False)),
+        checks=parse_rules(root.table("checks", required=False)),
         rollover=_rollover(root.table("rollover", required=False)),
     )
     _check(tmpl)
@@ -371,6 +362,7 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
                          detail="templates extend each other in a circle: "
                          + " → ".join(p.name for p in (*chain, path)))
     data = load_toml(path)
+    normalize(data)
     raw = path.read_bytes()
     base_name = data.pop("extends", None)
     if base_name is None:
@@ -522,11 +514,6 @@ def _rollover(node: Node) -> dict[str, tuple[str, ...]]:
     return {section: tuple(node.strings(section, default=[])) for section in ("header", "tasks", "goals", "indicators")}
 
 
-def _checks(node: Node) -> Checks:
-    node.only("analysis", "score", "overspend")
-    return Checks(**{name: node.get(name, str, default="") for name in ("analysis", "score", "overspend")})
-
-
 def _tree(node: Node) -> TreeIndicator:
     node.only("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")
     return TreeIndicator(
@@ -548,18 +535,16 @@ def _check(t: Template) -> None:
             if col.formula and col.formula not in t.formulas:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
                                  detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
-    for role, name in t.checks.rules().items():
-        if name not in t.formulas:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"checks.{role}",
-                             detail=f"'{name}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+    names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
+    for key, detail in check_rules(t.checks, set(t.formulas), names):
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
     if t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
                          detail=f"'{t.total_formula}' is not a key of [formulas]")
     for spec in t.formulas.values():
-        for ref in _PLACEHOLDER.findall(spec.formula + spec.when + "".join("{%s}" % n for n in spec.needs)):
-            table, _, fld = ref.rpartition(".")
-            names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
-            ok = fld in names[table] if table in names else (
+        for ref in spec.placeholders():
+            section, _, fld = ref.rpartition(".")
+            ok = fld in names[section] if section in names else (
                 fld in t.tasks.fields() or fld in t.indicators.fields())
             if not ok:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",

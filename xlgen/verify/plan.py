@@ -24,6 +24,7 @@ class Plan:
     expected: dict[str, str]  # slot key → canonical template formula (layout coordinates)
     by_pos: dict[tuple[int, int], str]
     year_label: tuple[re.Pattern[str], int]  # the title's year label (year as group 1), the first header row
+    helpers: dict[str, list[Slot]]  # rule name → its helper cells, one per table row carrying it
 
     def canonical(self, ret: Returned, s: Slot) -> str:
         if ret.identity:
@@ -79,5 +80,9 @@ def _build_plan(lay: Layout) -> Plan:
             labels[s.key] = base
     year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
     first_header = min(s.row for s in lay.slots.values() if s.section == "header")
+    helpers: dict[str, list[Slot]] = {}
+    for s in formulas:
+        if s.section == HELPER:
+            helpers.setdefault(s.field, []).append(s)
     return Plan(formulas, formula_rows, table_rows, rows, labels, {s.key: canonical(s.formula) for s in formulas},
-                 {(s.row, s.col): s.key for s in lay.slots.values()}, (year, first_header))
+                {(s.row, s.col): s.key for s in lay.slots.values()}, (year, first_header), helpers)

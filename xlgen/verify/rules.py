@@ -1,15 +1,18 @@
-"""The form's rules on a returned file's values: weights, deviations, units, operators, grades."""
+"""The form's rules on a returned file's values: numbers, weights, units, operators, grades and
+required inputs (built into xlgen), and the template's own per-row rules (its [checks]),
+evaluated by the engine on the template's formulas."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.findings import Code, Finding, Text, finding, rule_code
+from xlgen.formula.engine import evaluate
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import INPUT, REQUIRED_IN_USE, Layout, Slot
-from xlgen.template.model import QUALITATIVE, Template
-from xlgen.verify.compare import ABS_TOL, REL_TOL, empty, text_of
+from xlgen.template.model import QUALITATIVE, Table, Template
+from xlgen.verify.compare import empty, text_of
 from xlgen.verify.plan import Plan
 
 
@@ -22,7 +25,7 @@ def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
     return any(not empty(inputs.get(s.key)) for s in row.values() if s.role == INPUT)
 
 
-def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any]) -> list[Finding]:
+def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
     lay, t = ret.layout, ret.template
     sheet = ret.sheet.name
     out: list[Finding] = []
@@ -59,17 +62,8 @@ def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Cal
             continue
         if any(s.key in deleted for s in row.values()):
             continue
-        used = _in_use(row, inputs)
-        if section == "tasks":
-            _task_rules(row, inputs, effective, add)
-        else:
-            _indicator_rules(lay, t, index, row, inputs, effective, used, add, required_done)
-        # 0 <= 得分 <= 分值
-        score, weight = row.get("score"), next((s for s in row.values() if s.type == "weight"), None)
-        if score is not None and weight is not None:
-            sv, wv = effective(score), inputs.get(weight.key)
-            if isinstance(sv, float) and isinstance(wv, float) and (sv < 0 or sv > wv * (1 + REL_TOL) + ABS_TOL):
-                add(Code.SCORE_OVER_WEIGHT, score, label=plan.labels[score.key], score=sv, weight=wv)
+        if section == "indicators":
+            _indicator_rules(lay, t, index, row, inputs, _in_use(row, inputs), add, required_done)
 
     # required inputs
     for s in lay.slots.values():
@@ -84,24 +78,12 @@ def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Cal
     return out
 
 
-def _task_rules(row: dict[str, Slot], inputs: dict[str, Any], effective: Callable[[Slot], Any],
-                add: Callable[..., None]) -> None:
-    allocated, executed = row.get("allocated"), row.get("executed")
-    if allocated is None or executed is None:
-        return
-    a, e = inputs.get(allocated.key), inputs.get(executed.key)
-    if isinstance(a, float) and isinstance(e, float) and e > a:
-        add(Code.EXECUTION_OVER_100, executed, executed=e, allocated=a)
-
-
 def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot], inputs: dict[str, Any],
-                     effective: Callable[[Slot], Any], used: bool, add: Callable[..., None],
-                     required_done: set[str]) -> None:
+                     used: bool, add: Callable[..., None], required_done: set[str]) -> None:
     ind = lay.indicator_rows[index]
     if ind.tree is None and not used:
         return
-    name_slot = row.get("name")
-    name = ind.tree.name if ind.tree else text_of(inputs.get(name_slot.key)) if name_slot else ""
+    name = _row_name(lay, "indicators", index, row, inputs)
     operator = next((s for s in row.values() if s.type == "operator"), None)
     unit = next((s for s in row.values() if s.type == "unit"), None)
     actual = next((s for s in row.values() if s.type == "actual"), None)
@@ -131,20 +113,68 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
                 add(Code.UNIT_MISSING, unit, name=name)
             elif text_of(u) not in t.units:
                 add(Code.UNIT_INVALID, unit, unit=u, expected=" ".join(t.units))
-    # 完成程度 < 1: a 偏差原因分析 and the 改进措施
-    if degree is not None:
-        d = effective(degree)
-        if isinstance(d, float) and d < 1:
-            causes = [s for s in row.values() if s.type == "cause"]
-            measures = row.get("measures")
-            has_cause = any(not _blank_text(inputs.get(s.key)) for s in causes)
-            has_measures = measures is None or not _blank_text(inputs.get(measures.key))
-            if causes and not has_cause:
-                add(Code.DEVIATION_MISSING, causes[0], name=name, degree=d,
-                    missing=Text("偏差原因分析", "a deviation analysis"))
-            elif not has_measures and measures is not None:
-                add(Code.DEVIATION_MISSING, measures, name=name, degree=d,
-                    missing=Text("改进措施", "the improvement measures"))
+
+
+def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
+                  values: dict[str, Any]) -> list[Finding]:
+    """The template's own rules (its [checks], template/rules.py) on each table row: the row breaks
+    a rule where the rule's helper formula — the very formula the workbook's 填报检查 counts —
+    evaluated by the engine on the returned values (``values``, by layout cell) is not 0."""
+    lay, t = ret.layout, ret.template
+    out: list[Finding] = []
+    for rule in t.checks:
+        if not rule.code or rule.structural:
+            continue
+        code = rule_code(rule.code, rule.severity, rule.zh, rule.en)
+        reads = [ref.rpartition(".")[2] for ref in t.formulas[rule.formula].placeholders()]
+        for helper in plan.helpers.get(rule.name, ()):
+            section, index = plan.table_rows[helper.row]
+            row = plan.rows[(section, index)]
+            if not _breaks(helper, values.get) or any(ret.file_row(s.row) is None for s in row.values()):
+                continue
+            blank = [row[f] for f in reads if f in row and row[f].role == INPUT and _blank_text(inputs.get(row[f].key))]
+            # what to fill: each blank input that alone mends the row, else all of them
+            mends = [s for s in blank if not _breaks(helper, _filled(values, s.a1))]
+            missing = [s.field for s in mends or blank]
+            at = row.get(rule.at) or next((row[f] for f in missing), None) or \
+                next((row[f] for f in reads if f in row), next(iter(row.values())))
+            params = {f: effective(s) for f, s in row.items()}
+            params.update(name=_row_name(lay, section, index, row, inputs), label=plan.labels[at.key],
+                          missing="、".join(_labels(t.tasks if section == "tasks" else t.indicators, missing)))
+            out.append(finding(code, ret.sheet.name, ret.where(at), at.key, **params))
+    return out
+
+
+def _filled(values: dict[str, Any], cell: str) -> Callable[[str], Any]:
+    """Read ``values`` as if ``cell`` held a text."""
+    return lambda a1: "x" if a1 == cell else values.get(a1)
+
+
+def _breaks(helper: Slot, get: Callable[[str], Any]) -> bool:
+    value = evaluate(helper.a1, helper.formula, get)
+    return isinstance(value, float) and value != 0
+
+
+def _row_name(lay: Layout, section: str, index: int, row: dict[str, Slot], inputs: dict[str, Any]) -> str:
+    """What a message calls a table row: its indicator's name, or the row's first text."""
+    tree = lay.indicator_rows[index].tree if section == "indicators" else None
+    if tree is not None:
+        return tree.name
+    named = row.get("name") or row.get("project")
+    return text_of(inputs.get(named.key)) if named is not None else ""
+
+
+def _labels(table: Table, fields: list[str]) -> list[str]:
+    """The labels of ``fields``; a group's label for a group of columns all in ``fields``."""
+    out: list[str] = []
+    for col in table.columns:
+        if col.field not in fields:
+            continue
+        group = [c.field for c in table.columns if col.group and c.group == col.group]
+        label = col.group if group and set(group) <= set(fields) else col.label
+        if label not in out:
+            out.append(label)
+    return out
 
 
 def _blank_text(v: Any) -> bool:

@@ -1,9 +1,10 @@
 """The live self-check (填报检查): its rules, wording and result.
 
-``layout.py`` places the block below the total row as formula slots (section ``checks``) and the
+``layout/model.py`` places the block below the total row as formula slots (section ``checks``) and the
 per-row helper formulas in hidden columns (section ``helper``), so our engine computes their
 cached values, Excel, WPS and LibreOffice recompute them live, and the verifier reads them back.
-This module holds what the block says and reads what it found; it knows no cell address.
+This module holds what the block says besides the template's rules and reads what it found; it
+knows no cell address.
 """
 
 from __future__ import annotations
@@ -11,33 +12,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from xlgen.template import rules
+
 SECTION = "checks"
 HELPER = "helper"
 TITLE = "填报检查"
 HEADINGS = ("检查项目", "结果", "结论")
 PASS, FAIL = "通过", "未通过"
 
-# Helper roles: one hidden column each, a 0/1 (or a count, for `required`) per table row.
-# `required` and `band` are structural (built by layout.py); the others are template formulas.
-HELPER_ROLES = ("required", "analysis", "score", "band", "overspend")
-
 
 @dataclass(frozen=True)
 class Check:
     field: str  # slot field: checks.<field> holds the value, checks.<field>_status 通过/未通过
     label: str  # {expected}: the value it must have; {tasks}, {indicators}: the tables' labels
-    helper: str = ""  # the helper role it counts ("" for the weight sums)
 
 
-CHECKS = (
-    Check("task_weights", "{tasks}分值合计（应为 {expected}）"),
-    Check("indicator_weights", "{indicators}分值合计（应为 {expected}）"),
-    Check("missing_required", "未填写的必填项个数（应为 0；未填处以橙色标出）", "required"),
-    Check("missing_analysis", "完成程度低于 100% 但未填偏差原因分析或改进措施的指标数（应为 0）", "analysis"),
-    Check("score_range", "得分小于 0 或大于分值的行数（应为 0）", "score"),
-    Check("band", "定性指标等级不在列表中或完成程度不在所选等级区间内的行数（应为 0）", "band"),
+# The weight sums head the block; then one row per counted rule of the template (its [checks],
+# xlgen/template/rules.py), each counting the rows its hidden helper column marks.
+WEIGHT_CHECKS = (
+    Check(rules.WEIGHT_CHECKS[0], "{tasks}分值合计（应为 {expected}）"),
+    Check(rules.WEIGHT_CHECKS[1], "{indicators}分值合计（应为 {expected}）"),
 )
-OVERALL = Check("overall", "填报检查结论（以上各项均通过为“通过”）")
+OVERALL = Check(rules.OVERALL, "填报检查结论（以上各项均通过为“通过”）")
 STATUS_SUFFIX = "_status"
 
 

@@ -1,11 +1,12 @@
 """Conditional formats: what the 填报检查 finds, shown where it is.
 
 - an empty required input: orange (REQUIRED_FILL);
-- a row breaking a per-row rule (完成程度 < 1 without 偏差原因分析 or 改进措施, 得分 outside 0..分值,
-  a qualitative 完成程度 outside its grade's band, 执行金额 > 下达金额): light red (PROBLEM_FILL);
+- a row breaking a per-row rule of the template's [checks] that asks for it (完成程度 < 1 without
+  偏差原因分析 or 改进措施, 得分 outside 0..分值, a qualitative 完成程度 outside its grade's band,
+  执行金额 > 下达金额, …): light red (PROBLEM_FILL);
 - each check's 结论: green when 通过, red when 未通过.
 
-Row rules read the hidden helper columns placed by ``layout.py``, so the highlight and the count
+Row rules read the hidden helper columns placed by ``layout/model.py``, so the highlight and the count
 in the 填报检查 block come from the same formula.
 """
 
@@ -23,7 +24,6 @@ from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 REQUIRED_FILL = "#F8CBAD"
 PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
 PASS_FILL, PASS_FONT = "#C6EFCE", "#006100"
-ROW_RULES = ("analysis", "score", "band", "overspend")  # helper roles highlighted on their rows
 
 
 def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> None:
@@ -81,8 +81,8 @@ def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
         if not cells:
             continue
         c1, c2 = min(s.col for s in cells), max(s.last_col for s in cells)
-        for role in ROW_RULES:
-            rows = layout.helper_rows(table, role)
+        for rule in layout.template.checks:
+            rows = layout.helper_rows(table, rule.name) if rule.highlight else []
             if rows:
-                out[f"{table}.{role}"] = (min(rows), c1, max(rows), c2)
+                out[f"{table}.{rule.name}"] = (min(rows), c1, max(rows), c2)
     return out

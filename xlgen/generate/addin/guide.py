@@ -1,7 +1,7 @@
 """The 填表说明 sheet: how to fill the form, what the colours mean, what the 填报检查 checks.
 
-Its rules are written from the template (weights, lists, grades and their bands), so they say
-what the form's validations and checks enforce. One numbered rule per row; a legend of the
+Its rules are written from the template (weights, lists, grades and their bands, the guide
+sentence of each rule of its [checks]), so they say what the form's validations and checks enforce. One numbered rule per row; a legend of the
 colours shows each colour on a cell.
 """
 
@@ -36,9 +36,7 @@ def rules(layout: Layout, password: bool) -> list[str]:
         f"{t.tasks.label}分值合计应为 {t.weight_tasks:g}，{t.indicators.label}分值合计应为 {t.weight_indicators:g}。",
         "指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。",
         f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。",
-        "完成程度低于 100% 的指标，须在偏差原因分析中至少填写一项，并填写改进措施；未填写时整行以浅红色标出。",
-        "必填项未填写时以橙色标出；项目执行金额大于项目下达金额时该行以浅红色标出；"
-        "得分小于 0 或大于分值时该行以浅红色标出。",
+        *(rule.guide for rule in t.checks if rule.guide),  # each rule of [checks] says what it asks
         f"表末的“{chk.TITLE}”随填写实时检查以上各项；每项结论应为“{chk.PASS}”，"
         f"最后一行“{chk.TITLE}结论”为“{chk.PASS}”后再报送。",
         f"工作表{lock}：可以选择单元格、调整行高和列宽，不能插入或删除行列；工作簿结构也已保护，"

@@ -1,0 +1,152 @@
+"""The form's per-row rules: each defined once, in the template's ``[checks]``.
+
+A rule is a formula of the template (a key of ``[formulas]``) giving 1 on a table row that breaks
+it, else 0. Everything about the rule comes from its one definition:
+
+- the workbook's hidden helper column (one per rule, ``layout/model.py``), on every row of each
+  table whose columns all of the formula's placeholders name;
+- its row of the live 填报检查 block counting the rows that break it (``label``; none: the rule
+  is only highlighted);
+- the light red highlight of a breaking row (``highlight``, on by default);
+- its sentence in the 填表说明 sheet (``guide``);
+- the finding ``xlgen verify`` reports on each breaking row (``code``), found by evaluating the
+  same formula with xlgen's engine on the returned inputs: the workbook and verify cannot
+  disagree about a rule.
+
+The national base (``templates/_base/national.toml``) defines the built-in rules' wording; a form
+names their formulas (``analysis = "missing_analysis"`` is short for ``[checks.analysis]
+formula = "missing_analysis"``). A rule without a formula is off.
+
+How to add a rule (in a template, or in the national base for every form)::
+
+    [checks.measures_short]
+    formula = "short_measures"           # a key of [formulas]: 1 when the row breaks the rule
+    label = "改进措施少于 4 个字的指标数（应为 0）"   # its 填报检查 row
+    guide = "改进措施至少填写 4 个字。"        # its 填表说明 sentence
+    code = "measures-short"                # a new kebab-case code, with its severity and
+    severity = "warning"                   # messages, or a code of xlgen/findings.py
+    zh = "{cell}：「{name}」的改进措施「{measures}」太短"
+    en = "{cell}: '{name}' has too short measures '{measures}'"
+    at = "measures"                        # the column the finding points at
+
+A message may name ``{cell}``, ``{label}`` (the pointed cell's), ``{name}`` (the indicator's, or
+the row's), ``{missing}`` (the blank inputs the formula reads) and every column of the row by its
+field. Without ``at`` a finding points at the first blank input the formula reads.
+
+``required`` and ``band`` are built by xlgen, not by a formula (empty required inputs; a
+qualitative 完成程度 outside its grade's band); the template gives their wording only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import BY_CODE, ERROR, WARNING
+from xlgen.template.tomlspec import Node
+
+# Rules xlgen builds itself (their helper formulas are structural, not a template formula).
+REQUIRED, BAND = "required", "band"
+STRUCTURAL = (REQUIRED, BAND)
+WEIGHT_CHECKS = ("task_weights", "indicator_weights")  # the other rows of 填报检查, and its verdict
+OVERALL = "overall"
+_KEYS = ("formula", "check", "label", "guide", "highlight", "code", "severity", "zh", "en", "at")
+_NAME = re.compile(r"[a-z][a-z0-9_]*$")
+_CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One per-row rule of the form (see the module's docstring)."""
+
+    name: str  # its key under [checks]; also the helper column's role
+    formula: str = ""  # key of [formulas] ("" for the structural rules)
+    check: str = ""  # the 填报检查 row's field (defined name xlgen_check_<check>); default: name
+    label: str = ""  # the 填报检查 row's label; "": not counted, only highlighted
+    guide: str = ""  # its sentence in 填表说明
+    highlight: bool = True  # light red on a breaking row
+    code: str = ""  # the finding's code ("": verify reports nothing of its own)
+    severity: str = ""  # of a template's own code (a catalogue code has its own)
+    zh: str = ""
+    en: str = ""
+    at: str = ""  # the field a finding points at ("": the first blank input the formula reads)
+
+    @property
+    def structural(self) -> bool:
+        return self.name in STRUCTURAL
+
+    @property
+    def check_field(self) -> str:
+        return self.check or self.name
+
+
+def normalize(data: dict[str, Any]) -> None:
+    """``[checks] name = "formula"`` → ``[checks.name] formula = "formula"`` in a parsed template,
+    so that a form's short form merges over the base's definition key by key."""
+    checks = data.get("checks")
+    if isinstance(checks, dict):
+        for name, value in checks.items():
+            if isinstance(value, str):
+                checks[name] = {"formula": value}
+
+
+def parse_rules(node: Node) -> tuple[Rule, ...]:
+    """The rules of ``[checks]``, in order (the base's first), the active ones only."""
+    rules = []
+    for name in node.data:
+        if not _NAME.match(name):
+            raise node.invalid(name, f"'{name}' is not a rule name; expected lower-case letters, digits and _")
+        rule = _rule(node.table(name))
+        if rule.structural or rule.formula:
+            rules.append(rule)
+    return tuple(rules)
+
+
+def _rule(node: Node) -> Rule:
+    node.only(*_KEYS)
+    name = node.key.rsplit(".", 1)[-1]
+    text = {k: node.get(k, str, default="") for k in _KEYS if k != "highlight"}
+    rule = Rule(name=name, highlight=node.get("highlight", bool, default=True), **text)
+    if rule.structural:
+        for key in ("formula", "code", "severity", "zh", "en", "at"):
+            if getattr(rule, key):
+                raise node.invalid(key, f"'{name}' is built by xlgen; a template gives only its "
+                                        "check, label, guide and highlight")
+        return rule
+    if rule.code and not _CODE.match(rule.code):
+        raise node.invalid("code", f"'{rule.code}' is not a finding code; expected kebab-case, e.g. measures-short")
+    if rule.code in BY_CODE:
+        for key in ("severity", "zh", "en"):
+            if getattr(rule, key):
+                raise node.invalid(key, f"'{rule.code}' is a code of xlgen's findings catalogue, which has "
+                                        "its severity and messages; give a new code to word your own")
+    elif rule.code:
+        if rule.severity not in (ERROR, WARNING):
+            raise XlgenError(ErrorCode.VALUE_INVALID, file=node.file, key=node.path("severity"),
+                             detail=f"'{rule.severity}' is not a severity; expected {ERROR} or {WARNING}")
+        for key in ("zh", "en"):
+            if not getattr(rule, key):
+                raise XlgenError(ErrorCode.KEY_MISSING, file=node.file, key=node.path(key),
+                                 expected=f"the {key} message of the finding '{rule.code}'")
+    elif rule.severity or rule.zh or rule.en:
+        raise node.invalid("code", "a rule's severity and messages belong to its finding code; give a code")
+    return rule
+
+
+def check_rules(rules: tuple[Rule, ...], formulas: set[str], fields: dict[str, tuple[str, ...]]) -> list[
+        tuple[str, str]]:
+    """Cross-key problems of the rules: (dotted key, what is wrong)."""
+    problems = []
+    every = {f for names in fields.values() for f in names}
+    checks = [r.check_field for r in rules if r.label] + [*WEIGHT_CHECKS, OVERALL]
+    for r in rules:
+        if r.formula and r.formula not in formulas:
+            problems.append((f"checks.{r.name}.formula", f"'{r.formula}' is not a key of [formulas]; "
+                                                         f"known: {', '.join(sorted(formulas))}"))
+        if r.at and r.at not in every:
+            problems.append((f"checks.{r.name}.at", f"'{r.at}' names no column of the tasks or indicators table"))
+        if checks.count(r.check_field) > 1 and r.label:
+            problems.append((f"checks.{r.name}.check", f"'{r.check_field}' is the 填报检查 row of another rule"))
+    return problems
