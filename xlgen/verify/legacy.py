@@ -38,7 +38,7 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
     def effective(s: Slot) -> Any:
         return recomputed.get(s.a1) if s.role == FORMULA else inputs.get(s.key)
 
-    findings.extend(form_rules(ret, plan, inputs, effective))
+    findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **recomputed}))
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)
     return file_result(ret, inputs, findings, recomputed.get(lay.slots["total"].a1), form.year)

@@ -25,7 +25,14 @@ def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
     return any(not empty(inputs.get(s.key)) for s in row.values() if s.role == INPUT)
 
 
-def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
+def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
+               values: dict[str, Any]) -> list[Finding]:
+    """Every rule of the form on a returned file: the built-in ones, then the template's
+    (``values``: the inputs and the computed cells, by layout cell)."""
+    return _built_in(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, values)
+
+
+def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
     lay, t = ret.layout, ret.template
     sheet = ret.sheet.name
     out: list[Finding] = []

@@ -24,7 +24,7 @@ from xlgen.verify.compare import blank_or_zero, same, text_of
 from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, file_result
-from xlgen.verify.rules import form_rules, rule_findings
+from xlgen.verify.rules import form_rules
 from xlgen.verify.tamper import contents, formula_cells, guards
 
 
@@ -68,8 +68,7 @@ def verify_returned(ret: Returned) -> FileResult:
             return inputs.get(s.key)
         return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
 
-    findings.extend(form_rules(ret, plan, inputs))
-    findings.extend(rule_findings(ret, plan, inputs, effective, {**by_cell, **filed}))
+    findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **filed}))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(contents(ret, plan))
     return file_result(ret, inputs, findings, pure.get(lay.slots["total"].a1), _year(ret, plan))
