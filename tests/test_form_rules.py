@@ -80,7 +80,7 @@ def explained(sample_fill: Fill, how: str) -> Fill:
 
 
 def verify(path: Path, folder: Path) -> list[dict[str, Any]]:
-    result = runner.invoke(app, ["verify", str(path), "--json", "--templates", str(folder)], terminal_width=200)
+    result = runner.invoke(app, ["verify", str(path), "--json", "--lang", "zh", "--templates", str(folder)])
     files = json.loads(result.output)["files"]
     assert files[0]["template"] == "liaoning-department-overall", result.output
     found: list[dict[str, Any]] = files[0]["findings"]
@@ -183,5 +183,5 @@ def test_a_broken_rule_is_a_located_error(tmp_path: Path, extra: str, message: s
     with pytest.raises(XlgenError) as info:
         load_template(path)
     assert message in str(info.value)
-    result = runner.invoke(app, ["templates", "check", str(path)], terminal_width=200)
+    result = runner.invoke(app, ["templates", "check", str(path)])
     assert result.exit_code != 0 and "checks.measures_short" in result.output
