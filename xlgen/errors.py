@@ -32,6 +32,8 @@ class ErrorCode(Enum):
                              "{file}: key '{key}': no indicator named '{name}' in template '{template}'{suggestion}")
     FORMULA_INVALID = Text("{file}：键「{key}」：公式{detail}", "{file}: key '{key}': formula {detail}")
     XLSXWRITER = Text("{file}：XlsxWriter 拒绝了{what}：{detail}", "{file}: XlsxWriter refused {what}: {detail}")
+    EXCEL_LIMIT = Text("{file}：{where}：{detail}（来自模板的键「{key}」）",
+                       "{file}: {where}: {detail} (from the template's key '{key}')")
     OUTPUT_EXISTS = Text("{file}：已存在；如要覆盖请加 --force", "{file}: already exists; pass --force to overwrite it")
     OUTPUT_IS_INPUT = Text("{file}：是本命令的输入文件（{input}），不会被覆盖，请另选输出",
                            "{file}: is an input of this command ({input}); it is never overwritten, choose another output")

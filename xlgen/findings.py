@@ -138,6 +138,12 @@ class Code(Enum):
         "{cell}（{label}）的文本有 {length} 个字符，超过 Excel 的上限 32767，只读取了前 32767 个",
         "{cell} ({label}) holds a text of {length} characters, over Excel's limit of 32,767; "
         "only the first 32,767 were read")
+    TEXT_OVERFLOWS = Detail(
+        "text-overflows", WARNING,
+        "{cell}（{label}）的文字有 {length} 字，超过该单元格在 Excel 最大行高（409 磅）下能显示的约 {shown} 字："
+        "表中和打印只显示开头部分（全文已读取），请精简",
+        "{cell} ({label}) holds {length} characters, more than the about {shown} its cell shows at Excel's "
+        "highest row (409 pt): the form and its print show only the beginning (the whole text was read); shorten it")
     PROTECTION_REMOVED = Detail(
         "protection-removed", WARNING,
         "工作表「{sheet}」的保护被取消",

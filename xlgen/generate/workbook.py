@@ -26,7 +26,7 @@ from xlgen.generate.addin import guide
 from xlgen.generate.addin import lists
 from xlgen.generate.addin import printsetup
 from xlgen.generate.addin import protection
-from xlgen.generate import provenance
+from xlgen.generate import limits, provenance
 from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
@@ -176,6 +176,8 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
 def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
                 results: dict[str, Any], year: int | None, password: str | None = None) -> None:
     t = layout.template
+    for breach in layout.cached("limit_breaches", lambda: limits.breaches(layout)):
+        raise XlgenError(ErrorCode.EXCEL_LIMIT, file=out, where=breach.where, key=breach.key, detail=breach.detail)
     styles = Styles(wb)
     ws = wb.add_worksheet(t.sheet, worksheet_class=FastWorksheet)
     # Deterministic output: a fixed creation date, no clock anywhere in the file.

@@ -25,7 +25,19 @@ def check_template(t: Template) -> list[XlgenError]:
     problems += _tree_rows(t)
     problems += _labels_fit(t)
     problems += _rollover_fields(t)
+    problems += _excel_limits(t)
     return problems
+
+
+def _excel_limits(t: Template) -> list[XlgenError]:
+    """The blank breaks none of Excel's limits (the writer refuses what would)."""
+    from xlgen.generate.limits import breaches
+
+    try:
+        layout = build_layout(t, t.task_rows, t.spare_kinds)
+    except (EngineError, KeyError):
+        return []  # reported by _formulas_compile
+    return [_problem(t, b.key, f"{b.where}: {b.detail}") for b in breaches(layout)]
 
 
 def _rollover_fields(t: Template) -> list[XlgenError]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
 from xlgen.formula.engine import evaluate
+from xlgen.generate.addin import printsetup
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import INPUT, REQUIRED_IN_USE, Layout, Slot
 from xlgen.template.model import QUALITATIVE, Table, Template
@@ -82,6 +83,22 @@ def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding
             continue
         if _blank_text(inputs.get(s.key)):
             add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
+    out.extend(text_overflows(ret, plan, inputs))
+    return out
+
+
+def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
+    """Texts longer than their cell shows at Excel's highest rows: kept, read whole, but cut on
+    the form and its print (a warning: the text is the department's to shorten)."""
+    lay = ret.layout
+    out = []
+    for key, value in inputs.items():
+        slot = lay.slots.get(key)
+        if slot is None or not isinstance(value, str) or slot.col >= lay.width or ret.file_row(slot.row) is None:
+            continue
+        if printsetup.overflows(lay, slot, value):
+            out.append(finding(Code.TEXT_OVERFLOWS, ret.sheet.name, ret.where(slot), key, label=plan.labels[key],
+                               length=len(value), shown=printsetup.shown_chars(lay, slot)))
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from xlgen.generate.addin import checks as chk
 from xlgen.generate.addin import conditional
+from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import Layout
 from xlgen.generate.addin.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
 from xlgen.generate.styles import INPUT_FILL, TEXT_FORMAT
@@ -37,6 +38,8 @@ def rules(layout: Layout, password: bool) -> list[str]:
         "指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。",
         f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。",
         *(rule.guide for rule in t.checks if rule.guide),  # each rule of [checks] says what it asks
+        "单元格的行高最多 409 磅（Excel 的上限）：偏差原因分析、改进措施等文字过长时，表中和打印只显示开头部分，"
+        "全文仍保存在单元格中，核验时会提示；各栏的大约字数见其输入提示，请精简到能完整显示。",
         f"表末的“{chk.TITLE}”随填写实时检查以上各项；每项结论应为“{chk.PASS}”，"
         f"最后一行“{chk.TITLE}结论”为“{chk.PASS}”后再报送。",
         f"工作表{lock}：可以选择单元格、调整行高和列宽，不能插入或删除行列；工作簿结构也已保护，"
@@ -85,4 +88,4 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
 def _sized_rules(layout: Layout, password: bool) -> list[tuple[str, float]]:
     """Each rule and the height (points) of its row: the same in every workbook of a layout."""
     width_px = TEXT_WIDTH * UNIT_PX - PAD_PX
-    return [(rule, max(MIN_ROW_PT, text_height(rule, width_px))) for rule in rules(layout, password)]
+    return [(rule, min(ROW_HEIGHT, max(MIN_ROW_PT, text_height(rule, width_px)))) for rule in rules(layout, password)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
 from xlgen.template.model import QUALITATIVE
 from xlgen.generate.xlsxcall import checked
@@ -191,7 +192,24 @@ def row_heights(layout: Layout, inputs: dict[str, Any], results: dict[str, Any])
             extra = (height - have) / len(rows)
             for r in rows:
                 need[r] = need.get(r, MIN_ROW_PT) + extra
-    return {r: math.ceil(h * 4) / 4 for r, h in sorted(need.items()) if h > MIN_ROW_PT}
+    return {r: min(ROW_HEIGHT, math.ceil(h * 4) / 4) for r, h in sorted(need.items()) if h > MIN_ROW_PT}
+
+
+def box_px(layout: Layout, slot: Slot) -> float:
+    """The room for text (pixels across) in the cell or merge of ``slot``."""
+    return _width_px(_plan(layout).widths, slot.col, slot.last_col)
+
+
+def shown_chars(layout: Layout, slot: Slot) -> int:
+    """About how many Chinese characters the cell of ``slot`` shows at Excel's highest rows
+    (409 pt each): a longer text is kept whole in the cell but shown and printed cut."""
+    lines = int((ROW_HEIGHT * (slot.bottom - slot.row + 1) - ROW_PAD_PT) // LINE_PT)
+    return lines * int(box_px(layout, slot) // WIDE_PX)
+
+
+def overflows(layout: Layout, slot: Slot, text: str) -> bool:
+    """True when ``text`` needs more height than Excel gives the rows of ``slot``."""
+    return text_height(text, box_px(layout, slot)) > ROW_HEIGHT * (slot.bottom - slot.row + 1)
 
 
 def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgen.generate.addin import lists
+from xlgen.generate import limits
+from xlgen.generate.addin import lists, printsetup
 from xlgen.layout.model import TREE_FIELDS, Layout, Slot
 from xlgen.template.model import QUALITATIVE, Grade
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
@@ -23,7 +24,7 @@ LONG_TEXT_TYPES = ("cause",)
 
 
 def write_validations(ws: Any, layout: Layout, out: Path) -> None:
-    for first, options in layout.cached("validations", lambda: _plan(layout)):
+    for first, options in plan(layout):
         checked(ws.data_validation(first.row, first.col, first.bottom, first.last_col, dict(options)),
                 f"the data validation of {first.key}", out)
 
@@ -36,9 +37,20 @@ def rule_groups(layout: Layout) -> list[list[Slot]]:
     return layout.cached("validation_groups", groups)
 
 
-def _plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
+def plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
     """One rule per group of like inputs: its first slot and its XlsxWriter options."""
-    return [(group[0], {**rule(layout, group[0]), **multi_range(group)}) for group in rule_groups(layout)]
+    return layout.cached("validations", lambda: [(group[0], {**rule(layout, group[0]), **multi_range(group)})
+                                                 for group in rule_groups(layout)])
+
+
+def template_key(layout: Layout, slot: Slot) -> str:
+    """The template key a rule's texts and formula come from (where to shorten it)."""
+    kind = kind_of(layout, slot)
+    if kind == "band":
+        return "grades"
+    if slot.section == "header":
+        return "header"
+    return f"{slot.section}.columns ({name_of(layout, slot)})"
 
 
 def name_of(layout: Layout, slot: Slot) -> str:
@@ -108,7 +120,7 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
     if kind == "band":
         bands = "；".join(f"{g.label}：{band_text(g)}" for g in t.grades)
         message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内：{bands}"
-        if len(message) > 255:
+        if limits.length(message) > limits.PROMPT:
             message = f"请填写{name}：0～1 的小数（如 0.9），须在全年完成值所选等级的区间内。"
         formula = layout.band_rule(slot.index, lists.grade_names(layout))
         return {"validate": "custom", "value": "=" + formula, "ignore_blank": True,
@@ -117,6 +129,9 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
     limit = LONG_TEXT if kind == "long_text" else SHORT_TEXT
     hint = ("完成程度低于 100% 时，须在偏差原因分析中至少填写一项，并填写改进措施。"
             if slot.type == "cause" or slot.field == "measures" else "")
+    fits = printsetup.shown_chars(layout, slot)
+    if fits < limit:  # Excel's rows stop at 409 pt: say where a longer text is cut
+        hint += f"超过约 {fits} 字时，表中和打印只显示开头部分（全文仍保存在单元格中），请精简。"
     return {"validate": "length", "criteria": "<=", "value": limit,
             **_messages(name, f"请填写{name}（文字，最多 {limit} 字）。{hint}", "文字过长",
                         f"{name}最多 {limit} 字，请精简。")}

@@ -1,0 +1,134 @@
+"""Excel's limits that XlsxWriter does not enforce, checked on every workbook xlgen writes.
+
+Excel repairs (and so changes) a file that breaks one of these, or shows it cut: a data-validation
+formula over 255 characters, a row over 409 points, a formula over 8,192 characters or nested
+deeper than 64 levels. XlsxWriter itself refuses long input titles and messages and bad sheet
+names, but with a warning or an exception; checked here first, they become located errors.
+``breaches(layout)`` is the one list of what a layout would break: the writer refuses to write
+such a workbook, and ``xlgen templates check`` refuses the template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from xlgen.layout.model import Layout
+
+VALIDATION_FORMULA = 255  # characters of a data validation's formula or list source
+INPUT_TITLE = 32  # characters of an input message's (and an error alert's) title
+PROMPT = 255  # characters of an input message or an error alert
+FORMULA_CHARS = 8192  # characters of a cell's formula
+NESTING = 64  # levels of nested functions in a formula
+ROW_HEIGHT = 409.0  # points
+COLUMN_WIDTH = 255.0  # characters
+SHEET_NAME = 31  # characters
+SHEET_NAME_CHARS = re.compile(r"[\[\]:*?/\\]")
+VALIDATION_TEXTS = {"input_title": INPUT_TITLE, "error_title": INPUT_TITLE,
+                    "input_message": PROMPT, "error_message": PROMPT}
+VALIDATION_FORMULAS = ("value", "source", "minimum", "maximum")
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One limit a layout would break: where (cell, sheet or column), the template key that
+    causes it, and what."""
+
+    where: str
+    key: str
+    detail: str
+
+
+def length(text: str) -> int:
+    """Excel counts characters in UTF-16 code units (a character outside the BMP counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def nesting(formula: str) -> int:
+    """The deepest parenthesis nesting of ``formula`` outside string literals."""
+    depth = deepest = 0
+    quoted = False
+    for ch in formula:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not quoted and ch == ")":
+            depth -= 1
+    return deepest
+
+
+def formula_problems(formula: str) -> list[str]:
+    text = formula[1:] if formula.startswith("=") else formula
+    out = []
+    if length(text) > FORMULA_CHARS:
+        out.append(f"the formula is {length(text)} characters long; Excel's limit is {FORMULA_CHARS}")
+    if nesting(text) > NESTING:
+        out.append(f"the formula nests {nesting(text)} levels deep; Excel's limit is {NESTING}")
+    return out
+
+
+def validation_problems(options: dict[str, Any]) -> list[str]:
+    """What a data validation (XlsxWriter's options) would break."""
+    out = []
+    for name in VALIDATION_FORMULAS:
+        value = options.get(name)
+        if isinstance(value, str) and value.startswith("=") and length(value[1:]) > VALIDATION_FORMULA:
+            out.append(f"its formula is {length(value[1:])} characters long; Excel's limit for a data "
+                       f"validation is {VALIDATION_FORMULA}")
+    for name, limit in VALIDATION_TEXTS.items():
+        value = options.get(name)
+        if isinstance(value, str) and length(value) > limit:
+            out.append(f"its {name.replace('_', ' ')} is {length(value)} characters long; Excel's limit is {limit}")
+    return out
+
+
+def sheet_name_problems(name: str) -> list[str]:
+    out = []
+    if not name.strip():
+        out.append("a sheet name cannot be empty")
+    if length(name) > SHEET_NAME:
+        out.append(f"the sheet name '{name}' is {length(name)} characters long; Excel's limit is {SHEET_NAME}")
+    if SHEET_NAME_CHARS.search(name):
+        out.append(f"the sheet name '{name}' holds one of [ ] : * ? / \\, which Excel does not allow")
+    if name.startswith("'") or name.endswith("'"):
+        out.append(f"the sheet name '{name}' starts or ends with an apostrophe, which Excel does not allow")
+    if name.lower() == "history":
+        out.append("Excel reserves the sheet name 'History'")
+    return out
+
+
+def breaches(layout: "Layout") -> list[Breach]:
+    """Every Excel limit the workbook of ``layout`` would break, whatever values fill it (row
+    heights grown by filled texts are capped when they are set)."""
+    return list(_breaches(layout))
+
+
+def _breaches(layout: "Layout") -> Iterator[Breach]:
+    # the emitters import this module's limits; their plans are imported here, when called
+    from xlgen.generate.addin import guide, printsetup, validation
+    from xlgen.layout.model import FORMULA, LIST_SHEET
+
+    t = layout.template
+    names = [(t.sheet, "template.sheet"), (guide.SHEET, "template.sheet"), (LIST_SHEET, "template.sheet")]
+    for name, key in names:
+        for problem in sheet_name_problems(name):
+            yield Breach(f"sheet '{name}'", key, problem)
+    if len({n.lower() for n, _ in names}) < len(names):
+        yield Breach(f"sheet '{t.sheet}'", "template.sheet",
+                     f"the form's sheet may not be named like xlgen's own sheets ({guide.SHEET}, {LIST_SHEET})")
+    for first, options in validation.plan(layout):
+        for problem in validation_problems(options):
+            yield Breach(f"{first.a1} ({first.key})", validation.template_key(layout, first),
+                         f"the data validation of {first.key}: {problem}")
+    for slot in layout.slots.values():
+        if slot.role == FORMULA:
+            for problem in formula_problems(slot.formula):
+                yield Breach(f"{slot.a1} ({slot.key})", "formulas", problem)
+    for col, width in enumerate(printsetup.column_widths(layout)):
+        if width > COLUMN_WIDTH:
+            yield Breach(f"column {col + 1}", "columns", f"the width {width:g} is over Excel's limit of {COLUMN_WIDTH:g}")
