@@ -45,6 +45,20 @@ def sample(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempP
     return generate(template, sample_fill, tmp_path_factory.mktemp("sample") / "chaoyang-2024.xlsx")
 
 
+LONG_CAUSE = ("因上级追加经费到位较晚，部分采购项目延期至次年执行。" * 80)[:2000]
+
+
+@pytest.fixture(scope="session")
+def long_cause(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with a 2,000-character 经费保障原因分析 (the most its input rule allows)."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        'name = "重点工作办结率"\nactual = 100',
+        f'name = "重点工作办结率"\nactual = 90\ncause_funding = "{LONG_CAUSE}"\nmeasures = "加强项目前期管理。"', 1)
+    folder = tmp_path_factory.mktemp("long")
+    (folder / "fill.toml").write_text(text, encoding="utf-8")
+    return generate(template, load_fill(folder / "fill.toml", template), folder / "long.xlsx").path
+
+
 def read_values(path: Path, sheet: str | None = None) -> dict[str, Any]:
     """Every non-empty cell's saved value, by A1 address."""
     wb = openpyxl.load_workbook(path, data_only=True)

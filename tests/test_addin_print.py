@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.cell import coordinate_to_tuple
 import pytest
 
 from addinxml import NS, sheet
@@ -20,7 +21,7 @@ from seedform import read_seed
 from xlgen.formula.engine import col_letters
 from xlgen.render.libreoffice import convert
 from xlgen.template.model import Template
-from xlgen.generate.workbook import Generated, generate
+from xlgen.generate.workbook import Generated, generate, layout_for
 
 A4_LANDSCAPE = (841.89, 595.28)
 CJK_FONTS = re.compile(r"WenQuanYi|Noto\w*CJK|SimSun|Droid\s*Sans\s*Fallback|Source\s*Han|Song", re.I)
@@ -82,15 +83,42 @@ def test_long_text_rows_have_explicit_heights(sample: Generated) -> None:
     assert checked >= 5  # the goals, the grades, the long names…
 
 
-def test_page_breaks_do_not_split_a_merged_group(sample: Generated) -> None:
-    lay = sample.layout
-    root = sheet(sample.path, lay.template.sheet)
-    breaks = [int(b.get("id")) for b in root.iter(f"{{{NS['m']}}}brk")]
-    assert breaks, "the sample needs several pages"
-    merges = [(lab.row, lab.last_row) for lab in lay.labels if lab.col > 0 and lab.last_row > lab.row]
-    merges += [(s.row, s.bottom) for s in lay.slots.values() if s.bottom > s.row]
-    for brk in breaks:  # a break after 1-based row `brk`: the next page starts at 0-based row brk
-        assert not [m for m in merges if m[0] < brk <= m[1]], f"break after row {brk} splits a merge"
+def page_breaks(path: Path, sheet_name: str) -> list[int]:
+    """0-based rows that start a printed page (a break after 1-based row n starts 0-based row n)."""
+    return [int(b.get("id")) for b in sheet(path, sheet_name).iter(f"{{{NS['m']}}}brk")]
+
+
+def merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of the written sheet, 0-based (first row, column, last row, column)."""
+    out = []
+    for m in sheet(path, sheet_name).iter(f"{{{NS['m']}}}mergeCell"):
+        (r1, c1), (r2, c2) = (coordinate_to_tuple(a) for a in m.get("ref").split(":"))
+        out.append((r1 - 1, c1 - 1, r2 - 1, c2 - 1))
+    return out
+
+
+def test_page_breaks_do_not_split_a_merged_cell(sample: Generated, long_cause: Path, template: Template) -> None:
+    """Only the table's label in column A runs over its pages, as the heading beside it does."""
+    for path in (sample.path, long_cause):
+        breaks = page_breaks(path, template.sheet)
+        heading = int(openpyxl.load_workbook(path)[template.sheet].print_title_rows.split(":")[0].strip("$")) - 1
+        assert breaks, "the form needs several pages"
+        for brk in breaks:
+            split = [m for m in merges(path, template.sheet) if m[0] < brk <= m[2]]
+            assert [m for m in split if (m[1], m[0]) != (0, heading)] == [], (path.name, brk)
+
+
+def test_a_level1_group_runs_over_a_page_named_on_each(long_cause: Path, template: Template) -> None:
+    """A 2,000-character cause makes one row 409 pt: the 一级 group 履职效能 runs over two pages,
+    as one merge per page, each holding its name; its 二级 groups stay whole."""
+    col = layout_for(template, None).slots["indicators[0].level1"].col
+    ws = openpyxl.load_workbook(long_cause)[template.sheet]
+    breaks = page_breaks(long_cause, template.sheet)
+    level1 = sorted((r1, r2) for r1, c1, r2, c2 in merges(long_cause, template.sheet) if c1 == c2 == col)
+    runs = [(a, b) for a, b in zip(level1, level1[1:]) if a[1] + 1 == b[0] and b[0] in breaks
+            and ws.cell(a[0] + 1, col + 1).value == ws.cell(b[0] + 1, col + 1).value]
+    assert runs, (breaks, level1)
+    assert ws.cell(runs[0][0][0] + 1, col + 1).value == template.tree[0].level1
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +176,26 @@ def test_pdf_one_page_wide_headings_repeated_nothing_hashed(pdfs: dict[str, Path
         assert "".join(sample.inputs[key].split()) in everything, key
     seed = read_seed(SEED, [ind.name for ind in template.tree])
     assert sample.total == seed.total and f"{seed.total:g}" in everything  # 总评价得分 as the seed prints it
+
+
+@pytest.mark.libreoffice
+def test_pdf_fewest_pages_with_groups_whole(pdfs: dict[str, Path], sample: Generated, template: Template) -> None:
+    """The form prints on three pages, 填表说明 on a fourth (five before: a break before every
+    一级 group); page 1 holds the table's first rows; LibreOffice adds no break of its own; each
+    二级 group's rows are on one page."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for ind in template.tree:
+        groups.setdefault((ind.level1, ind.level2), []).append("".join(ind.name.split()))
+    for name, pdf in pdfs.items():
+        pages = _pages(pdf, "-raw")
+        form = ["".join(p.split()) for p in pages if is_form_page(p)]
+        assert (len(pages), len(form)) == (4, 3), name
+        if name == "sample":
+            assert len(form) == len(page_breaks(sample.path, template.sheet)) + 1
+        assert groups[(template.tree[0].level1, template.tree[0].level2)][0] in form[0], name
+        for key, names in groups.items():
+            found = {i for i, page in enumerate(form) for n in names if n in page}
+            assert len(found) == 1, (name, key, found)
 
 
 @pytest.mark.libreoffice

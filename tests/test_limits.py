@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import excellimits
 from addinxml import sheet
-from conftest import LIAONING, ROOT, SAMPLE
+from conftest import LIAONING, LONG_CAUSE, ROOT
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Code
@@ -23,7 +23,6 @@ from xlgen.generate import limits
 from xlgen.generate.addin import printsetup
 from xlgen.generate.workbook import Generated, generate, layout_for
 from xlgen.template.check import check_template
-from xlgen.template.fill import load_fill
 from xlgen.template.model import Template, load_template
 from xlgen.verify.batch import verify_paths
 
@@ -94,20 +93,6 @@ def test_a_sheet_name_excel_refuses_is_a_located_error(tmp_path: Path) -> None:
     assert any("key 'template.sheet'" in p and "[ ] : * ? / \\" in p for p in problems), problems
     result = CliRunner().invoke(app, ["generate", str(path), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0 and "template.sheet" in result.output and "Traceback" not in result.output
-
-
-LONG_CAUSE = ("因上级追加经费到位较晚，部分采购项目延期至次年执行。" * 80)[:2000]
-
-
-@pytest.fixture(scope="module")
-def long_cause(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with a 2,000-character 经费保障原因分析 (the most its input rule allows)."""
-    text = SAMPLE.read_text(encoding="utf-8").replace(
-        'name = "重点工作办结率"\nactual = 100',
-        f'name = "重点工作办结率"\nactual = 90\ncause_funding = "{LONG_CAUSE}"\nmeasures = "加强项目前期管理。"', 1)
-    folder = tmp_path_factory.mktemp("long")
-    (folder / "fill.toml").write_text(text, encoding="utf-8")
-    return generate(template, load_fill(folder / "fill.toml", template), folder / "long.xlsx").path
 
 
 def test_a_2000_character_cause_stays_within_409_pt_and_whole(long_cause: Path, template: Template) -> None:

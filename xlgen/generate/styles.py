@@ -22,7 +22,8 @@ _ROLES: dict[str, dict[str, Any]] = {
     "label": {"align": "center"},
     "blank": {},
     "fixed": {"align": "center"},
-    "input_text": {"locked": False, "bg_color": INPUT_FILL, "align": "left"},
+    # top: a text longer than Excel's highest row (409 pt) shows and prints its beginning
+    "input_text": {"locked": False, "bg_color": INPUT_FILL, "align": "left", "valign": "top"},
     "input_center": {"locked": False, "bg_color": INPUT_FILL, "align": "center"},
     "input_number": {"locked": False, "bg_color": INPUT_FILL, "align": "right", "num_format": "General"},
     "formula": {"align": "right", "num_format": "General"},

@@ -13,7 +13,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -191,15 +191,21 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
             checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), "a merge", out)
         else:
             checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
+    pages = printsetup.paginate(layout, inputs, results)
     for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
         if cell.formula:
             _write_formula(ws, cell, results[cell.slot.key], styles[cell.style], out)
+        elif cell.merge and printsetup.splittable(cell.slot):  # one merge per page, each named
+            for r1, c1, r2, c2 in printsetup.pieces(cell.merge, pages.breaks):
+                piece = replace(cell, slot=replace(cell.slot, row=r1, last_row=r2),
+                                merge=(r1, c1, r2, c2) if (r1, c1) != (r2, c2) else None)
+                _write_value(ws, piece, inputs.get(cell.slot.key), styles[cell.style], out)
         else:
             _write_value(ws, cell, inputs.get(cell.slot.key), styles[cell.style], out)
     # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
     validation.write_validations(ws, layout, out)
     conditional.write_conditional_formats(wb, ws, layout, out)
-    printsetup.setup(ws, layout, inputs, results, out)
+    printsetup.setup(ws, layout, pages, out)
     protection.protect(ws, password)
     guide.write_guide(wb, layout, bool(password), out)
     lists.write_lists(wb, layout, styles, out)

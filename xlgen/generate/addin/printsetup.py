@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.generate.limits import ROW_HEIGHT
-from xlgen.layout.model import FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
+from xlgen.layout.model import FIXED, FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
 from xlgen.template.model import QUALITATIVE
 from xlgen.generate.xlsxcall import checked
 
@@ -35,7 +35,8 @@ LINE_PT, ROW_PAD_PT, MIN_ROW_PT = 14.0, 4.0, 15.0
 TITLE_LINE_PT = 24.0
 GOALS_LINES = 4
 SECTION_WIDTH = 6.0
-MIN_WIDTH, MAX_WIDTH = 8.0, 16.0
+MIN_WIDTH, MAX_WIDTH = 8.0, 20.0
+NAME_LINES = 2  # a tree name, target or grade label wraps into two lines at most: low rows, fewer pages
 LONG_TEXT_WIDTH = 13.0  # a column whose inputs are long texts (偏差原因分析, 改进措施)
 HELPER_WIDTH = 8.0
 DEFAULT_ROW_PT = 15.0
@@ -95,9 +96,9 @@ def column_widths(layout: Layout) -> list[float]:
         if slot.col != slot.last_col or slot.section != "indicators":
             continue
         if isinstance(slot.default, str):
-            texts[slot.col].append((slot.default, 3))
+            texts[slot.col].append((slot.default, NAME_LINES))
         if slot.field == "actual" and layout.indicator_rows[slot.index].kind == QUALITATIVE:
-            texts[slot.col].extend((g, 3) for g in grades)
+            texts[slot.col].extend((g, NAME_LINES) for g in grades)
     long_text = {s.col for s in layout.slots.values()
                  if s.section == "indicators" and s.role == INPUT and s.col == s.last_col
                  and s.type not in MEASURE_TYPES
@@ -141,8 +142,9 @@ def _build_plan(layout: Layout) -> _Plan:
             need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
     boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
     crossing: set[int] = set()
-    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if lab.col > 0] + \
-                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0]:
+    table = layout.print_titles[0]  # the label beside the table runs over its pages, as its heading does
+    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if not (lab.col == 0 and lab.row <= table <= lab.last_row)] + \
+                  [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0 and not splittable(s)]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
     crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
     return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths))
@@ -212,9 +214,39 @@ def overflows(layout: Layout, slot: Slot, text: str) -> bool:
     return text_height(text, box_px(layout, slot)) > ROW_HEIGHT * (slot.bottom - slot.row + 1)
 
 
+def splittable(slot: Slot) -> bool:
+    """A 一级指标 merged over its rows may run over a page break: it is written as one merge per
+    page, each with the name (``pieces``), so a page is never left half empty for it. The 二级
+    groups inside it are the groups kept whole."""
+    return slot.section == "indicators" and slot.field == "level1" and slot.role == FIXED and slot.bottom > slot.row
+
+
+def pieces(merge: tuple[int, int, int, int], breaks: list[int]) -> list[tuple[int, int, int, int]]:
+    """The merged range ``merge`` cut where a page starts inside it."""
+    r1, c1, r2, c2 = merge
+    cuts = [b for b in breaks if r1 < b <= r2]
+    starts = [r1, *cuts]
+    ends = [b - 1 for b in cuts] + [r2]
+    return [(a, c1, b, c2) for a, b in zip(starts, ends)]
+
+
+@dataclass(frozen=True)
+class Pages:
+    """How the form sheet prints: the rows' explicit heights and the rows that start a page."""
+
+    heights: dict[int, float]
+    breaks: list[int]
+
+
+def paginate(layout: Layout, inputs: dict[str, Any], results: dict[str, Any]) -> Pages:
+    heights = row_heights(layout, inputs, results)
+    return Pages(heights, page_breaks(layout, heights))
+
+
 def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
-    """Rows that start a new printed page, chosen so that no merge of the table (a group of
-    一级/二级指标) is split over two pages: LibreOffice and Excel would cut its text."""
+    """Rows that start a new printed page, as late as the page allows (a greedy fill gives the
+    fewest pages), chosen so that no merge of the table but a 一级指标 (a group of 二级/三级指标
+    rows, a merged text) is split over two pages: LibreOffice and Excel would cut its text."""
     plan = _plan(layout)
     room = plan.room
     first_title, last_title = layout.print_titles
@@ -236,17 +268,16 @@ def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
     return breaks
 
 
-def setup(ws: Any, layout: Layout, inputs: dict[str, Any], results: dict[str, Any], out: Path) -> None:
+def setup(ws: Any, layout: Layout, pages: Pages, out: Path) -> None:
     """Columns, rows and page setup of the form sheet."""
     plan = _plan(layout)
     for col, width in enumerate(plan.widths):
         checked(ws.set_column(col, col, width), f"the width of column {col}", out)
     for col in sorted(layout.helper_cols.values()):
         checked(ws.set_column(col, col, HELPER_WIDTH, None, {"hidden": True}), f"helper column {col}", out)
-    heights = row_heights(layout, inputs, results)
-    for row, height in heights.items():
+    for row, height in pages.heights.items():
         checked(ws.set_row(row, height), f"the height of row {row}", out)
-    checked(ws.set_h_pagebreaks(page_breaks(layout, heights)), "the page breaks", out)
+    checked(ws.set_h_pagebreaks(pages.breaks), "the page breaks", out)
     ws.set_landscape()
     ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)
