@@ -49,8 +49,9 @@ def six_grades(text: str) -> str:
 def test_formula_limits_are_counted() -> None:
     assert limits.nesting('IF(A1="((",SUM((B1)),0)') == 3  # parentheses in strings do not count
     assert limits.formula_problems("=" + "A1+" * 2730 + "1") == []  # 8,191 characters
-    assert "8193 characters" in limits.formula_problems("=" + "A1+" * 2731)[0]
-    assert "65 levels" in limits.formula_problems("=" + "ABS(" * 65 + "1" + ")" * 65)[0]
+    assert "8193 characters" in limits.formula_problems("=" + "A1+" * 2731)[0].en
+    assert "公式长 8193 个字符" in limits.formula_problems("=" + "A1+" * 2731)[0].zh
+    assert "65 levels" in limits.formula_problems("=" + "ABS(" * 65 + "1" + ")" * 65)[0].en
     assert limits.formula_problems("=" + "ABS(" * 64 + "1" + ")" * 64) == []
     assert limits.length("𠀀") == 2  # Excel counts UTF-16 units
     assert limits.validation_problems({"validate": "custom", "value": "=" + "A" * 256})
@@ -63,8 +64,10 @@ def test_formula_limits_are_counted() -> None:
 
 def test_six_grades_are_refused_with_the_key_and_the_cell(tmp_path: Path) -> None:
     path = edited_template(tmp_path, six_grades)
-    problems = [p.message for p in check_template(load_template(path))]
+    found = check_template(load_template(path))
+    problems = [p.message_in("en") for p in found]
     assert len(problems) == 1, problems
+    assert "键「grades」" in found[0].message_in("zh") and "超过 Excel 数据验证的上限 255" in found[0].message_in("zh")
     assert "edited.toml: key 'grades': " in problems[0]
     assert "the data validation of indicators[4].degree: its formula is 259 characters long; " \
            "Excel's limit for a data validation is 255" in problems[0]
@@ -89,7 +92,7 @@ def test_five_grades_fit(tmp_path: Path) -> None:
 
 def test_a_sheet_name_excel_refuses_is_a_located_error(tmp_path: Path) -> None:
     path = edited_template(tmp_path, lambda text: text.replace('sheet = "', 'sheet = "2024/', 1))
-    problems = [p.message for p in check_template(load_template(path))]
+    problems = [p.message_in("en") for p in check_template(load_template(path))]
     assert any("key 'template.sheet'" in p and "[ ] : * ? / \\" in p for p in problems), problems
     result = CliRunner().invoke(app, ["generate", str(path), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0 and "template.sheet" in result.output and "Traceback" not in result.output

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from xlgen.findings import Text
+
 if TYPE_CHECKING:
     from xlgen.layout.model import Layout
 
@@ -37,9 +39,9 @@ class Breach:
     """One limit a layout would break: where (cell, sheet or column), the template key that
     causes it, and what."""
 
-    where: str
+    where: Text
     key: str
-    detail: str
+    detail: Text
 
 
 def length(text: str) -> int:
@@ -62,43 +64,56 @@ def nesting(formula: str) -> int:
     return deepest
 
 
-def formula_problems(formula: str) -> list[str]:
+def formula_problems(formula: str) -> list[Text]:
     text = formula[1:] if formula.startswith("=") else formula
     out = []
     if length(text) > FORMULA_CHARS:
-        out.append(f"the formula is {length(text)} characters long; Excel's limit is {FORMULA_CHARS}")
+        out.append(Text(f"公式长 {length(text)} 个字符，超过 Excel 的上限 {FORMULA_CHARS}",
+                        f"the formula is {length(text)} characters long; Excel's limit is {FORMULA_CHARS}"))
     if nesting(text) > NESTING:
-        out.append(f"the formula nests {nesting(text)} levels deep; Excel's limit is {NESTING}")
+        out.append(Text(f"公式嵌套 {nesting(text)} 层，超过 Excel 的上限 {NESTING}",
+                        f"the formula nests {nesting(text)} levels deep; Excel's limit is {NESTING}"))
     return out
 
 
-def validation_problems(options: dict[str, Any]) -> list[str]:
+_TEXT_NAMES = {"input_title": ("输入信息的标题", "input title"), "error_title": ("出错警告的标题", "error title"),
+               "input_message": ("输入信息", "input message"), "error_message": ("出错警告", "error message")}
+
+
+def validation_problems(options: dict[str, Any]) -> list[Text]:
     """What a data validation (XlsxWriter's options) would break."""
     out = []
     for name in VALIDATION_FORMULAS:
         value = options.get(name)
         if isinstance(value, str) and value.startswith("=") and length(value[1:]) > VALIDATION_FORMULA:
-            out.append(f"its formula is {length(value[1:])} characters long; Excel's limit for a data "
-                       f"validation is {VALIDATION_FORMULA}")
+            n = length(value[1:])
+            out.append(Text(f"其公式长 {n} 个字符，超过 Excel 数据验证的上限 {VALIDATION_FORMULA}",
+                            f"its formula is {n} characters long; Excel's limit for a data validation is "
+                            f"{VALIDATION_FORMULA}"))
     for name, limit in VALIDATION_TEXTS.items():
         value = options.get(name)
         if isinstance(value, str) and length(value) > limit:
-            out.append(f"its {name.replace('_', ' ')} is {length(value)} characters long; Excel's limit is {limit}")
+            zh, en = _TEXT_NAMES[name]
+            out.append(Text(f"其{zh}长 {length(value)} 个字符，超过 Excel 的上限 {limit}",
+                            f"its {en} is {length(value)} characters long; Excel's limit is {limit}"))
     return out
 
 
-def sheet_name_problems(name: str) -> list[str]:
+def sheet_name_problems(name: str) -> list[Text]:
     out = []
     if not name.strip():
-        out.append("a sheet name cannot be empty")
+        out.append(Text("工作表名不能为空", "a sheet name cannot be empty"))
     if length(name) > SHEET_NAME:
-        out.append(f"the sheet name '{name}' is {length(name)} characters long; Excel's limit is {SHEET_NAME}")
+        out.append(Text(f"工作表名「{name}」长 {length(name)} 个字符，超过 Excel 的上限 {SHEET_NAME}",
+                        f"the sheet name '{name}' is {length(name)} characters long; Excel's limit is {SHEET_NAME}"))
     if SHEET_NAME_CHARS.search(name):
-        out.append(f"the sheet name '{name}' holds one of [ ] : * ? / \\, which Excel does not allow")
+        out.append(Text(f"工作表名「{name}」含有 Excel 不允许的字符（[ ] : * ? / \\ 之一）",
+                        f"the sheet name '{name}' holds one of [ ] : * ? / \\, which Excel does not allow"))
     if name.startswith("'") or name.endswith("'"):
-        out.append(f"the sheet name '{name}' starts or ends with an apostrophe, which Excel does not allow")
+        out.append(Text(f"工作表名「{name}」以撇号开头或结尾，Excel 不允许",
+                        f"the sheet name '{name}' starts or ends with an apostrophe, which Excel does not allow"))
     if name.lower() == "history":
-        out.append("Excel reserves the sheet name 'History'")
+        out.append(Text("工作表名 History 为 Excel 保留", "Excel reserves the sheet name 'History'"))
     return out
 
 
@@ -117,18 +132,23 @@ def _breaches(layout: "Layout") -> Iterator[Breach]:
     names = [(t.sheet, "template.sheet"), (guide.SHEET, "template.sheet"), (LIST_SHEET, "template.sheet")]
     for name, key in names:
         for problem in sheet_name_problems(name):
-            yield Breach(f"sheet '{name}'", key, problem)
+            yield Breach(Text(f"工作表「{name}」", f"sheet '{name}'"), key, problem)
     if len({n.lower() for n, _ in names}) < len(names):
-        yield Breach(f"sheet '{t.sheet}'", "template.sheet",
-                     f"the form's sheet may not be named like xlgen's own sheets ({guide.SHEET}, {LIST_SHEET})")
+        yield Breach(Text(f"工作表「{t.sheet}」", f"sheet '{t.sheet}'"), "template.sheet",
+                     Text(f"表单工作表不能与 xlgen 自己的工作表（{guide.SHEET}、{LIST_SHEET}）同名",
+                          f"the form's sheet may not be named like xlgen's own sheets ({guide.SHEET}, {LIST_SHEET})"))
     for first, options in validation.plan(layout):
         for problem in validation_problems(options):
-            yield Breach(f"{first.a1} ({first.key})", validation.template_key(layout, first),
-                         f"the data validation of {first.key}: {problem}")
+            where = f"{first.a1} ({first.key})"
+            yield Breach(Text(where, where), validation.template_key(layout, first),
+                         Text(f"{first.key} 的数据验证：{problem.zh}", f"the data validation of {first.key}: {problem.en}"))
     for slot in layout.slots.values():
         if slot.role == FORMULA:
+            where = f"{slot.a1} ({slot.key})"
             for problem in formula_problems(slot.formula):
-                yield Breach(f"{slot.a1} ({slot.key})", "formulas", problem)
+                yield Breach(Text(where, where), "formulas", problem)
     for col, width in enumerate(printsetup.column_widths(layout)):
         if width > COLUMN_WIDTH:
-            yield Breach(f"column {col + 1}", "columns", f"the width {width:g} is over Excel's limit of {COLUMN_WIDTH:g}")
+            yield Breach(Text(f"第 {col + 1} 列", f"column {col + 1}"), "columns",
+                         Text(f"列宽 {width:g} 超过 Excel 的上限 {COLUMN_WIDTH:g}",
+                              f"the width {width:g} is over Excel's limit of {COLUMN_WIDTH:g}"))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from xlgen.formula.engine import EngineError
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 from xlgen.layout.model import build_layout
 from xlgen.template.model import Template
 
 
-def _problem(t: Template, key: str, detail: str) -> XlgenError:
+def _problem(t: Template, key: str, detail: str | Text) -> XlgenError:
     return XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
 
 
@@ -37,7 +38,8 @@ def _excel_limits(t: Template) -> list[XlgenError]:
         layout = build_layout(t, t.task_rows, t.spare_kinds)
     except (EngineError, KeyError):
         return []  # reported by _formulas_compile
-    return [_problem(t, b.key, f"{b.where}: {b.detail}") for b in breaches(layout)]
+    return [_problem(t, b.key, Text(f"{b.where.zh}：{b.detail.zh}", f"{b.where.en}: {b.detail.en}"))
+            for b in breaches(layout)]
 
 
 def _rollover_fields(t: Template) -> list[XlgenError]:
