@@ -10,7 +10,7 @@ import pytest
 
 from xlgen.verify import cache
 from xlgen.formula import engine
-from xlgen.layout.model import _build_layout, build_layout
+from xlgen.layout.placer import _build_layout, build_layout
 from xlgen.template.model import Template
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
 from xlgen.formula.excelmath import excel_round
 
 Getter = Callable[[str], Any]
@@ -316,19 +318,15 @@ _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """0-based index of a column's letters (A → 0)."""
+    col: int = xl_cell_to_rowcol(letters + "1")[1]
+    return col
 
 
 def col_letters(index: int) -> str:
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+    """A column's letters from its 0-based index (0 → A)."""
+    letters: str = xl_col_to_name(index)
+    return letters
 
 
 def expand_range(ref: str) -> list[str]:

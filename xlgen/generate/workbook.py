@@ -32,7 +32,8 @@ from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
 from xlgen.template.fill import Fill, next_year
-from xlgen.layout.model import FIXED, FORMULA, Layout, Slot, build_layout
+from xlgen.layout.model import FIXED, FORMULA, Layout, Slot
+from xlgen.layout.placer import build_layout
 from xlgen.generate.styles import Styles
 from xlgen.template.model import Template
 from xlgen.layout.values import bind_inputs, cached_form, compute, layout_counts

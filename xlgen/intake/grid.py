@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding
-from xlgen.formula.engine import col_index, col_letters
+from xlgen.formula.engine import col_index
 from xlgen.intake.celltext import as_text
 from xlgen.intake.package import Package, open_workbook
 from xlgen.intake.sheet import read_sheet
@@ -74,10 +74,6 @@ class Grid:
     @property
     def cols(self) -> int:
         return 1 + max((c for _, c in self.cells), default=-1)
-
-
-def address(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row + 1}"
 
 
 def open_grids(path: Path) -> list[Grid] | Finding:

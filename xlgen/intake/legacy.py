@@ -21,8 +21,8 @@ from typing import Any
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.workbook import layout_for
 from xlgen.intake.celltext import as_text
-from xlgen.intake.grid import Grid, address, open_grids
-from xlgen.layout.model import FORMULA, Layout, own_kind
+from xlgen.intake.grid import Grid, open_grids
+from xlgen.layout.model import FORMULA, Layout, a1, own_kind
 from xlgen.template.fill import Fill, Value
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, Column, Table, Template, known_templates, value_kind
 
@@ -146,13 +146,13 @@ class _Reader:
             values: list[tuple[str, Any]] = []
             rest = _after_label(as_text(self.grid.cells[pos]), hrow.label)
             if rest:
-                values.append((address(r, c), rest))
+                values.append((a1(r, c), rest))
             for col in range(self.grid.span(r, c)[1] + 1, self.grid.cols):
                 if self.grid.origin(r, col) != (r, col) or (r, col) not in self.grid.cells:
                     continue
                 self.used.add((r, col))
                 if key(as_text(self.grid.cells[(r, col)])) not in self.labels:  # e.g. the unit note
-                    values.append((address(r, col), self.grid.cells[(r, col)]))
+                    values.append((a1(r, col), self.grid.cells[(r, col)]))
             fields = hrow.fields
             if len(values) == 1 and len(fields) > 1 and isinstance(values[0][1], str):
                 values = [(values[0][0], part) for part in _split_identity(values[0][1], len(fields))]
@@ -185,7 +185,7 @@ class _Reader:
         addresses, typed = self.place(fill, lay)
         for (r, c), v in sorted(grid.cells.items()):
             if (r, c) not in self.used and key(as_text(v)) and key(as_text(v)) not in self.labels:
-                self.unplaced.append(Unplaced(address(r, c), as_text(v), Text(
+                self.unplaced.append(Unplaced(a1(r, c), as_text(v), Text(
                     "不在模板的任何位置", "not in any place of the template")))
         return LegacyForm(grid.path, grid.sheet, t, year, fill, lay, addresses, typed, self.unplaced, grid)
 
@@ -204,7 +204,7 @@ class _Reader:
         for col in range(self.grid.span(r, c)[1] + 1, self.grid.cols):
             if self.grid.origin(r, col) == (r, col) and (r, col) in self.grid.cells:
                 self.used.add((r, col))
-                self.read[("total", -1, "total")] = (address(r, col), parse_number(self.grid.cells[(r, col)], False)
+                self.read[("total", -1, "total")] = (a1(r, col), parse_number(self.grid.cells[(r, col)], False)
                                                      if parse_number(self.grid.cells[(r, col)], False) is not None
                                                      else as_text(self.grid.cells[(r, col)]))
                 return
@@ -230,7 +230,7 @@ class _Reader:
                     v = self.grid.cells.get(origin)
                     if v is None or not as_text(v).strip():
                         continue
-                    values[fld] = (address(*origin), v)
+                    values[fld] = (a1(*origin), v)
                     if origin[0] == r:
                         own.append(origin)
                     break

@@ -47,7 +47,8 @@ from xlgen.intake.package import (
 from xlgen.intake.refs import parse_ref
 from xlgen.intake.safezip import OLE2, Refused
 from xlgen.intake.sheet import read_sheet
-from xlgen.layout.model import FORMULA, Layout, Slot, build_layout, own_kind
+from xlgen.layout.model import FORMULA, Layout, Slot, own_kind
+from xlgen.layout.placer import build_layout
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
 
 SLACK_ROWS = 400  # rows read below a template's default form when no defined name bounds it

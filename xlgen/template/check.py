@@ -10,7 +10,7 @@ from __future__ import annotations
 from xlgen.formula.engine import EngineError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
-from xlgen.layout.model import build_layout
+from xlgen.layout.placer import build_layout
 from xlgen.template.model import Template
 
 

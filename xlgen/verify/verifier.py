@@ -9,18 +9,17 @@ located by sheet, A1 cell (the file's, after inserted rows) and slot key.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding
-from xlgen.formula.engine import Program, col_index
+from xlgen.findings import Code, Finding, finding
+from xlgen.formula.engine import Program
 from xlgen.generate import provenance
 from xlgen.intake.celltext import norm
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Slot
 from xlgen.verify import cache
-from xlgen.verify.compare import blank_or_zero, same, text_of
+from xlgen.verify.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, file_result

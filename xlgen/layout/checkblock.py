@@ -1,0 +1,161 @@
+"""The 填报检查 block's cells: each rule's hidden helper column and the rows counting them.
+
+The rules come from the template's [checks] (template/rules.py): a helper column per rule, with
+the rule's formula (or, for ``required`` and ``band``, one xlgen builds) on every table row it
+applies to; under the total, the weight sums, a row counting each counted rule's breaking rows
+and the verdict. ``placer.py`` places the rest of the form.
+"""
+
+from __future__ import annotations
+
+from xlgen.generate.addin import checks as chk
+from xlgen.layout.formulas import ref
+from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1,
+                                excel_number, excel_string)
+from xlgen.template import rules
+from xlgen.template.model import QUALITATIVE, FormulaSpec
+from xlgen.template.rules import BAND, REQUIRED
+
+
+class CheckBlock:
+    """What places cells (the form's placer): the layout it fills, the row it is at, the
+    formulas whose placeholders wait for every cell to be placed; and the 填报检查 block."""
+
+    def __init__(self, lay: Layout) -> None:
+        self.lay = lay
+        self.t = lay.template
+        self.right = lay.width - 1
+        self.row = 0
+        self.pending: list[tuple[str, FormulaSpec, str, int]] = []
+
+    def label(self, row: int, col: int, text: str, style: str, last_row: int = -1, last_col: int = -1) -> None:
+        self.lay.labels.append(Label(row, col, max(row, last_row), max(col, last_col), text, style))
+
+    def add(self, slot: Slot) -> None:
+        self.lay.slots[slot.key] = slot
+
+    # -------------------------------------------------------------- 填报检查
+    def helpers(self) -> None:
+        """Per-row rule results in hidden columns right of the form, one column per rule."""
+        t, lay = self.t, self.lay
+        rows = {"tasks": range(lay.task_count), "indicators": range(len(lay.indicator_rows))}
+        fields = {"tasks": set(t.tasks.fields()), "indicators": set(t.indicators.fields())}
+        placed: dict[str, list[tuple[str, int]]] = {}
+        for rule in t.checks:
+            for table, indexes in rows.items():
+                for i in indexes:
+                    if rule.name == REQUIRED:
+                        ok = bool(lay.row_inputs(table, i))
+                    elif rule.name == BAND:
+                        ok = table == "indicators" and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
+                    else:
+                        names = t.formulas[rule.formula].placeholders()
+                        ok = set(names) <= fields[table] and (
+                            table != "tasks" or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in names))
+                    if ok:
+                        placed.setdefault(rule.name, []).append((table, i))
+        for k, rule in enumerate(r for r in t.checks if r.name in placed):
+            # one empty column between the form and the hidden helpers: next to the print
+            # area's edge, LibreOffice prints hidden numbers as (clipped) ###
+            col = self.t.width + 1 + k
+            lay.helper_cols[rule.name] = col
+            for table, i in placed[rule.name]:
+                row = next(s.row for s in lay.slots.values() if s.section == table and s.index == i)
+                key = f"{chk.HELPER}.{table}[{i}].{rule.name}"
+                if rule.name == REQUIRED:
+                    formula = self.required_count(table, i)
+                elif rule.name == BAND:
+                    formula = f"IF(OR({lay.slots[f'indicators[{i}].actual'].a1}={EMPTY},"\
+                              f"{lay.slots[f'indicators[{i}].degree'].a1}={EMPTY}),0,IF({lay.band_rule(i)},0,1))"
+                else:
+                    formula = ""
+                    self.pending.append((key, t.formulas[rule.formula], table, i))
+                self.add(Slot(key, chk.HELPER, i, rule.name, row, col, col, FORMULA, "helper", formula=formula))
+        if lay.helper_cols:
+            first, last = min(lay.helper_cols.values()), max(lay.helper_cols.values())
+            top = min(s.row for s in lay.slots.values() if s.section == chk.HELPER)
+            bottom = max(s.row for s in lay.slots.values() if s.section == chk.HELPER)
+            lay.regions["helpers"] = (top, first, bottom, last)
+
+    def required_count(self, table: str, index: int) -> str:
+        """How many required inputs of the row are empty."""
+        inputs = self.lay.row_inputs(table, index)
+        always = [s for s in inputs if s.required == REQUIRED_ALWAYS]
+        in_use = [s for s in inputs if s.required == REQUIRED_IN_USE]
+        parts = [_count_blank(always)] if always else []
+        if in_use:
+            parts.append(f"IF({self.lay.in_use(table, index)},{_count_blank(in_use)},0)")
+        return "+".join(parts) or "0"
+
+    def checks(self) -> None:
+        """The 填报检查 block under the total row: a value and 通过/未通过 per check, then the verdict."""
+        t, lay = self.t, self.lay
+        top = self.row
+        value_col = min(t.total_label_span, self.right - 1)
+        head, result, verdict = chk.HEADINGS
+        self.label(top, 1, head, "head", last_col=value_col - 1)
+        self.label(top, value_col, result, "head")
+        self.label(top, value_col + 1, verdict, "head", last_col=self.right)
+        r = top + 1
+        statuses = []
+        counted = [(c.field, c.label, self.weight_sum(c.field)) for c in chk.WEIGHT_CHECKS]
+        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0))
+                    for rule in t.checks if rule.label]
+        for field, text, (formula, expected) in counted:
+            if not formula:
+                continue
+            label = text.format(expected=excel_number(expected), tasks=t.tasks.label, indicators=t.indicators.label) \
+                if field in rules.WEIGHT_CHECKS else text
+            lay.check_labels[field] = label
+            self.label(r, 1, label, "check", last_col=value_col - 1)
+            value = Slot(f"{chk.SECTION}.{field}", chk.SECTION, -1, field, r, value_col, value_col,
+                         FORMULA, "computed", formula=formula)
+            self.add(value)
+            status = f'IF({value.a1}={excel_number(expected)},{excel_string(chk.PASS)},{excel_string(chk.FAIL)})'
+            self.add(Slot(chk.status_key(field), chk.SECTION, -1, field + chk.STATUS_SUFFIX, r,
+                          value_col + 1, self.right, FORMULA, "computed", formula=status))
+            statuses.append(self.lay.slots[chk.status_key(field)].a1)
+            r += 1
+        lay.check_labels[chk.OVERALL.field] = chk.OVERALL.label
+        self.label(r, 1, chk.OVERALL.label, "check", last_col=value_col - 1)
+        passed = ",".join(f"{a}={excel_string(chk.PASS)}" for a in statuses)
+        self.add(Slot(f"{chk.SECTION}.{chk.OVERALL.field}", chk.SECTION, -1, chk.OVERALL.field, r, value_col,
+                      self.right, FORMULA, "computed",
+                      formula=f"IF(AND({passed}),{excel_string(chk.PASS)},{excel_string(chk.FAIL)})"))
+        self.label(top, 0, chk.TITLE, "section", last_row=r)
+        lay.regions["checks"] = (top + 1, value_col, r, self.right)
+        self.row = r + 1
+
+    def weight_sum(self, field: str) -> tuple[str, float]:
+        """The formula of a weight check's value and the total it must have ("" without weights)."""
+        t = self.t
+        name, table, total = (("tasks", t.tasks, t.weight_tasks) if field == rules.WEIGHT_CHECKS[0]
+                              else ("indicators", t.indicators, t.weight_indicators))
+        weight = next((c.field for c in table.columns if c.type == "weight"), "")
+        if not weight:
+            return "", 0.0
+        return f"ROUND(SUM({ref(self.lay, f'{name}.{weight}', '', -1)}),6)", total
+
+    def rule_count(self, rule: str) -> str:
+        """The formula counting the rows that break ``rule`` ("" when no row carries it)."""
+        lay = self.lay
+        col = lay.helper_cols.get(rule)
+        if col is None:
+            return ""
+        sums = []
+        for table_name in ("tasks", "indicators"):
+            rows = lay.helper_rows(table_name, rule)
+            if rows:
+                sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
+        if rule == REQUIRED:
+            fixed = [s for s in lay.slots.values() if s.section in ("header", "goals") and s.required]
+            if fixed:
+                sums.append(_count_blank(fixed))
+        return "+".join(sums)
+
+
+def _count_blank(slots: list[Slot]) -> str:
+    """Formula: how many of ``slots`` are empty (TRUE counts 1 in a sum)."""
+    if len(slots) == 1:
+        return f"IF({slots[0].a1}={EMPTY},1,0)"
+    return "+".join(f"({s.a1}={EMPTY})" for s in slots)

@@ -1,0 +1,236 @@
+"""Placing a template: where every field sits (build_layout), the rows of each table and the
+merges of the indicator tree. The 填报检查 block is ``checkblock.py``'s; placeholders become
+cells in ``formulas.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from typing import Any
+
+from xlgen.layout.checkblock import CheckBlock
+from xlgen.layout.formulas import substitute
+from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
+                                IndicatorRow, Layout, Slot, a1)
+from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
+
+
+def build_layout(template: Template, task_count: int, extra: int | tuple[str, ...]) -> Layout:
+    """Place the template with ``task_count`` task rows and, under its tree, the rows of
+    ``extra``: their kinds (a department's own indicators, then spare rows), or a number of
+    quantitative spare rows."""
+    kinds = (QUANTITATIVE,) * extra if isinstance(extra, int) else extra
+    if template.tasks.funding is not None:  # the funding rows are the form's, never more or fewer
+        task_count = template.tasks.funding.rows
+    return _build_layout(template, task_count, kinds)
+
+
+@functools.lru_cache(maxsize=64)
+def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -> Layout:
+    rows = [IndicatorRow(i, _kind(t), t) for i, t in enumerate(template.tree)]
+    rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
+    lay = Layout(template, task_count, tuple(rows))
+    Placer(lay).place()
+    return lay
+
+
+def _kind(t: TreeIndicator) -> str:
+    if t.actual:
+        return "linked"
+    return QUALITATIVE if t.qualitative else QUANTITATIVE
+
+
+class Placer(CheckBlock):
+    """Places the form's cells: title, header, tasks, goals, indicators, total; then the 填报检查."""
+
+    def place(self) -> None:
+        t = self.t
+        self.label(0, 0, t.title, "title", last_col=self.right)
+        self.row = 2  # row 1: the year, written with the workbook's year
+        self.header()
+        self.tasks()
+        self.goals()
+        self.indicators()
+        self.total()
+        self.helpers()
+        self.checks()
+        self.lay.last_row = self.row - 1
+        for key, spec, section, index in self.pending:
+            s = self.lay.slots[key]
+            self.lay.slots[key] = replace(s, formula=substitute(self.lay, spec, section, index))
+
+    def header(self) -> None:
+        for hrow in self.t.header:
+            r = self.row
+            self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
+            col = hrow.label_span
+            for f in hrow.fields:
+                self.add(Slot(f"header.{f.field}", "header", -1, f.field, r, col, col + f.span - 1, INPUT, f.type,
+                              required=REQUIRED_ALWAYS if f.required else ""))
+                col += f.span
+            if col <= self.right:
+                self.label(r, col, "", "blank", last_col=self.right)
+            self.row += 1
+
+    def table_head(self, r: int, columns: tuple[Column, ...], col: int = 1) -> None:
+        for c in columns:
+            self.label(r, col, c.label, "head" if c.label else "blank", last_col=col + c.span - 1)
+            col += c.span
+
+    def tasks(self) -> None:
+        t, lay = self.t, self.lay
+        top = self.row
+        self.table_head(top, t.tasks.columns)
+        for i in range(lay.task_count):
+            r = top + 1 + i
+            col = 1
+            for c in t.tasks.columns:
+                last = col + c.span - 1
+                fund = self.funding_cell(i, c, top + 1, col)
+                if c.type == "blank" or isinstance(fund, str):
+                    self.label(r, col, fund if isinstance(fund, str) else "", "label" if fund else "blank",
+                               last_col=last)
+                elif fund is not None:
+                    self.add(replace(fund, row=r, last_col=last))
+                else:
+                    key = f"tasks[{i}].{c.field}"
+                    role = FORMULA if c.type == "computed" else INPUT
+                    self.add(Slot(key, "tasks", i, c.field, r, col, last, role, c.type, format=c.format,
+                                  required=REQUIRED_IN_USE if role == INPUT else ""))
+                    if role == FORMULA:
+                        self.pending.append((key, t.formulas[c.formula], "tasks", i))
+                col += c.span
+        bottom = top + max(lay.task_count, 1)
+        self.label(top, 0, t.tasks.label, "section", last_row=bottom)
+        lay.regions["tasks"] = (top + 1, 1, top + lay.task_count, self.right)
+        self.row = bottom + 1
+
+    def funding_cell(self, i: int, c: Column, first: int, col: int) -> Slot | str | None:
+        """What funding row ``i`` holds in column ``c``: a fixed label or weight, the total's sum
+        of the sources beneath, the mark its sources print where they carry nothing ("/"), or
+        None for an ordinary cell (the sources' amounts, the total's 执行率 and 得分)."""
+        fund = self.t.tasks.funding
+        if fund is None or c.type == "blank":
+            return None
+        key = f"tasks[{i}].{c.field}"
+        if c.field == fund.label_field:
+            return Slot(key, "tasks", i, c.field, first + i, col, col, FIXED, c.type, default=fund.label(i))
+        if c.field in fund.sums:
+            if i > 0:
+                return None
+            cells = f"{a1(first + 1, col, True)}:{a1(first + fund.rows - 1, col, True)}"
+            return Slot(key, "tasks", i, c.field, first, col, col, FORMULA, c.type, format=c.format,
+                        formula=f'IF(COUNT({cells})=0,"",SUM({cells}))')
+        if i > 0:
+            return fund.mark
+        if c.type == "weight":
+            return Slot(key, "tasks", i, c.field, first, col, col, FIXED, c.type, default=self.t.weight_tasks)
+        return None
+
+    def goals(self) -> None:
+        t = self.t
+        top = self.row
+        self.table_head(top, t.goals.columns)
+        col = 1
+        for c in t.goals.columns:
+            self.add(Slot(f"goals.{c.field}", "goals", -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
+                          required=REQUIRED_ALWAYS))
+            col += c.span
+        self.label(top, 0, t.goals.label, "section", last_row=top + 1)
+        self.row = top + 2
+
+    def indicators(self) -> None:
+        t, lay = self.t, self.lay
+        top = self.row
+        col = 1
+        groups: dict[str, list[int]] = {}
+        for c in t.indicators.columns:
+            if c.group:
+                groups.setdefault(c.group, []).append(col)
+                self.label(top + 1, col, c.label, "head", last_col=col + c.span - 1)
+                groups[c.group].append(col + c.span - 1)
+            else:
+                self.label(top, col, c.label, "head", last_row=top + 1, last_col=col + c.span - 1)
+            col += c.span
+        for name, cols in groups.items():
+            self.label(top, min(cols), name, "head", last_col=max(cols))
+        first = top + 2
+        lay.print_titles = (top, top + 1)
+        for ind in lay.indicator_rows:
+            self.indicator_row(first + ind.index, ind)
+        self.merge_tree(first)
+        last = first + len(lay.indicator_rows) - 1
+        self.label(top, 0, t.indicators.label, "section", last_row=max(last, top + 1))
+        lay.regions["indicators"] = (first, 1, last, self.right)
+        self.row = max(last, top + 1) + 1
+
+    def indicator_row(self, r: int, ind: IndicatorRow) -> None:
+        t = self.t
+        col = 1
+        tree = ind.tree
+        for c in t.indicators.columns:
+            key = f"indicators[{ind.index}].{c.field}"
+            default: Any = getattr(tree, c.field, None) if tree is not None else None
+            role = INPUT
+            formula: FormulaSpec | None = None
+            if c.type == "computed":
+                if ind.kind == QUALITATIVE and c.field == "degree":
+                    role = INPUT  # the evaluator sets it inside the chosen grade's band
+                else:
+                    role, formula = FORMULA, t.formulas[c.formula]
+            elif c.type == "actual" and ind.kind == "linked":
+                assert tree is not None
+                role, formula = FORMULA, t.formulas[tree.actual]
+            elif tree is not None and c.field in TREE_FIELDS:
+                role = FIXED
+            if default == "":
+                default = None
+            self.add(Slot(key, "indicators", ind.index, c.field, r, col, col + c.span - 1, role, c.type,
+                          default=default, format=c.format, required=_indicator_required(ind, c, role)))
+            if formula is not None:
+                self.pending.append((key, formula, "indicators", ind.index))
+            col += c.span
+
+    def merge_tree(self, first: int) -> None:
+        """Merge runs of equal 一级/二级指标 vertically, as the paper form does."""
+        rows = self.lay.indicator_rows
+        for fld, parents in (("level1", ("level1",)), ("level2", ("level1", "level2"))):
+            i = 0
+            while i < len(rows):
+                tree = rows[i].tree
+                j = i
+                if tree is not None:
+                    key = tuple(getattr(tree, p) for p in parents)
+                    while j + 1 < len(rows) and rows[j + 1].tree is not None and \
+                            tuple(getattr(rows[j + 1].tree, p) for p in parents) == key:
+                        j += 1
+                if j > i:
+                    s = self.lay.slots[f"indicators[{i}].{fld}"]
+                    self.lay.slots[s.key] = replace(s, last_row=first + j)
+                    for k in range(i + 1, j + 1):
+                        del self.lay.slots[f"indicators[{k}].{fld}"]
+                i = j + 1
+
+    def total(self) -> None:
+        t = self.t
+        r = self.row
+        span = t.total_label_span
+        self.label(r, 0, t.total_label, "label", last_col=span - 1)
+        self.add(Slot("total", "total", -1, "total", r, span, span, FORMULA, "computed"))
+        self.pending.append(("total", t.formulas[t.total_formula], "total", -1))
+        if span + 1 <= self.right:
+            self.label(r, span + 1, "", "blank", last_col=self.right)
+        self.row = r + 1
+
+
+def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
+    """Which inputs of an indicator row must be filled: the tree's always, a spare row's once used."""
+    if role != INPUT:
+        return ""
+    needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
+    if ind.kind == QUALITATIVE and col.type in ("operator", "unit"):
+        needed = False  # a qualitative row has no operator and no unit
+    if not needed:
+        return ""
+    return REQUIRED_ALWAYS if ind.tree is not None else REQUIRED_IN_USE
