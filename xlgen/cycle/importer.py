@@ -26,6 +26,7 @@ from xlgen.findings import Finding, Text
 from xlgen.generate.workbook import refuse_inputs, write_atomic
 from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
 from xlgen.layout.model import INPUT
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.template.filltoml import fill_toml
 from xlgen.template.model import Template
@@ -99,9 +100,9 @@ def _not_numbers(form: LegacyForm) -> list[Unplaced]:
     for s in lay.slots.values():
         if s.role != INPUT or not lay.holds_number(s):
             continue
-        if s.section in ("header", "goals"):
-            values = fill.header if s.section == "header" else fill.goals
-        elif s.section == "tasks":
+        if s.section in (HEADER, GOALS):
+            values = fill.header if s.section == HEADER else fill.goals
+        elif s.section == TASKS:
             values = fill.tasks[s.index] if s.index < len(fill.tasks) else {}
         else:
             ind = lay.indicator_rows[s.index]
@@ -143,17 +144,17 @@ def _write_roster(tmp: Path, t: Template, forms: list[LegacyForm]) -> None:
     """部门 (the header fields the template carries), 任务 and 指标 (the carried task and
     indicator fields), each row with the department's code first."""
     keep = t.rollover
-    header = [f for f in keep.get("header", ()) if f]
+    header = [f for f in keep.get(HEADER, ()) if f]
     labels = {c.field: c.label for c in (*t.tasks.columns, *t.indicators.columns) if c.field and c.label}
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     code = CODE_NAMES[0]
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
         (DEPARTMENTS_SHEET, header, [[f.fill.header.get(h) for h in header] for f in forms]),
-        (TASK_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get("tasks", ()))],
-         [[f.fill.header.get(code), *(task.get(k) for k in keep.get("tasks", ()))] for f in forms for task in f.fill.tasks]),
-        (INDICATOR_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get("indicators", ()))],
-         [[f.fill.header.get(code), *(ind.get(k) for k in keep.get("indicators", ()))] for f in forms
+        (TASK_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get(TASKS, ()))],
+         [[f.fill.header.get(code), *(task.get(k) for k in keep.get(TASKS, ()))] for f in forms for task in f.fill.tasks]),
+        (INDICATOR_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get(INDICATORS, ()))],
+         [[f.fill.header.get(code), *(ind.get(k) for k in keep.get(INDICATORS, ()))] for f in forms
           for ind in _indicators(f.fill, t)]),
     ]
     for name, heads, rows in sheets:

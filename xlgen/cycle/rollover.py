@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.cycle.distribute import workbook_name
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.findings import Finding
 from xlgen.layout.model import FORMULA
@@ -52,10 +53,10 @@ def carried_fill(ret: Returned, year: int, target: Template) -> Fill:
                 out[name] = value
         return out
 
-    fill = Fill(year=year, header=carried("header"), goals=carried("goals"))
-    fill.tasks = [task for task in (carried("tasks", i) for i in range(lay.task_count)) if task]
+    fill = Fill(year=year, header=carried(HEADER), goals=carried(GOALS))
+    fill.tasks = [task for task in (carried(TASKS, i) for i in range(lay.task_count)) if task]
     for row in lay.indicator_rows:
-        ind = carried("indicators", row.index)
+        ind = carried(INDICATORS, row.index)
         if row.tree is not None:  # the tree's names are the template's, not cells a user typed
             ind |= {"level1": row.tree.level1, "level2": row.tree.level2, "name": row.tree.name}
         if ind.get("name") and not fill.add_indicator(target, ind):

@@ -15,14 +15,15 @@ from typing import Any
 
 from xlgen.formula.engine import col_letters
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.names import INDICATORS, TASKS
 from xlgen.template.fill import Fill, indicator_inputs
 from xlgen.template.model import NUMBER_OR_TEXT, TEXT, Template, input_columns, value_kind
 
 MAX_ROWS = 100_000  # bound what a roster may make us read
 MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
-TASK_SHEETS = ("任务", "tasks")
-INDICATOR_SHEETS = ("指标", "indicators")
+TASK_SHEETS = ("任务", TASKS)
+INDICATOR_SHEETS = ("指标", INDICATORS)
 CODE_NAMES = ("department_code", "部门编码", "code")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from xlgen import __version__
 from xlgen.generate.addin.checks import SECTION as CHECKS
 from xlgen.layout.model import Layout, a1, quote_sheet
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 
 PROP_TEMPLATE_ID = "xlgen_template_id"
 PROP_TEMPLATE_VERSION = "xlgen_template_version"
@@ -56,7 +57,7 @@ def defined_names(layout: Layout) -> dict[str, str]:
     names = {}
     for region, (r1, c1, r2, c2) in layout.regions.items():
         names[f"{NAME_PREFIX}{region}"] = _ref(sheet, r1, c1, r2, c2)
-    for table in ("tasks", "indicators"):
+    for table in (TASKS, INDICATORS):
         if table not in layout.regions:
             continue
         r1, _, r2, _ = layout.regions[table]
@@ -67,7 +68,7 @@ def defined_names(layout: Layout) -> dict[str, str]:
         for fld, (c1, c2) in columns.items():
             names[f"{NAME_PREFIX}{table}_{fld}"] = _ref(sheet, r1, c1, r2, c2)
     for slot in layout.slots.values():
-        if slot.section in ("header", "goals", "total"):
+        if slot.section in (HEADER, GOALS, TOTAL):
             names[f"{NAME_PREFIX}{slot.field}"] = _ref(sheet, slot.row, slot.col, slot.row, slot.col)
         elif slot.section == CHECKS:
             names[f"{NAME_PREFIX}check_{slot.field}"] = _ref(sheet, slot.row, slot.col, slot.row, slot.col)

@@ -31,6 +31,7 @@ from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
+from xlgen.names import TOTAL
 from xlgen.template.fill import Fill, next_year
 from xlgen.layout.model import FIXED, FORMULA, Layout, Slot
 from xlgen.layout.placer import build_layout
@@ -52,7 +53,7 @@ class Generated:
 
     @property
     def total(self) -> Any:
-        return self.results["total"]
+        return self.results[TOTAL]
 
 
 def layout_for(template: Template, fill: Fill | None) -> Layout:

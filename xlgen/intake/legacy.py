@@ -23,6 +23,7 @@ from xlgen.generate.workbook import layout_for
 from xlgen.intake.celltext import as_text
 from xlgen.intake.grid import Grid, open_grids
 from xlgen.layout.model import FORMULA, Layout, a1, own_kind
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.fill import Fill, Value
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, Column, Table, Template, known_templates, value_kind
 
@@ -157,7 +158,7 @@ class _Reader:
             if len(values) == 1 and len(fields) > 1 and isinstance(values[0][1], str):
                 values = [(values[0][0], part) for part in _split_identity(values[0][1], len(fields))]
             for f, (where, value) in zip(fields, values):
-                self.read[("header", -1, f.field)] = (where, _typed(value, f.type))
+                self.read[(HEADER, -1, f.field)] = (where, _typed(value, f.type))
             for where, value in values[len(fields):]:
                 self.unplaced.append(Unplaced(where, as_text(value), Text(
                     f"「{hrow.label}」一行多出的内容", f"more than the row '{hrow.label}' holds")))
@@ -174,9 +175,9 @@ class _Reader:
         ind_at = self.find(t.indicators.label, goals_at[0] if goals_at else max(first, 0))
         total_at = self.find(t.total_label, ind_at[0] if ind_at else max(first, 0))
         end = total_at[0] if total_at else grid.rows
-        tasks = self.table("tasks", t.tasks, tasks_at, goals_at[0] if goals_at else end)
-        goals = self.table("goals", t.goals, goals_at, ind_at[0] if ind_at else end)
-        indicators = self.table("indicators", t.indicators, ind_at, end)
+        tasks = self.table(TASKS, t.tasks, tasks_at, goals_at[0] if goals_at else end)
+        goals = self.table(GOALS, t.goals, goals_at, ind_at[0] if ind_at else end)
+        indicators = self.table(INDICATORS, t.indicators, ind_at, end)
         if total_at is not None:
             self.total(total_at)
         fill = Fill(year=year)
@@ -204,7 +205,7 @@ class _Reader:
         for col in range(self.grid.span(r, c)[1] + 1, self.grid.cols):
             if self.grid.origin(r, col) == (r, col) and (r, col) in self.grid.cells:
                 self.used.add((r, col))
-                self.read[("total", -1, "total")] = (a1(r, col), parse_number(self.grid.cells[(r, col)], False)
+                self.read[(TOTAL, -1, TOTAL)] = (a1(r, col), parse_number(self.grid.cells[(r, col)], False)
                                                      if parse_number(self.grid.cells[(r, col)], False) is not None
                                                      else as_text(self.grid.cells[(r, col)]))
                 return
@@ -239,7 +240,7 @@ class _Reader:
                 continue
             self.used.update(own)
             rows.append(values)
-            if section == "goals":
+            if section == GOALS:
                 break
         return rows
 
@@ -273,11 +274,11 @@ class _Reader:
     def fill_rows(self, fill: Fill, tasks: list[dict[str, tuple[str, Any]]], goals: list[dict[str, tuple[str, Any]]],
                   indicators: list[dict[str, tuple[str, Any]]]) -> None:
         t = self.t
-        fill.header = {f: v for (sec, _i, f), (_w, v) in self.read.items() if sec == "header"}
+        fill.header = {f: v for (sec, _i, f), (_w, v) in self.read.items() if sec == HEADER}
         for n, row in enumerate(tasks):
-            fill.tasks.append(self.values("tasks", n, t.tasks, row, qualitative=False))
+            fill.tasks.append(self.values(TASKS, n, t.tasks, row, qualitative=False))
         if goals:
-            fill.goals = self.values("goals", -1, t.goals, goals[0], qualitative=False)
+            fill.goals = self.values(GOALS, -1, t.goals, goals[0], qualitative=False)
         tree = {key(ind.name): i for i, ind in enumerate(t.tree)}
         level1 = level2 = ""
         own = 0
@@ -293,14 +294,14 @@ class _Reader:
                 continue
             if i is not None:
                 ind = t.tree[i]
-                values = self.values("indicators", i, t.indicators, row, ind.qualitative)
+                values = self.values(INDICATORS, i, t.indicators, row, ind.qualitative)
                 values |= {"level1": ind.level1, "level2": ind.level2, "name": ind.name}
                 fill.indicators[ind.name] = values
                 continue
             target = row.get("target", ("", None))[1]
             qualitative = own_kind(target if parse_number(target, False) is None else 0.0) == QUALITATIVE
             index = len(t.tree) + own
-            values = self.values("indicators", index, t.indicators, row, qualitative)
+            values = self.values(INDICATORS, index, t.indicators, row, qualitative)
             values |= {"level1": level1, "level2": level2, "name": text["name"]}
             fill.extra_indicators.append(values)
             own += 1
@@ -324,16 +325,16 @@ class _Reader:
         (taken out of the fill: the template computes them)."""
         addresses: dict[str, str] = {}
         typed: dict[str, Any] = {}
-        rows = {"tasks": fill.tasks, "goals": [fill.goals], "header": [fill.header]}
+        rows = {TASKS: fill.tasks, GOALS: [fill.goals], HEADER: [fill.header]}
         for (section, index, fld), (where, value) in self.read.items():
-            slot_key = fld if section == "total" else f"{section}.{fld}" if index < 0 else f"{section}[{index}].{fld}"
+            slot_key = fld if section == TOTAL else f"{section}.{fld}" if index < 0 else f"{section}[{index}].{fld}"
             slot = lay.slots.get(slot_key)
             if slot is None:
                 continue
             addresses[slot_key] = where
             if slot.role == FORMULA:
                 typed[slot_key] = value
-                if section == "indicators":
+                if section == INDICATORS:
                     ind = lay.indicator_rows[index]
                     given = fill.indicators.get(ind.tree.name, {}) if ind.tree else {}
                     given.pop(fld, None)

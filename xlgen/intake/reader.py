@@ -49,6 +49,7 @@ from xlgen.intake.safezip import OLE2, Refused
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import FORMULA, Layout, Slot, own_kind
 from xlgen.layout.placer import build_layout
+from xlgen.names import GOALS, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
 
 SLACK_ROWS = 400  # rows read below a template's default form when no defined name bounds it
@@ -236,8 +237,8 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
     named = _named_ranges(pkg, ref.name)
     rows, cols = base.cached("reader_extent", lambda: _extent(base))
     max_row = rows + SLACK_ROWS  # the names come from the file: they may move the end up, never past this
-    if "total" in named:
-        max_row = min(max_row, named["total"][2] + 1 + TAIL_ROWS)
+    if TOTAL in named:
+        max_row = min(max_row, named[TOTAL][2] + 1 + TAIL_ROWS)
     sheet = read_sheet(pkg, ref, max_row, cols + 8)
     if isinstance(sheet, Finding):
         return sheet
@@ -306,7 +307,7 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
             return missing(hrow.label, hrow.label)
         header.append(row)
         after = row
-    tasks = named.get("tasks")
+    tasks = named.get(TASKS)
     bottom = max((r for r, _c in sheet.cells), default=-1)  # the last row read
     if tasks and labelled(tasks[0] - 1, t.tasks.label) and tasks[2] <= bottom:
         task_rows = (tasks[0], tasks[2] - tasks[0] + 1)
@@ -314,7 +315,7 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
         head = label_row(t.tasks.label, after)
         goals_head = label_row(t.goals.label, head if head is not None else after)
         if head is None or goals_head is None:
-            return missing(t.tasks.label, "tasks")
+            return missing(t.tasks.label, TASKS)
         task_rows = (head + 1, goals_head - head - 1)
     after = task_rows[0] + task_rows[1] - 1
     goal_field = t.goals.columns[0].field
@@ -322,24 +323,24 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     if not labelled(None if goals is None else goals - 1, t.goals.label):
         head = label_row(t.goals.label, after)
         if head is None:
-            return missing(t.goals.label, "goals")
+            return missing(t.goals.label, GOALS)
         goals = head + 1
     assert goals is not None
-    total = named["total"][0] if "total" in named else None
+    total = named[TOTAL][0] if TOTAL in named else None
     if not labelled(total, t.total_label):
         total = label_row(t.total_label, goals)
     if total is None:
-        return missing(t.total_label, "total")
-    ind = named.get("indicators")
+        return missing(t.total_label, TOTAL)
+    ind = named.get(INDICATORS)
     if ind and labelled(ind[0] - 2, t.indicators.label) and ind[2] < total:
         ind_rows = (ind[0], ind[2])
     else:
         head = label_row(t.indicators.label, goals)
         if head is None:
-            return missing(t.indicators.label, "indicators")
+            return missing(t.indicators.label, INDICATORS)
         ind_rows = (head + 2, total - 1)
     if task_rows[1] < 1:
-        return missing(t.tasks.label, "tasks")
+        return missing(t.tasks.label, TASKS)
     return _Anchors(header, task_rows, goals, ind_rows, total)
 
 
@@ -349,7 +350,7 @@ def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
     is a qualitative spare row when the row has its 得分 formula. So a constant typed over a
     quantitative row's 完成程度 (its target a number) is still reported as such, and a row
     inserted without formulas is reported as a row without formulas."""
-    slots = base.row_slots("indicators", len(base.template.tree)) or base.row_slots("indicators", 0)
+    slots = base.row_slots(INDICATORS, len(base.template.tree)) or base.row_slots(INDICATORS, 0)
     degree, target, score = slots.get("degree"), slots.get("target"), slots.get("score")
     if degree is None or target is None:
         return (QUANTITATIVE,) * len(rows)
@@ -401,13 +402,13 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
     explicit: dict[int, int | None] = {0: 0, 1: 1}
     for hrow, row in zip(t.header, a.header):
         explicit[lay.slots[f"header.{hrow.fields[0].field}"].row] = row
-    t1 = lay.regions["tasks"][0]
+    t1 = lay.regions[TASKS][0]
     explicit[t1 - 1] = a.tasks[0] - 1
     for i in range(a.tasks[1]):
         explicit[t1 + i] = a.tasks[0] + i
     g = lay.slots[f"goals.{t.goals.columns[0].field}"].row
     explicit[g - 1], explicit[g] = a.goals - 1, a.goals
-    first = lay.regions["indicators"][0]
+    first = lay.regions[INDICATORS][0]
     explicit[first - 2], explicit[first - 1] = a.indicators[0] - 2, a.indicators[0] - 1
     for i in range(len(t.tree)):
         explicit[first + i] = tree_at.get(i)
@@ -416,7 +417,7 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
                                     name=t.tree[i].name))
     for j, r in enumerate(others):
         explicit[first + len(t.tree) + j] = r
-    explicit[lay.slots["total"].row] = a.total
+    explicit[lay.slots[TOTAL].row] = a.total
     rows: dict[int, int | None] = {}
     anchor = (0, 0)
     for r in range(lay.last_row + 1):

@@ -12,6 +12,7 @@ from xlgen.generate.addin import checks as chk
 from xlgen.layout.formulas import ref
 from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1,
                                 excel_number, excel_string)
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template import rules
 from xlgen.template.model import QUALITATIVE, FormulaSpec
 from xlgen.template.rules import BAND, REQUIRED
@@ -38,8 +39,8 @@ class CheckBlock:
     def helpers(self) -> None:
         """Per-row rule results in hidden columns right of the form, one column per rule."""
         t, lay = self.t, self.lay
-        rows = {"tasks": range(lay.task_count), "indicators": range(len(lay.indicator_rows))}
-        fields = {"tasks": set(t.tasks.fields()), "indicators": set(t.indicators.fields())}
+        rows = {TASKS: range(lay.task_count), INDICATORS: range(len(lay.indicator_rows))}
+        fields = {TASKS: set(t.tasks.fields()), INDICATORS: set(t.indicators.fields())}
         placed: dict[str, list[tuple[str, int]]] = {}
         for rule in t.checks:
             for table, indexes in rows.items():
@@ -47,11 +48,11 @@ class CheckBlock:
                     if rule.name == REQUIRED:
                         ok = bool(lay.row_inputs(table, i))
                     elif rule.name == BAND:
-                        ok = table == "indicators" and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
+                        ok = table == INDICATORS and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
                     else:
                         names = t.formulas[rule.formula].placeholders()
                         ok = set(names) <= fields[table] and (
-                            table != "tasks" or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in names))
+                            table != TASKS or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in names))
                     if ok:
                         placed.setdefault(rule.name, []).append((table, i))
         for k, rule in enumerate(r for r in t.checks if r.name in placed):
@@ -129,8 +130,8 @@ class CheckBlock:
     def weight_sum(self, field: str) -> tuple[str, float]:
         """The formula of a weight check's value and the total it must have ("" without weights)."""
         t = self.t
-        name, table, total = (("tasks", t.tasks, t.weight_tasks) if field == rules.WEIGHT_CHECKS[0]
-                              else ("indicators", t.indicators, t.weight_indicators))
+        name, table, total = ((TASKS, t.tasks, t.weight_tasks) if field == rules.WEIGHT_CHECKS[0]
+                              else (INDICATORS, t.indicators, t.weight_indicators))
         weight = next((c.field for c in table.columns if c.type == "weight"), "")
         if not weight:
             return "", 0.0
@@ -143,12 +144,12 @@ class CheckBlock:
         if col is None:
             return ""
         sums = []
-        for table_name in ("tasks", "indicators"):
+        for table_name in (TASKS, INDICATORS):
             rows = lay.helper_rows(table_name, rule)
             if rows:
                 sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
         if rule == REQUIRED:
-            fixed = [s for s in lay.slots.values() if s.section in ("header", "goals") and s.required]
+            fixed = [s for s in lay.slots.values() if s.section in (HEADER, GOALS) and s.required]
             if fixed:
                 sums.append(_count_blank(fixed))
         return "+".join(sums)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlgen.layout.model import Layout, a1
+from xlgen.names import TASKS
 from xlgen.template.model import PLACEHOLDER, FormulaSpec
 
 
@@ -10,7 +11,7 @@ def ref(lay: Layout, name: str, section: str, index: int) -> str:
     """A placeholder's cell on row ``index`` of ``section``, or a whole column (``{table.field}``)."""
     table, _, fld = name.rpartition(".")
     if table:  # a whole column of a table, e.g. {tasks.executed}
-        count = lay.task_count if table == "tasks" else len(lay.indicator_rows)
+        count = lay.task_count if table == TASKS else len(lay.indicator_rows)
         cells = [lay.slots.get(f"{table}[{i}].{fld}") for i in range(count)]
         present = [c for c in cells if c is not None]
         if not present:

@@ -18,11 +18,11 @@ from xlgen.generate.addin import checks as chk
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlgen.formula.engine import Program, build_program
+from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT  # roles, re-exported
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Template, TreeIndicator, value_kind
 
 T = TypeVar("T")
 
-INPUT, FORMULA, FIXED = "input", "formula", "fixed"
 # Slot.required: an input that must be filled always, or once its row is in use (any input of
 # the row filled: task rows, spare indicator rows).
 REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
@@ -144,7 +144,7 @@ class Layout:
         its row (a target or actual is text on a qualitative row)."""
         kind = value_kind(slot.type)
         if kind == NUMBER_OR_TEXT:
-            return slot.section == "indicators" and self.indicator_rows[slot.index].kind != QUALITATIVE
+            return slot.section == INDICATORS and self.indicator_rows[slot.index].kind != QUALITATIVE
         return kind == NUMBER
 
     def cached(self, name: str, build: Callable[[], T]) -> T:

@@ -13,6 +13,7 @@ from xlgen.layout.checkblock import CheckBlock
 from xlgen.layout.formulas import substitute
 from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
                                 IndicatorRow, Layout, Slot, a1)
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
 
 
@@ -66,7 +67,7 @@ class Placer(CheckBlock):
             self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
             col = hrow.label_span
             for f in hrow.fields:
-                self.add(Slot(f"header.{f.field}", "header", -1, f.field, r, col, col + f.span - 1, INPUT, f.type,
+                self.add(Slot(f"header.{f.field}", HEADER, -1, f.field, r, col, col + f.span - 1, INPUT, f.type,
                               required=REQUIRED_ALWAYS if f.required else ""))
                 col += f.span
             if col <= self.right:
@@ -96,14 +97,14 @@ class Placer(CheckBlock):
                 else:
                     key = f"tasks[{i}].{c.field}"
                     role = FORMULA if c.type == "computed" else INPUT
-                    self.add(Slot(key, "tasks", i, c.field, r, col, last, role, c.type, format=c.format,
+                    self.add(Slot(key, TASKS, i, c.field, r, col, last, role, c.type, format=c.format,
                                   required=REQUIRED_IN_USE if role == INPUT else ""))
                     if role == FORMULA:
-                        self.pending.append((key, t.formulas[c.formula], "tasks", i))
+                        self.pending.append((key, t.formulas[c.formula], TASKS, i))
                 col += c.span
         bottom = top + max(lay.task_count, 1)
         self.label(top, 0, t.tasks.label, "section", last_row=bottom)
-        lay.regions["tasks"] = (top + 1, 1, top + lay.task_count, self.right)
+        lay.regions[TASKS] = (top + 1, 1, top + lay.task_count, self.right)
         self.row = bottom + 1
 
     def funding_cell(self, i: int, c: Column, first: int, col: int) -> Slot | str | None:
@@ -115,17 +116,17 @@ class Placer(CheckBlock):
             return None
         key = f"tasks[{i}].{c.field}"
         if c.field == fund.label_field:
-            return Slot(key, "tasks", i, c.field, first + i, col, col, FIXED, c.type, default=fund.label(i))
+            return Slot(key, TASKS, i, c.field, first + i, col, col, FIXED, c.type, default=fund.label(i))
         if c.field in fund.sums:
             if i > 0:
                 return None
             cells = f"{a1(first + 1, col, True)}:{a1(first + fund.rows - 1, col, True)}"
-            return Slot(key, "tasks", i, c.field, first, col, col, FORMULA, c.type, format=c.format,
+            return Slot(key, TASKS, i, c.field, first, col, col, FORMULA, c.type, format=c.format,
                         formula=f'IF(COUNT({cells})=0,"",SUM({cells}))')
         if i > 0:
             return fund.mark
         if c.type == "weight":
-            return Slot(key, "tasks", i, c.field, first, col, col, FIXED, c.type, default=self.t.weight_tasks)
+            return Slot(key, TASKS, i, c.field, first, col, col, FIXED, c.type, default=self.t.weight_tasks)
         return None
 
     def goals(self) -> None:
@@ -134,7 +135,7 @@ class Placer(CheckBlock):
         self.table_head(top, t.goals.columns)
         col = 1
         for c in t.goals.columns:
-            self.add(Slot(f"goals.{c.field}", "goals", -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
+            self.add(Slot(f"goals.{c.field}", GOALS, -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
                           required=REQUIRED_ALWAYS))
             col += c.span
         self.label(top, 0, t.goals.label, "section", last_row=top + 1)
@@ -162,7 +163,7 @@ class Placer(CheckBlock):
         self.merge_tree(first)
         last = first + len(lay.indicator_rows) - 1
         self.label(top, 0, t.indicators.label, "section", last_row=max(last, top + 1))
-        lay.regions["indicators"] = (first, 1, last, self.right)
+        lay.regions[INDICATORS] = (first, 1, last, self.right)
         self.row = max(last, top + 1) + 1
 
     def indicator_row(self, r: int, ind: IndicatorRow) -> None:
@@ -186,10 +187,10 @@ class Placer(CheckBlock):
                 role = FIXED
             if default == "":
                 default = None
-            self.add(Slot(key, "indicators", ind.index, c.field, r, col, col + c.span - 1, role, c.type,
+            self.add(Slot(key, INDICATORS, ind.index, c.field, r, col, col + c.span - 1, role, c.type,
                           default=default, format=c.format, required=_indicator_required(ind, c, role)))
             if formula is not None:
-                self.pending.append((key, formula, "indicators", ind.index))
+                self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span
 
     def merge_tree(self, first: int) -> None:
@@ -217,8 +218,8 @@ class Placer(CheckBlock):
         r = self.row
         span = t.total_label_span
         self.label(r, 0, t.total_label, "label", last_col=span - 1)
-        self.add(Slot("total", "total", -1, "total", r, span, span, FORMULA, "computed"))
-        self.pending.append(("total", t.formulas[t.total_formula], "total", -1))
+        self.add(Slot(TOTAL, TOTAL, -1, TOTAL, r, span, span, FORMULA, "computed"))
+        self.pending.append((TOTAL, t.formulas[t.total_formula], TOTAL, -1))
         if span + 1 <= self.right:
             self.label(r, span + 1, "", "blank", last_col=self.right)
         self.row = r + 1

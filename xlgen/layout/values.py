@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlgen.formula.engine import XlError
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.layout.model import FORMULA, INPUT, Layout, own_kind
 
@@ -32,13 +33,13 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
         if slot.role == FORMULA:
             continue
         value: Any = slot.default
-        if slot.section == "header":
+        if slot.section == HEADER:
             value = fill.header.get(slot.field)
-        elif slot.section == "goals":
+        elif slot.section == GOALS:
             value = fill.goals.get(slot.field)
-        elif slot.section == "tasks" and slot.role == INPUT:
+        elif slot.section == TASKS and slot.role == INPUT:
             value = tasks.get(slot.index, {}).get(slot.field)
-        elif slot.section == "indicators":
+        elif slot.section == INDICATORS:
             row = layout.indicator_rows[slot.index]
             if row.tree is not None:
                 given = fill.indicators.get(row.tree.name, {})

@@ -11,6 +11,7 @@ from xlgen.formula.engine import EngineError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.layout.placer import build_layout
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import Template
 
 
@@ -44,8 +45,8 @@ def _excel_limits(t: Template) -> list[XlgenError]:
 
 def _rollover_fields(t: Template) -> list[XlgenError]:
     """A carried field must be a field of that section (a typo must not drop data silently)."""
-    fields = {"header": {f.field for f in t.header_fields()}, "tasks": set(t.tasks.fields()),
-              "goals": set(t.goals.fields()), "indicators": set(t.indicators.fields())}
+    fields = {HEADER: {f.field for f in t.header_fields()}, TASKS: set(t.tasks.fields()),
+              GOALS: set(t.goals.fields()), INDICATORS: set(t.indicators.fields())}
     return [_problem(t, f"rollover.{section}", f"'{name}' is not a field of the {section}; "
                                                f"expected one of {', '.join(sorted(fields[section]))}")
             for section, names in t.rollover.items() for name in names if name not in fields[section]]

@@ -14,6 +14,7 @@ from typing import Any
 from xlgen.findings import Code, Finding, finding
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.layout.model import FORMULA, Slot
+from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.verify.compare import same
 from xlgen.verify.plan import plan_for
@@ -41,4 +42,4 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
     findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **recomputed}))
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)
-    return file_result(ret, inputs, findings, recomputed.get(lay.slots["total"].a1), form.year)
+    return file_result(ret, inputs, findings, recomputed.get(lay.slots[TOTAL].a1), form.year)

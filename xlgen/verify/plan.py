@@ -10,6 +10,7 @@ from xlgen.generate.addin.checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from xlgen.intake.celltext import norm
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Layout, Slot
+from xlgen.names import HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.verify.compare import canonical
 
 
@@ -52,7 +53,7 @@ def _build_plan(lay: Layout) -> Plan:
     table_rows: dict[int, tuple[str, int]] = {}
     for s in lay.slots.values():
         rows.setdefault((s.section, s.index), {})[s.field] = s
-        if s.section in ("tasks", "indicators"):
+        if s.section in (TASKS, INDICATORS):
             table_rows[s.row] = (s.section, s.index)
     for s in formulas:
         formula_rows.setdefault(s.row, []).append(s)
@@ -64,12 +65,12 @@ def _build_plan(lay: Layout) -> Plan:
     labels = {}
     for s in lay.slots.values():
         base = heads.get(s.field, s.field)
-        if s.section == "tasks":
+        if s.section == TASKS:
             labels[s.key] = f"{t.tasks.label}第{s.index + 1}行 {base}"
-        elif s.section == "indicators":
+        elif s.section == INDICATORS:
             tree = lay.indicator_rows[s.index].tree
             labels[s.key] = f"{tree.name if tree else f'{t.indicators.label}第{s.index + 1}行'} {base}"
-        elif s.key == "total":
+        elif s.key == TOTAL:
             labels[s.key] = t.total_label
         elif s.section == SECTION:  # the 填报检查 block
             field = s.field.removesuffix(STATUS_SUFFIX)
@@ -79,7 +80,7 @@ def _build_plan(lay: Layout) -> Plan:
         else:
             labels[s.key] = base
     year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
-    first_header = min(s.row for s in lay.slots.values() if s.section == "header")
+    first_header = min(s.row for s in lay.slots.values() if s.section == HEADER)
     helpers: dict[str, list[Slot]] = {}
     for s in formulas:
         if s.section == HELPER:

@@ -9,11 +9,11 @@ from typing import Any
 
 from xlgen.formula.engine import col_index
 from xlgen.findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
+from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exported
 from xlgen.generate import provenance
 from xlgen.intake.reader import Returned
 from xlgen.verify.compare import text_of
 
-PASS, FAIL, ERRORED = "pass", "fail", "error"
 
 @dataclass
 class FileResult:

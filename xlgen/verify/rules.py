@@ -12,6 +12,7 @@ from xlgen.formula.engine import evaluate
 from xlgen.generate.addin import printsetup
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import INPUT, REQUIRED_IN_USE, Layout, Slot
+from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table, Template
 from xlgen.verify.compare import empty, text_of
 from xlgen.verify.plan import Plan
@@ -53,8 +54,8 @@ def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding
             add(Code.NOT_A_NUMBER, s, label=plan.labels[s.key], text=v)
 
     # weights add up to the template's totals
-    for table, name, total in (("tasks", Text("年度主要任务", "the tasks"), t.weight_tasks),
-                               ("indicators", Text("绩效指标", "the indicators"), t.weight_indicators)):
+    for table, name, total in ((TASKS, Text("年度主要任务", "the tasks"), t.weight_tasks),
+                               (INDICATORS, Text("绩效指标", "the indicators"), t.weight_indicators)):
         weights = [s for (sec, _), row in plan.rows.items() if sec == table
                    for s in row.values() if s.type == "weight" and s.key not in deleted]
         if not weights:
@@ -66,11 +67,11 @@ def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding
 
     required_done: set[str] = set()
     for (section, index), row in plan.rows.items():
-        if index < 0 or section not in ("tasks", "indicators"):
+        if index < 0 or section not in (TASKS, INDICATORS):
             continue
         if any(s.key in deleted for s in row.values()):
             continue
-        if section == "indicators":
+        if section == INDICATORS:
             _indicator_rules(lay, t, index, row, inputs, _in_use(row, inputs), add, required_done)
 
     # required inputs
@@ -107,7 +108,7 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
     ind = lay.indicator_rows[index]
     if ind.tree is None and not used:
         return
-    name = _row_name(lay, "indicators", index, row, inputs)
+    name = _row_name(lay, INDICATORS, index, row, inputs)
     operator = next((s for s in row.values() if s.type == "operator"), None)
     unit = next((s for s in row.values() if s.type == "unit"), None)
     actual = next((s for s in row.values() if s.type == "actual"), None)
@@ -164,7 +165,7 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
                 next((row[f] for f in reads if f in row), next(iter(row.values())))
             params = {f: effective(s) for f, s in row.items()}
             params.update(name=_row_name(lay, section, index, row, inputs), label=plan.labels[at.key],
-                          missing="、".join(_labels(t.tasks if section == "tasks" else t.indicators, missing)))
+                          missing="、".join(_labels(t.tasks if section == TASKS else t.indicators, missing)))
             out.append(finding(code, ret.sheet.name, ret.where(at), at.key, **params))
     return out
 
@@ -181,7 +182,7 @@ def _breaks(helper: Slot, get: Callable[[str], Any]) -> bool:
 
 def _row_name(lay: Layout, section: str, index: int, row: dict[str, Slot], inputs: dict[str, Any]) -> str:
     """What a message calls a table row: its indicator's name, or the row's first text."""
-    tree = lay.indicator_rows[index].tree if section == "indicators" else None
+    tree = lay.indicator_rows[index].tree if section == INDICATORS else None
     if tree is not None:
         return tree.name
     named = row.get("name") or row.get("project")

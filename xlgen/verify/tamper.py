@@ -10,6 +10,7 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.addin import validation
 from xlgen.generate.addin.checks import HELPER
 from xlgen.intake.reader import Returned
+from xlgen.names import INDICATORS, TASKS
 from xlgen.verify.compare import canonical, empty
 from xlgen.verify.plan import Plan
 
@@ -104,9 +105,9 @@ def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
     if where is None:
         return False
     section, index = where
-    if section == "tasks":
+    if section == TASKS:
         return True
-    return section == "indicators" and ret.layout.indicator_rows[index].tree is None
+    return section == INDICATORS and ret.layout.indicator_rows[index].tree is None
 
 # ----------------------------------------------------------------------------- protection, validation
 def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:

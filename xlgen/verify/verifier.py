@@ -18,6 +18,7 @@ from xlgen.intake.celltext import norm
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Slot
+from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.verify.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
@@ -50,7 +51,7 @@ def verify_returned(ret: Returned) -> FileResult:
     never = bool(saved_all) and all(blank_or_zero(v) for v in saved_all) and \
         any(not blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
-        total_slot = lay.slots["total"]
+        total_slot = lay.slots[TOTAL]
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
         for s in plan.formulas:
@@ -70,7 +71,7 @@ def verify_returned(ret: Returned) -> FileResult:
     findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **filed}))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(contents(ret, plan))
-    return file_result(ret, inputs, findings, pure.get(lay.slots["total"].a1), _year(ret, plan))
+    return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, plan))
 
 
 def _without(program: Program, cells: set[str]) -> Program:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from xlgen.names import CHECKS, HELPER as HELPER  # the section of the helper columns, re-exported
 from xlgen.template import rules
 
-SECTION = "checks"
-HELPER = "helper"
+SECTION = CHECKS
 TITLE = "填报检查"
 HEADINGS = ("检查项目", "结果", "结论")
 PASS, FAIL = "通过", "未通过"

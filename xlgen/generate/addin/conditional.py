@@ -20,6 +20,7 @@ from xlgen.generate.addin import checks as chk
 from xlgen.formula.engine import col_letters
 from xlgen.layout.model import FORMULA, Layout, Slot
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
+from xlgen.names import INDICATORS, TASKS
 
 REQUIRED_FILL = "#F8CBAD"
 PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
@@ -76,7 +77,7 @@ def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
 def row_rule_ranges(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
     """"<table>.<role>" → the rows of that table carrying the rule, over the table's cells."""
     out = {}
-    for table in ("tasks", "indicators"):
+    for table in (TASKS, INDICATORS):
         cells = [s for s in layout.slots.values() if s.section == table]
         if not cells:
             continue

@@ -18,6 +18,7 @@ from typing import Any
 
 from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import FIXED, FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
+from xlgen.names import GOALS, INDICATORS
 from xlgen.template.model import QUALITATIVE
 from xlgen.generate.xlsxcall import checked
 
@@ -93,14 +94,14 @@ def column_widths(layout: Layout) -> list[float]:
             texts[lab.col].append((lab.text, 2))  # a heading may take two lines
     grades = [g.label for g in layout.template.grades]
     for slot in layout.slots.values():
-        if slot.col != slot.last_col or slot.section != "indicators":
+        if slot.col != slot.last_col or slot.section != INDICATORS:
             continue
         if isinstance(slot.default, str):
             texts[slot.col].append((slot.default, NAME_LINES))
         if slot.field == "actual" and layout.indicator_rows[slot.index].kind == QUALITATIVE:
             texts[slot.col].extend((g, NAME_LINES) for g in grades)
     long_text = {s.col for s in layout.slots.values()
-                 if s.section == "indicators" and s.role == INPUT and s.col == s.last_col
+                 if s.section == INDICATORS and s.role == INPUT and s.col == s.last_col
                  and s.type not in MEASURE_TYPES
                  and layout.indicator_rows[s.index].tree is not None}
     widths = [SECTION_WIDTH]
@@ -138,7 +139,7 @@ def _build_plan(layout: Layout) -> _Plan:
             width_px = _width_px(widths, lab.col, lab.last_col)
             _place(need, spans, lab.row, lab.last_row, text_height(lab.text, width_px, line))
     for slot in layout.slots.values():  # room to write the goals, even on a blank
-        if slot.section == "goals" and slot.row == slot.bottom:
+        if slot.section == GOALS and slot.row == slot.bottom:
             need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
     boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
     crossing: set[int] = set()
@@ -218,7 +219,7 @@ def splittable(slot: Slot) -> bool:
     """A 一级指标 merged over its rows may run over a page break: it is written as one merge per
     page, each with the name (``pieces``), so a page is never left half empty for it. The 二级
     groups inside it are the groups kept whole."""
-    return slot.section == "indicators" and slot.field == "level1" and slot.role == FIXED and slot.bottom > slot.row
+    return slot.section == INDICATORS and slot.field == "level1" and slot.role == FIXED and slot.bottom > slot.row
 
 
 def pieces(merge: tuple[int, int, int, int], breaks: list[int]) -> list[tuple[int, int, int, int]]:

@@ -14,6 +14,7 @@ from typing import Any
 from xlgen.generate import limits
 from xlgen.generate.addin import lists, printsetup
 from xlgen.layout.model import TREE_FIELDS, Layout, Slot
+from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Grade
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 
@@ -48,26 +49,26 @@ def template_key(layout: Layout, slot: Slot) -> str:
     kind = kind_of(layout, slot)
     if kind == "band":
         return "grades"
-    if slot.section == "header":
-        return "header"
+    if slot.section == HEADER:
+        return HEADER
     return f"{slot.section}.columns ({name_of(layout, slot)})"
 
 
 def name_of(layout: Layout, slot: Slot) -> str:
     """What the cell is called on the form (its column heading, or the header field's hint)."""
     t = layout.template
-    if slot.section == "header":
+    if slot.section == HEADER:
         for row in t.header:
             for f in row.fields:
                 if f.field == slot.field:
                     return row.label if f.type == "amount" or not f.hint else f.hint
-    table = {"tasks": t.tasks, "goals": t.goals, "indicators": t.indicators}[slot.section]
+    table = {TASKS: t.tasks, GOALS: t.goals, INDICATORS: t.indicators}[slot.section]
     return table.column(slot.field).label
 
 
 def kind_of(layout: Layout, slot: Slot) -> str:
     """The rule an input follows: list_<kind>, amount, weight, number, band, text, long_text."""
-    row_kind = layout.indicator_rows[slot.index].kind if slot.section == "indicators" else ""
+    row_kind = layout.indicator_rows[slot.index].kind if slot.section == INDICATORS else ""
     if slot.type == "operator":
         return "list_operators"
     if slot.type == "unit":
@@ -82,8 +83,8 @@ def kind_of(layout: Layout, slot: Slot) -> str:
         return "list_grades" if row_kind == QUALITATIVE else "number"
     if slot.type == "computed":  # the qualitative 完成程度, an input
         return "band"
-    if slot.section == "goals" or slot.type in LONG_TEXT_TYPES or (
-            slot.section == "indicators" and slot.field not in TREE_FIELDS):
+    if slot.section == GOALS or slot.type in LONG_TEXT_TYPES or (
+            slot.section == INDICATORS and slot.field not in TREE_FIELDS):
         return "long_text"
     return "text"
 
@@ -108,8 +109,8 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
                 **_messages(name, f"请填写{name}：不小于 0 的数字（{unit}），不要带单位或文字。",
                             "金额无效", f"{name}须为不小于 0 的数字，不能带单位、逗号或文字。")}
     if kind == "weight":
-        total = t.weight_tasks if slot.section == "tasks" else t.weight_indicators
-        table = t.tasks.label if slot.section == "tasks" else t.indicators.label
+        total = t.weight_tasks if slot.section == TASKS else t.weight_indicators
+        table = t.tasks.label if slot.section == TASKS else t.indicators.label
         return {"validate": "decimal", "criteria": ">", "value": 0,
                 **_messages(name, f"请填写{name}：大于 0 的数字；{table}的分值合计应为 {total:g}。",
                             "分值无效", f"{name}须为大于 0 的数字。")}
