@@ -45,7 +45,8 @@ def sample(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempP
     return generate(template, sample_fill, tmp_path_factory.mktemp("sample") / "chaoyang-2024.xlsx")
 
 
-LONG_CAUSE = ("因上级追加经费到位较晚，部分采购项目延期至次年执行。" * 80)[:2000]
+HEAD_MARK, TAIL_MARK = "情况说明如下：", "其余情况详见附件。"  # mark where the long cause starts and ends
+LONG_CAUSE = HEAD_MARK + ("因上级追加经费到位较晚，部分采购项目延期至次年执行。" * 80)[:2000 - 16] + TAIL_MARK
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 import pytest
 
 from addinxml import NS, sheet
-from conftest import ARTIFACTS, SEED
+from conftest import ARTIFACTS, HEAD_MARK, LONG_CAUSE, SEED, TAIL_MARK
 from seedform import read_seed
 from xlgen.formula.engine import col_letters
 from xlgen.render.libreoffice import convert
@@ -196,6 +196,17 @@ def test_pdf_fewest_pages_with_groups_whole(pdfs: dict[str, Path], sample: Gener
         for key, names in groups.items():
             found = {i for i, page in enumerate(form) for n in names if n in page}
             assert len(found) == 1, (name, key, found)
+
+
+@pytest.mark.libreoffice
+def test_pdf_prints_the_beginning_of_a_text_cut_at_409_pt(long_cause: Path, tmp_path: Path) -> None:
+    """The 2,000-character cause is top-aligned in its 409 pt row: its beginning is printed, its
+    end is not (the input message, 填表说明 and verify's text-overflows say so)."""
+    (pdf,) = convert([long_cause], "pdf", tmp_path)
+    printed = "".join("".join(p.split()) for p in _pages(pdf, "-raw"))
+    assert len(LONG_CAUSE) == 2000 and LONG_CAUSE.startswith(HEAD_MARK) and LONG_CAUSE.endswith(TAIL_MARK)
+    assert HEAD_MARK in printed
+    assert TAIL_MARK not in printed
 
 
 @pytest.mark.libreoffice
