@@ -171,6 +171,8 @@ def test_a_fourth_rule_is_in_the_workbook(books: dict[tuple[str, str], tuple[Gen
      "key 'checks.measures_short.severity': 'fatal' is not a severity; expected error or warning"),
     (FOURTH.replace('formula = "short_measures"', 'formula = "short_measure"'),
      "key 'checks.measures_short.formula': 'short_measure' is not a key of [formulas]"),
+    (FOURTH.replace("LEN({measures})<4", "LEN({measures})<{allocated}"),
+     "key 'checks.measures_short.formula': 'short_measures' reads measures, allocated, which no one table has all of"),
     (FOURTH.replace('at = "measures"', 'at = "measure"'),
      "key 'checks.measures_short.at': 'measure' names no column"),
     (FOURTH.replace('code = "measures-short"', 'code = "deviation-missing"'),

@@ -536,7 +536,7 @@ def _check(t: Template) -> None:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
                                  detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
     names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
-    for key, detail in check_rules(t.checks, set(t.formulas), names):
+    for key, detail in check_rules(t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
     if t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",

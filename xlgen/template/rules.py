@@ -135,9 +135,10 @@ def _rule(node: Node) -> Rule:
     return rule
 
 
-def check_rules(rules: tuple[Rule, ...], formulas: set[str], fields: dict[str, tuple[str, ...]]) -> list[
+def check_rules(rules: tuple[Rule, ...], formulas: dict[str, list[str]], fields: dict[str, tuple[str, ...]]) -> list[
         tuple[str, str]]:
-    """Cross-key problems of the rules: (dotted key, what is wrong)."""
+    """Cross-key problems of the rules (``formulas``: each formula's placeholders; ``fields``: each
+    table's): (dotted key, what is wrong)."""
     problems = []
     every = {f for names in fields.values() for f in names}
     checks = [r.check_field for r in rules if r.label] + [*WEIGHT_CHECKS, OVERALL]
@@ -145,6 +146,9 @@ def check_rules(rules: tuple[Rule, ...], formulas: set[str], fields: dict[str, t
         if r.formula and r.formula not in formulas:
             problems.append((f"checks.{r.name}.formula", f"'{r.formula}' is not a key of [formulas]; "
                                                          f"known: {', '.join(sorted(formulas))}"))
+        elif r.formula and not any(set(formulas[r.formula]) <= set(names) for names in fields.values()):
+            problems.append((f"checks.{r.name}.formula", f"'{r.formula}' reads {', '.join(formulas[r.formula])}, "
+                                                         "which no one table has all of: the rule applies to no row"))
         if r.at and r.at not in every:
             problems.append((f"checks.{r.name}.at", f"'{r.at}' names no column of the tasks or indicators table"))
         if checks.count(r.check_field) > 1 and r.label:
