@@ -156,9 +156,28 @@ def test_cli_distribute(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "wrote 1 workbooks" in result.output
-    again = runner.invoke(app, args)
-    assert again.exit_code == 2
-    assert "already exists; pass --force to overwrite it" in again.output
+    first = (tmp_path / "out" / "2025_703010_朝阳市工业和信息化工作服务中心.xlsx").stat().st_mtime_ns
+    more = write_csv(tmp_path / "roster.csv", [HEAD, SEED_DEPT, *OTHERS])  # one more roster row … two
+    again = runner.invoke(app, [*args])
+    assert again.exit_code == 0, again.output
+    assert "kept 1 workbooks of the earlier run of this distribution" in again.output
+    assert "wrote 2 workbooks" in again.output
+    assert (tmp_path / "out" / "2025_703010_朝阳市工业和信息化工作服务中心.xlsx").stat().st_mtime_ns == first
+    assert [m["code"] for m in read_manifest(tmp_path / "out" / "manifest.csv")] == ["703010", "703011", "703012"]
+    assert more.is_file()
+    other_year = runner.invoke(app, [*args[:5], "2026", *args[6:]])  # another year is another distribution
+    assert other_year.exit_code == 2 and "manifest.csv: already exists" in other_year.output
+    clash = runner.invoke(app, ["distribute", "liaoning-department-overall", "--roster", str(roster),
+                                "--year", "2025", "-o", str(tmp_path / "out2")])
+    assert clash.exit_code == 0
+    (tmp_path / "out2" / "2025_703011_朝阳市统计局.xlsx").write_bytes(b"changed since")
+    refused = runner.invoke(app, ["distribute", "liaoning-department-overall", "--roster", str(roster),
+                                  "--year", "2025", "-o", str(tmp_path / "out2")])
+    assert refused.exit_code == 2
+    assert "already exists; pass --force to overwrite it" in refused.output
+    for year in ("25", "20250"):
+        short = runner.invoke(app, [*args[:5], year, *args[6:]])
+        assert short.exit_code == 2 and "--year" in short.output
 
 
 def test_cli_templates_list_and_check(tmp_path: Path) -> None:

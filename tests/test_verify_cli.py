@@ -151,26 +151,28 @@ def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path
     assert run(files["root"], "--report", report, "--force", "--lang", "zh").exit_code == 2  # … unless --force
     (recalculated,) = convert([report], "xlsx", tmp_path / "lo")
     wb = openpyxl.load_workbook(recalculated, data_only=True)
-    assert wb.sheetnames == ["文件", "问题", "汇总"]
-    rows = list(wb["文件"].iter_rows(values_only=True))
-    assert rows[0] == ("文件", "部门编码", "部门名称", "年度", "模板", "状态", "总评价得分", "等级", "错误数", "警告数")
-    by_name = {Path(r[0]).name: r for r in rows[1:]}
-    assert by_name["2024_703010_good.xlsx"][1:8] == ("703010", "朝阳市工业和信息化工作服务中心", 2024,
-                                                     "liaoning-department-overall", "通过", SEED_TOTAL, "优")
-    assert by_name["2024_703010_bad.xlsx"][5:8] == ("未通过", BAD_TOTAL, "优")  # 93.68 ≥ 90
-    assert by_name["broken.xlsx"][5] == "无法读取"
-    summary = {r[0]: r[1] for r in wb["汇总"].iter_rows(values_only=True)}
-    assert summary == {"文件数": 3, "通过": 1, "未通过": 1, "无法读取": 1,
-                       "平均总评价得分": round((SEED_TOTAL + BAD_TOTAL) / 2, 2)}
-    findings = list(wb["问题"].iter_rows(values_only=True))
-    assert findings[0] == ("文件", "部门编码", "工作表", "单元格", "代码", "严重程度", "字段", "说明")
-    assert ("自评表", "H17", "not-a-number", "错误", "indicators[0].actual") in {r[2:7] for r in findings[1:]}
-    assert sum(1 for r in findings[1:] if r[4] == "unreadable") == 1
+    assert wb.sheetnames == ["汇总", "问题清单", "图表"]
+    rows = list(wb["汇总"].iter_rows(values_only=True))
+    assert rows[0] == ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件")
+    by_name = {r[7]: r for r in rows[1:]}  # without --distributed: one row per file
+    assert by_name["2024_703010_good.xlsx"][:5] == ("703010", "朝阳市工业和信息化工作服务中心", "通过", SEED_TOTAL, "优")
+    assert by_name["2024_703010_bad.xlsx"][2:5] == ("未通过", BAD_TOTAL, "优")  # 93.68 ≥ 90
+    assert by_name["broken.xlsx"][2] == "无法读取"
+    # the counts of 图表 as LibreOffice recalculates them over 汇总
+    charts = wb["图表"]
+    assert [(charts.cell(i, 1).value, charts.cell(i, 2).value) for i in range(2, 5)] == \
+        [("通过", 1), ("未通过", 1), ("无法读取", 1)]
+    assert charts["D2"].value == "优" and charts["E2"].value == 2 and charts["H6"].value == 2
+    findings = list(wb["问题清单"].iter_rows(values_only=True))
+    assert findings[0] == ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明")
+    assert ("2024_703010_bad.xlsx", "H17", "重点工作办结率 全年完成值", "错误", "not-a-number") in \
+        {r[2:7] for r in findings[1:]}
+    assert sum(1 for r in findings[1:] if r[6] == "unreadable") == 1
     written = openpyxl.load_workbook(report)
-    for name in ("文件", "问题"):
+    for name in ("汇总", "问题清单"):
         assert written[name].freeze_panes == "A2"
         assert written[name].auto_filter.ref is not None
-        assert written[name].column_dimensions["A"].width > 20
+        assert written[name].column_dimensions["B"].width > 20
 
 
 def _dies_on_broken(path: Path) -> Any:

@@ -221,6 +221,14 @@ def _check_lang(value: Optional[str]) -> Optional[str]:
     return value
 
 
+def _check_prefer(value: Optional[str]) -> Optional[str]:
+    from xlgen.verify.reconcile import PREFER
+
+    if value is not None and value not in PREFER:
+        raise Refused(Say.BAD_PREFER(value=value, expected=", ".join(PREFER)))
+    return value
+
+
 def _check_year(value: Optional[int]) -> Optional[int]:
     if value is not None:
         try:
@@ -295,7 +303,10 @@ def distribute(
                                   progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
-    say(Say.WROTE_BATCH(count=len(done), manifest=output / MANIFEST, template=tmpl.id, version=tmpl.version))
+    kept = sum(1 for d in done if d.kept)
+    if kept:  # a rerun with more departments: the earlier blanks may be out already, never rewrite them
+        say(Say.KEPT_BATCH(count=kept))
+    say(Say.WROTE_BATCH(count=len(done) - kept, manifest=output / MANIFEST, template=tmpl.id, version=tmpl.version))
 
 
 @command(help=Help.ROLLOVER.name)
@@ -394,14 +405,20 @@ def verify(
     paths: Annotated[list[Path], typer.Argument(help=Help.PATHS.name)],
     as_json: Annotated[bool, typer.Option("--json", help=Help.JSON.name)] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help=Help.REPORT.name)] = None,
+    distributed: Annotated[Optional[Path], typer.Option("--distributed", metavar="DIST", help=Help.DISTRIBUTED.name)] = None,
+    prefer: Annotated[Optional[str], typer.Option("--prefer", metavar="newest", callback=_check_prefer,
+                                                  help=Help.PREFER.name)] = None,
+    details: Annotated[bool, typer.Option("--details", help=Help.DETAILS.name)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=Help.QUIET.name)] = False,
     lang_: LangOption = None,
     jobs: JobsOption = 1,
     force: Annotated[bool, typer.Option("--force", help=Help.FORCE_REPORT.name)] = False,
     templates: TemplatesOption = None,
 ) -> None:
     """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
-    Exit 0 when every file passes, 1 when any has an error finding, 2 when a file cannot be read
-    or the arguments are wrong. Input files are only read."""
+    Exit 0 when every file (with --distributed: every department) passes, 1 when any fails (or a
+    department is missing, duplicate, untouched, or a file was not distributed), 2 when a file
+    cannot be read or the arguments are wrong. Input files are only read."""
     import json
 
     from rich.progress import Progress
@@ -409,38 +426,51 @@ def verify(
     from xlgen.verify import report as view
     from xlgen.errors import ErrorCode
     from xlgen.verify.batch import verify_paths
-    from xlgen.verify.result import exit_code, report_json
+    from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED, Reconciled, load_distribution, reconcile
+    from xlgen.verify.result import PASS, exit_code, report_json
     from xlgen.generate.workbook import check_suffix, refuse_inputs
 
     language = lang.current()
     files = _workbooks(paths)
-    if report is not None:
-        try:  # before any work: the report never replaces an input, nor an existing file without --force
+    try:
+        blanks = load_distribution(distributed) if distributed is not None else None
+        if blanks is not None:  # the distributed blanks are the yardstick, not returns
+            yardstick = {b.file.resolve() for b in blanks}
+            files = [f for f in files if f.resolve() not in yardstick]
+        if report is not None:  # before any work: the report never replaces an input, nor an existing file without --force
             refuse_inputs([report], files)
             if report.exists() and not force:
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=report)
             check_suffix(report)
-        except XlgenError as exc:
-            raise fail(exc) from None
+    except XlgenError as exc:
+        raise fail(exc) from None
     with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
         task = bar.add_task(Say.VERIFYING(), total=len(files))
         results = verify_paths(files, jobs=jobs, progress=lambda _r: bar.advance(task))
+    rec: Reconciled | None = reconcile(results, blanks, prefer) if blanks is not None else None
     if report is not None:
         try:
-            view.write_report(results, report, lang=language, force=force, keep=files)
+            view.write_report(results, report, lang=language, force=force, keep=files, reconciled=rec)
         except XlgenError as exc:
             raise fail(exc) from None
     if as_json:
-        typer.echo(json.dumps(report_json(results, language), ensure_ascii=False, indent=2))
-    else:
+        doc = rec.to_json(results, language) if rec else report_json(results, language)
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif not quiet:
         for r in results:
-            out_console.print(view.headline(r, language), soft_wrap=True)
-            if r.findings:
+            shown = rec.file_status(r) if rec else r.status  # an untouched blank's findings say nothing
+            out_console.print(view.headline(r, language, shown), soft_wrap=True)
+            if r.findings and (details or shown not in (PASS, UNTOUCHED)):
                 out_console.print(view.findings_table(r, language))
-        say(view.summary_line(results, language))
+        if rec:
+            for row in view.summary_rows(results, rec)[:len(rec.departments)]:
+                if details or row.status in (MISSING, DUPLICATE):  # no line of its own above
+                    out_console.print(view.department_line(row, language), soft_wrap=True)
+    if not as_json:
+        say(view.summary_line(results, language, rec))
         if report is not None:
             say(Say.WROTE(file=report))
-    raise typer.Exit(exit_code(results))
+    raise typer.Exit(rec.exit_code(results) if rec else exit_code(results))
 
 
 @command(help=Help.PREVIEW.name)

@@ -57,6 +57,14 @@ class Help(Enum):
                  "Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb).")
     JSON = Text("以 JSON 输出结果（文档约定的格式）。", "Print the results as JSON (the documented contract).")
     REPORT = Text("另写一份汇总工作簿（.xlsx）。", "Also write a summary workbook (.xlsx).")
+    DISTRIBUTED = Text("xlgen distribute 写出的文件夹（含 manifest.csv）：按部门核对交回的表与分发的表。",
+                       "The folder xlgen distribute wrote (with manifest.csv): reconcile the returns with it, "
+                       "per department.")
+    PREFER = Text("与 --distributed 同用：一个部门交回多份表时，newest 取最后保存的一份。",
+                  "With --distributed, a department that returned several files: 'newest' takes the newest saved.")
+    DETAILS = Text("列出每个文件的问题（默认只列未通过的文件）。",
+                   "Show the findings of every file (default: of failing files only).")
+    QUIET = Text("只输出最后的汇总行。", "Show the summary line alone.")
     LANG = Text("提示信息的语言：zh（中文，默认）或 en；也可设环境变量 XLGEN_LANG。",
                 "Language of the messages: zh (Chinese, the default) or en; or set XLGEN_LANG.")
     IMPORT = Text("把不是 xlgen 生成的表（手工表、预算系统导出的表）读成每表一份填写数据和一份供 distribute 使用的名单；"
@@ -117,6 +125,9 @@ class Say(Enum):
     NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls 或 .xlsb 工作簿",
                        "no .xlsx, .xlsm, .xls or .xlsb workbook found in {paths}")
     WROTE = Text("已写出 {file}", "wrote {file}")
+    KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，未改动（--force 重新生成）",
+                      "kept {count} workbooks of the earlier run of this distribution, unchanged (--force rewrites them)")
+    BAD_PREFER = Text("--prefer：「{value}」不是可选值；应为 {expected}", "--prefer: '{value}' is no choice; expected {expected}")
     IMPORTED = Text("已按 {template} 读取 {source} → {output}（{count} 个单元格未能对应）",
                     "read {source} as {template} → {output} ({count} cells not placed)")
     GENERATING = Text("正在生成", "generating")

@@ -152,6 +152,10 @@ class Code(Enum):
         "validation-removed", WARNING,
         "{cell}（{label}）的数据验证（下拉列表或数值限制）被删除",
         "{cell} ({label}): the data validation (dropdown or number check) was removed")
+    NOT_DISTRIBUTED = Detail(
+        "not-distributed", ERROR,
+        "该文件不是本次分发的任何部门的表：{reason}",
+        "the file is no department's form of this distribution: {reason}")
 
     @property
     def code(self) -> str:

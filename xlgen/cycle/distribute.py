@@ -6,6 +6,7 @@ import collections
 import contextlib
 import csv
 import functools
+import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -20,9 +21,10 @@ from xlgen.generate.addin.protection import check_password
 from xlgen.cycle.roster import load_roster
 from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import generate, refuse_inputs, write_atomic
+from xlgen.verify.result import inputs_digest
 
 MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "code", "name", "template_id", "template_version", "sha256")
+MANIFEST_COLUMNS = ("file", "code", "name", "template_id", "template_version", "sha256", "year", "inputs_sha256")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
@@ -32,6 +34,9 @@ class Distributed:
     code: str
     name: str
     sha256: str
+    year: int
+    inputs_sha256: str  # of its inputs (verify --distributed tells an untouched return by it)
+    kept: bool = False  # written by an earlier run of the same distribution, left as it was
 
 
 def safe_name(text: str, limit: int = 80) -> str:
@@ -52,13 +57,14 @@ def _template(path: str) -> Template:
 
 
 def _one(template: Template, fill: Fill, year: int, out: Path, force: bool, password: str | None,
-         roster: Path) -> str:
-    """Write one department's workbook; its sha256 for the manifest."""
+         roster: Path) -> tuple[str, str]:
+    """Write one department's workbook; its sha256 and its inputs' digest for the manifest."""
     fill.year = year
-    return generate(template, fill, out, year=year, force=force, password=password, keep=[roster]).sha256
+    done = generate(template, fill, out, year=year, force=force, password=password, keep=[roster])
+    return done.sha256, inputs_digest(done.inputs)
 
 
-def _one_in_worker(template_path: str, *args: Any) -> str:
+def _one_in_worker(template_path: str, *args: Any) -> tuple[str, str]:
     return _one(_template(template_path), *args)
 
 
@@ -73,13 +79,17 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     if clash:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=f"two departments give the same file {clash}")
     refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
+    earlier = {} if force else _earlier(outdir, template, year)
     if not force:  # refuse before writing anything: never half a distribution
         for path in [*targets, outdir / MANIFEST]:
-            if path.exists():
+            if path.exists() and path.name not in earlier and path.name != MANIFEST:
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
+        if (outdir / MANIFEST).exists() and not earlier:
+            raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=outdir / MANIFEST)
     outdir.mkdir(parents=True, exist_ok=True)
-    calls = [(e.fill, year, t, force, password, roster) for e, t in zip(entries, targets)]
-    digests: list[str] = []
+    todo = [(e, t) for e, t in zip(entries, targets) if t.name not in earlier]
+    calls = [(e.fill, year, t, force, password, roster) for e, t in todo]
+    digests: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:
         if jobs > 1 and len(calls) > 1:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
@@ -90,9 +100,37 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
             digests.append(digest)
             if progress:
                 progress(len(digests), len(calls))
-    done = [Distributed(t, e.code, e.name, d) for e, t, d in zip(entries, targets, digests)]
-    write_manifest(outdir / MANIFEST, template, done, force=force, keep=[roster])
+    written = {t.name: Distributed(t, e.code, e.name, sha, year, digest)
+               for (e, t), (sha, digest) in zip(todo, digests)}
+    done = [written.get(t.name) or earlier.pop(t.name) for t in targets]
+    done += earlier.values()  # departments no longer on the roster stay distributed
+    write_manifest(outdir / MANIFEST, template, done, force=True, keep=[roster])
     return done
+
+
+def _earlier(outdir: Path, template: Template, year: int) -> dict[str, Distributed]:
+    """The workbooks of an earlier run of this distribution (same template, version and year),
+    each still as it was written (its sha256 is the manifest's), by file name. An earlier run
+    of another template or year, or a changed workbook, is no distribution to add to."""
+    path = outdir / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        rows = read_manifest(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    kept = {}
+    for row in rows:
+        file = outdir / (row.get("file") or "")
+        same = (row.get("template_id"), row.get("template_version"), row.get("year")) == \
+            (template.id, template.version, str(year))
+        if not same or not row.get("inputs_sha256") or not file.is_file() or Path(row["file"]).name != row["file"]:
+            return {}
+        if hashlib.sha256(file.read_bytes()).hexdigest() != row.get("sha256"):
+            return {}
+        kept[row["file"]] = Distributed(file, row.get("code") or "", row.get("name") or "", row["sha256"],
+                                        year, row["inputs_sha256"], kept=True)
+    return kept
 
 
 def write_manifest(path: Path, template: Template, done: list[Distributed], force: bool,
@@ -101,7 +139,7 @@ def write_manifest(path: Path, template: Template, done: list[Distributed], forc
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
     for d in done:
-        writer.writerow([d.file.name, d.code, d.name, template.id, template.version, d.sha256])
+        writer.writerow([d.file.name, d.code, d.name, template.id, template.version, d.sha256, d.year, d.inputs_sha256])
     data = buf.getvalue().encode("utf-8-sig")  # with a BOM, so Excel opens the Chinese right
     write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep, suffix=".csv")
 

@@ -65,6 +65,7 @@ class Package:
     _strings_done: bool = False
     long_strings: dict[int, int] = field(default_factory=dict)  # index → length, over MAX_TEXT
     max_strings: int = MAX_STRINGS
+    modified: str | None = None  # docProps/core.xml dcterms:modified, as saved (ISO 8601)
 
     def sheet(self, name: str) -> SheetRef | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -223,7 +224,18 @@ def _package(path: Path, zf: SafeZip) -> Package:
     properties = _properties(zf, custom) if custom in zf else {}
     if strings_part and strings_part not in zf:
         raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
-    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros, zf.embedded)
+    core = next((t for _, kind, t, _ in root_rels if kind == "core-properties"), "docProps/core.xml")
+    modified = _modified(zf, core) if core in zf else None
+    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros, zf.embedded,
+                   modified=modified)
+
+
+def _modified(zf: SafeZip, part: str) -> str | None:
+    """When the file was last saved, by its core properties (Excel, WPS and LibreOffice write it)."""
+    for elem in _root(zf, part):
+        if local_name(elem.tag) == "modified" and (elem.text or "").strip():
+            return (elem.text or "").strip()
+    return None
 
 
 def _properties(zf: SafeZip, part: str) -> dict[str, str]:

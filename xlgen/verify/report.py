@@ -1,129 +1,259 @@
-"""What a verification run shows: a table per file on the terminal, and the summary workbook.
+"""What a verification run shows: a line per file on the terminal, and the summary workbook.
 
-``write_report`` writes ``--report SUMMARY.xlsx`` with XlsxWriter: a sheet with one row per
-file (department, year, template, status, total score, grade 优/良/中/差 by the template's
-levels, error and warning counts), a sheet with every finding, and a small summary whose counts
-are live formulas over the first sheet. Every text is written as text (``write_string``): a
-department name or a message beginning with '=' stays text.
+``write_report`` writes ``--report SUMMARY.xlsx`` with XlsxWriter, the sheet a bureau forwards:
+
+- 汇总: one row per department (with ``--distributed``: every distributed department, those that
+  returned nothing too, then the files of no department), its status in words and colour,
+  总评价得分, 等级, error and warning counts and the file name; autofilter, frozen header, A4
+  landscape;
+- 问题清单: every finding, its field named as the form names it;
+- 图表: counts by status, by grade and by score band (live formulas over 汇总) and native charts
+  of them.
+
+Every text is written as text (``write_string``): a name or message beginning with '=' stays text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text as RichText
 
 from xlgen.formula.engine import col_letters
+from xlgen.verify.reconcile import DUPLICATE, MISSING, UNEXPECTED, UNTOUCHED, Reconciled
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, status_counts
 
 STATUS = {
-    "zh": {PASS: "通过", FAIL: "未通过", ERRORED: "无法读取"},
-    "en": {PASS: "pass", FAIL: "fail", ERRORED: "error"},
+    "zh": {PASS: "通过", FAIL: "未通过", ERRORED: "无法读取", MISSING: "未报送", DUPLICATE: "重复报送",
+           UNTOUCHED: "未填写", UNEXPECTED: "非本次分发"},
+    "en": {PASS: "pass", FAIL: "fail", ERRORED: "error", MISSING: "missing", DUPLICATE: "duplicate",
+           UNTOUCHED: "untouched", UNEXPECTED: "unexpected"},
 }
+# (fill, font) of a status cell: Excel's own good/bad/neutral pairs, grey for nothing returned
+COLOURS = {PASS: ("#C6EFCE", "#006100"), FAIL: ("#FFC7CE", "#9C0006"), ERRORED: ("#E4DFEC", "#7030A0"),
+           MISSING: ("#D9D9D9", "#404040"), DUPLICATE: ("#FFEB9C", "#9C5700"),
+           UNTOUCHED: ("#FCE4D6", "#C65911"), UNEXPECTED: ("#FFC7CE", "#9C0006")}
 SEVERITY = {"zh": {"error": "错误", "warning": "警告"}, "en": {"error": "error", "warning": "warning"}}
-FILE_COLUMNS = {
-    "zh": ("文件", "部门编码", "部门名称", "年度", "模板", "状态", "总评价得分", "等级", "错误数", "警告数"),
-    "en": ("file", "department code", "department name", "year", "template", "status", "total score",
-           "grade", "errors", "warnings"),
+SUMMARY_COLUMNS = {
+    "zh": ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件"),
+    "en": ("code", "department", "status", "total score", "grade", "errors", "warnings", "file"),
 }
+SUMMARY_WIDTHS = (12, 36, 11, 11, 7, 7, 7, 44)  # a Chinese character is two units wide
 FINDING_COLUMNS = {
-    "zh": ("文件", "部门编码", "工作表", "单元格", "代码", "严重程度", "字段", "说明"),
-    "en": ("file", "department code", "sheet", "cell", "code", "severity", "field", "message"),
+    "zh": ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明"),
+    "en": ("code", "department", "file", "cell", "field", "severity", "code", "message"),
 }
-SHEETS = {"zh": ("文件", "问题", "汇总"), "en": ("files", "findings", "summary")}
-SUMMARY_ROWS = {
-    "zh": ("文件数", "通过", "未通过", "无法读取", "平均总评价得分"),
-    "en": ("files", "pass", "fail", "error", "average total score"),
+FINDING_WIDTHS = (12, 28, 30, 8, 30, 8, 22, 70)
+SHEETS = {"zh": ("汇总", "问题清单", "图表"), "en": ("summary", "findings", "charts")}
+CHART_HEADS = {
+    "zh": (("状态", "数量"), ("等级", "部门数"), ("得分区间", "部门数")),
+    "en": (("status", "count"), ("grade", "departments"), ("score band", "departments")),
 }
-FILE_WIDTHS = (48, 12, 32, 8, 28, 10, 12, 8, 8, 8)
-FINDING_WIDTHS = (48, 12, 10, 10, 22, 10, 28, 90)
-STATUS_COL = 5
-SCORE_COL = 6
+CHART_TITLES = {"zh": ("报送情况", "等级分布", "总评价得分分布"),
+                "en": ("returns by status", "departments by grade", "total scores")}
+STATUS_COL, SCORE_COL, GRADE_COL = 2, 3, 4
+BANDS = ((0, 60), (60, 70), (70, 80), (80, 90), (90, None))  # score bands of the histogram
+
+
+@dataclass
+class Row:
+    """One row of 汇总: a department, or a file of none."""
+
+    code: str | None
+    name: str | None
+    status: str
+    total_score: float | None = None
+    grade: str | None = None
+    errors: int | None = None
+    warnings: int | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def summary_rows(results: Sequence[FileResult], reconciled: Reconciled | None = None) -> list[Row]:
+    """The rows of 汇总: each department of the distribution, then each file of none; without a
+    distribution, one row per file."""
+    if reconciled is None:
+        return [_file_row(r, r.status) for r in results]
+    rows = []
+    for d in reconciled.departments:
+        c = d.chosen if d.status not in (MISSING, DUPLICATE, UNTOUCHED) else None  # counts of a file that counts
+        rows.append(Row(d.blank.code, d.blank.name, d.status, d.total_score, d.grade,
+                        c.errors if c else None, c.warnings if c else None,
+                        [Path(r.path).name for r in d.returned]))
+    matched = {id(r) for d in reconciled.departments for r in d.returned}
+    unexpected = {id(r) for r in reconciled.unexpected}
+    rows += [_file_row(r, UNEXPECTED if id(r) in unexpected else r.status)
+             for r in results if id(r) not in matched]
+    return rows
+
+
+def _file_row(r: FileResult, status: str) -> Row:
+    counted = status != UNEXPECTED  # another distribution's score is none of this one's
+    return Row(r.department, r.department_name, status, r.total_score if counted else None,
+               r.level if counted else None, r.errors, r.warnings, [Path(r.path).name])
 
 
 def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", force: bool = False,
-                 keep: Sequence[Path] = ()) -> Path:
+                 keep: Sequence[Path] = (), reconciled: Reconciled | None = None) -> Path:
     """Write the summary workbook atomically (never over an existing file without ``force``,
     never over one of ``keep``, the verified files)."""
     from xlgen.generate.workbook import XLSX, write_atomic
 
-    write_atomic(out, force, lambda tmp: _write(tmp, results, lang), keep=keep, suffix=XLSX)
+    write_atomic(out, force, lambda tmp: _write(tmp, results, reconciled, lang), keep=keep, suffix=XLSX)
     return out
 
 
-def _write(tmp: Path, results: Sequence[FileResult], lang: str) -> None:
+def _write(tmp: Path, results: Sequence[FileResult], reconciled: Reconciled | None, lang: str) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    score = wb.add_format({"num_format": "0.00"})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-    files_name, findings_name, summary_name = SHEETS[lang]
-    status = STATUS[lang]
+    rows = summary_rows(results, reconciled)
+    statuses = [s for s in STATUS[lang] if reconciled is not None or s in (PASS, FAIL, ERRORED)]
+    summary_name = _summary(wb, rows, statuses, lang)
+    _findings(wb, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang)
+    _charts(wb, summary_name, rows, statuses, _grades(results), lang)
+    wb.close()
 
-    ws = wb.add_worksheet(files_name)
-    _head(ws, FILE_COLUMNS[lang], FILE_WIDTHS, head)
-    for i, r in enumerate(results, start=1):
-        row: list[Any] = [r.path, r.department, r.department_name, r.year, r.template, status[r.status],
-                          r.total_score, r.level, r.errors, r.warnings]
-        for col, value in enumerate(row):
-            _cell(ws, i, col, value, score if col == SCORE_COL else None)
-    _finish(ws, len(results), len(FILE_COLUMNS[lang]))
 
-    wf = wb.add_worksheet(findings_name)
-    _head(wf, FINDING_COLUMNS[lang], FINDING_WIDTHS, head)
+def _formats(wb: Any) -> dict[str, Any]:
+    base = {"border": 1, "valign": "vcenter", "font_name": "宋体", "font_size": 10}
+    return {
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "text_wrap": True, "align": "center"}),
+        "text": wb.add_format({**base, "text_wrap": True}),
+        "score": wb.add_format({**base, "num_format": "0.00"}),
+        "count": wb.add_format({**base, "num_format": "0"}),
+        **{s: wb.add_format({**base, "bold": True, "align": "center", "bg_color": fill, "font_color": font})
+           for s, (fill, font) in COLOURS.items()},
+    }
+
+
+def _page(ws: Any, columns: int, rows: int) -> None:
+    """A4 landscape, one page wide, the header row on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_footer("&C&P / &N")
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(rows, 1), columns - 1)
+
+
+def _summary(wb: Any, rows: Sequence[Row], statuses: Sequence[str], lang: str) -> str:
+    fmt = _formats(wb)
+    name = SHEETS[lang][0]
+    ws = wb.add_worksheet(name)
+    _head(ws, SUMMARY_COLUMNS[lang], SUMMARY_WIDTHS, fmt["head"])
+    for i, row in enumerate(rows, start=1):
+        values: list[Any] = [row.code, row.name, STATUS[lang][row.status], row.total_score, row.grade,
+                             row.errors, row.warnings, "、".join(row.files)]
+        for col, value in enumerate(values):
+            style = fmt[row.status] if col == STATUS_COL else fmt["score"] if col == SCORE_COL else \
+                fmt["count"] if col in (5, 6) else fmt["text"]
+            _cell(ws, i, col, value, style)
+    _page(ws, len(SUMMARY_COLUMNS[lang]), len(rows))
+    return name
+
+
+def _findings(wb: Any, results: Sequence[FileResult], lang: str) -> None:
+    fmt = _formats(wb)
+    ws = wb.add_worksheet(SHEETS[lang][1])
+    _head(ws, FINDING_COLUMNS[lang], FINDING_WIDTHS, fmt["head"])
     n = 0
     for r in results:
         for f in r.findings:
             n += 1
-            for col, value in enumerate((r.path, r.department, f.sheet, f.cell, f.code.code,
-                                         SEVERITY[lang][f.severity], f.field, f.message(lang))):
-                _cell(wf, n, col, value, wrap if col == 7 else None)
-    _finish(wf, n, len(FINDING_COLUMNS[lang]))
+            for col, value in enumerate((r.department, r.department_name, Path(r.path).name, f.cell,
+                                         r.label(f), SEVERITY[lang][f.severity], f.code.code, f.message(lang))):
+                _cell(ws, n, col, value, fmt["text"])
+    _page(ws, len(FINDING_COLUMNS[lang]), n)
 
-    wsum = wb.add_worksheet(summary_name)
-    wsum.set_column(0, 0, 20)
-    wsum.set_column(1, 1, 12)
-    last = max(len(results), 1) + 1
-    quoted = "'" + files_name.replace("'", "''") + "'"
-    status_col, score_col = col_letters(STATUS_COL), col_letters(SCORE_COL)
-    status_range = f"{quoted}!${status_col}$2:${status_col}${last}"
-    score_range = f"{quoted}!${score_col}$2:${score_col}${last}"
-    scores = [r.total_score for r in results if r.total_score is not None]
-    counts = status_counts(results)
-    labels = SUMMARY_ROWS[lang]
-    rows: list[tuple[str, str, Any]] = [
-        (labels[0], f"COUNTA({quoted}!$A$2:$A${last})", float(len(results))),
-        (labels[1], f'COUNTIF({status_range},"{status[PASS]}")', float(counts[PASS])),
-        (labels[2], f'COUNTIF({status_range},"{status[FAIL]}")', float(counts[FAIL])),
-        (labels[3], f'COUNTIF({status_range},"{status[ERRORED]}")', float(counts[ERRORED])),
-        (labels[4], f'IF(COUNT({score_range})>0,ROUND(SUM({score_range})/COUNT({score_range}),2),"")',
-         round(sum(scores) / len(scores), 2) if scores else ""),
+
+def _grades(results: Sequence[FileResult]) -> list[str]:
+    """The grades of the files' templates, best first (优 良 中 差)."""
+    from xlgen.template.model import known_templates
+
+    ids = {r.template for r in results}
+    levels = {lv.label: lv.min for t in known_templates() if t.id in ids for lv in t.levels}
+    for r in results:
+        if r.level and r.level not in levels:
+            levels[r.level] = -1.0
+    return sorted(levels, key=lambda g: -levels[g])
+
+
+def _charts(wb: Any, summary: str, rows: Sequence[Row], statuses: Sequence[str], grades: Sequence[str],
+            lang: str) -> None:
+    fmt = _formats(wb)
+    ws = wb.add_worksheet(SHEETS[lang][2])
+    quoted = "'" + summary.replace("'", "''") + "'"
+    last = max(len(rows), 1) + 1
+
+    def column(col: int) -> str:
+        letter = col_letters(col)
+        return f"{quoted}!${letter}$2:${letter}${last}"
+
+    scores = [r.total_score for r in rows if r.total_score is not None]
+    tables: list[list[tuple[str, str, float]]] = [
+        [(STATUS[lang][s], f'COUNTIF({column(STATUS_COL)},"{STATUS[lang][s]}")',
+          float(sum(1 for r in rows if r.status == s))) for s in statuses],
+        [(g, f'COUNTIF({column(GRADE_COL)},"{g}")', float(sum(1 for r in rows if r.grade == g))) for g in grades],
+        [(_band(lo, hi), _band_formula(column(SCORE_COL), lo, hi),
+          float(sum(1 for x in scores if x >= lo and (hi is None or x < hi)))) for lo, hi in BANDS],
     ]
-    for i, (label, formula, cached) in enumerate(rows):
-        wsum.write_string(i, 0, label, head)
-        wsum.write_formula(i, 1, "=" + formula, score if i == 4 else None, cached)
-    wb.close()
+    charts = []
+    for k, (table, (h1, h2), title) in enumerate(zip(tables, CHART_HEADS[lang], CHART_TITLES[lang])):
+        c0 = 3 * k
+        ws.set_column(c0, c0, 14)
+        ws.set_column(c0 + 1, c0 + 1, 9)
+        ws.write_string(0, c0, h1, fmt["head"])
+        ws.write_string(0, c0 + 1, h2, fmt["head"])
+        for i, (label, formula, cached) in enumerate(table, start=1):
+            ws.write_string(i, c0, label, fmt["text"])
+            ws.write_formula(i, c0 + 1, "=" + formula, fmt["count"], cached)
+        chart = wb.add_chart({"type": "column"})
+        n = max(len(table), 1)
+        chart.add_series({"name": title, "categories": [ws.name, 1, c0, n, c0],
+                          "values": [ws.name, 1, c0 + 1, n, c0 + 1], "data_labels": {"value": True},
+                          **({"gap": 10} if k == 2 else {})})
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True}})
+        chart.set_size({"width": 420, "height": 280})
+        charts.append(chart)
+    top = max(len(STATUS[lang]), len(grades), len(BANDS)) + 2
+    for k, chart in enumerate(charts):
+        ws.insert_chart(top, 3 * k, chart, {"x_offset": 5, "y_offset": 5})
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)
+
+
+def _band(lo: float, hi: float | None) -> str:
+    return f"≥{lo:g}" if hi is None else f"{lo:g}–{hi:g}" if lo else f"<{hi:g}"
+
+
+def _band_formula(scores: str, lo: float, hi: float | None) -> str:
+    if hi is None:
+        return f'COUNTIF({scores},">={lo:g}")'
+    return f'COUNTIFS({scores},">={lo:g}",{scores},"<{hi:g}")'
 
 
 def _head(ws: Any, columns: Sequence[str], widths: Sequence[int], fmt: Any) -> None:
     for col, (label, width) in enumerate(zip(columns, widths)):
         ws.write_string(0, col, label, fmt)
         ws.set_column(col, col, width)
-    ws.freeze_panes(1, 0)
-
-
-def _finish(ws: Any, rows: int, columns: int) -> None:
-    ws.autofilter(0, 0, max(rows, 1), columns - 1)
+    ws.set_row(0, 24)
 
 
 def _cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     if value is None or value == "":
-        return
-    if isinstance(value, bool):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, float(value), fmt)
@@ -132,20 +262,36 @@ def _cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
 
 
 # ----------------------------------------------------------------------------- terminal
-STYLE = {PASS: "bold green", FAIL: "bold red", ERRORED: "bold magenta"}
+STYLE = {PASS: "bold green", FAIL: "bold red", ERRORED: "bold magenta", MISSING: "bold", DUPLICATE: "bold yellow",
+         UNTOUCHED: "yellow", UNEXPECTED: "bold red"}
+STATUS_WIDTH = 10  # terminal cells of the longest status (非本次分发, unexpected)
 
 
-def headline(r: FileResult, lang: str = "zh") -> RichText:
+def status_cell(status: str, lang: str) -> RichText:
+    """The status, padded to STATUS_WIDTH terminal cells (a Chinese character takes two)."""
+    label = STATUS[lang][status]
+    return RichText(label + " " * max(STATUS_WIDTH - cell_len(label), 0), style=STYLE[status])
+
+
+def headline(r: FileResult, lang: str = "zh", status: str | None = None) -> RichText:
     """One line per file: status, path, template, department, year, total and grade."""
-    text = RichText()
-    text.append(f"{STATUS[lang][r.status]:<6}", style=STYLE[r.status])
+    text = status_cell(status or r.status, lang)
     text.append(f" {r.path}")
     facts = [x for x in (r.template, r.department, r.department_name, str(r.year) if r.year else None) if x]
-    if r.total_score is not None:
+    if r.total_score is not None and status != UNTOUCHED:
         label = "总评价得分" if lang == "zh" else "total"
         facts.append(f"{label} {r.total_score:g}" + (f" {r.level}" if r.level else ""))
     if facts:
         text.append("  (" + ", ".join(facts) + ")", style="dim")
+    return text
+
+
+def department_line(row: Row, lang: str = "zh") -> RichText:
+    """One line per department: status, code and name, and what it returned."""
+    text = status_cell(row.status, lang)
+    text.append(f" {row.code or '—'} {row.name or ''}")
+    if row.files:
+        text.append("  (" + "、".join(row.files) + ")", style="dim")
     return text
 
 
@@ -166,8 +312,18 @@ def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
     return table
 
 
-def summary_line(results: Sequence[FileResult], lang: str = "zh") -> str:
+def summary_line(results: Sequence[FileResult], lang: str = "zh", reconciled: Reconciled | None = None) -> str:
     counts = status_counts(results)
+    if reconciled is None:
+        if lang == "zh":
+            return f"{len(results)} 个文件：通过 {counts[PASS]}，未通过 {counts[FAIL]}，无法读取 {counts[ERRORED]}"
+        return f"{len(results)} files: {counts[PASS]} pass, {counts[FAIL]} fail, {counts[ERRORED]} error"
+    by = reconciled.counts()
+    shown = [s for s in STATUS[lang] if s != UNEXPECTED]
     if lang == "zh":
-        return f"{len(results)} 个文件：通过 {counts[PASS]}，未通过 {counts[FAIL]}，无法读取 {counts[ERRORED]}"
-    return f"{len(results)} files: {counts[PASS]} pass, {counts[FAIL]} fail, {counts[ERRORED]} error"
+        parts = "，".join(f"{STATUS[lang][s]} {by[s]}" for s in shown)
+        return (f"{len(reconciled.departments)} 个部门：{parts}；非本次分发的文件 {len(reconciled.unexpected)}；"
+                f"共 {len(results)} 个文件")
+    parts = ", ".join(f"{by[s]} {STATUS[lang][s]}" for s in shown)
+    return (f"{len(reconciled.departments)} departments: {parts}; {len(reconciled.unexpected)} unexpected files; "
+            f"{len(results)} files")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exp
 from xlgen.generate import provenance
 from xlgen.intake.reader import Returned
 from xlgen.verify.compare import text_of
+from xlgen.verify.plan import plan_for
 
 
 @dataclass
@@ -26,6 +28,14 @@ class FileResult:
     total_score: float | None = None
     findings: list[Finding] = field(default_factory=list)
     level: str | None = None  # 优/良/中/差 of the total, by the template's levels
+    template_version: str | None = None
+    inputs_digest: str | None = None  # of what the department can type (see inputs_digest)
+    saved_at: str | None = None  # when it was last saved, by its core properties (ISO 8601)
+    labels: dict[str, str] = field(default_factory=dict)  # a finding's field → the label people read
+
+    def label(self, f: Finding) -> str | None:
+        """The field of ``f`` as the form names it (「重点工作办结率 全年完成值」, not indicators[0].actual)."""
+        return self.labels.get(f.field, f.field) if f.field else None
 
     @property
     def errors(self) -> int:
@@ -40,6 +50,22 @@ class FileResult:
         return {"path": self.path, "status": self.status, "template": self.template,
                 "department": self.department, "year": self.year, "total_score": self.total_score,
                 "findings": [f.to_json(lang) for f in self.findings]}
+
+
+def inputs_digest(values: Mapping[str, object]) -> str:
+    """A fingerprint of a form's inputs (slot key → value): equal for a distributed blank and a
+    copy of it saved unchanged by Excel, WPS or LibreOffice (numbers as numbers, texts stripped,
+    empty cells left out)."""
+    h = hashlib.sha256()
+    for key in sorted(values):
+        value = values[key]
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            continue
+        shown = format(float(value), ".15g") if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
+        h.update(f"{key}\x00{shown}\x01".encode())
+    return h.hexdigest()
 
 
 def status_of(findings: Sequence[Finding]) -> str:
@@ -87,5 +113,11 @@ def file_result(ret: Returned, inputs: dict[str, Any], findings: list[Finding], 
     total_score = total if isinstance(total, float) else None
     code = text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
     name = text_of(inputs.get("header.department_name")) or None
+    labels = plan_for(ret.layout).labels
     return FileResult(str(ret.path), status_of(findings), t.id, code or None, name, year, total_score, findings,
-                      t.level_of(total_score) if total_score is not None else None)
+                      t.level_of(total_score) if total_score is not None else None, t.version,
+                      inputs_digest(inputs), ret.package.modified,
+                      {f.field: labels.get(f.field) or _LABELS.get(f.field, f.field) for f in findings if f.field})
+
+
+_LABELS = {"year": "年度"}  # fields of a finding that are no cell of the layout

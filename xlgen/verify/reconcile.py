@@ -1,0 +1,250 @@
+"""Reconcile verified returns with what was distributed (``xlgen verify --distributed DIST``).
+
+Each returned file is matched to a department of the distribution by what the file says it is
+(the template id and version, the year and the department code, from its provenance and header
+cells), never by its file name. Per department one status:
+
+- ``pass`` / ``fail`` / ``error``: the status of its one (chosen) return;
+- ``missing``: nothing came back;
+- ``duplicate``: several files came back; each is verified, none is counted until one is chosen
+  (``--prefer newest``: the newest saved, by the file's own saved time, else its mtime; or the
+  bureau removes the others from the folder);
+- ``untouched``: its inputs equal those of the distributed blank.
+
+A file that matches no department (another year, another bureau's distribution) gets a
+``not-distributed`` error finding and counts as ``unexpected``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from xlgen.cycle.distribute import MANIFEST, read_manifest
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Code, Text, finding
+from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, report_json, status_of
+
+MISSING, DUPLICATE, UNTOUCHED = "missing", "duplicate", "untouched"
+UNEXPECTED = "unexpected"  # a file of no distributed department
+STATUSES = (PASS, FAIL, ERRORED, MISSING, DUPLICATE, UNTOUCHED)
+NEWEST = "newest"
+PREFER = (NEWEST,)
+
+Key = tuple[str, str, int, str]  # template id, template version, year, department code
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One department's row of manifest.csv, its blank checked against the listed sha256."""
+
+    file: Path
+    code: str
+    name: str
+    template_id: str
+    template_version: str
+    year: int
+    inputs_digest: str
+
+    @property
+    def key(self) -> Key:
+        return (self.template_id, self.template_version, self.year, self.code)
+
+
+@dataclass
+class Department:
+    blank: Blank
+    returned: list[FileResult] = field(default_factory=list)
+    chosen: FileResult | None = None
+    status: str = MISSING
+
+    @property
+    def total_score(self) -> float | None:
+        return self.chosen.total_score if self.chosen and self.status != UNTOUCHED else None
+
+    @property
+    def grade(self) -> str | None:
+        return self.chosen.level if self.chosen and self.status != UNTOUCHED else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.blank.code, "name": self.blank.name, "distributed": self.blank.file.name,
+                "status": self.status, "returned": [r.path for r in self.returned],
+                "chosen": self.chosen.path if self.chosen else None,
+                "total_score": self.total_score, "grade": self.grade}
+
+
+@dataclass
+class Reconciled:
+    departments: list[Department]
+    unexpected: list[FileResult]  # files of no department of the distribution
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for d in self.departments:
+            counts[d.status] += 1
+        return counts
+
+    def summary(self) -> dict[str, int]:
+        c = self.counts()
+        return {"departments": len(self.departments), "missing": c[MISSING], "duplicate": c[DUPLICATE],
+                "untouched": c[UNTOUCHED], "unexpected": len(self.unexpected)}
+
+    def file_status(self, r: FileResult) -> str:
+        """What a file is in this collection: unexpected, an untouched blank, or its own status."""
+        return self._special.get(id(r), r.status)
+
+    @functools.cached_property
+    def _special(self) -> dict[int, str]:
+        special = {id(r): UNEXPECTED for r in self.unexpected}
+        special.update({id(d.chosen): UNTOUCHED for d in self.departments if d.status == UNTOUCHED})
+        return special
+
+    def to_json(self, results: Sequence[FileResult], lang: str = "zh") -> dict[str, Any]:
+        """The ``--json`` contract with the departments beside the files."""
+        doc = report_json(results, lang)
+        doc["departments"] = [d.to_json() for d in self.departments]
+        doc["summary"].update(self.summary())
+        return doc
+
+    def exit_code(self, results: Sequence[FileResult]) -> int:
+        """0 when every department passed; 2 when any file is an error; else 1."""
+        if any(r.status == ERRORED for r in results):
+            return 2
+        ok = all(d.status == PASS for d in self.departments) and not self.unexpected
+        return 0 if ok else 1
+
+
+# ----------------------------------------------------------------------------- the distribution
+def load_distribution(folder: Path) -> list[Blank]:
+    """The departments of ``folder``'s manifest.csv, each blank's sha256 checked first."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest,
+                         detail=Text("没有 manifest.csv：--distributed 应为 xlgen distribute 写出的文件夹",
+                                     "no manifest.csv here: --distributed takes a folder written by xlgen distribute"))
+    try:
+        rows = read_manifest(manifest)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest, detail=str(exc)) from None
+    blanks = []
+    for line, row in enumerate(rows, start=2):
+        blanks.append(_blank(folder, manifest, line, row))
+    return blanks
+
+
+def _blank(folder: Path, manifest: Path, line: int, row: dict[str, str]) -> Blank:
+    where = Text(f"第 {line} 行", f"line {line}")
+    missing = [c for c in ("file", "code", "template_id", "template_version", "sha256") if not (row.get(c) or "").strip()]
+    if missing:
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest, detail=Text(f"{where.zh}：缺少 {'、'.join(missing)}",
+                                                                           f"{where.en}: no {', '.join(missing)}"))
+    path = folder / row["file"]
+    if Path(row["file"]).name != row["file"] or not path.is_file():
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest,
+                         detail=Text(f"{where.zh}：分发的表 {row['file']} 不在 {folder} 中",
+                                     f"{where.en}: the distributed blank {row['file']} is not in {folder}"))
+    if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"].strip().lower():
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
+                         detail=Text(f"其 sha256 与 manifest.csv（{where.zh}）所列不同：分发后被改动过，不能作为核对的依据",
+                                     f"its sha256 is not the one manifest.csv lists ({where.en}): the blank was "
+                                     "changed after it was distributed, so it cannot be the yardstick"))
+    year, digest = (row.get("year") or "").strip(), (row.get("inputs_sha256") or "").strip()
+    if not (year.isdigit() and digest):  # a manifest of an older xlgen: read it from the blank
+        year, digest = _read_blank(path, manifest, where)
+    return Blank(path, row["code"].strip(), (row.get("name") or "").strip(), row["template_id"].strip(),
+                 row["template_version"].strip(), int(year), digest)
+
+
+def _read_blank(path: Path, manifest: Path, where: Text) -> tuple[str, str]:
+    from xlgen.findings import Finding
+    from xlgen.intake.reader import read_returned
+    from xlgen.verify.result import inputs_digest
+    from xlgen.verify.verifier import verify_returned
+
+    ret = read_returned(path)
+    year = None if isinstance(ret, Finding) else verify_returned(ret).year
+    if isinstance(ret, Finding) or year is None:
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
+                         detail=Text(f"分发的表（{manifest.name} {where.zh}）无法读出其年度",
+                                     f"the distributed blank ({where.en} of {manifest.name}) cannot be read as a form of its year"))
+    return str(year), inputs_digest(ret.inputs())
+
+
+# ----------------------------------------------------------------------------- matching
+def key_of(r: FileResult) -> Key | None:
+    if r.template is None or r.template_version is None or r.year is None or not r.department:
+        return None
+    return (r.template, r.template_version, r.year, r.department)
+
+
+def reconcile(results: list[FileResult], blanks: Sequence[Blank], prefer: str | None = None) -> Reconciled:
+    """Match each result to its department; ``results`` gain a not-distributed finding where
+    they match none (their status is recomputed)."""
+    departments = {b.key: Department(b) for b in blanks}
+    unexpected = []
+    for r in results:
+        if r.status == ERRORED:
+            continue  # unreadable: it cannot say whose it is; an error of the run already
+        dept = departments.get(key_of(r))  # type: ignore[arg-type]
+        if dept is None:
+            r.findings.insert(0, finding(Code.NOT_DISTRIBUTED,
+                                         reason=_why_not(r, blanks)))
+            r.status = status_of(r.findings)
+            unexpected.append(r)
+        else:
+            dept.returned.append(r)
+    for dept in departments.values():
+        _settle(dept, prefer)
+    return Reconciled(list(departments.values()), unexpected)
+
+
+def _settle(dept: Department, prefer: str | None) -> None:
+    if not dept.returned:
+        dept.status = MISSING
+        return
+    if len(dept.returned) > 1 and prefer != NEWEST:
+        dept.status = DUPLICATE
+        return
+    dept.chosen = max(dept.returned, key=saved_time)
+    if dept.chosen.inputs_digest == dept.blank.inputs_digest:
+        dept.status = UNTOUCHED
+    else:
+        dept.status = dept.chosen.status
+
+
+def saved_time(r: FileResult) -> tuple[float, str]:
+    """When the file was last saved: its core properties' modified time, else the file's mtime
+    (the path breaks ties, so the choice never depends on the order files were found)."""
+    stamp = None
+    if r.saved_at:
+        try:
+            stamp = datetime.fromisoformat(r.saved_at.replace("Z", "+00:00"))
+        except ValueError:
+            stamp = None
+    if stamp is not None:
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=timezone.utc)
+        return stamp.timestamp(), r.path
+    try:
+        return Path(r.path).stat().st_mtime, r.path
+    except OSError:
+        return 0.0, r.path
+
+
+def _why_not(r: FileResult, blanks: Sequence[Blank]) -> Text:
+    years = sorted({b.year for b in blanks})
+    shown = "、".join(map(str, years)) or "—"
+    if r.year is not None and r.year not in years:
+        return Text(f"文件为 {r.year} 年度，分发的是 {shown} 年度", f"the file is of {r.year}; the distribution is of {shown}")
+    templates = sorted({(b.template_id, b.template_version) for b in blanks})
+    if (r.template, r.template_version) not in templates:
+        listed = ", ".join(f"{i} {v}" for i, v in templates) or "—"
+        return Text(f"文件的模板 {r.template} {r.template_version} 不是分发所用的 {listed}",
+                    f"the file's template {r.template} {r.template_version} is not the distribution's {listed}")
+    code = r.department or "（空）"
+    return Text(f"部门编码 {code} 不在本次分发的名单中", f"the department code {r.department or '(empty)'} is not in this distribution")
