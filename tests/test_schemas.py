@@ -25,6 +25,8 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas" / "ooxml"
 BY_NAMESPACE = {
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "sml.xsd",
     "http://schemas.openxmlformats.org/drawingml/2006/main": "dml-main.xsd",
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": "dml-chart.xsd",  # the report's 图表
+    "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing": "dml-spreadsheetDrawing.xsd",
     "http://schemas.openxmlformats.org/package/2006/content-types": "opc-contentTypes.xsd",
     "http://schemas.openxmlformats.org/package/2006/relationships": "opc-relationships.xsd",
     "http://schemas.openxmlformats.org/package/2006/metadata/core-properties": "opc-coreProperties.xsd",
