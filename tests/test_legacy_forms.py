@@ -285,3 +285,33 @@ def test_roster_sheets(forms: dict[str, Built], tmp_path: Path) -> None:
     assert wb.sheetnames == ["部门", "任务", "指标"]
     assert [c.value for c in wb["部门"][2]] == ["703010", "朝阳市工业和信息化工作服务中心", "211300000"]
     assert wb["任务"].max_row == 4 and wb["指标"].max_row == 26
+
+
+# ----------------------------------------------------------------------------- other templates, xlgen's own forms
+def test_the_template_whose_rules_give_the_typed_results_is_chosen(tmp_path: Path) -> None:
+    """The MOF form and Jiangxi's share their wording; the typed results tell them apart."""
+    from conftest import ROOT
+    from xlgen.template.model import load_template
+
+    mof = load_template("mof-project")
+    gen = generate(mof, load_fill(ROOT / "samples" / "mof-project-2024.toml", mof), tmp_path / "mof.xlsx")
+    form = read_legacy(gen.path)
+    assert not isinstance(form, Exception) and form.template.id == "mof-project"  # type: ignore[union-attr]
+    assert form.typed[  # type: ignore[union-attr]
+        "total"] == gen.total
+
+
+def test_import_of_a_form_xlgen_made_reads_its_layout(sample: Any, tmp_path: Path) -> None:
+    fill_path = imported(sample.path, tmp_path)
+    result = run("import", sample.path, "-o", tmp_path / "again")
+    assert "0 cells not placed" in result.output  # the 填报检查 block and helper columns are xlgen's own
+    assert tomllib.loads(fill_path.read_text("utf-8"))["header"]["area_code"] == "211300000"
+
+
+def test_a_merge_over_the_whole_sheet_is_bounded(forms: dict[str, Built], tmp_path: Path) -> None:
+    from verifykit import edit_sheet
+
+    huge = edit_sheet(forms["clean"].path, tmp_path / "huge.xlsx", lambda x: x.replace(
+        "<mergeCells", '<mergeCells><mergeCell ref="A200:XFD1048576"/></mergeCells><mergeCells', 1))
+    r = verify_file(huge)
+    assert r.total_score == 97.18 and r.status == "pass", [f.message("en") for f in r.findings]

@@ -215,6 +215,13 @@ def finding(code: Code | OwnCode, sheet: str | None = None, cell: str | None = N
     return Finding(code, sheet, cell, field, params)
 
 
+def internal_error(exc: Exception) -> Finding:
+    """A bug of xlgen's on one file, as that file's ``unreadable`` finding (a batch goes on)."""
+    return finding(Code.UNREADABLE, reason=Text(
+        f"xlgen 内部错误（{type(exc).__name__}: {exc}），请报告此文件"[:300],
+        f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))
+
+
 class Text(NamedTuple):
     """A message part in both languages (a reason, a table's name)."""
 

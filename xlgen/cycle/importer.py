@@ -24,12 +24,17 @@ from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
 from xlgen.generate.workbook import refuse_inputs, write_atomic
+from xlgen.cycle.rollover import carried_fill
+from xlgen.generate.workbook import layout_for
+from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
+from xlgen.intake.reader import Returned, read_returned
+from xlgen.verify.verifier import verify_returned
 from xlgen.layout.model import INPUT
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
-from xlgen.template.fill import Fill
+from xlgen.template.fill import Fill, indicator_inputs
 from xlgen.template.filltoml import fill_toml
-from xlgen.template.model import Template
+from xlgen.template.model import Template, input_columns
 
 DEPARTMENTS_SHEET = "部门"
 
@@ -85,10 +90,27 @@ def _write_text(tmp: Path, text: str) -> None:
 
 
 def _read(path: Path, template: Template | None) -> Imported:
-    form = read_legacy(path, template)
+    ret = read_returned(path)
+    chosen = isinstance(ret, Returned) and (template is None or template.id == ret.template.id)
+    if chosen and isinstance(ret, LegacyReturned):
+        form: LegacyForm | Finding = ret.legacy
+    elif chosen and isinstance(ret, Returned):
+        form = _from_xlgen(ret)  # a form xlgen made: read through its own layout
+    else:
+        form = read_legacy(path, template)
     if isinstance(form, Finding):
         return Imported(path, problem=form)
     return Imported(path, form, unplaced=[*form.unplaced, *_not_numbers(form)])
+
+
+def _from_xlgen(ret: Returned) -> LegacyForm:
+    """Every input of a form xlgen made, as a fill (its computed cells are the template's)."""
+    t = ret.template
+    every = {HEADER: tuple(f.field for f in t.header_fields()), GOALS: tuple(input_columns(t.goals.columns)),
+             TASKS: tuple(input_columns(t.tasks.columns)), INDICATORS: tuple(indicator_inputs(t))}
+    fill = carried_fill(ret, verify_returned(ret).year, t, every)
+    where = {s.key: a for s in ret.layout.slots.values() if (a := ret.where(s))}
+    return LegacyForm(ret.path, ret.sheet.name, t, fill.year, fill, layout_for(t, fill), where, {})
 
 
 def _not_numbers(form: LegacyForm) -> list[Unplaced]:

@@ -37,11 +37,12 @@ class RolledOver:
         return self.verification.status != "pass"
 
 
-def carried_fill(ret: Returned, year: int, target: Template) -> Fill:
-    """The inputs of ``ret`` that its template carries over, as a fill for ``year`` of ``target``
-    (its template, or a newer version of it). An indicator missing from ``target``'s tree stays,
-    as one of the department's own."""
-    keep = ret.template.rollover
+def carried_fill(ret: Returned, year: int | None, target: Template,
+                 keep: dict[str, tuple[str, ...]] | None = None) -> Fill:
+    """The inputs of ``ret`` that its template carries over (or those ``keep`` names, by section),
+    as a fill for ``year`` of ``target`` (its template, or a newer version of it). An indicator
+    missing from ``target``'s tree stays, as one of the department's own."""
+    keep = ret.template.rollover if keep is None else keep
     values = ret.inputs()
     lay = ret.layout
 

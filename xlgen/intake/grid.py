@@ -27,6 +27,7 @@ MAX_ROWS = 1_000  # rows read of a legacy sheet (the form has about 60)
 MAX_COLS = 64  # … and columns (it has about 20)
 MAX_SHEETS = 10  # visible sheets tried
 MAX_MERGES = 5_000  # merged ranges kept per sheet
+MAX_MERGED = 200_000  # cells of merged ranges followed (a form merges a few hundred)
 _MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref\s*=\s*[\"']([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)[\"']")
 _A1 = re.compile(r"([A-Z]{1,3})(\d+)")
 CARRY = 256  # bytes kept between chunks so that a mergeCell element split by a chunk is still seen
@@ -43,8 +44,13 @@ class Grid:
     package: Package | None = None  # the .xlsx package (None for an .xls)
 
     def __post_init__(self) -> None:
+        # merged ranges clipped to what is read, and at most MAX_MERGED cells followed in all
+        self.merges = [(r1, c1, min(r2, MAX_ROWS - 1), min(c2, MAX_COLS - 1))
+                       for r1, c1, r2, c2 in self.merges if r1 < MAX_ROWS and c1 < MAX_COLS]
         self._top: dict[tuple[int, int], tuple[int, int]] = {}
         for r1, c1, r2, c2 in self.merges:
+            if len(self._top) + (r2 - r1 + 1) * (c2 - c1 + 1) > MAX_MERGED:
+                break
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     self._top.setdefault((r, c), (r1, c1))
@@ -121,8 +127,7 @@ def _merges(chunks: Iterator[bytes]) -> Iterator[tuple[int, int, int, int]]:
             if not points:
                 continue
             (r1, c1), (r2, c2) = points[0], points[-1]
-            if r1 < MAX_ROWS and c1 < MAX_COLS:
-                yield min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+            yield min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
         tail = data[-CARRY:]
 
 
@@ -146,8 +151,7 @@ def _xls_grids(path: Path, data: bytes) -> list[Grid] | Finding:
                 value = _xls_value(sh.cell(r, c), xlrd)
                 if value is not None and value != "":
                     cells[(r, c)] = value
-        merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sh.merged_cells[:MAX_MERGES]
-                  if rlo < MAX_ROWS and clo < MAX_COLS]
+        merges = [(rlo, clo, rhi - 1, chi - 1) for rlo, rhi, clo, chi in sh.merged_cells[:MAX_MERGES]]
         grids.append(Grid(path, sh.name, cells, merges))
         if len(grids) >= MAX_SHEETS:
             break

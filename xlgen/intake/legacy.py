@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.findings import Code, Finding, Text, finding, internal_error
 from xlgen.generate.workbook import layout_for
 from xlgen.intake.celltext import as_text
 from xlgen.intake.grid import Grid, open_grids
 from xlgen.layout.model import FORMULA, Layout, a1, own_kind
+from xlgen.layout.values import bind_inputs, compute
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
+from xlgen.verify.compare import same
 from xlgen.template.fill import Fill, Value
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, Column, Table, Template, known_templates, value_kind
 
@@ -129,7 +131,8 @@ class _Reader:
         """How much of the template's wording the grid holds (0: not this template's form)."""
         if self.find(self.t.title) is None:
             return 0
-        return sum(1 for label in self.labels if label in self.by_key)
+        names = {key(ind.name) for ind in self.t.tree}
+        return sum(1 for label in self.labels | names if label in self.by_key)
 
     # ------------------------------------------------------------- sections
     def header(self) -> int:
@@ -286,11 +289,13 @@ class _Reader:
             text = {f: unwrap(as_text(row[f][1])) if f in row else "" for f in ("level1", "level2", "name")}
             level1, level2 = text["level1"] or level1, text["level2"] or level2
             i = tree.get(key(text["name"]))
-            if not text["name"] or (i is not None and t.tree[i].name in fill.indicators):
+            if not text["name"] or (i is not None and t.tree[i].name in fill.indicators) or \
+                    (i is None and not (level1 and level2)):
                 for where, v in row.values():
                     self.unplaced.append(Unplaced(where, as_text(v), Text(
-                        "绩效指标表中没有三级指标名称（或名称重复）的行", "a row of the indicator table without "
-                        "a 三级指标 name, or one repeating an indicator")))
+                        "绩效指标表中的这一行没有三级指标名称、重复了一个指标，或是模板之外的指标却没有一级、二级指标",
+                        "a row of the indicator table without a 三级指标 name, repeating an indicator, or one not "
+                        "in the template's tree without its 一级/二级指标")))
                 continue
             if i is not None:
                 ind = t.tree[i]
@@ -406,18 +411,31 @@ def _split_identity(text: str, count: int) -> list[str]:
 def read_legacy(path: Path, template: Template | None = None) -> LegacyForm | Finding:
     """Read ``path`` as a form of ``template`` (else of the known template its labels match
     best): a ``LegacyForm``, or a finding saying why it cannot be read."""
+    try:
+        return _read_legacy(path, template)
+    except Exception as exc:  # a bug of ours on a strange file: a finding, never a traceback
+        return internal_error(exc)
+
+
+def _read_legacy(path: Path, template: Template | None) -> LegacyForm | Finding:
     grids = open_grids(path)
     if isinstance(grids, Finding):
         return grids
     candidates = [template] if template is not None else list(known_templates())
-    best: tuple[int, Grid, Template] | None = None
-    for grid in grids:
-        for t in candidates:
-            score = _Reader(grid, t).score()
-            if score > 0 and (best is None or score > best[0]):
-                best = (score, grid, t)
-    if best is None:
+    scored = [(_Reader(grid, t).score(), grid, t) for grid in grids for t in candidates]
+    top = max((score for score, _g, _t in scored), default=0)
+    if top == 0:
         names = ", ".join(t.id for t in candidates) or "—"
         return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
             f"文件中找不到模板（{names}）的标题和栏目名称", f"the file holds the title and labels of no template ({names})"))
-    return _Reader(best[1], best[2]).form()
+    # templates alike in wording (the MOF form and a province's variant of it): the one whose
+    # rules give the results the form typed
+    forms = [_Reader(grid, t).form() for score, grid, t in scored if score == top]
+    return min(forms, key=mismatches)
+
+
+def mismatches(form: LegacyForm) -> int:
+    """How many results the form typed differ from what its template's rules give."""
+    lay = form.layout
+    results = compute(lay, bind_inputs(lay, form.fill))
+    return sum(1 for k, typed in form.typed.items() if not same(typed, results.get(k)))

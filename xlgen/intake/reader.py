@@ -47,7 +47,7 @@ from xlgen.intake.package import (
 from xlgen.intake.refs import parse_ref
 from xlgen.intake.safezip import OLE2, Refused
 from xlgen.intake.sheet import read_sheet
-from xlgen.layout.model import FORMULA, Layout, Slot, own_kind
+from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind
 from xlgen.layout.placer import build_layout
 from xlgen.names import GOALS, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
@@ -188,7 +188,7 @@ def _read_returned(pkg: Package) -> Returned | Finding:
         located = _locate(pkg, match[0], by_properties=True)
         assert located is not None
         return located
-    if not any(name.startswith(provenance.NAME_PREFIX) for name in pkg.names):
+    if not any(name.startswith(provenance.NAME_PREFIX) for name in pkg.names) and pkg.sheet(LIST_SHEET) is None:
         from xlgen.intake.adopted import read_adopted
 
         adopted = read_adopted(pkg.path)  # no mark of xlgen at all: a legacy form, read by its labels

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.findings import Code, Finding, Text, finding, internal_error
 from xlgen.intake.reader import default_layout, read_returned
 from xlgen.template.model import known_templates
 from xlgen.verify import cache
@@ -98,6 +98,4 @@ def verify_file(path: Path) -> FileResult:
             return FileResult(str(path), ERRORED, findings=[returned])
         return verify_returned(returned)
     except Exception as exc:  # a bug of ours must not stop a province's batch
-        return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
-            f"xlgen 内部错误（{type(exc).__name__}: {exc}），请报告此文件"[:300],
-            f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))])
+        return FileResult(str(path), ERRORED, findings=[internal_error(exc)])

@@ -20,6 +20,7 @@ from xlgen.verify.compare import same
 from xlgen.verify.plan import plan_for
 from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.rules import form_rules
+from xlgen.verify.tamper import contents
 
 
 def verify_legacy(ret: LegacyReturned) -> FileResult:
@@ -40,6 +41,7 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
         return recomputed.get(s.a1) if s.role == FORMULA else inputs.get(s.key)
 
     findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **recomputed}))
+    findings.extend(contents(ret, plan))  # macros and embedded objects of an .xlsm/.xlsx: never run
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)
     return file_result(ret, inputs, findings, recomputed.get(lay.slots[TOTAL].a1), form.year)

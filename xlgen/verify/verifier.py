@@ -32,7 +32,7 @@ from xlgen.verify.tamper import contents, formula_cells, guards
 def verify_returned(ret: Returned) -> FileResult:
     if isinstance(ret, LegacyReturned):  # a form xlgen did not make: its typed results are checked
         return verify_legacy(ret)
-    lay, t = ret.layout, ret.template
+    lay = ret.layout
     sheet = ret.sheet.name
     plan = plan_for(lay)
     findings: list[Finding] = list(ret.findings)
