@@ -3,6 +3,14 @@
     python benchmarks/bench_verify.py --files 1000
     python benchmarks/bench_verify.py --files 5            # CI size
     python benchmarks/bench_verify.py --files 50 --libreoffice   # saved by LibreOffice first
+    python benchmarks/bench_verify.py --files 1000 --distributed --naive-max 5 --openpyxl-max 50
+
+With ``--distributed`` the files are also distributed first (one blank per department and
+manifest.csv, as ``xlgen distribute`` writes them) and the run measures what reconciling the
+returns with that distribution adds to verifying them (``verify --distributed``): checking every
+blank's sha256 and reading the manifest, matching each result to its department, and the
+fingerprint of each file's inputs that tells an untouched blank, against the plain one-process
+run of the same files measured in the same process.
 
 Makes N filled workbooks of the Liaoning form (the seed's department with varied amounts), then
 in one run times, per file:
@@ -69,6 +77,39 @@ def per_file(label: str, files: list[Path], run: object) -> float:
     return ms
 
 
+def reconciliation(tmp: Path, files: list[Path], plain_ms: float) -> None:
+    """What ``verify --distributed`` adds to the plain run of the same files (``plain_ms`` a file)."""
+    from xlgen.cycle.distribute import distribute
+    from xlgen.intake.reader import read_returned
+    from xlgen.verify.reconcile import load_distribution, reconcile
+    from xlgen.verify.result import inputs_digest
+
+    roster = tmp / "roster.csv"
+    rows = ["department_code,部门名称,区划编码,部门年初预算收入金额,budget_expenditure"]
+    rows += [f"{700000 + i},部门{i},211300000,175.41,175.4052" for i in range(len(files))]
+    roster.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    distribute(load_template(TEMPLATE), roster, 2024, tmp / "dist")
+    print(f"  distribution of {len(files)} departments made in {time.perf_counter() - t0:.1f} s")
+    results = verify_paths(files)
+    start = time.perf_counter()
+    blanks = load_distribution(tmp / "dist")  # every blank's sha256 checked
+    loaded = time.perf_counter()
+    rec = reconcile(results, blanks)
+    matched = time.perf_counter()
+    inputs = read_returned(files[0]).inputs()  # type: ignore[union-attr]
+    t0 = time.perf_counter()
+    for _ in files:  # the fingerprint each verified file gets (in the verifier)
+        inputs_digest(inputs)
+    digest = time.perf_counter() - t0
+    extra = (matched - start + digest) * 1000 / len(files)
+    print(f"  {'reconciliation (manifest + sha256, matching)':<44} {(matched - start) * 1000 / len(files):9.2f} ms/file  "
+          f"(manifest {1000 * (loaded - start):.0f} ms, matching {1000 * (matched - loaded):.0f} ms)")
+    print(f"  {'  + inputs fingerprint in the verifier':<44} {digest * 1000 / len(files):9.2f} ms/file")
+    print(f"  departments: {rec.counts()}; unexpected {len(rec.unexpected)}")
+    print(f"ratio: reconciliation / plain verify = {extra / plain_ms:.3f} ({100 * extra / plain_ms:.1f} % added)")
+
+
 def naive(path: Path) -> None:
     import formulas
 
@@ -83,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel xlgen run")
     parser.add_argument("--naive-max", type=int, default=None,
                         help="verify at most this many files the naive way (default: all)")
+    parser.add_argument("--openpyxl-max", type=int, default=None,
+                        help="load at most this many files with openpyxl alone (default: all)")
     parser.add_argument("--libreoffice", action="store_true", help="save the files through LibreOffice first")
+    parser.add_argument("--distributed", action="store_true",
+                        help="also distribute the departments and time reconciling the returns with it")
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="xlgen-bench-verify-"))
     try:
@@ -113,7 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - start
         print(f"  {'xlgen verify, --jobs ' + str(args.jobs) + ' (cold workers)':<44} "
               f"{wall * 1000 / len(files):9.1f} ms/file  ({len(files)} files in {wall:.2f} s wall)")
-        bare = per_file("openpyxl load_workbook alone", files, openpyxl.load_workbook)
+        if args.distributed:
+            reconciliation(tmp, files, ours)
+        bare = per_file("openpyxl load_workbook alone", files[: args.openpyxl_max] if args.openpyxl_max else files,
+                        openpyxl.load_workbook)
         naive_files = files[: args.naive_max] if args.naive_max else files
         slow = per_file("formulas ExcelModel loads/finish/calculate", naive_files, naive)
         print(f"  statuses: {statuses}; parallel run: "

@@ -256,3 +256,45 @@ def test_summary_first_page_fits(bureau: dict[str, Any], tmp_path: Path) -> None
     ARTIFACTS.mkdir(exist_ok=True)
     png = ARTIFACTS / "summary-page1.png"
     assert runner.invoke(app, ["preview", str(report), "-o", str(png), "--force"]).exit_code == 0
+
+
+def test_rollover_of_a_collection(bureau: dict[str, Any], template: Template, tmp_path: Path) -> None:
+    """Each department once, from its chosen return (from its blank when none), a manifest like
+    distribute's, and next year's roster over the carried identity and amounts."""
+    def rollover(*args: Any) -> Any:
+        return runner.invoke(app, ["rollover", str(bureau["returns"]), "--distributed", str(bureau["dist"]),
+                                   "--year", "2025", *map(str, args), "--lang", "en"], terminal_width=200)
+
+    refused = rollover("-o", tmp_path / "next")
+    assert refused.exit_code == 1
+    assert f"{CODES[2]} {NAMES[2]}: not rolled over: returned 2 files" in refused.output
+    rows = read_manifest(tmp_path / "next" / "manifest.csv")
+    assert [r["code"] for r in rows] == [c for c in CODES if c != CODES[2]]  # never two, never a guess
+    assert {r["year"] for r in rows} == {"2025"}
+    assert f"from {bureau['blanks'][CODES[4]].name}" in refused.output  # nothing returned: from its blank
+    assert "from 自评表（定稿）.xlsx" in refused.output
+
+    head = ["department_code", "部门名称", "区划编码", "部门年初预算收入金额", "budget_expenditure"]
+    next_roster = write_xlsx(tmp_path / "roster-2025.xlsx", {"departments": [
+        head, [CODES[0], NAMES[0], "211300000", 200, 199.5], ["701008", "朝阳市新设局", "211300000", 50, 50]]})
+    done = rollover("-o", tmp_path / "next2", "--prefer", "newest", "--roster", next_roster)
+    assert done.exit_code == 0, done.output
+    assert "from c_new.xlsx" in done.output and "from the roster" in done.output
+    rows = read_manifest(tmp_path / "next2" / "manifest.csv")
+    assert [r["code"] for r in rows] == [*CODES, "701008"]
+    lay = layout_for(template, Fill(tasks=[{}] * 3))
+    first = openpyxl.load_workbook(tmp_path / "next2" / rows[0]["file"]).worksheets[0]
+    assert first[lay.slot("header.budget_expenditure").a1].value == 199.5  # next year's amount
+    assert first[lay.slot("tasks[0].allocated").a1].value == 12.79  # carried: the roster gives no tasks
+    assert first[lay.slot("tasks[0].executed").a1].value is None  # cleared
+    # next year's folder is a distribution to collect against: a blank sent back as it is is untouched
+    (tmp_path / "back").mkdir()
+    shutil.copy(tmp_path / "next2" / rows[-1]["file"], tmp_path / "back" / "new.xlsx")
+    again = json.loads(runner.invoke(app, ["verify", str(tmp_path / "back"), "--distributed", str(tmp_path / "next2"),
+                                           "--json", "--lang", "en"]).stdout)
+    assert [d["status"] for d in again["departments"]] == ["missing"] * 7 + ["untouched"]
+    plain = runner.invoke(app, ["rollover", str(bureau["returns"] / "sub"), "--year", "2025",
+                                "-o", str(tmp_path / "plain"), "--force", "--lang", "en"], terminal_width=200)
+    assert plain.exit_code == 2
+    assert len(list((tmp_path / "plain").glob("*.xlsx"))) == 1
+    assert "another file of this run belongs to the same department" in plain.output

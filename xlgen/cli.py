@@ -314,6 +314,12 @@ def rollover(
     returned: Annotated[Path, typer.Argument(help=Help.RETURNED.name)],
     year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.NEW_YEAR.name)],
     output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_ROLLOVER.name)],
+    distributed: Annotated[Optional[Path], typer.Option("--distributed", metavar="DIST",
+                                                        help=Help.ROLLOVER_DISTRIBUTED.name)] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", help=Help.ROLLOVER_ROSTER.name)] = None,
+    prefer: Annotated[Optional[str], typer.Option("--prefer", metavar="newest", callback=_check_prefer,
+                                                  help=Help.PREFER.name)] = None,
+    jobs: JobsOption = 1,
     force: ForceOption = False,
     password: PasswordOption = None,
     templates: TemplatesOption = None,
@@ -321,27 +327,36 @@ def rollover(
 ) -> None:
     """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
     carried over; amounts executed, actuals, grades and texts cleared."""
+    from xlgen.errors import ErrorCode
     from xlgen.findings import Finding
     from xlgen.cycle.rollover import rollover as run_rollover
     from xlgen.verify.batch import collect
 
+    if roster is not None and distributed is None:
+        raise Refused(Say.NEEDS_DISTRIBUTED())
     if returned.is_dir():
         files, _ = collect([returned])
         output.mkdir(parents=True, exist_ok=True)
     else:
         files = [returned]
+    if distributed is not None:
+        _rollover_collection(files, distributed, year, output, roster, prefer, force, password, jobs)
+        return
     unreadable = 0
+    written: list[Path] = []
     for path in files:
-        try:
-            result = run_rollover(path, year, output, force=force, password=password, keep=files)
+        try:  # never over an input, nor over what this run wrote already (two files of one department)
+            result = run_rollover(path, year, output, force=force, password=password, keep=[*files, *written])
         except XlgenError as exc:
-            say_error(exc.message)
+            twice = exc.code is ErrorCode.OUTPUT_IS_INPUT and exc.fields.get("file") in written
+            say_error(Say.ROLLOVER_TWICE(source=path, file=exc.fields["file"]) if twice else exc.message)
             unreadable += 1
             continue
         if isinstance(result, Finding):
             say_error(f"{path}: {result.message(lang.current())}")
             unreadable += 1
             continue
+        written.append(result.generated.path)
         if result.warning:
             say_warning(Say.ROLLOVER_FAILS(file=path, errors=result.verification.errors))
         t = result.generated.layout.template
@@ -349,6 +364,29 @@ def rollover(
                                source=path.name))
     if unreadable:
         raise typer.Exit(2)
+
+
+def _rollover_collection(files: list[Path], distributed: Path, year: int, output: Path, roster: Optional[Path],
+                         prefer: Optional[str], force: bool, password: Optional[str], jobs: int) -> None:
+    """rollover --distributed: each department once, from its chosen return; and manifest.csv."""
+    from xlgen.cycle.distribute import MANIFEST
+    from xlgen.cycle.nextyear import roll_collection
+
+    try:
+        done = roll_collection(files, distributed, year, output, roster, prefer, force, password, jobs)
+    except XlgenError as exc:
+        raise fail(exc) from None
+    for d in done.written:
+        source = done.sources.get(d.code)
+        say(Say.WROTE_ROLLOVER(file=d.file, year=year, template=done.template_id, version=done.template_version,
+                               source=source.name if source else Say.FROM_ROSTER()))
+    for s in done.skipped:
+        say_error(Say.ROLLOVER_SKIPPED(code=s.code, name=s.name, reason=lang.pick(s.reason)))
+    if done.written:
+        say(Say.WROTE_BATCH(count=len(done.written), manifest=output / MANIFEST, template=done.template_id,
+                            version=done.template_version))
+    if done.skipped:
+        raise typer.Exit(1)
 
 
 def _workbooks(paths: list[Path]) -> list[Path]:

@@ -62,6 +62,13 @@ class Help(Enum):
                        "per department.")
     PREFER = Text("与 --distributed 同用：一个部门交回多份表时，newest 取最后保存的一份。",
                   "With --distributed, a department that returned several files: 'newest' takes the newest saved.")
+    ROLLOVER_DISTRIBUTED = Text("今年分发的文件夹（含 manifest.csv）：每个部门只按选定的一份交回表结转，未交回的按分发的表结转，"
+                                "并写出 manifest.csv。",
+                                "This year's distribution folder (with manifest.csv): each department rolls over from its one "
+                                "chosen return (from its blank when it returned none), and manifest.csv is written.")
+    ROLLOVER_ROSTER = Text("与 --distributed 同用：明年的名单（部门信息、金额和任务；新增的部门另生成空白表）。",
+                           "With --distributed: next year's roster (identity, amounts and tasks; a department it adds "
+                           "gets a blank).")
     DETAILS = Text("列出每个文件的问题（默认只列未通过的文件）。",
                    "Show the findings of every file (default: of failing files only).")
     QUIET = Text("只输出最后的汇总行。", "Show the summary line alone.")
@@ -127,6 +134,13 @@ class Say(Enum):
     WROTE = Text("已写出 {file}", "wrote {file}")
     KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，未改动（--force 重新生成）",
                       "kept {count} workbooks of the earlier run of this distribution, unchanged (--force rewrites them)")
+    ROLLOVER_SKIPPED = Text("{code} {name}：未结转：{reason}", "{code} {name}: not rolled over: {reason}")
+    ROLLOVER_TWICE = Text("{source}：与本次已结转的另一份表属于同一部门，未再写 {file}（请用 --distributed 和 --prefer newest，"
+                          "或删去不用的一份）",
+                          "{source}: another file of this run belongs to the same department; {file} was not written "
+                          "twice (use --distributed with --prefer newest, or remove the one not meant)")
+    NEEDS_DISTRIBUTED = Text("--roster 须与 --distributed 同用", "--roster needs --distributed")
+    FROM_ROSTER = Text("名单", "the roster")
     BAD_PREFER = Text("--prefer：「{value}」不是可选值；应为 {expected}", "--prefer: '{value}' is no choice; expected {expected}")
     IMPORTED = Text("已按 {template} 读取 {source} → {output}（{count} 个单元格未能对应）",
                     "read {source} as {template} → {output} ({count} cells not placed)")

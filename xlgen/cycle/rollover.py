@@ -76,20 +76,36 @@ def _clean(value: Any) -> Any:
     return None
 
 
+@dataclass(frozen=True)
+class NextFill:
+    """What a returned file carries into next year: the fill, for the newest version of its template."""
+
+    verification: FileResult
+    target: Template
+    fill: Fill
+
+
+def next_fill(source: Path, year: int) -> NextFill | Finding:
+    """``source`` read and verified, and its carried fill for ``year``; a Finding when it cannot be read."""
+    ret = read_returned(source)
+    if isinstance(ret, Finding):
+        return ret
+    target = newest_version(ret.template)
+    return NextFill(verify_returned(ret), target, carried_fill(ret, year, target))
+
+
 def rollover(source: Path, year: int, out: Path, force: bool = False,
              password: str | None = None, keep: Sequence[Path] = ()) -> RolledOver | Finding:
     """Write next year's blank for ``source`` to ``out`` (a folder: named YYYY_CODE_NAME.xlsx in
     it); a Finding when the source cannot be read. Never over ``source`` or one of ``keep`` (the
-    other returned files), even with ``force``."""
-    ret = read_returned(source)
-    if isinstance(ret, Finding):
-        return ret
-    verification = verify_returned(ret)
-    target = newest_version(ret.template)
-    fill = carried_fill(ret, year, target)
+    other returned files, and the outputs of this run already written), even with ``force``."""
+    carried = next_fill(source, year)
+    if isinstance(carried, Finding):
+        return carried
+    fill = carried.fill
     if out.is_dir():
         out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
                                   str(fill.header.get("department_name") or ""))
-    generated = generate(target, fill, out, year=year, force=force, password=password,
+    generated = generate(carried.target, fill, out, year=year, force=force, password=password,
                          keep=[source, *keep])
-    return RolledOver(source, generated, verification)
+    return RolledOver(source, generated, carried.verification)

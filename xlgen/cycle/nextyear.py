@@ -1,0 +1,126 @@
+"""Next year's distribution from this year's collection (``xlgen rollover RETURNS --distributed DIST``).
+
+Each department of DIST rolls over from its one chosen return (the reconciliation of ``verify
+--distributed`` decides which; a department with several returns and no ``prefer`` is refused,
+never rolled over twice), or from its distributed blank when it returned nothing usable. A
+``--roster`` gives next year's identity and amounts: its header values and tasks replace the
+carried ones, and a department it adds gets a blank of its own. The output folder gets a
+``manifest.csv`` like ``distribute``'s, so next year's returns can be collected against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xlgen.cycle.distribute import MANIFEST, Distributed, workbook_name, write_manifest
+from xlgen.cycle.rollover import next_fill
+from xlgen.cycle.roster import RosterEntry, load_roster
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Finding, Text
+from xlgen.generate.workbook import Generated, generate, refuse_inputs
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template, known_templates, newest_version
+from xlgen.verify.batch import verify_paths
+from xlgen.verify.reconcile import DUPLICATE, Department, load_distribution, reconcile
+from xlgen.verify.result import inputs_digest
+
+
+@dataclass(frozen=True)
+class Skipped:
+    code: str
+    name: str
+    reason: Text
+
+
+@dataclass
+class NextYear:
+    written: list[Distributed] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)  # code → the file it rolled over from (none: roster)
+    skipped: list[Skipped] = field(default_factory=list)
+    template_id: str = ""  # of next year's blanks
+    template_version: str = ""
+
+
+def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path, roster: Path | None = None,
+                    prefer: str | None = None, force: bool = False, password: str | None = None,
+                    jobs: int = 1) -> NextYear:
+    blanks = load_distribution(dist)
+    yardstick = {b.file.resolve() for b in blanks}
+    files = [f for f in returns if f.resolve() not in yardstick]
+    departments = reconcile(verify_paths(files, jobs=jobs), blanks, prefer).departments
+    plans: list[tuple[str, str, Path | None, Fill | None]] = []  # code, name, source, roster fill
+    entries = _roster(roster, departments)
+    done = NextYear()
+    for d in departments:
+        if d.status == DUPLICATE:
+            done.skipped.append(Skipped(d.blank.code, d.blank.name, Text(
+                f"交回了 {len(d.returned)} 份表，请删去不用的，或用 --prefer newest 取最后保存的一份",
+                f"returned {len(d.returned)} files: remove the ones not meant, or pass --prefer newest")))
+            continue
+        origin = Path(d.chosen.path) if d.chosen is not None else d.blank.file  # nothing returned: its blank
+        entry = entries.pop(d.blank.code, None)
+        plans.append((d.blank.code, d.blank.name, origin, entry.fill if entry else None))
+    plans += [(code, e.name, None, e.fill) for code, e in entries.items()]  # new on the roster
+    targets = [outdir / workbook_name(year, code, _name(name, fill)) for code, name, _, fill in plans]
+    keep = [*returns, *(b.file for b in blanks), *([roster] if roster else [])]
+    refuse_inputs([*targets, outdir / MANIFEST], keep)
+    if not force:  # refuse before writing anything: never half a distribution
+        for path in [*targets, outdir / MANIFEST]:
+            if path.exists():
+                raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
+    outdir.mkdir(parents=True, exist_ok=True)
+    template = newest_version(_template(blanks[0].template_id, blanks[0].template_version)) if blanks else None
+    for (code, name, source, fill), target in zip(plans, targets):
+        made = _one(source, fill, template, year, target, force, password, keep)
+        if isinstance(made, Finding):
+            done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
+            continue
+        done.written.append(Distributed(made.path, code, _name(name, fill), made.sha256, year,
+                                        inputs_digest(made.inputs)))
+        if source is not None:
+            done.sources[code] = source
+    if template is not None:
+        done.template_id, done.template_version = template.id, template.version
+        write_manifest(outdir / MANIFEST, template, done.written, force=True, keep=keep)
+    return done
+
+
+def _template(template_id: str, version: str) -> Template:
+    found = next((t for t in known_templates() if (t.id, t.version) == (template_id, version)), None)
+    if found is None:
+        raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=f"{template_id} {version}", where="manifest.csv",
+                         expected=", ".join(f"{t.id} {t.version}" for t in known_templates()))
+    return found
+
+
+def _roster(roster: Path | None, departments: Sequence[Department]) -> dict[str, RosterEntry]:
+    if roster is None or not departments:
+        return {}
+    first = departments[0].blank
+    return {e.code: e for e in load_roster(roster, newest_version(_template(first.template_id, first.template_version)))}
+
+
+def _name(name: str, fill: Fill | None) -> str:
+    return str(fill.header.get("department_name") or name) if fill else name
+
+
+def _one(source: Path | None, roster: Fill | None, template: Template | None, year: int, out: Path, force: bool,
+         password: str | None, keep: Sequence[Path]) -> Generated | Finding:
+    """Next year's blank of one department: from ``source`` (its return or its blank), with the
+    roster's identity and amounts over what it carries; from the roster alone for a new one."""
+    if source is None:
+        assert roster is not None and template is not None
+        fill = roster
+    else:
+        carried = next_fill(source, year)
+        if isinstance(carried, Finding):
+            return carried
+        template, fill = carried.target, carried.fill
+        if roster is not None:
+            fill.header.update({k: v for k, v in roster.header.items() if v not in (None, "")})
+            if roster.tasks:
+                fill.tasks = roster.tasks
+    fill.year = year
+    return generate(template, fill, out, year=year, force=force, password=password, keep=keep)
