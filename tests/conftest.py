@@ -76,3 +76,12 @@ def lo_recalc(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Sequence[Pa
         return [read_values(p, sheet) for p in convert(list(files), "xlsx", outdir)]
 
     return run
+
+
+def generate_samples(out: Path, samples: dict[str, Path]) -> dict[str, Generated]:
+    """Each template (by name) generated with its sample fill into ``out``."""
+    made = {}
+    for name, sample in samples.items():
+        tmpl = load_template(name)
+        made[name] = generate(tmpl, load_fill(sample, tmpl), out / f"{name}.xlsx")
+    return made

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from xlgen.template.fill import Fill
-from xlgen.template.model import Template
+from xlgen.template.fill import Fill, load_fill
+from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import generate
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -32,13 +32,27 @@ def parts(path: Path) -> dict[str, list[str]]:
         }
 
 
-def cases(template: Template, sample_fill: Fill) -> dict[str, tuple[Fill | None, int]]:
-    return {"chaoyang-2024": (sample_fill, 2024), "blank-2025": (None, 2025)}
+SAMPLES = ROOT / "samples"
+# case: (template, its sample fill (None: a blank), year)
+CASES: dict[str, tuple[str | Path, Path | None, int]] = {
+    "chaoyang-2024": ("liaoning-department-overall", SAMPLES / "chaoyang-2024.toml", 2024),
+    "blank-2025": ("liaoning-department-overall", None, 2025),
+    "mof-project-2024": ("mof-project", SAMPLES / "mof-project-2024.toml", 2024),
+    "jiangxi-project-2024": ("jiangxi-project", SAMPLES / "mof-project-2024.toml", 2024),
+    "hubei-project-2024": (SAMPLES / "bureau-templates" / "hubei-project.toml", SAMPLES / "mof-project-2024.toml", 2024),
+    "sichuan-project-2024": ("sichuan-project", SAMPLES / "sichuan-project-2024.toml", 2024),
+    "chongqing-department-overall-2024": ("chongqing-department-overall",
+                                          SAMPLES / "chongqing-department-overall-2024.toml", 2024),
+    "hunan-department-evaluation-2024": ("hunan-department-evaluation",
+                                         SAMPLES / "hunan-department-evaluation-2024.toml", 2024),
+}
 
 
-@pytest.mark.parametrize("case", ["chaoyang-2024", "blank-2025"])
-def test_parts_match_reference(case: str, template: Template, sample_fill: Fill, tmp_path: Path) -> None:
-    fill, year = cases(template, sample_fill)[case]
+@pytest.mark.parametrize("case", list(CASES))
+def test_parts_match_reference(case: str, tmp_path: Path) -> None:
+    name, sample, year = CASES[case]
+    template = load_template(name)
+    fill = load_fill(sample, template) if sample else None
     out = tmp_path / f"{case}.xlsx"
     generate(template, fill, out, year=year)
     got = parts(out)
@@ -55,6 +69,7 @@ def test_parts_match_reference(case: str, template: Template, sample_fill: Fill,
         str(p.relative_to(folder)): p.read_text(encoding="utf-8").splitlines()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
+    assert want, f"no reference in tests/golden/{case}"
     assert sorted(got) == sorted(want), "the workbook's parts differ from the reference"
     for name in want:
         assert got[name] == want[name], f"part {name} differs from tests/golden/{case}/{name}"

@@ -19,9 +19,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, read_values
+from conftest import ROOT, generate_samples, read_values
 from expect import assert_matches
-from xlgen.template.fill import load_fill
 from xlgen.template.model import load_template
 from xlgen.generate.workbook import Generated, generate
 
@@ -43,12 +42,7 @@ TEMPLATES = {  # template: (执行率, 执行率得分, 总分, 等级)
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
-    out = tmp_path_factory.mktemp("others")
-    made = {}
-    for name in TEMPLATES:
-        template = load_template(name)
-        made[name] = generate(template, load_fill(SAMPLE, template), out / f"{name}.xlsx")
-    return made
+    return generate_samples(tmp_path_factory.mktemp("others"), {name: SAMPLE for name in TEMPLATES})
 
 
 def expected(book: Generated, name: str) -> dict[str, float]:

@@ -119,12 +119,15 @@ def _parse(value: Any, kind: str) -> Any:
 
 def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
     known: dict[str, tuple[str, str]] = {}
+    inputs = template.header_inputs()
     for hrow in template.header:
         for f in hrow.fields:
+            if f.field not in inputs:  # computed (自评总分): nothing a roster gives
+                continue
             known[f.field] = (f.field, value_kind(f.type))
             if f.hint and f.hint != "万元":  # a hint that names the field, not its unit
                 known.setdefault(f.hint, known[f.field])
-        if len(hrow.fields) == 1:
+        if len(hrow.fields) == 1 and hrow.fields[0].field in known:
             known.setdefault(hrow.label, known[hrow.fields[0].field])
     known.setdefault("部门名称", ("department_name", TEXT))
     known.setdefault("部门编码", ("department_code", TEXT))

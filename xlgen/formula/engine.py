@@ -401,6 +401,7 @@ def compile_formula(text: str) -> Compiled:
 
 
 Parsed = tuple[str, dict[str, tuple[str, list[str]]], dict[str, Any]]  # root, producers, constants
+_BYPASS = "bypass"
 # Parses by shape, as plain data: filled by parse_shape, and preloaded from disk by cache.py
 # (the `formulas` import and its parser then cost nothing in a fresh process).
 PARSED: dict[str, Parsed] = {}
@@ -424,7 +425,10 @@ def parse_shape(source: str) -> Parsed:
             name = re.sub(r"<\d+>$", "", str(node_id))
             producers[node["outputs"][0]] = (name, list(node["inputs"]))
     constants = {k: _constant(v["value"]) for k, v in dsp.default_values.items()}
-    outputs = [k for k in producers if not any(k in ins for _, ins in producers.values())]
+    # `formulas` reads a repeated sub-expression once and adds "bypass" nodes (c0>…) that pass
+    # it on: identities, never the formula's result
+    outputs = [k for k, (name, _) in producers.items()
+               if name != _BYPASS and not any(k in ins for _, ins in producers.values())]
     roots = outputs or [k for k, v in dsp.nodes.items() if v["type"] == "data"]
     if len(roots) != 1:
         raise EngineError(f"cannot find the result of {source!r}")
@@ -457,6 +461,8 @@ def _build(expr: str, producers: dict[str, tuple[str, list[str]]], constants: di
     if expr in producers:
         name, inputs = producers[expr]
         args = [_build(i, producers, constants, cells, source) for i in inputs]
+        if name == _BYPASS:
+            return args[0]
         if name in LAZY:
             return LAZY[name](*args)
         fn = STRICT.get(name)

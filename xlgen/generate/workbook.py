@@ -247,7 +247,7 @@ def _style_of(slot: Slot) -> str:
         return "helper"
     if slot.role == FORMULA:
         return "formula_percent" if slot.format == "percent" else "formula"
-    if slot.type in ("amount", "weight", "target", "actual", "computed"):
+    if slot.type in ("amount", "weight", "target", "actual", "computed", "score"):
         return "input_number"
     if slot.type in ("operator", "unit"):
         return "input_center"

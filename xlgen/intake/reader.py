@@ -216,8 +216,8 @@ def _ole2(path: Path) -> bool:
 @dataclass
 class _Anchors:
     header: list[int]  # file row of each header row
-    tasks: tuple[int, int]  # first file row, count
-    goals: int
+    tasks: tuple[int, int]  # first file row, count ((-1, 0): the form has no tasks)
+    goals: int | None  # the file row of the goals (None: the form has none)
     indicators: tuple[int, int]  # first and last file row
     total: int
 
@@ -307,40 +307,48 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
             return missing(hrow.label, hrow.label)
         header.append(row)
         after = row
-    tasks = named.get(TASKS)
     bottom = max((r for r, _c in sheet.cells), default=-1)  # the last row read
-    if tasks and labelled(tasks[0] - 1, t.tasks.label) and tasks[2] <= bottom:
-        task_rows = (tasks[0], tasks[2] - tasks[0] + 1)
-    else:
-        head = label_row(t.tasks.label, after)
-        goals_head = label_row(t.goals.label, head if head is not None else after)
-        if head is None or goals_head is None:
-            return missing(t.tasks.label, TASKS)
-        task_rows = (head + 1, goals_head - head - 1)
-    after = task_rows[0] + task_rows[1] - 1
-    goal_field = t.goals.columns[0].field
-    goals = named[goal_field][0] if goal_field in named else None
-    if not labelled(None if goals is None else goals - 1, t.goals.label):
-        head = label_row(t.goals.label, after)
-        if head is None:
-            return missing(t.goals.label, GOALS)
-        goals = head + 1
-    assert goals is not None
+    task_rows: tuple[int, int] = (-1, 0)
+    goals: int | None = None
+    order = list(t.sections)
+    heads = {TASKS: t.tasks.label, GOALS: t.goals.label, INDICATORS: t.indicators.label}
+    for k, section in enumerate(order[:-1]):  # the tables above the indicators, in the form's order
+        if section == TASKS:
+            tasks = named.get(TASKS)
+            if tasks and labelled(tasks[0] - 1, t.tasks.label) and tasks[2] <= bottom:
+                task_rows = (tasks[0], tasks[2] - tasks[0] + 1)
+            else:
+                head = label_row(t.tasks.label, after)
+                following = label_row(heads[order[k + 1]], head if head is not None else after)
+                if head is None or following is None:
+                    return missing(t.tasks.label, TASKS)
+                task_rows = (head + 1, following - head - 1)
+            if task_rows[1] < 1:
+                return missing(t.tasks.label, TASKS)
+            after = task_rows[0] + task_rows[1] - 1
+        else:
+            goal_field = t.goals.columns[0].field
+            goals = named[goal_field][0] if goal_field in named else None
+            if not labelled(None if goals is None else goals - 1, t.goals.label):
+                head = label_row(t.goals.label, after)
+                if head is None:
+                    return missing(t.goals.label, GOALS)
+                goals = head + 1
+            assert goals is not None
+            after = goals
     total = named[TOTAL][0] if TOTAL in named else None
     if not labelled(total, t.total_label):
-        total = label_row(t.total_label, goals)
+        total = label_row(t.total_label, after)
     if total is None:
         return missing(t.total_label, TOTAL)
     ind = named.get(INDICATORS)
     if ind and labelled(ind[0] - 2, t.indicators.label) and ind[2] < total:
         ind_rows = (ind[0], ind[2])
     else:
-        head = label_row(t.indicators.label, goals)
+        head = label_row(t.indicators.label, after)
         if head is None:
             return missing(t.indicators.label, INDICATORS)
         ind_rows = (head + 2, total - 1)
-    if task_rows[1] < 1:
-        return missing(t.tasks.label, TASKS)
     return _Anchors(header, task_rows, goals, ind_rows, total)
 
 
@@ -402,12 +410,14 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
     explicit: dict[int, int | None] = {0: 0, 1: 1}
     for hrow, row in zip(t.header, a.header):
         explicit[lay.slots[f"header.{hrow.fields[0].field}"].row] = row
-    t1 = lay.regions[TASKS][0]
-    explicit[t1 - 1] = a.tasks[0] - 1
-    for i in range(a.tasks[1]):
-        explicit[t1 + i] = a.tasks[0] + i
-    g = lay.slots[f"goals.{t.goals.columns[0].field}"].row
-    explicit[g - 1], explicit[g] = a.goals - 1, a.goals
+    if TASKS in lay.regions:
+        t1 = lay.regions[TASKS][0]
+        explicit[t1 - 1] = a.tasks[0] - 1
+        for i in range(a.tasks[1]):
+            explicit[t1 + i] = a.tasks[0] + i
+    if a.goals is not None:
+        g = lay.slots[f"goals.{t.goals.columns[0].field}"].row
+        explicit[g - 1], explicit[g] = a.goals - 1, a.goals
     first = lay.regions[INDICATORS][0]
     explicit[first - 2], explicit[first - 1] = a.indicators[0] - 2, a.indicators[0] - 1
     for i in range(len(t.tree)):

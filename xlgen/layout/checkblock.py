@@ -12,7 +12,7 @@ from xlgen.generate.addin import checks as chk
 from xlgen.layout.formulas import ref
 from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1,
                                 excel_number, excel_string)
-from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
+from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template import rules
 from xlgen.template.model import QUALITATIVE, FormulaSpec
 from xlgen.template.rules import BAND, REQUIRED
@@ -133,7 +133,7 @@ class CheckBlock:
         name, table, total = ((TASKS, t.tasks, t.weight_tasks) if field == rules.WEIGHT_CHECKS[0]
                               else (INDICATORS, t.indicators, t.weight_indicators))
         weight = next((c.field for c in table.columns if c.type == "weight"), "")
-        if not weight:
+        if not weight or not self.lay.column_slots(name, weight):  # no such table, or no row of it
             return "", 0.0
         return f"ROUND(SUM({ref(self.lay, f'{name}.{weight}', '', -1)}),6)", total
 
@@ -149,7 +149,7 @@ class CheckBlock:
             if rows:
                 sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
         if rule == REQUIRED:
-            fixed = [s for s in lay.slots.values() if s.section in (HEADER, GOALS) and s.required]
+            fixed = [s for s in lay.slots.values() if s.section in (HEADER, GOALS, FOOTER) and s.required]
             if fixed:
                 sums.append(_count_blank(fixed))
         return "+".join(sums)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from xlgen.layout.model import Layout, a1
-from xlgen.names import TASKS
+from xlgen.names import TOTAL
 from xlgen.template.model import PLACEHOLDER, FormulaSpec
 
 
 def ref(lay: Layout, name: str, section: str, index: int) -> str:
     """A placeholder's cell on row ``index`` of ``section``, or a whole column (``{table.field}``)."""
+    if name == TOTAL:  # the form's total (a header's 自评总分)
+        return lay.slots[TOTAL].a1
     table, _, fld = name.rpartition(".")
     if table:  # a whole column of a table, e.g. {tasks.executed}
-        count = lay.task_count if table == TASKS else len(lay.indicator_rows)
-        cells = [lay.slots.get(f"{table}[{i}].{fld}") for i in range(count)]
-        present = [c for c in cells if c is not None]
+        present = lay.column_slots(table, fld)
         if not present:
             return '""'
         col = present[0].col
         r1, r2 = present[0].row, present[-1].row
         return f"{a1(r1, col, True)}:{a1(r2, col, True)}"
-    slot = lay.slots[f"{section}[{index}].{fld}"]
+    slot = lay.slots[f"{section}[{index}].{fld}" if index >= 0 else f"{section}.{fld}"]
     return slot.a1
 
 def substitute(lay: Layout, spec: FormulaSpec, section: str, index: int) -> str:

@@ -18,7 +18,7 @@ from xlgen.generate.addin import checks as chk
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlgen.formula.engine import Program, build_program
-from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT  # roles, re-exported
+from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT, TASKS  # roles, re-exported
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Template, TreeIndicator, value_kind
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ REQUIRED_ALWAYS, REQUIRED_IN_USE = "always", "in_use"
 TREE_FIELDS = ("level1", "level2", "name")  # fixed on tree rows, inputs on spare rows
 LIST_SHEET = "lists"  # the hidden sheet holding the dropdown lists
 # Column types of an indicator's measures: required on its row (a tree row's other inputs are texts)
-MEASURE_TYPES = ("operator", "target", "unit", "actual", "weight", "computed")
+MEASURE_TYPES = ("operator", "target", "unit", "actual", "weight", "computed", "score")
 
 
 def quote_sheet(name: str) -> str:
@@ -125,6 +125,12 @@ class Layout:
 
     def slot(self, key: str) -> Slot:
         return self.slots[key]
+
+    def column_slots(self, table: str, fld: str) -> list[Slot]:
+        """The cells of column ``fld`` of ``table`` (tasks, indicators), top to bottom (merged away: left out)."""
+        count = self.task_count if table == TASKS else len(self.indicator_rows)
+        cells = [self.slots.get(f"{table}[{i}].{fld}") for i in range(count)]
+        return [c for c in cells if c is not None]
 
     def row_slots(self, section: str, index: int) -> dict[str, Slot]:
         return {s.field: s for s in self.slots.values() if s.section == section and s.index == index}

@@ -10,10 +10,10 @@ from dataclasses import replace
 from typing import Any
 
 from xlgen.layout.checkblock import CheckBlock
-from xlgen.layout.formulas import substitute
+from xlgen.layout.formulas import ref, substitute
 from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
                                 IndicatorRow, Layout, Slot, a1)
-from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
+from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
 
 
@@ -24,6 +24,8 @@ def build_layout(template: Template, task_count: int, extra: int | tuple[str, ..
     kinds = (QUANTITATIVE,) * extra if isinstance(extra, int) else extra
     if template.tasks.funding is not None:  # the funding rows are the form's, never more or fewer
         task_count = template.tasks.funding.rows
+    if TASKS not in template.sections:
+        task_count = 0
     return _build_layout(template, task_count, kinds)
 
 
@@ -50,10 +52,10 @@ class Placer(CheckBlock):
         self.label(0, 0, t.title, "title", last_col=self.right)
         self.row = 2  # row 1: the year, written with the workbook's year
         self.header()
-        self.tasks()
-        self.goals()
-        self.indicators()
+        for section in t.sections:  # the form's tables, top to bottom
+            {TASKS: self.tasks, GOALS: self.goals, INDICATORS: self.indicators}[section]()
         self.total()
+        self.header(FOOTER)
         self.helpers()
         self.checks()
         self.lay.last_row = self.row - 1
@@ -61,14 +63,23 @@ class Placer(CheckBlock):
             s = self.lay.slots[key]
             self.lay.slots[key] = replace(s, formula=substitute(self.lay, spec, section, index))
 
-    def header(self) -> None:
-        for hrow in self.t.header:
+    def header(self, section: str = HEADER) -> None:
+        """The header rows (or, under the total, the footer's): labels and fields, left to right."""
+        for hrow in self.t.footer if section == FOOTER else self.t.header:
             r = self.row
-            self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
+            if hrow.label_span:
+                self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
             col = hrow.label_span
             for f in hrow.fields:
-                self.add(Slot(f"header.{f.field}", HEADER, -1, f.field, r, col, col + f.span - 1, INPUT, f.type,
-                              required=REQUIRED_ALWAYS if f.required else ""))
+                if f.label:
+                    self.label(r, col, f.label, "label", last_col=col + f.label_span - 1)
+                    col += f.label_span
+                key = f"{section}.{f.field}"
+                role = FORMULA if f.type == "computed" else INPUT
+                self.add(Slot(key, section, -1, f.field, r, col, col + f.span - 1, role, f.type,
+                              required=REQUIRED_ALWAYS if f.required and role == INPUT else ""))
+                if role == FORMULA:
+                    self.pending.append((key, self.t.formulas[f.formula], section, -1))
                 col += f.span
             if col <= self.right:
                 self.label(r, col, "", "blank", last_col=self.right)
@@ -98,7 +109,7 @@ class Placer(CheckBlock):
                     key = f"tasks[{i}].{c.field}"
                     role = FORMULA if c.type == "computed" else INPUT
                     self.add(Slot(key, TASKS, i, c.field, r, col, last, role, c.type, format=c.format,
-                                  required=REQUIRED_IN_USE if role == INPUT else ""))
+                                  required=REQUIRED_IN_USE if role == INPUT and c.required else ""))
                     if role == FORMULA:
                         self.pending.append((key, t.formulas[c.formula], TASKS, i))
                 col += c.span
@@ -124,7 +135,7 @@ class Placer(CheckBlock):
             return Slot(key, TASKS, i, c.field, first, col, col, FORMULA, c.type, format=c.format,
                         formula=f'IF(COUNT({cells})=0,"",SUM({cells}))')
         if i > 0:
-            return fund.mark
+            return fund.mark if c.field in fund.marked else None
         if c.type == "weight":
             return Slot(key, TASKS, i, c.field, first, col, col, FIXED, c.type, default=self.t.weight_tasks)
         return None
@@ -172,19 +183,19 @@ class Placer(CheckBlock):
         tree = ind.tree
         for c in t.indicators.columns:
             key = f"indicators[{ind.index}].{c.field}"
-            default: Any = getattr(tree, c.field, None) if tree is not None else None
+            default: Any = tree.value(c.field) if tree is not None else None
             role = INPUT
             formula: FormulaSpec | None = None
             if c.type == "computed":
                 if ind.kind == QUALITATIVE and c.field == "degree":
                     role = INPUT  # the evaluator sets it inside the chosen grade's band
-                else:
-                    role, formula = FORMULA, t.formulas[c.formula]
+                else:  # the row's own rule (the tree's choice), else the column's
+                    role, formula = FORMULA, t.formulas[(tree and tree.formula(c.field)) or c.formula]
             elif c.type == "actual" and ind.kind == "linked":
                 assert tree is not None
                 role, formula = FORMULA, t.formulas[tree.actual]
-            elif tree is not None and c.field in TREE_FIELDS:
-                role = FIXED
+            elif tree is not None and (c.field in TREE_FIELDS or (c.type == "text" and default not in (None, ""))):
+                role = FIXED  # the tree's names and texts (指标性质, 评分标准) are the bureau's
             if default == "":
                 default = None
             self.add(Slot(key, INDICATORS, ind.index, c.field, r, col, col + c.span - 1, role, c.type,
@@ -196,7 +207,8 @@ class Placer(CheckBlock):
     def merge_tree(self, first: int) -> None:
         """Merge runs of equal 一级/二级指标 vertically, as the paper form does."""
         rows = self.lay.indicator_rows
-        for fld, parents in (("level1", ("level1",)), ("level2", ("level1", "level2"))):
+        tiers = self.t.tiers
+        for fld, parents in ((f, tiers[:k + 1]) for k, f in enumerate(tiers)):
             i = 0
             while i < len(rows):
                 tree = rows[i].tree
@@ -214,20 +226,28 @@ class Placer(CheckBlock):
                 i = j + 1
 
     def total(self) -> None:
+        """The total row: its label, then (合计 forms) the weights' sum, then the total score."""
         t = self.t
         r = self.row
-        span = t.total_label_span
-        self.label(r, 0, t.total_label, "label", last_col=span - 1)
-        self.add(Slot(TOTAL, TOTAL, -1, TOTAL, r, span, span, FORMULA, "computed"))
+        col = t.total_label_span
+        self.label(r, 0, t.total_label, "label", last_col=col - 1)
+        if t.total_weight:
+            weights = [f"SUM({ref(self.lay, f'{table}.{c.field}', '', -1)})" for table, tbl in
+                       ((TASKS, t.tasks), (INDICATORS, t.indicators)) for c in tbl.columns
+                       if c.type == "weight" and self.lay.column_slots(table, c.field)]
+            self.add(Slot("total_weight", TOTAL, -1, "total_weight", r, col, col, FORMULA, "computed",
+                          formula=f"ROUND({'+'.join(weights) or '0'},6)"))
+            col += 1
+        self.add(Slot(TOTAL, TOTAL, -1, TOTAL, r, col, col, FORMULA, "computed"))
         self.pending.append((TOTAL, t.formulas[t.total_formula], TOTAL, -1))
-        if span + 1 <= self.right:
-            self.label(r, span + 1, "", "blank", last_col=self.right)
+        if col + 1 <= self.right:
+            self.label(r, col + 1, "", "blank", last_col=self.right)
         self.row = r + 1
 
 
 def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
     """Which inputs of an indicator row must be filled: the tree's always, a spare row's once used."""
-    if role != INPUT:
+    if role != INPUT or not col.required:
         return ""
     needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
     if ind.kind == QUALITATIVE and col.type in ("operator", "unit"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlgen.formula.engine import XlError
-from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
+from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.layout.model import FORMULA, INPUT, Layout, own_kind
 
@@ -37,6 +37,8 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
             value = fill.header.get(slot.field)
         elif slot.section == GOALS:
             value = fill.goals.get(slot.field)
+        elif slot.section == FOOTER:
+            value = fill.footer.get(slot.field)
         elif slot.section == TASKS and slot.role == INPUT:
             value = tasks.get(slot.index, {}).get(slot.field)
         elif slot.section == INDICATORS:

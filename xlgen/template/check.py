@@ -7,9 +7,10 @@ and return every problem, each naming the file, the key and what was expected.
 
 from __future__ import annotations
 
-from xlgen.formula.engine import EngineError
+from xlgen.formula.engine import EngineError, XlError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
+from xlgen.layout.model import FORMULA
 from xlgen.layout.placer import build_layout
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import Template
@@ -56,12 +57,14 @@ def _formulas_compile(t: Template) -> list[XlgenError]:
     """Every formula, placed in a blank, parses and evaluates with Excel's semantics."""
     try:
         layout = build_layout(t, t.task_rows, t.spare_kinds)
-        layout.program.run({})
+        results = layout.program.run({})
     except EngineError as exc:
         return [_problem(t, "formulas", f"does not evaluate: {exc}")]
     except KeyError as exc:
         return [_problem(t, "formulas", f"names a field no table has: {exc}")]
-    return []
+    # a blank shows no error value (a sum over a table the form does not have: SUM("") is #VALUE!)
+    return [_problem(t, "formulas", f"{s.key} ({s.a1}) gives {results[s.a1]} on a blank: {s.formula}")
+            for s in layout.slots.values() if s.role == FORMULA and isinstance(results.get(s.a1), XlError)]
 
 
 def _grade_bands(t: Template) -> list[XlgenError]:

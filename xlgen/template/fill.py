@@ -30,6 +30,7 @@ class Fill:
     indicators: dict[str, dict[str, Value]] = field(default_factory=dict)
     # indicators that are not in the template's tree, placed in the spare rows
     extra_indicators: list[dict[str, Value]] = field(default_factory=list)
+    footer: dict[str, Value] = field(default_factory=dict)  # 评价结论, 存在问题, sign-off names
 
     def add_indicator(self, template: Template, values: dict[str, Value]) -> bool:
         """File ``values`` under its tree indicator, or as a department's own indicator when it
@@ -37,7 +38,7 @@ class Fill:
         name = values.get("name")
         if any(t.name == name for t in template.tree):
             self.indicators[str(name)] = values
-        elif values.get("level1") and values.get("level2"):
+        elif all(values.get(tier) for tier in template.tiers):
             self.extra_indicators.append(values)
         else:
             return False
@@ -66,10 +67,11 @@ def next_year() -> int:
 
 def load_fill(path: Path, template: Template) -> Fill:
     root = Node(path, load_toml(path))
-    root.only("year", "header", "tasks", "goals", "indicators")
+    root.only("year", "header", "tasks", "goals", "indicators", "footer")
     fill = Fill(year=check_year(root.get("year", int), f"{path}: year") if root.has("year") else None)
     head = root.table("header", required=False)
-    fill.header = _values(head, {f.field: f.type for f in template.header_fields()})
+    fill.header = _values(head, template.header_inputs())
+    fill.footer = _values(root.table("footer", required=False), template.header_inputs("footer"))
     fill.tasks = [_task(node, template) for node in root.tables("tasks", required=False)]
     fill.goals = _values(root.table("goals", required=False), input_columns(template.goals.columns))
     for node in root.tables("indicators", required=False):
@@ -80,7 +82,7 @@ def load_fill(path: Path, template: Template) -> Fill:
             raise XlgenError(
                 ErrorCode.INDICATOR_UNKNOWN, file=path, key=f"{node.key}.name", name=name, template=template.id,
                 suggestion=f"; did you mean '{close[0]}'?" if close else
-                " (a new indicator also needs level1 and level2)",
+                " (a new indicator also needs " + " and ".join(template.tiers) + ")" if template.tiers else "",
             )
     return fill
 

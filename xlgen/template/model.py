@@ -10,22 +10,24 @@ import functools
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlgen.formula.engine import FUNCTION_NAMES
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
+from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,
+                                  Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
+                                  Table as Table, TreeIndicator as TreeIndicator, parse_header_row, parse_table,
+                                  parse_tree)
 from xlgen.template.tomlspec import Node, load_toml
 
-COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause")
-HEADER_TYPES = ("text", "amount")
 # What an input of each column (or header field) type holds. A target or an actual is a number
 # on a quantitative row and text (a qualitative target, a grade) on a qualitative one; the one
 # "computed" input is a qualitative row's 完成程度. Fills, rosters and the verifier all read it.
 NUMBER, TEXT, NUMBER_OR_TEXT = "number", "text", "number_or_text"
-_VALUE_KINDS = {"amount": NUMBER, "weight": NUMBER, "computed": NUMBER, "target": NUMBER_OR_TEXT,
+_VALUE_KINDS = {"amount": NUMBER, "weight": NUMBER, "computed": NUMBER, "score": NUMBER, "target": NUMBER_OR_TEXT,
                 "actual": NUMBER_OR_TEXT}
 
 
@@ -39,83 +41,12 @@ def input_columns(columns: tuple[Column, ...]) -> dict[str, str]:
 # Classic functions only (Excel 2010, WPS, LibreOffice): exactly those xlgen can evaluate.
 ALLOWED_FUNCTIONS = FUNCTION_NAMES
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")  # {field} of the row, {table.field}: a column
+TOTAL = "total"  # the placeholder {total}: the form's total cell (a header's 自评总分, its grade)
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
 
 
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    label: str
-    type: str
-    span: int = 1
-    group: str = ""
-    formula: str = ""
-    format: str = ""
-
-
-@dataclass(frozen=True)
-class Funding:
-    """The funding rows of the national form: 年度资金总额, then 其中 its sources. The total's
-    amounts are the sums of the sources' by formula; only the total carries 分值, 执行率 and
-    得分, the sources show ``mark`` there ("/", as the printed form does)."""
-
-    total: str  # the total row's label
-    sources: tuple[str, ...]  # one row each, beneath the total
-    sums: tuple[str, ...]  # the amount columns the total sums
-    label_field: str  # the text column holding the rows' labels
-    lead: str = ""  # printed before the first source's name (其中：)
-    mark: str = "/"
-
-    @property
-    def rows(self) -> int:
-        return 1 + len(self.sources)
-
-    def label(self, index: int) -> str:
-        """The printed label of funding row ``index`` (0: the total)."""
-        if index == 0:
-            return self.total
-        return (self.lead if index == 1 else "") + self.sources[index - 1]
-
-    def index_of(self, name: object) -> int | None:
-        """The row a fill's task belongs to, by its label (with or without the lead)."""
-        text = str(name or "").strip()
-        names = (self.total, *self.sources)
-        return next((i for i in range(self.rows) if text in (names[i], self.label(i))), None)
-
-
-@dataclass(frozen=True)
-class Table:
-    label: str
-    columns: tuple[Column, ...]
-    funding: Funding | None = None
-
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.field == name:
-                return col
-        raise KeyError(name)
-
-    def fields(self) -> tuple[str, ...]:
-        return tuple(c.field for c in self.columns if c.field)
-
-
-@dataclass(frozen=True)
-class HeaderField:
-    field: str
-    span: int
-    type: str
-    required: bool
-    hint: str
-
-
-@dataclass(frozen=True)
-class HeaderRow:
-    label: str
-    fields: tuple[HeaderField, ...]
-    label_span: int = 3
+SECTIONS = ("tasks", "goals", "indicators")  # the tables of a form, in the national order
 
 
 @dataclass(frozen=True)
@@ -146,22 +77,6 @@ class Grade:
 class Level:
     label: str
     min: float
-
-
-@dataclass(frozen=True)
-class TreeIndicator:
-    level1: str
-    level2: str
-    name: str
-    operator: str
-    target: float | str | None
-    unit: str
-    weight: float | None
-    actual: str = ""  # name of a formula giving 全年完成值 (e.g. budget_rate), else an input
-
-    @property
-    def qualitative(self) -> bool:
-        return isinstance(self.target, str)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: layouts are cached per template
@@ -195,6 +110,15 @@ class Template:
     # what next year's blank keeps from this year's returned workbook, by section
     rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spare_qualitative: int = 0  # empty qualitative indicator rows a blank offers after those
+    footer: tuple[HeaderRow, ...] = ()  # rows under the total: 评价结论 blocks, sign-off lines
+    sections: tuple[str, ...] = SECTIONS  # the tables the form has, top to bottom (indicators last)
+    total_weight: bool = False  # the total row shows the sum of the weights (合计 100) too
+
+    @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tier columns of the indicator table (一级/二级指标), 0 to 2 of them, then 三级's name."""
+        fields = self.indicators.fields()
+        return tuple(f for f in ("level1", "level2") if f in fields)
 
     @property
     def spare_kinds(self) -> tuple[str, ...]:
@@ -205,8 +129,13 @@ class Template:
     def width(self) -> int:
         return 1 + sum(c.span for c in self.indicators.columns)
 
-    def header_fields(self) -> tuple[HeaderField, ...]:
-        return tuple(f for row in self.header for f in row.fields)
+    def header_fields(self, section: str = "header") -> tuple[HeaderField, ...]:
+        """The fields of the header (or of the footer): their inputs and computed cells."""
+        return tuple(f for row in (self.footer if section == "footer" else self.header) for f in row.fields)
+
+    def header_inputs(self, section: str = "header") -> dict[str, str]:
+        """Field → type of what a fill or roster gives for the header (or footer): not computed."""
+        return {f.field: f.type for f in self.header_fields(section) if f.type != "computed"}
 
     def grade(self, label: str) -> Grade | None:
         for g in self.grades:
@@ -304,18 +233,21 @@ def load_template(name: str | Path) -> Template:
     data, raw = _load_with_base(path, ())
     root = Node(path, data)
     root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
-              "formulas", "grades", "levels", "lists", "tree", "checks", "rollover")
+              "formulas", "grades", "levels", "lists", "tree", "checks", "rollover", "footer")
     meta = root.table("template")
-    meta.only("id", "version", "title", "sheet", "year_label", "unit_note")
+    meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "sections")
+    sections = _sections(meta)
     rows = root.table("rows")
     rows.only("tasks", "spare_indicators", "spare_qualitative")
     weights = root.table("weights")
     weights.only("tasks", "indicators")
     total = root.table("total")
-    total.only("label", "label_span", "formula")
-    lists = root.table("lists")
+    total.only("label", "label_span", "formula", "weight")
+    lists = root.table("lists", required=False)
     lists.only("operators", "units")
-    tasks = _table(root.table("tasks"), funding=True)
+    tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else _absent(root, "tasks")
+    goals = parse_table(root.table("goals")) if "goals" in sections else _absent(root, "goals")
+    indicators = parse_table(root.table("indicators"))
     formulas = {
         name: _formula(root.table("formulas").table(name))
         for name in root.table("formulas").data
@@ -329,24 +261,27 @@ def load_template(name: str | Path) -> Template:
         sheet=meta.get("sheet", str),
         year_label=meta.get("year_label", str, default="{year}年度"),
         unit_note=meta.get("unit_note", str, default=""),
-        task_rows=_task_rows(rows, tasks),
+        task_rows=_task_rows(rows, tasks) if "tasks" in sections else 0,
         spare_indicators=rows.get("spare_indicators", int, default=0),
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
-        weight_tasks=weights.get("tasks", float),
+        weight_tasks=weights.get("tasks", float) if "tasks" in sections else 0.0,
         weight_indicators=weights.get("indicators", float),
-        header=tuple(_header_row(n) for n in root.tables("header")),
+        header=tuple(parse_header_row(n) for n in root.tables("header")),
         tasks=tasks,
-        goals=_table(root.table("goals")),
-        indicators=_table(root.table("indicators")),
+        goals=goals,
+        sections=sections,
+        indicators=indicators,
         total_label=total.get("label", str),
         total_label_span=total.get("label_span", int),
         total_formula=total.get("formula", str),
         formulas=formulas,
-        grades=tuple(_grade(n) for n in root.tables("grades")),
+        grades=tuple(_grade(n) for n in root.tables("grades", required=False)),
         levels=tuple(Level(n.get("label", str), n.get("min", float)) for n in root.tables("levels", required=False)),
-        operators=tuple(lists.strings("operators")),
-        units=tuple(lists.strings("units")),
-        tree=tuple(_tree(n) for n in root.tables("tree")),
+        operators=tuple(lists.strings("operators", default=[])),
+        units=tuple(lists.strings("units", default=[])),
+        tree=tuple(parse_tree(n, indicators) for n in root.tables("tree")),
+        footer=tuple(parse_header_row(n) for n in root.tables("footer", required=False)),
+        total_weight=total.get("weight", bool, default=False),
         checks=parse_rules(root.table("checks", required=False)),
         rollover=_rollover(root.table("rollover", required=False)),
     )
@@ -388,87 +323,37 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _sections(meta: Node) -> tuple[str, ...]:
+    """[template] sections: the tables the form has, top to bottom; the indicators come last."""
+    sections = tuple(meta.strings("sections", default=list(SECTIONS)))
+    if not sections or sections[-1] != "indicators" or len(set(sections)) != len(sections) \
+            or not set(sections) <= set(SECTIONS):
+        raise meta.invalid("sections", f"{list(sections)}: expected some of tasks, goals, each once, "
+                           "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])")
+    return sections
+
+
+def _absent(root: Node, name: str) -> Table:
+    """A table the form does not have ([template] sections leaves it out): none may be given."""
+    if root.has(name):
+        raise root.invalid(name, f"the form has no {name} ([template] sections leaves it out); remove the table "
+                           f"or add \"{name}\" to sections")
+    return Table(label="", columns=())
+
+
 def _task_rows(rows: Node, tasks: Table) -> int:
     """How many task rows a blank offers: [rows] tasks, or with funding rows exactly those."""
     if tasks.funding is None:
-        return rows.get("tasks", int)
+        count = rows.get("tasks", int)
+        if count < 1:
+            raise rows.invalid("tasks", f"{count} task rows; a form without tasks leaves \"tasks\" out of "
+                               "[template] sections (and the [tasks] table out)")
+        return count
     count = rows.get("tasks", int, default=tasks.funding.rows)
     if count != tasks.funding.rows:
         raise rows.invalid("tasks", f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
                            "(the total and its sources); leave rows.tasks out")
     return count
-
-
-def _table(node: Node, funding: bool = False) -> Table:
-    node.only("label", "columns", *(("funding",) if funding else ()))
-    columns = []
-    for col in node.tables("columns"):
-        col.only("field", "label", "type", "span", "group", "formula", "format")
-        kind = col.get("type", str, expected="one of " + ", ".join(COLUMN_TYPES))
-        if kind not in COLUMN_TYPES:
-            raise col.invalid("type", f"'{kind}' is not a column type; expected one of {', '.join(COLUMN_TYPES)}")
-        span = col.get("span", int, default=1)
-        if span < 1:
-            raise col.invalid("span", f"{span} is not a column count; expected 1 or more")
-        column = Column(
-            field=col.get("field", str),
-            label=col.get("label", str),
-            type=kind,
-            span=span,
-            group=col.get("group", str, default=""),
-            formula=col.get("formula", str, default=""),
-            format=col.get("format", str, default=""),
-        )
-        if kind == "computed" and not column.formula:
-            raise col.invalid("formula", "a computed column names its formula (a key of [formulas])")
-        columns.append(column)
-    table = Table(label=node.get("label", str), columns=tuple(columns))
-    if node.has("funding"):
-        table = replace(table, funding=_funding(node.table("funding"), table))
-    return table
-
-
-def _funding(node: Node, table: Table) -> Funding:
-    node.only("total", "sources", "sums", "lead", "mark")
-    sources = tuple(node.strings("sources"))
-    if not sources:
-        raise node.invalid("sources", "the list is empty; name the sources beneath the total")
-    names = [node.get("total", str), *sources]
-    for i, name in enumerate(names):
-        if not name.strip() or names.index(name) != i:
-            raise node.invalid("sources" if i else "total", f"'{name}' is empty or repeats; each row's label is unique")
-    types = {c.field: c.type for c in table.columns if c.field}
-    sums = tuple(node.strings("sums"))
-    for i, name in enumerate(sums):
-        if types.get(name) != "amount":
-            raise node.invalid(f"sums[{i}]", f"'{name}' is not an amount column of the table; expected one of "
-                               + ", ".join(f for f, kind in types.items() if kind == "amount"))
-    label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
-    if not label_field:
-        raise node.invalid("total", "the table has no text column to hold the rows' labels")
-    return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
-                   lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"))
-
-
-def _header_row(node: Node) -> HeaderRow:
-    node.only("label", "fields", "label_span")
-    fields = []
-    for item in node.tables("fields"):
-        item.only("field", "span", "type", "required", "hint")
-        kind = item.get("type", str, default="text")
-        if kind not in HEADER_TYPES:
-            raise item.invalid("type", f"'{kind}' is not a header field type; expected one of {', '.join(HEADER_TYPES)}")
-        fields.append(
-            HeaderField(
-                field=item.get("field", str),
-                span=item.get("span", int, default=1),
-                type=kind,
-                required=item.get("required", bool, default=False),
-                hint=item.get("hint", str, default=""),
-            )
-        )
-    return HeaderRow(label=node.get("label", str), fields=tuple(fields),
-                     label_span=node.get("label_span", int, default=3))
 
 
 def _formula(node: Node) -> FormulaSpec:
@@ -514,18 +399,14 @@ def _rollover(node: Node) -> dict[str, tuple[str, ...]]:
     return {section: tuple(node.strings(section, default=[])) for section in ("header", "tasks", "goals", "indicators")}
 
 
-def _tree(node: Node) -> TreeIndicator:
-    node.only("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")
-    return TreeIndicator(
-        level1=node.get("level1", str),
-        level2=node.get("level2", str),
-        name=node.get("name", str),
-        operator=node.get("operator", str, default=""),
-        target=node.number_or_text("target"),
-        unit=node.get("unit", str, default=""),
-        weight=node.get("weight", float) if node.has("weight") else None,
-        actual=node.get("actual", str, default=""),
-    )
+def _formulas_used(t: Template) -> list[str]:
+    """The keys of [formulas] the form places: its columns', the total's, its header and footer
+    fields', its tree rows' and its rules'."""
+    used = [c.formula for table in (t.tasks, t.indicators) for c in table.columns if c.formula]
+    used += [t.total_formula, *(f.formula for s in ("header", "footer") for f in t.header_fields(s) if f.formula)]
+    used += [name for ind in t.tree for name in (ind.actual, *dict(ind.formulas).values()) if name]
+    used += [r.formula for r in t.checks if r.formula]
+    return [name for name in dict.fromkeys(used) if name in t.formulas]
 
 
 def _check(t: Template) -> None:
@@ -538,19 +419,28 @@ def _check(t: Template) -> None:
     names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
     for key, detail in check_rules(t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
+    for section, rows in (("header", t.header), ("footer", t.footer)):
+        for i, row in enumerate(rows):
+            for j, f in enumerate(row.fields):
+                if f.formula and f.formula not in t.formulas:
+                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields[{j}].formula",
+                                     detail=f"'{f.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
     if t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
                          detail=f"'{t.total_formula}' is not a key of [formulas]")
-    for spec in t.formulas.values():
+    for spec in (t.formulas[name] for name in _formulas_used(t)):  # a base's formula a form leaves unused: no matter
         for ref in spec.placeholders():
             section, _, fld = ref.rpartition(".")
+            if ref == TOTAL:
+                continue
             ok = fld in names[section] if section in names else (
                 fld in t.tasks.fields() or fld in t.indicators.fields())
             if not ok:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
                                  detail=f"placeholder {{{ref}}} names no column of the tasks or indicators table")
+    kinds = {c.type for c in t.indicators.columns}
     for name, items in (("operators", t.operators), ("units", t.units)):
-        if not items:
+        if not items and name[:-1] in kinds:  # a form with an operator (unit) column lists them
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}", detail="the list is empty")
         if len(set(items)) != len(items):
             dup = sorted({x for x in items if items.count(x) > 1})
@@ -567,10 +457,14 @@ def _check(t: Template) -> None:
         if ind.unit and ind.unit not in t.units:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.unit",
                              detail=f"'{ind.unit}' is not in lists.units")
+        for column, name in ind.formulas:
+            if name not in t.formulas:
+                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.formulas.{column}",
+                                 detail=f"'{name}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
         if ind.actual and ind.actual not in t.formulas:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.actual",
                              detail=f"'{ind.actual}' is not a key of [formulas]")
-        if not ind.qualitative and not ind.operator and ind.target is not None:
+        if not ind.qualitative and not ind.operator and ind.target is not None and "operator" in kinds:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
                              detail="a numeric target needs an operator (qualitative rows have a text target)")
     tree_names = [ind.name for ind in t.tree]
@@ -586,6 +480,6 @@ def _check(t: Template) -> None:
     if t.grades == () and (t.spare_qualitative or any(ind.qualitative for ind in t.tree)):
         raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="grades",
                          expected="grades for the qualitative indicators")
-    if t.width != 1 + sum(c.span for c in t.tasks.columns) or t.width != 1 + sum(c.span for c in t.goals.columns):
+    if any(t.width != 1 + sum(c.span for c in table.columns) for table in (t.tasks, t.goals) if table.columns):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
                          detail=f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)")

@@ -58,9 +58,10 @@ def _build_plan(lay: Layout) -> Plan:
     for s in formulas:
         formula_rows.setdefault(s.row, []).append(s)
     heads = {c.field: c.label for c in (*t.tasks.columns, *t.goals.columns, *t.indicators.columns) if c.field}
-    heads.update({f.field: f.hint or f.field for f in t.header_fields()})
-    for hrow in t.header:
-        if len(hrow.fields) == 1:
+    for hrow in (*t.header, *t.footer):
+        for f in hrow.fields:
+            heads[f.field] = f.hint or f.label.rstrip("：:") or f.field
+        if len(hrow.fields) == 1 and hrow.label:
             heads[hrow.fields[0].field] = hrow.label
     labels = {}
     for s in lay.slots.values():

@@ -14,7 +14,7 @@ from typing import Any
 from xlgen.generate import limits
 from xlgen.generate.addin import lists, printsetup
 from xlgen.layout.model import TREE_FIELDS, Layout, Slot
-from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
+from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Grade
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 
@@ -57,17 +57,17 @@ def template_key(layout: Layout, slot: Slot) -> str:
 def name_of(layout: Layout, slot: Slot) -> str:
     """What the cell is called on the form (its column heading, or the header field's hint)."""
     t = layout.template
-    if slot.section == HEADER:
-        for row in t.header:
+    if slot.section in (HEADER, FOOTER):
+        for row in t.footer if slot.section == FOOTER else t.header:
             for f in row.fields:
                 if f.field == slot.field:
-                    return row.label if f.type == "amount" or not f.hint else f.hint
+                    return (f.label or row.label) if f.type == "amount" or not f.hint else f.hint
     table = {TASKS: t.tasks, GOALS: t.goals, INDICATORS: t.indicators}[slot.section]
     return table.column(slot.field).label
 
 
 def kind_of(layout: Layout, slot: Slot) -> str:
-    """The rule an input follows: list_<kind>, amount, weight, number, band, text, long_text."""
+    """The rule an input follows: list_<kind>, amount, weight, score, number, band, text, long_text."""
     row_kind = layout.indicator_rows[slot.index].kind if slot.section == INDICATORS else ""
     if slot.type == "operator":
         return "list_operators"
@@ -77,6 +77,8 @@ def kind_of(layout: Layout, slot: Slot) -> str:
         return "amount"
     if slot.type == "weight":
         return "weight"
+    if slot.type == "score":  # a score the evaluator types by the row's 评分标准
+        return "score"
     if slot.type == "target":
         return "text" if row_kind == QUALITATIVE else "number"
     if slot.type == "actual":
@@ -114,6 +116,10 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
         return {"validate": "decimal", "criteria": ">", "value": 0,
                 **_messages(name, f"请填写{name}：大于 0 的数字；{table}的分值合计应为 {total:g}。",
                             "分值无效", f"{name}须为大于 0 的数字。")}
+    if kind == "score":  # 0..分值: the upper bound is the 填报检查's and verify's (it differs by row)
+        return {"validate": "decimal", "criteria": ">=", "value": 0,
+                **_messages(name, f"请按评分标准填写{name}：0 至本行分值之间的数字。",
+                            "得分无效", f"{name}须为不小于 0 的数字，且不超过本行分值。")}
     if kind == "number":
         return {"validate": "decimal", "criteria": "between", "minimum": ANY_NUMBER[0], "maximum": ANY_NUMBER[1],
                 **_messages(name, f"请填写{name}：数字，与指标值同一度量单位（如 95 表示 95%）。",

@@ -1,0 +1,248 @@
+"""The provinces' forms shipped as built-in templates (../shared/docs/forms.md): each sample fill
+computes, in xlgen's engine, in its cached values and in LibreOffice, the numbers worked by hand
+below; `verify` passes the honest file and fails a tampered one.
+
+sichuan-project (F1), samples/sichuan-project-2024.toml:
+- 总额 = 财政资金 + 财政专户管理资金 + 单位资金 (+ 其他资金, empty): 230 + 0 + 8.93 = 238.93;
+  240 + 0 + 11.89 = 251.89; 216.5 + 0 + 10 = 226.5
+- 预算执行率 = ROUND(226.5 / 251.89, 4) = ROUND(0.899202…, 4) = 0.8992; 得分 = ROUND(10 × 0.8992, 2) = 8.99
+- sources' own 执行率: 216.5 / 240 = 0.902083… → 0.9021; 10 / 11.89 = 0.841043… → 0.841; 0 / 0: blank
+- 足额保障率 = 100, 100 → 22.5; 科目调整次数 ≤ 10, 12 → 1 − 2/10 = 0.8 → 18; 按时发放率 = 100 → 22.5;
+  结余率 ≤ 5, 6 → 1 − 1/5 = 0.8 → 18.  Σ = 81
+- 合计: 权重 10 + 90 = 100; 得分 8.99 + 81 = 89.99 (良)
+
+chongqing-department-overall (F3), samples/chongqing-department-overall-2024.toml:
+- 执行率 = ROUND(1140 / 1500, 4) = 0.76; 执行率得分 = 0.76 × 10 = 7.6 (the form's own example)
+- 财政供养人员控制率 (reverse) 92 ≤ 100 → 100 % → 10; 预算完成率 76 ≥ 70 → 100 % → 20;
+  预算调整率 (reverse) 4 > 3 → 3/4 = 75 % → 7.5; 政府采购执行率 72.74/100 = 72.74 % → 15 × 0.7274 =
+  10.911 → 10.91; 播发稿件数量 2400 against the 调整指标值 2500 → 96 % → 14.4;
+  管理制度健全性 (定性, 达成年度指标, 95 %) → 19.  Σ = 81.81
+- 总分 7.6 + 81.81 = 89.41 (良), shown in the header's 自评总分 too
+
+hunan-department-evaluation (F2), samples/hunan-department-evaluation-2024.toml (typed scores):
+- 投入 5 + 4 + 4 = 13; 预算执行 2 + 3 + 2 + 6 = 13; 预算管理 3 + 3 + 2.5 + 6 = 14.5;
+  资产管理 5 + 4.5 = 9.5; 职责履行 15 + 8 = 23; 履职效益 10 + 8 = 18
+- 合计 100 and 13 + 13 + 14.5 + 9.5 + 23 + 18 = 91 (优)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, generate_samples, read_values
+from expect import assert_matches
+from verifykit import edit_sheet, set_cached, set_formula
+from xlgen.cli import app
+from xlgen.errors import XlgenError
+from xlgen.generate.workbook import Generated, generate
+from xlgen.template.fill import load_fill
+from xlgen.template.model import load_template
+
+FORMS: dict[str, dict[str, Any]] = {
+    "sichuan-project": {
+        "tasks[0].initial": 238.93, "tasks[0].allocated": 251.89, "tasks[0].executed": 226.5,
+        "tasks[0].rate": 0.8992, "tasks[0].score": 8.99, "tasks[1].rate": 0.9021, "tasks[2].rate": "",
+        "tasks[3].rate": 0.841, "indicators[0].score": 22.5, "indicators[1].score": 18,
+        "indicators[2].score": 22.5, "indicators[3].score": 18, "total_weight": 100, "total": 89.99,
+    },
+    "chongqing-department-overall": {
+        "tasks[0].rate": 0.76, "tasks[0].score": 7.6,
+        "indicators[0].degree": 1, "indicators[0].score": 10, "indicators[1].degree": 1, "indicators[1].score": 20,
+        "indicators[2].degree": 0.75, "indicators[2].score": 7.5, "indicators[3].degree": 0.7274,
+        "indicators[3].score": 10.91, "indicators[4].degree": 0.96, "indicators[4].score": 14.4,
+        "indicators[5].score": 19, "total_weight": 100, "total": 89.41, "header.self_total": 89.41,
+    },
+    "hunan-department-evaluation": {"total_weight": 100, "total": 91},
+}
+LEVELS = {"sichuan-project": "良", "chongqing-department-overall": "良", "hunan-department-evaluation": "优"}
+
+
+def sample(name: str) -> Path:
+    return ROOT / "samples" / f"{name}-2024.toml"
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    return generate_samples(tmp_path_factory.mktemp("forms"), {name: sample(name) for name in FORMS})
+
+
+def by_cell(book: Generated, name: str) -> dict[str, Any]:
+    return {book.layout.slot(k).a1: v for k, v in FORMS[name].items()}
+
+
+@pytest.mark.parametrize("name", list(FORMS))
+def test_engine_and_cached_values(books: dict[str, Generated], name: str) -> None:
+    book = books[name]
+    want = FORMS[name]
+    got = {k: book.results[k] for k in want}
+    assert {k for k, v in got.items() if v == ""} == {k for k, v in want.items() if v == ""}
+    assert {k: v for k, v in got.items() if v != ""} == pytest.approx({k: v for k, v in want.items() if v != ""})
+    cached = read_values(book.path)
+    assert_matches(cached, {a1: v for a1, v in by_cell(book, name).items() if v != ""}, f"{name}: cached values")
+    assert book.layout.template.level_of(book.total) == LEVELS[name]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_recalc: Any, tmp_path: Path) -> None:
+    from xlgen.render.libreoffice import convert
+    from xlgen.verify.batch import verify_file
+
+    names = list(FORMS)
+    saved = convert([books[n].path for n in names], "xlsx", tmp_path / "lo")
+    for name, path in zip(names, saved):
+        want = {a1: v for a1, v in by_cell(books[name], name).items() if v != ""}
+        assert_matches(read_values(path), want, f"{name}: LibreOffice")
+        honest = verify_file(path)
+        assert honest.status == "pass", (name, [f.message("en") for f in honest.findings])
+        assert honest.total_score == FORMS[name]["total"]
+    # tampered: a total typed over with a constant (Sichuan), the header's 自评总分 and an
+    # indicator's 得分 typed over (Chongqing), a typed score above its 分值 (Hunan)
+    lay = {n: books[n].layout for n in names}
+    sichuan = edit_sheet(saved[0], tmp_path / "sichuan.xlsx",
+                         set_formula(lay["sichuan-project"].slot("tasks[0].allocated").a1, "300"))
+    chongqing = edit_sheet(saved[1], tmp_path / "chongqing.xlsx",
+                           set_formula(lay["chongqing-department-overall"].slot("header.self_total").a1, "95"))
+    hunan_score = lay["hunan-department-evaluation"].slot("indicators[0].score").a1
+    hunan = edit_sheet(saved[2], tmp_path / "hunan.xlsx", set_cached(hunan_score, "6"))
+    for path, cell in ((sichuan, lay["sichuan-project"].slot("tasks[0].allocated").a1),
+                       (chongqing, lay["chongqing-department-overall"].slot("header.self_total").a1),
+                       (hunan, hunan_score)):
+        result = verify_file(path)
+        assert result.status == "fail", path.name
+        assert any(f.cell == cell for f in result.findings), (path.name, [f.message("en") for f in result.findings])
+
+
+def test_sichuan_prints_its_funding_rows_footer_and_sign_off() -> None:
+    lay = generate_layout("sichuan-project")
+    labels = {lab.text for lab in lay.labels}
+    assert {"总额", "合计", "评价结论", "存在问题", "改进措施", "项目负责人：", "财务负责人：", "实施单位（盖章）"} <= labels | {
+        s.default for s in lay.slots.values() if isinstance(s.default, str)}
+    assert [lay.slot(f"tasks[{i}].project").default for i in range(5)] == [
+        "总额", "其中：财政资金", "财政专户管理资金", "单位资金", "其他资金"]
+    # the sources show their own 执行率 and "/" only in 权重 and 得分
+    assert "tasks[1].rate" in lay.slots and "tasks[1].weight" not in lay.slots and "tasks[1].score" not in lay.slots
+    assert not lay.slot("tasks[0].reason").required  # 原因 only when the form asks (执行率 < 90 %)
+    goals, tasks, indicators = (lay.slot("goals.goal_plan").row, lay.slot("tasks[0].project").row,
+                                lay.slot("indicators[0].name").row)
+    assert goals < tasks < indicators  # 项目基本情况 first, as the form has it
+    total = lay.slot("total")
+    assert lay.slot("footer.conclusion").row == total.row + 1 and lay.slot("footer.project_lead").row == total.row + 4
+    assert lay.slot("total_weight").col == lay.slot("indicators[0].weight").col
+    assert total.col == lay.slot("indicators[0].score").col
+
+
+def test_chongqing_has_no_tiers_and_rows_choose_their_rule() -> None:
+    lay = generate_layout("chongqing-department-overall")
+    assert "indicators[0].level1" not in lay.slots and lay.template.tiers == ()
+    reverse, ratio = lay.slot("indicators[0].degree").formula, lay.slot("indicators[1].degree").formula
+    assert ",1,IF(" in reverse and "<=" in reverse.split(",1,")[0] and ">=" in ratio.split(",1,")[0]
+    assert lay.slot("indicators[0].nature").role == "fixed" and lay.slot("indicators[0].core").default == "否"
+    assert lay.slot("indicators[0].target_adjusted").required == ""  # 调整指标值: only where adjusted
+    assert lay.slot("header.self_total").formula == lay.slot("total").a1
+
+
+def test_hunan_has_only_indicators_and_typed_scores() -> None:
+    lay = generate_layout("hunan-department-evaluation")
+    assert lay.task_count == 0 and not [s for s in lay.slots.values() if s.section in ("tasks", "goals")]
+    score = lay.slot("indicators[0].score")
+    assert score.role == "input" and score.required == "always"
+    assert lay.slot("indicators[0].criterion").role == "fixed"
+    assert "checks.task_weights" not in lay.slots  # no tasks: no check of their weights
+    assert not any('SUM("")' in s.formula for s in lay.slots.values())
+
+
+def generate_layout(name: str) -> Any:
+    from xlgen.generate.workbook import layout_for
+
+    return layout_for(load_template(name), None)
+
+
+def test_templates_lists_six_built_in_forms() -> None:
+    listed = CliRunner().invoke(app, ["templates"], terminal_width=200)
+    assert listed.exit_code == 0
+    for tid in ("liaoning-department-overall", "mof-project", "jiangxi-project", "sichuan-project",
+                "chongqing-department-overall", "hunan-department-evaluation"):
+        assert tid in listed.output
+
+
+def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    src = (ROOT / "templates" / f"{name}.toml").read_text(encoding="utf-8")
+    assert old in src, old
+    path = tmp_path / f"{name}.toml"
+    path.write_text(src.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "old", "new", "key", "says"), [
+    ("hunan-department-evaluation", 'sections = ["indicators"]', 'sections = ["indicators", "goals"]',
+     "template.sections", "then indicators last"),
+    ("hunan-department-evaluation", "[rows]", '[goals]\nlabel = "x"\ncolumns = []\n\n[rows]', "goals",
+     "the form has no goals"),
+    ("hunan-department-evaluation", 'type = "score" }', 'type = "scores" }', "indicators.columns[5].type",
+     "'scores' is not a column type"),
+    ("chongqing-department-overall", 'formulas = { degree = "reverse" }', 'formulas = { unit = "reverse" }',
+     "tree[0].formulas.unit", "'unit' is not a computed column"),
+    ("chongqing-department-overall", 'formulas = { degree = "reverse" }', 'formulas = { degree = "reversed" }',
+     "tree[0].formulas.degree", "'reversed' is not a key of [formulas]"),
+    ("chongqing-department-overall", 'type = "computed", formula = "header_total" }', 'type = "computed" }',
+     "header[0].fields[3].formula", "a computed field names its formula"),
+    ("chongqing-department-overall", 'formula = "header_total" }', 'formula = "header_sum" }',
+     "header[0].fields[3].formula", "'header_sum' is not a key of [formulas]"),
+    ("chongqing-department-overall", 'core = "否"\nformulas', 'cores = "否"\nformulas', "tree[0].cores", ""),
+    ("liaoning-department-overall", "tasks = 6 ", "tasks = 0 ", "rows.tasks",
+     'a form without tasks leaves "tasks" out of [template] sections'),
+    ("sichuan-project", 'marked = ["weight", "score"]', 'marked = ["weight", "project"]',
+     "tasks.funding.marked[1]", "'project' is not a column the sources may mark"),
+    ("sichuan-project", 'fields = [ { field = "conclusion"', 'fields = [ { field = "conclusion", label_span = 0',
+     "footer[0].fields[0].span", "spans are column counts"),
+])
+def test_new_keys_are_checked_with_their_key(tmp_path: Path, name: str, old: str, new: str, key: str,
+                                             says: str) -> None:
+    path = _variant(tmp_path, name, old, new)
+    if "extends" in path.read_text(encoding="utf-8"):
+        text = path.read_text(encoding="utf-8").replace(
+            'extends = "_base/national"', f'extends = "{(ROOT / "templates" / "_base" / "national").as_posix()}"')
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(XlgenError) as info:
+        load_template(path)
+    text = str(info.value)
+    assert f"key '{key}'" in text and says in text, text
+
+
+def test_a_repeated_sub_expression_evaluates() -> None:
+    """`formulas` passes a repeated sub-expression on through "bypass" nodes (the effective target
+    IF(ISNUMBER(调整指标值),调整指标值,年初指标值) of Chongqing's rules, written three times)."""
+    from xlgen.formula.engine import build_program
+
+    effective = "IF(ISNUMBER(A3),A3,A2)"
+    program = build_program({"B1": f"=IF(A1<={effective},1,IF({effective}>0,ROUND({effective}/A1,4),0))"})
+    assert program.run({"A1": 92.0, "A2": 100.0})["B1"] == 1
+    assert program.run({"A1": 110.0, "A2": 100.0})["B1"] == 0.9091  # 100/110
+    assert program.run({"A1": 110.0, "A2": 100.0, "A3": 105.0})["B1"] == 0.9545  # 105/110
+
+
+@pytest.mark.parametrize(("name", "indicator", "blanked", "code", "says"), [
+    ("hunan-department-evaluation", "“三公经费”变动率", "deduction", "deduction-missing",
+     "scores 4 of 5, so the reason for the deduction must be given"),
+    ("sichuan-project", "科目调整次数", "cause", "cause-missing", "scores 18 of 22.5, so the cause must be analysed"),
+])
+def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: str, indicator: str, blanked: str,
+                                                       code: str, says: str) -> None:
+    """A rule the template words itself ([checks.NAME] with its code) counts in the 填报检查 and
+    is reported by verify at the cell it names, from the same formula."""
+    from xlgen.verify.batch import verify_file
+
+    template = load_template(name)
+    fill = load_fill(sample(name), template)
+    del fill.indicators[indicator][blanked]
+    book = generate(template, fill, tmp_path / f"{name}.xlsx")
+    index = next(row.index for row in book.layout.indicator_rows if row.tree and row.tree.name == indicator)
+    assert book.results[f"checks.{'missing_deduction' if blanked == 'deduction' else 'missing_analysis'}"] == 1
+    result = verify_file(book.path)
+    (found,) = [f for f in result.findings if f.code.value.code == code]
+    assert found.cell == book.layout.slot(f"indicators[{index}].{blanked}").a1
+    assert says in found.message("en")

@@ -1,0 +1,241 @@
+"""The pieces a template is built of — its tables' columns, funding rows, header and footer
+rows, the indicator tree — and their parsers, each error located by its TOML key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from xlgen.template.tomlspec import Node
+
+COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause",
+                "score")
+HEADER_TYPES = ("text", "amount", "computed")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    type: str
+    span: int = 1
+    group: str = ""
+    formula: str = ""
+    format: str = ""
+    required: bool = True  # false: an input the row may leave empty (原因 where the form asks only sometimes)
+
+
+@dataclass(frozen=True)
+class Funding:
+    """The funding rows of the national form: 年度资金总额, then 其中 its sources. The total's
+    amounts are the sums of the sources' by formula; only the total carries 分值, 执行率 and
+    得分, the sources show ``mark`` there ("/", as the printed form does)."""
+
+    total: str  # the total row's label
+    sources: tuple[str, ...]  # one row each, beneath the total
+    sums: tuple[str, ...]  # the amount columns the total sums
+    label_field: str  # the text column holding the rows' labels
+    lead: str = ""  # printed before the first source's name (其中：)
+    mark: str = "/"
+    marked: tuple[str, ...] = ()  # the columns where the sources print ``mark`` (the rest: as the total)
+
+    @property
+    def rows(self) -> int:
+        return 1 + len(self.sources)
+
+    def label(self, index: int) -> str:
+        """The printed label of funding row ``index`` (0: the total)."""
+        if index == 0:
+            return self.total
+        return (self.lead if index == 1 else "") + self.sources[index - 1]
+
+    def index_of(self, name: object) -> int | None:
+        """The row a fill's task belongs to, by its label (with or without the lead)."""
+        text = str(name or "").strip()
+        names = (self.total, *self.sources)
+        return next((i for i in range(self.rows) if text in (names[i], self.label(i))), None)
+
+
+@dataclass(frozen=True)
+class Table:
+    label: str
+    columns: tuple[Column, ...]
+    funding: Funding | None = None
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.field == name:
+                return col
+        raise KeyError(name)
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns if c.field)
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    field: str
+    span: int
+    type: str
+    required: bool
+    hint: str
+    label: str = ""  # printed in the cell(s) before the field (主管部门 … 实施单位: two labels a row)
+    label_span: int = 1
+    formula: str = ""  # a computed field's key of [formulas] (自评总分 = {total})
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    label: str
+    fields: tuple[HeaderField, ...]
+    label_span: int = 3
+
+
+@dataclass(frozen=True)
+class TreeIndicator:
+    level1: str
+    level2: str
+    name: str
+    operator: str
+    target: float | str | None
+    unit: str
+    weight: float | None
+    actual: str = ""  # name of a formula giving 全年完成值 (e.g. budget_rate), else an input
+    # the tree's values of the table's other columns (指标性质, 评分标准, 是否核心指标, 调整指标值)
+    extra: tuple[tuple[str, float | str], ...] = ()
+    # the row's own rule for a computed column, chosen from [formulas] (得分系数 by "reverse")
+    formulas: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def qualitative(self) -> bool:
+        return isinstance(self.target, str)
+
+    def formula(self, column: str) -> str:
+        """The key of [formulas] this row uses for ``column`` instead of the column's ("": the column's)."""
+        return dict(self.formulas).get(column, "")
+
+    def value(self, name: str) -> object:
+        """What the tree gives for column ``name`` (None: nothing)."""
+        if name in _TREE_KEYS:
+            return getattr(self, name)
+        return dict(self.extra).get(name)
+
+
+def parse_table(node: Node, funding: bool = False) -> Table:
+    node.only("label", "columns", *(("funding",) if funding else ()))
+    columns = []
+    for col in node.tables("columns"):
+        col.only("field", "label", "type", "span", "group", "formula", "format", "required")
+        kind = col.get("type", str, expected="one of " + ", ".join(COLUMN_TYPES))
+        if kind not in COLUMN_TYPES:
+            raise col.invalid("type", f"'{kind}' is not a column type; expected one of {', '.join(COLUMN_TYPES)}")
+        span = col.get("span", int, default=1)
+        if span < 1:
+            raise col.invalid("span", f"{span} is not a column count; expected 1 or more")
+        column = Column(
+            field=col.get("field", str),
+            label=col.get("label", str),
+            type=kind,
+            span=span,
+            group=col.get("group", str, default=""),
+            formula=col.get("formula", str, default=""),
+            format=col.get("format", str, default=""),
+            required=col.get("required", bool, default=True),
+        )
+        if kind == "computed" and not column.formula:
+            raise col.invalid("formula", "a computed column names its formula (a key of [formulas])")
+        columns.append(column)
+    table = Table(label=node.get("label", str), columns=tuple(columns))
+    if node.has("funding"):
+        table = replace(table, funding=_funding(node.table("funding"), table))
+    return table
+
+
+def _funding(node: Node, table: Table) -> Funding:
+    node.only("total", "sources", "sums", "lead", "mark", "marked")
+    sources = tuple(node.strings("sources"))
+    if not sources:
+        raise node.invalid("sources", "the list is empty; name the sources beneath the total")
+    names = [node.get("total", str), *sources]
+    for i, name in enumerate(names):
+        if not name.strip() or names.index(name) != i:
+            raise node.invalid("sources" if i else "total", f"'{name}' is empty or repeats; each row's label is unique")
+    types = {c.field: c.type for c in table.columns if c.field}
+    sums = tuple(node.strings("sums"))
+    for i, name in enumerate(sums):
+        if types.get(name) != "amount":
+            raise node.invalid(f"sums[{i}]", f"'{name}' is not an amount column of the table; expected one of "
+                               + ", ".join(f for f, kind in types.items() if kind == "amount"))
+    label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
+    if not label_field:
+        raise node.invalid("total", "the table has no text column to hold the rows' labels")
+    others = [f for f in types if f != label_field and f not in sums]
+    marked = tuple(node.strings("marked", default=others))
+    for i, name in enumerate(marked):
+        if name not in others:
+            raise node.invalid(f"marked[{i}]", f"'{name}' is not a column the sources may mark; expected one of "
+                               + ", ".join(others))
+    return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
+                   lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"), marked=marked)
+
+
+def parse_header_row(node: Node) -> HeaderRow:
+    """A row of the header or the footer: its label, then fields (each may bring its own label)."""
+    node.only("label", "fields", "label_span")
+    fields = []
+    for item in node.tables("fields"):
+        item.only("field", "span", "type", "required", "hint", "label", "label_span", "formula")
+        kind = item.get("type", str, default="text")
+        if kind not in HEADER_TYPES:
+            raise item.invalid("type", f"'{kind}' is not a header field type; expected one of {', '.join(HEADER_TYPES)}")
+        field_ = HeaderField(
+            field=item.get("field", str),
+            span=item.get("span", int, default=1),
+            type=kind,
+            required=item.get("required", bool, default=False),
+            hint=item.get("hint", str, default=""),
+            label=item.get("label", str, default=""),
+            label_span=item.get("label_span", int, default=1),
+            formula=item.get("formula", str, default=""),
+        )
+        if min(field_.span, field_.label_span) < 1:
+            raise item.invalid("span", "spans are column counts; expected 1 or more")
+        if (kind == "computed") != bool(field_.formula):
+            raise item.invalid("formula", "a computed field names its formula (a key of [formulas]); "
+                               "only a computed field has one")
+        fields.append(field_)
+    label = node.get("label", str, default="")
+    span = node.get("label_span", int, default=3 if label else 0)
+    if span < 0 or (label and span < 1):
+        raise node.invalid("label_span", f"{span} is not a column count for the label '{label}'")
+    return HeaderRow(label=label, fields=tuple(fields), label_span=span)
+
+
+_TREE_KEYS = ("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")
+
+
+def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
+    """One indicator of the bureau's tree: its tiers (those the table has), name, measures, and
+    the values of the table's other text or target columns (指标性质, 评分标准, 调整指标值)."""
+    others = [c.field for c in indicators.columns if c.field and c.field not in _TREE_KEYS
+              and c.type in ("text", "target", "operator", "unit")]
+    node.only(*_TREE_KEYS, *others, "formulas")
+    computed = [c.field for c in indicators.columns if c.type == "computed"]
+    rules = node.table("formulas", required=False)
+    for column in rules.data:
+        if column not in computed:
+            raise rules.invalid(column, f"'{column}' is not a computed column of the indicators; expected one of "
+                                + (", ".join(computed) or "none"))
+    fields = indicators.fields()
+    return TreeIndicator(
+        level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),
+        level2=node.get("level2", str) if "level2" in fields else node.get("level2", str, default=""),
+        name=node.get("name", str),
+        operator=node.get("operator", str, default=""),
+        target=node.number_or_text("target"),
+        unit=node.get("unit", str, default=""),
+        weight=node.get("weight", float) if node.has("weight") else None,
+        actual=node.get("actual", str, default=""),
+        extra=tuple((name, value) for name in others
+                    if (value := node.number_or_text(name)) is not None),
+        formulas=tuple((column, rules.get(column, str)) for column in rules.data),
+    )
