@@ -229,6 +229,7 @@ def test_a_repeated_sub_expression_evaluates() -> None:
     ("hunan-department-evaluation", "“三公经费”变动率", "deduction", "deduction-missing",
      "scores 4 of 5, so the reason for the deduction must be given"),
     ("sichuan-project", "科目调整次数", "cause", "cause-missing", "scores 18 of 22.5, so the cause must be analysed"),
+    ("sichuan-project", "总额", "reason", "reason-missing", "the execution rate 0.8992 is below 90 %"),
 ])
 def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: str, indicator: str, blanked: str,
                                                        code: str, says: str) -> None:
@@ -238,11 +239,18 @@ def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: st
 
     template = load_template(name)
     fill = load_fill(sample(name), template)
-    del fill.indicators[indicator][blanked]
+    if blanked == "reason":  # the 总额 row (执行率 89.92 %): the conditional rule of the funding rows
+        del next(task for task in fill.tasks if task["project"] == indicator)[blanked]
+    else:
+        del fill.indicators[indicator][blanked]
     book = generate(template, fill, tmp_path / f"{name}.xlsx")
-    index = next(row.index for row in book.layout.indicator_rows if row.tree and row.tree.name == indicator)
-    assert book.results[f"checks.{'missing_deduction' if blanked == 'deduction' else 'missing_analysis'}"] == 1
+    if blanked == "reason":
+        key = "tasks[0].reason"
+    else:
+        index = next(row.index for row in book.layout.indicator_rows if row.tree and row.tree.name == indicator)
+        key = f"indicators[{index}].{blanked}"
+    assert book.results[f"checks.missing_{ {'cause': 'analysis'}.get(blanked, blanked)}"] == 1
     result = verify_file(book.path)
     (found,) = [f for f in result.findings if f.code.value.code == code]
-    assert found.cell == book.layout.slot(f"indicators[{index}].{blanked}").a1
+    assert found.cell == book.layout.slot(key).a1
     assert says in found.message("en")
