@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from addinxml import without_cached_values
-from conftest import read_values
+from tests.helpers.addinxml import without_cached_values
+from tests.helpers.common import read_values
 from xlgen.generate.addin import checks
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from addinxml import conditional_rules, highlighted
+from tests.helpers.addinxml import conditional_rules, highlighted
 from xlgen.generate.addin.conditional import PASS_FILL, PROBLEM_FILL, REQUIRED_FILL
 from xlgen.formula.engine import col_letters
 from xlgen.template.fill import Fill

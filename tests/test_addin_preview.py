@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from addinxml import without_cached_values
+from tests.helpers.addinxml import without_cached_values
 from xlgen.render import libreoffice
 from xlgen.cli import app
 from xlgen.generate.workbook import Generated

@@ -15,9 +15,9 @@ import openpyxl
 from openpyxl.utils.cell import coordinate_to_tuple
 import pytest
 
-from addinxml import NS, sheet
-from conftest import ARTIFACTS, HEAD_MARK, LONG_CAUSE, SEED, TAIL_MARK
-from seedform import read_seed
+from tests.helpers.addinxml import NS, sheet
+from tests.helpers.common import ARTIFACTS, HEAD_MARK, LONG_CAUSE, SEED, TAIL_MARK
+from tests.helpers.seedform import read_seed
 from xlgen.formula.engine import col_letters
 from xlgen.render.libreoffice import convert
 from xlgen.template.model import Template

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from addinxml import NS, cell_styles, cells_in, defined_names, part, sheet
+from tests.helpers.addinxml import NS, cell_styles, cells_in, defined_names, part, sheet
 from xlgen import __version__
 from xlgen.layout.model import FIXED
 from xlgen.generate.styles import INPUT_FILL

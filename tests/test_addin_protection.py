@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from addinxml import NS, cell_styles, part, sheet, sheet_states
-from conftest import SAMPLE
+from tests.helpers.addinxml import NS, cell_styles, part, sheet, sheet_states
+from tests.helpers.common import SAMPLE
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.layout.model import INPUT, Layout

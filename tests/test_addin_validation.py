@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from addinxml import Validation, accepts, cells_in, defined_names, list_values, sheet_states, validations
+from tests.helpers.addinxml import Validation, accepts, cells_in, defined_names, list_values, sheet_states, validations
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.layout.model import INPUT, Slot
 from xlgen.template.model import Template, load_template

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from xlgen.template.fill import load_fill
 from xlgen.template.model import ALLOWED_FUNCTIONS, load_template
 from xlgen.generate.workbook import generate

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE
+from tests.helpers.common import ROOT, SAMPLE
 from xlgen.cli import app
 
 runner = CliRunner()

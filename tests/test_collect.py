@@ -16,9 +16,9 @@ from typing import Any
 import openpyxl
 import pytest
 from typer.testing import CliRunner
-from userfill import set_cells
+from tests.helpers.userfill import set_cells
 
-from test_distribute import write_xlsx
+from tests.test_distribute import write_xlsx
 from xlgen.cli import app
 from xlgen.cycle.distribute import distribute, read_manifest
 from xlgen.generate.workbook import layout_for
@@ -240,7 +240,7 @@ def test_summary_workbook(bureau: dict[str, Any], tmp_path: Path) -> None:
 
 def test_summary_first_page_fits(bureau: dict[str, Any], tmp_path: Path) -> None:
     """The first page of 汇总 rendered as it prints (looked at: tests/artifacts/summary-page1.png)."""
-    from conftest import ARTIFACTS
+    from tests.helpers.common import ARTIFACTS
 
     report = tmp_path / "summary.xlsx"
     run(bureau["returns"], "--distributed", bureau["dist"], "--report", report)

@@ -97,7 +97,7 @@ def test_libreoffice_agrees(cases_book: Generated, lo_recalc: Any) -> None:
 
 def test_reverse_rule_is_a_template_choice(tmp_path: Path) -> None:
     """A template may choose degree = ROUND(A/B, 2) for B > A on <= rows (scoring.md)."""
-    from conftest import ROOT
+    from tests.helpers.common import ROOT
     from xlgen.template.model import load_template
 
     national = (ROOT / "templates" / "_base" / "national.toml").read_text(encoding="utf-8")

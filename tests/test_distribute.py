@@ -186,7 +186,7 @@ def test_cli_templates_list_and_check(tmp_path: Path) -> None:
     for tid in ("liaoning-department-overall", "mof-project", "jiangxi-project"):
         assert tid in listed.output
     assert "_base" not in listed.output
-    from conftest import ROOT
+    from tests.helpers.common import ROOT
 
     ok = runner.invoke(app, ["templates", "check", str(ROOT / "templates" / "mof-project.toml")])
     assert ok.exit_code == 0 and "is valid" in ok.output
@@ -205,7 +205,7 @@ def test_seed_department_filled_with_the_seed_verifies(template: Template, sampl
                                                        tmp_path: Path) -> None:
     """The distributed blank of 703010, typed in with the seed's values and saved by LibreOffice,
     verifies `pass` with the seed's 总评价得分 97.18."""
-    from userfill import set_cells
+    from tests.helpers.userfill import set_cells
     from xlgen.render.libreoffice import convert
     from xlgen.layout.values import bind_inputs
     from xlgen.verify.batch import verify_file

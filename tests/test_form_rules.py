@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from addinxml import without_cached_values
-from conftest import ROOT, read_values
+from tests.helpers.addinxml import without_cached_values
+from tests.helpers.common import ROOT, read_values
 from xlgen.cli import app
 from xlgen.errors import XlgenError
 from xlgen.formula.engine import col_letters

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from expect import assert_matches
-from userfill import set_cells
-from verifykit import edit_sheet, set_formula
+from tests.helpers.common import ROOT
+from tests.helpers.expect import assert_matches
+from tests.helpers.userfill import set_cells
+from tests.helpers.verifykit import edit_sheet, set_formula
 from xlgen.errors import XlgenError
 from xlgen.generate.workbook import generate, layout_for
 from xlgen.layout.values import bind_inputs
@@ -89,7 +89,7 @@ def test_libreoffice_fills_the_blank_and_verify_judges_it(tmp_path: Path) -> Non
     (tmp_path / "typed").mkdir()
     filled = set_cells(blank.path, tmp_path / "typed" / "mof.xlsx", typed)
     (returned,) = convert([filled], "xlsx", tmp_path / "returned")
-    from conftest import read_values
+    from tests.helpers.common import read_values
 
     values = read_values(returned)
     want = {lay.slot(f"tasks[0].{f}").a1: v for f, v in TOTAL_ROW.items()}

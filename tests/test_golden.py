@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from xlgen.template.fill import Fill, load_fill
 from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import generate

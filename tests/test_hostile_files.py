@@ -28,8 +28,8 @@ from typing import Any
 
 import pytest
 import xlsxwriter
-from conftest import ROOT
-from hostile import (
+from tests.helpers.common import ROOT
+from tests.helpers.hostile import (
     ACTIVEX,
     CONTENT_TYPES,
     CUSTOM,
@@ -67,8 +67,8 @@ from hostile import (
     without_dimension,
     write_zip,
 )
-from userfill import set_cells
-from verifykit import edit_rows, random_inputs, set_formula, set_property
+from tests.helpers.userfill import set_cells
+from tests.helpers.verifykit import edit_rows, random_inputs, set_formula, set_property
 
 from xlgen.formula.engine import col_letters
 from xlgen.template.fill import Fill, load_fill

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import LIAONING, ROOT, SAMPLE
+from tests.helpers.common import LIAONING, ROOT, SAMPLE
 from xlgen.cli import app
 from xlgen.template.fill import next_year
 

@@ -17,12 +17,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEED, read_values
-from expect import assert_matches
-from handmade import Built, SeedText, Variant, build, read_seed_text
-from seedform import SeedForm, read_seed
-from test_seed import expected_cells
-from userfill import set_cells
+from tests.helpers.common import SEED, read_values
+from tests.helpers.expect import assert_matches
+from tests.helpers.handmade import Built, SeedText, Variant, build, read_seed_text
+from tests.helpers.seedform import SeedForm, read_seed
+from tests.test_seed import expected_cells
+from tests.helpers.userfill import set_cells
 from xlgen.cli import app
 from xlgen.cycle.roster import load_roster
 from xlgen.generate.workbook import generate
@@ -290,7 +290,7 @@ def test_roster_sheets(forms: dict[str, Built], tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- other templates, xlgen's own forms
 def test_the_template_whose_rules_give_the_typed_results_is_chosen(tmp_path: Path) -> None:
     """The MOF form and Jiangxi's share their wording; the typed results tell them apart."""
-    from conftest import ROOT
+    from tests.helpers.common import ROOT
     from xlgen.template.model import load_template
 
     mof = load_template("mof-project")
@@ -309,7 +309,7 @@ def test_import_of_a_form_xlgen_made_reads_its_layout(sample: Any, tmp_path: Pat
 
 
 def test_a_merge_over_the_whole_sheet_is_bounded(forms: dict[str, Built], tmp_path: Path) -> None:
-    from verifykit import edit_sheet
+    from tests.helpers.verifykit import edit_sheet
 
     huge = edit_sheet(forms["clean"].path, tmp_path / "huge.xlsx", lambda x: x.replace(
         "<mergeCells", '<mergeCells><mergeCell ref="A200:XFD1048576"/></mergeCells><mergeCells', 1))

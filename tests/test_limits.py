@@ -13,9 +13,9 @@ from xml.etree import ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-import excellimits
-from addinxml import sheet
-from conftest import LIAONING, LONG_CAUSE, ROOT
+from tests.helpers import excellimits
+from tests.helpers.addinxml import sheet
+from tests.helpers.common import LIAONING, LONG_CAUSE, ROOT
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Code

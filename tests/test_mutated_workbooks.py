@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, generate_samples, read_values
-from expect import assert_matches
+from tests.helpers.common import ROOT, generate_samples, read_values
+from tests.helpers.expect import assert_matches
 from xlgen.template.model import load_template
 from xlgen.generate.workbook import Generated, generate
 

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
-from hostile import LAUGHS, SHEET, Raw, edit_text, repeated_deflate, replace_entry, with_doctype, with_parts
+from tests.helpers.common import SAMPLE
+from tests.helpers.hostile import LAUGHS, SHEET, Raw, edit_text, repeated_deflate, replace_entry, with_doctype, with_parts
 from typer.testing import CliRunner
-from verifykit import cell_xml
+from tests.helpers.verifykit import cell_xml
 
 from xlgen.cli import app
 from xlgen.errors import XlgenError

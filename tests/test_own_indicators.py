@@ -9,8 +9,8 @@ from typing import Any, Callable
 
 import pytest
 
-from addinxml import a1_rc, cells_in, validations
-from conftest import SAMPLE
+from tests.helpers.addinxml import a1_rc, cells_in, validations
+from tests.helpers.common import SAMPLE
 from xlgen.template.fill import load_fill
 from xlgen.layout.model import QUALITATIVE, QUANTITATIVE
 from xlgen.cycle.rollover import RolledOver, rollover

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 
 PACKAGE = ROOT / "xlgen"
 MAX_LINES = 600

@@ -33,9 +33,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, generate_samples, read_values
-from expect import assert_matches
-from verifykit import edit_sheet, set_cached, set_formula
+from tests.helpers.common import ROOT, generate_samples, read_values
+from tests.helpers.expect import assert_matches
+from tests.helpers.verifykit import edit_sheet, set_cached, set_formula
 from xlgen.cli import app
 from xlgen.errors import XlgenError
 from xlgen.generate.workbook import Generated, generate

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from xlgen.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

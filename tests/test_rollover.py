@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from xlgen.cli import app
 from xlgen.template.fill import Fill, load_fill
 from xlgen.render.libreoffice import convert

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hostile import LAUGHS, Raw, entries, with_doctype, write_zip
+from tests.helpers.hostile import LAUGHS, Raw, entries, with_doctype, write_zip
 
 from xlgen.intake.safezip import Prolog, Refused, open_zip
 from xlgen.verify.batch import verify_file

@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-import excellimits
-from conftest import LIAONING, ROOT, SAMPLE
+from tests.helpers import excellimits
+from tests.helpers.common import LIAONING, ROOT, SAMPLE
 from xlgen.cli import app
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas" / "ooxml"

@@ -13,10 +13,10 @@ from typing import Any
 import formulas
 import pytest
 
-from addinxml import without_cached_values
-from seedform import SeedForm, read_seed
-from conftest import SEED, read_values
-from expect import assert_matches, same
+from tests.helpers.addinxml import without_cached_values
+from tests.helpers.seedform import SeedForm, read_seed
+from tests.helpers.common import SEED, read_values
+from tests.helpers.expect import assert_matches, same
 from xlgen.formula.excelmath import register_with_formulas
 from xlgen.template.model import Template
 from xlgen.generate.workbook import Generated

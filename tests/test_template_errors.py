@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from tests.helpers.common import ROOT, SAMPLE
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.fill import load_fill
 from xlgen.template.model import load_template

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE
+from tests.helpers.common import ROOT, SAMPLE
 from xlgen.cli import app
 from xlgen.template.model import TEMPLATES_ENV
 

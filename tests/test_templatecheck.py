@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 from xlgen.template.model import load_template
 from xlgen.template.check import check_template
 

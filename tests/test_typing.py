@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from tests.helpers.common import ROOT
 
 
 def test_mypy_strict_passes() -> None:

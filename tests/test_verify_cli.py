@@ -12,7 +12,7 @@ import jsonschema
 import openpyxl
 import pytest
 from typer.testing import CliRunner
-from userfill import set_cells
+from tests.helpers.userfill import set_cells
 
 from xlgen.cli import app
 from xlgen.template.fill import Fill

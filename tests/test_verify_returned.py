@@ -16,11 +16,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import LIAONING, ROOT, SEED
-from hostile import OLE_BIN, hyperlinks, ole_object, with_parts
-from seedform import read_seed
-from userfill import set_cells
-from verifykit import (
+from tests.helpers.common import LIAONING, ROOT, SEED
+from tests.helpers.hostile import OLE_BIN, hyperlinks, ole_object, with_parts
+from tests.helpers.seedform import read_seed
+from tests.helpers.userfill import set_cells
+from tests.helpers.verifykit import (
     drop_cached_values,
     edit_part,
     edit_rows,

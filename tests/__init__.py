@@ -1,0 +1,1 @@
+"""xlgen's tests (a package: helpers import as tests.helpers.*)."""

@@ -1,0 +1,1 @@
+"""Helpers of the tests: building, editing and reading workbooks (no tests here)."""
