@@ -21,6 +21,7 @@ import xlsxwriter
 
 from xlgen.cycle.distribute import safe_name, workbook_name
 from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
+from xlgen import lang
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
 from xlgen.generate.workbook import refuse_inputs, write_atomic
@@ -37,6 +38,10 @@ from xlgen.template.filltoml import fill_toml
 from xlgen.template.model import Template, input_columns
 
 DEPARTMENTS_SHEET = "部门"
+# the comments on top of a fill written by import, in the run's language
+READ_FROM = Text("读自 {source}（工作表 {sheet}），按模板 {template} 的栏目名称读取。",
+                 "Read from {source} (sheet {sheet}) by the labels of template {template}.")
+NOT_PLACED = Text("未能对应：{cell} {text}（{reason}）", "not placed: {cell} {text} ({reason})")
 
 
 @dataclass
@@ -148,8 +153,9 @@ def _fill_name(form: LegacyForm) -> str:
 
 def _comments(r: Imported) -> list[str]:
     assert r.form is not None
-    head = [f"Read from {r.source.name} (sheet {r.form.sheet}) by the labels of template {r.form.template.id}."]
-    return head + [f"not placed: {u.address} {u.text!r} ({u.reason.en})" for u in r.unplaced]
+    fields = {"source": r.source.name, "sheet": r.form.sheet, "template": r.form.template.id}
+    return [lang.fill(READ_FROM, fields)] + [
+        lang.fill(NOT_PLACED, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.unplaced]
 
 
 def _latest(forms: list[LegacyForm]) -> list[LegacyForm]:
