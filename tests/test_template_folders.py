@@ -155,3 +155,21 @@ def test_rollover_moves_to_the_newest_version(tmp_path: Path) -> None:
     assert cells.count("工作完成及时率") == 1  # the old one, carried as the department's own
     code, out = _run("verify", str(tmp_path / "next.xlsx"), "--templates", str(new), "--json")
     assert json.loads(out)["files"][0]["template"] == "liaoning-department-overall"
+
+
+def test_two_files_with_one_id_and_version_are_refused(tmp_path: Path) -> None:
+    """Which one generate and verify used would depend on the order of the folders."""
+    a = _copy("mof-project", tmp_path / "a", **{'title = "': 'title = "甲 '})
+    b = _copy("mof-project", tmp_path / "b", **{'title = "': 'title = "乙 '})
+    env = os.pathsep.join([str(a.parent), str(b.parent)])
+    for args in (["generate", "mof-project", "-o", str(tmp_path / "x.xlsx")], ["verify", str(tmp_path)]):
+        result = runner.invoke(app, args, env={TEMPLATES_ENV: env})
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert f"template mof-project 2024.1 is in two files: {a} and {b}" in result.output, result.output
+    assert not (tmp_path / "x.xlsx").exists()
+    listed = runner.invoke(app, ["templates"], env={TEMPLATES_ENV: env})
+    assert listed.exit_code == 0 and "is in two files" in listed.output and "甲" in listed.output
+    same = _copy("mof-project", tmp_path / "c")  # an identical copy is no conflict
+    code, out = _run("generate", "mof-project", "--templates", str(same.parent), "--year", "2025",
+                     "-o", str(tmp_path / "y.xlsx"))
+    assert code == 0, out

@@ -21,7 +21,7 @@ from xlgen.clitext import Help, Say
 
 from xlgen.errors import XlgenError
 from xlgen.template.fill import check_year, load_fill, next_year
-from xlgen.template.model import TEMPLATES_ENV, load_template
+from xlgen.template.model import TEMPLATES_ENV, load_template, refuse_duplicates
 from xlgen.generate.workbook import generate as generate_workbook
 
 out_console = Console()
@@ -204,6 +204,13 @@ def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Opti
         before = os.environ.get(TEMPLATES_ENV)
         os.environ[TEMPLATES_ENV] = os.pathsep.join([*map(str, folders), *([before] if before else [])])
         ctx.call_on_close(lambda: _restore_env(TEMPLATES_ENV, before))
+    try:
+        refuse_duplicates()
+    except XlgenError as exc:
+        if ctx.invoked_subcommand is None and isinstance(ctx.command, TyperGroup):  # `xlgen templates` lists them
+            say_warning(exc.message)
+        else:
+            raise Refused(exc.message) from None
     return folders
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.resources
 import os
 import re
 from dataclasses import dataclass, field
@@ -153,15 +154,24 @@ class Template:
 TEMPLATES_ENV = "XLGEN_TEMPLATES"
 
 
+def built_in_templates() -> Path:
+    """The templates that come with xlgen: a checkout's (or editable install's) templates/, else
+    the installed package's copy of it (package data ``xlgen.templates``, see setup.py)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "templates").is_dir():
+        return checkout / "templates"
+    return Path(str(importlib.resources.files("xlgen").joinpath("templates")))
+
+
 def templates_dirs() -> list[Path]:
     """Where named templates live, searched in order: the folders of $XLGEN_TEMPLATES (separated
     by os.pathsep; a bureau's own templates, or last year's versions kept to verify last year's
-    files), then ./templates or else the checkout's templates/."""
+    files), then ./templates, then the built-in ones (always last)."""
     env = os.environ.get(TEMPLATES_ENV, "")
     here = Path.cwd() / "templates"
-    default = here if here.is_dir() else Path(__file__).resolve().parents[2] / "templates"
     out: list[Path] = []
-    for folder in [*(Path(p) for p in env.split(os.pathsep) if p), default]:
+    for folder in [*(Path(p) for p in env.split(os.pathsep) if p), *([here] if here.is_dir() else []),
+                   built_in_templates()]:
         if folder.resolve() not in (o.resolve() for o in out):
             out.append(folder)
     return out
@@ -174,19 +184,32 @@ def template_files() -> list[Path]:
 
 def known_templates() -> tuple[Template, ...]:
     """Every loadable template of the search folders, one per (id, version): the first found."""
-    return _known(tuple(str(path.resolve()) for path in template_files()))
+    found: dict[tuple[str, str], Template] = {}
+    for t in _loaded(tuple(str(path.resolve()) for path in template_files())):
+        found.setdefault((t.id, t.version), t)
+    return tuple(found.values())
+
+
+def refuse_duplicates() -> None:
+    """Two different files with one id and version in the search folders are refused, naming
+    both: which one generate and verify used would depend on the order of the folders."""
+    first: dict[tuple[str, str], Template] = {}
+    for t in _loaded(tuple(str(path.resolve()) for path in template_files())):
+        seen = first.setdefault((t.id, t.version), t)
+        if seen.sha256 != t.sha256:
+            raise XlgenError(ErrorCode.TEMPLATE_DUPLICATE, name=t.id, version=t.version, file=seen.path,
+                             other=t.path)
 
 
 @functools.lru_cache(maxsize=8)
-def _known(paths: tuple[str, ...]) -> tuple[Template, ...]:
-    found: dict[tuple[str, str], Template] = {}
+def _loaded(paths: tuple[str, ...]) -> tuple[Template, ...]:
+    loaded = []
     for path in paths:
         try:
-            t = load_template(Path(path))
+            loaded.append(load_template(Path(path)))
         except Exception:  # a broken template is `xlgen templates check`'s business, not verify's
             continue
-        found.setdefault((t.id, t.version), t)
-    return tuple(found.values())
+    return tuple(loaded)
 
 
 def newest_version(t: Template) -> Template:

@@ -1,0 +1,12 @@
+"""Packaging beyond pyproject.toml: the templates, kept in templates/ at the top of the checkout
+(where bureaus and the README find them), ship inside the package as ``xlgen.templates``."""
+
+from setuptools import find_packages, setup
+
+TEMPLATES = {"xlgen.templates": "templates", "xlgen.templates._base": "templates/_base"}
+
+setup(
+    packages=[*find_packages(include=["xlgen", "xlgen.*"]), *TEMPLATES],
+    package_dir=TEMPLATES,
+    package_data={"xlgen": ["py.typed"], **{name: ["*.toml"] for name in TEMPLATES}},
+)
