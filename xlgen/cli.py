@@ -19,7 +19,8 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from xlgen import lang
 from xlgen.clitext import Help, Say
 
-from xlgen.errors import XlgenError
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 from xlgen.template.fill import check_year, load_fill, next_year
 from xlgen.template.model import TEMPLATES_ENV, load_template, refuse_duplicates
 from xlgen.generate.workbook import generate as generate_workbook
@@ -207,10 +208,10 @@ def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Opti
     try:
         refuse_duplicates()
     except XlgenError as exc:
-        if ctx.invoked_subcommand is None and isinstance(ctx.command, TyperGroup):  # `xlgen templates` lists them
-            say_warning(exc.message)
-        else:
+        if ctx.command.name != "templates":  # `xlgen templates` lists them, `templates check` checks one
             raise Refused(exc.message) from None
+        if ctx.invoked_subcommand is None:
+            say_warning(exc.message)
     return folders
 
 
@@ -343,6 +344,9 @@ def rollover(
         raise Refused(Say.NEEDS_DISTRIBUTED())
     if returned.is_dir():
         files, _ = collect([returned])
+        if output.exists() and not output.is_dir():
+            raise fail(XlgenError(ErrorCode.OUTPUT_FAILED, file=output, detail=Text(
+                "它是一个文件，而输入是文件夹时 --output 应为文件夹", "it is a file; for a folder --output names a folder")))
         output.mkdir(parents=True, exist_ok=True)
     else:
         files = [returned]
@@ -469,7 +473,6 @@ def verify(
     from rich.progress import Progress
 
     from xlgen.verify import report as view
-    from xlgen.errors import ErrorCode
     from xlgen.verify.batch import verify_paths
     from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED, Reconciled, load_distribution, reconcile
     from xlgen.verify.result import PASS, exit_code, report_json

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 from xlgen.template.fill import Fill
 from xlgen.generate.addin.protection import check_password
 from xlgen.cycle.roster import load_roster
@@ -39,6 +40,9 @@ class Distributed:
     kept: bool = False  # written by an earlier run of the same distribution, left as it was
 
 
+NAME_BYTES = 180  # file systems allow 255 bytes a name; the temporary file beside it adds ~20
+
+
 def safe_name(text: str, limit: int = 80) -> str:
     """A file-name part: Chinese kept, characters unsafe on Windows or POSIX replaced."""
     cleaned = _UNSAFE.sub("_", text).strip().strip(".")
@@ -46,8 +50,14 @@ def safe_name(text: str, limit: int = 80) -> str:
 
 
 def workbook_name(year: int, code: str, name: str) -> str:
-    """YYYY_CODE_NAME.xlsx, the name of every department's workbook."""
-    return f"{year}_{safe_name(code)}_{safe_name(name)}.xlsx"
+    """YYYY_CODE_NAME.xlsx, the name of every department's workbook; a long name is shortened
+    (to NAME_BYTES in UTF-8, where a Chinese character takes 3), the code always kept whole."""
+    head = f"{year}_{safe_name(code, 40)}_"
+    room = NAME_BYTES - len(head.encode()) - len(".xlsx")
+    part = safe_name(name)
+    while len(part.encode()) > room:
+        part = part[:-1]
+    return f"{head}{part.rstrip('. ') or '_'}.xlsx"
 
 
 @functools.lru_cache(maxsize=8)
@@ -73,6 +83,9 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
                password: str | None = None) -> list[Distributed]:
     if password:
         check_password(password)  # before anything is written
+    if outdir.exists() and not outdir.is_dir():
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir,
+                         detail=Text("它是一个文件，而 --output 应为文件夹", "it is a file; --output names a folder"))
     entries = load_roster(roster, template)
     targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
     clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
@@ -90,21 +103,24 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     todo = [(e, t) for e, t in zip(entries, targets) if t.name not in earlier]
     calls = [(e.fill, year, t, force, password, roster) for e, t in todo]
     digests: list[tuple[str, str]] = []
-    with contextlib.ExitStack() as stack:
-        if jobs > 1 and len(calls) > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-            results = pool.map(_one_in_worker, *zip(*[(str(template.path), *c) for c in calls]))
-        else:  # in this process, with the template already loaded
-            results = (_one(template, *c) for c in calls)
-        for digest in results:
-            digests.append(digest)
-            if progress:
-                progress(len(digests), len(calls))
-    written = {t.name: Distributed(t, e.code, e.name, sha, year, digest)
-               for (e, t), (sha, digest) in zip(todo, digests)}
-    done = [written.get(t.name) or earlier.pop(t.name) for t in targets]
-    done += earlier.values()  # departments no longer on the roster stay distributed
-    write_manifest(outdir / MANIFEST, template, done, force=True, keep=[roster])
+    try:
+        with contextlib.ExitStack() as stack:
+            if jobs > 1 and len(calls) > 1:
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+                results = pool.map(_one_in_worker, *zip(*[(str(template.path), *c) for c in calls]))
+            else:  # in this process, with the template already loaded
+                results = (_one(template, *c) for c in calls)
+            for digest in results:
+                digests.append(digest)
+                if progress:
+                    progress(len(digests), len(calls))
+    finally:  # the manifest lists what was written, even when a workbook could not be
+        written = {t.name: Distributed(t, e.code, e.name, sha, year, digest)
+                   for (e, t), (sha, digest) in zip(todo, digests)}
+        done = [d for d in (written.get(t.name) or earlier.pop(t.name, None) for t in targets) if d is not None]
+        done += earlier.values()  # departments no longer on the roster stay distributed
+        if done:
+            write_manifest(outdir / MANIFEST, template, done, force=True, keep=[roster])
     return done
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from enum import Enum
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 
 T = TypeVar("T")
 
@@ -35,11 +37,23 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise XlgenError(ErrorCode.FILE_MISSING, file=path)
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=exc) from None
     except UnicodeDecodeError as exc:
         raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=f"not UTF-8 ({exc.reason})") from None
+    _refuse_non_finite(path, data, "")
+    return data
+
+
+def _refuse_non_finite(path: Path, value: Any, key: str) -> None:
+    """TOML allows nan and inf; no cell of a form can hold them (Excel has no such number)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key=key,
+                         detail=Text(f"{value} 不是有限的数值；请填写数字", f"{value} is not a finite number; give a number"))
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for name, item in items:
+        _refuse_non_finite(path, item, f"{key}[{name}]" if isinstance(name, int) else f"{key}.{name}" if key else name)
 
 
 class Node:
