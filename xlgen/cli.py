@@ -22,7 +22,8 @@ from xlgen.clitext import Help, Say
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.template.fill import check_year, load_fill, next_year
-from xlgen.template.model import TEMPLATES_ENV, load_template, refuse_duplicates
+from xlgen.template.duplicates import refuse_duplicates
+from xlgen.template.model import TEMPLATES_ENV, load_template
 from xlgen.generate.workbook import generate as generate_workbook
 
 out_console = Console()

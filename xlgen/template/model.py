@@ -22,6 +22,7 @@ from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as 
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
                                   Table as Table, TreeIndicator as TreeIndicator, parse_header_row, parse_table,
                                   parse_tree)
+from xlgen.template.shape import check_shape
 from xlgen.template.tomlspec import Node, load_toml
 
 # What an input of each column (or header field) type holds. A target or an actual is a number
@@ -185,28 +186,13 @@ def template_files() -> list[Path]:
 def known_templates() -> tuple[Template, ...]:
     """Every loadable template of the search folders, one per (id, version): the first found."""
     found: dict[tuple[str, str], Template] = {}
-    for t in _loaded(tuple(str(path.resolve()) for path in template_files())):
+    for t in loaded(tuple(str(path.resolve()) for path in template_files())):
         found.setdefault((t.id, t.version), t)
     return tuple(found.values())
 
 
-def refuse_duplicates() -> None:
-    """Two different files with one id and version in a bureau's folders ($XLGEN_TEMPLATES,
-    --templates, ./templates) are refused, naming both: which one generate and verify used would
-    depend on the order of the folders. Such a file does override a built-in template of the
-    same id and version (that is what the folders are for)."""
-    built_in = built_in_templates().resolve()
-    own = [path for path in template_files() if path.parent.resolve() != built_in]
-    first: dict[tuple[str, str], Template] = {}
-    for t in _loaded(tuple(str(path.resolve()) for path in own)):
-        seen = first.setdefault((t.id, t.version), t)
-        if seen.sha256 != t.sha256:
-            raise XlgenError(ErrorCode.TEMPLATE_DUPLICATE, name=t.id, version=t.version, file=seen.path,
-                             other=t.path)
-
-
 @functools.lru_cache(maxsize=8)
-def _loaded(paths: tuple[str, ...]) -> tuple[Template, ...]:
+def loaded(paths: tuple[str, ...]) -> tuple[Template, ...]:
     loaded = []
     for path in paths:
         try:
@@ -436,28 +422,9 @@ def _formulas_used(t: Template) -> list[str]:
     return [name for name in dict.fromkeys(used) if name in t.formulas]
 
 
-INDICATOR_FIELDS = ("level1", "level2", "name", "actual", "degree")  # the tree and the 完成程度 rules name them
-
-
 def _check(t: Template) -> None:
     """Cross-key rules: references resolve, lists are usable, weights add up."""
-    for need in INDICATOR_FIELDS:
-        if need not in t.indicators.fields():
-            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="indicators.columns",
-                             expected=f"a column with field = '{need}'")
-    for table_name, table in (("tasks", t.tasks), ("indicators", t.indicators)):
-        if not any(c.type == "weight" for c in table.columns):
-            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key=f"{table_name}.columns",
-                             expected="a column with type = 'weight' (分值)")
-        for i, col in enumerate(table.columns):
-            if col.formula and col.formula not in t.formulas:
-                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
-                                 detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
-            for ref in t.formulas[col.formula].placeholders() if col.formula else ():
-                if "." not in ref and ref not in table.fields():  # a bare {field} is read on the row's own table
-                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{col.formula}",
-                                     detail=f"placeholder {{{ref}}} names no column of the {table_name} table, "
-                                            f"where column '{col.field}' uses this formula")
+    check_shape(t)
     names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
     for key, detail in check_rules(t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
@@ -522,14 +489,3 @@ def _check(t: Template) -> None:
     if t.grades == () and (t.spare_qualitative or any(ind.qualitative for ind in t.tree)):
         raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="grades",
                          expected="grades for the qualitative indicators")
-    if any(t.width != 1 + sum(c.span for c in table.columns) for table in (t.tasks, t.goals) if table.columns):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
-                         detail=f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)")
-    for i, row in enumerate(t.header):
-        wide = row.label_span + sum(f.span for f in row.fields)
-        if wide > t.width:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"header[{i}].fields",
-                             detail=f"the label and fields span {wide} columns; the table is {t.width} wide")
-    if t.total_label_span >= t.width:
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.label_span",
-                         detail=f"{t.total_label_span} leaves no column for the score; the table is {t.width} wide")

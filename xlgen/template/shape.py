@@ -1,0 +1,46 @@
+"""The shape a template must have for the layout to place it: the columns the tree and the
+完成程度 rules name, a 分值 column in each scored table, formulas that read their own table's
+columns, and rows no wider than the table. Checked when a template loads, so a broken one is a
+located error naming the file and key, never a KeyError or IndexError while a workbook is made."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from xlgen.errors import ErrorCode, XlgenError
+
+if TYPE_CHECKING:
+    from xlgen.template.model import Template
+
+INDICATOR_FIELDS = ("level1", "level2", "name", "actual", "degree")  # the tree and the 完成程度 rules name them
+
+
+def check_shape(t: Template) -> None:
+    for need in INDICATOR_FIELDS:
+        if need not in t.indicators.fields():
+            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="indicators.columns",
+                             expected=f"a column with field = '{need}'")
+    for table_name, table in (("tasks", t.tasks), ("indicators", t.indicators)):
+        if not any(c.type == "weight" for c in table.columns):
+            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key=f"{table_name}.columns",
+                             expected="a column with type = 'weight' (分值)")
+        for i, col in enumerate(table.columns):
+            if col.formula and col.formula not in t.formulas:
+                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
+                                 detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+            for ref in t.formulas[col.formula].placeholders() if col.formula else ():
+                if "." not in ref and ref not in table.fields():  # a bare {field} is read on the row's own table
+                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{col.formula}",
+                                     detail=f"placeholder {{{ref}}} names no column of the {table_name} table, "
+                                            f"where column '{col.field}' uses this formula")
+    if any(t.width != 1 + sum(c.span for c in table.columns) for table in (t.tasks, t.goals) if table.columns):
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
+                         detail=f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)")
+    for i, row in enumerate(t.header):
+        wide = row.label_span + sum(f.span for f in row.fields)
+        if wide > t.width:
+            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"header[{i}].fields",
+                             detail=f"the label and fields span {wide} columns; the table is {t.width} wide")
+    if t.total_label_span >= t.width:
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.label_span",
+                         detail=f"{t.total_label_span} leaves no column for the score; the table is {t.width} wide")
