@@ -49,7 +49,7 @@ def roster_xlsx(path: Path) -> Path:
                  ["703010", "部门预算基本支出人员经费（刚性）", 21.59, 13.3],
                  ["703010", "部门预算基本支出人员经费（保工资）", 148.81, 13.4]],
         "指标": [["部门编码", "三级指标", "指标值", "分值", "一级指标", "二级指标", "运算符号", "度量单位"],
-                 ["703011", "服务企业满意度", 98, 6.6, "", "", "", ""],
+                 ["703011", "服务企业满意度", 98, 4.6, "", "", "", ""],  # with its own row's 2: 60 in all
                  ["703011", "统计数据按时报送率", 100, 2, "履职效能", "统计业务", "=", "%"]],
     })
 
@@ -104,7 +104,7 @@ def test_csv_roster_in_gbk_and_parallel_jobs_give_the_same_bytes(template: Templ
         ([HEAD, ["", "甲", "1", "1", "1"]],
          "sheet 'roster', row 2, column A ('department_code'): the department code is empty"),
         ([["部门名称", "区划编码"], ["甲", "1"]],
-         "sheet 'roster' has no column department_code (部门编码/部门名称) in its first row"),
+         "sheet 'roster' has no column department_code (部门编码/部门名称) in its first rows"),
         ([HEAD], "sheet 'roster' lists no department"),
     ],
 )

@@ -47,6 +47,7 @@ class ErrorCode(Enum):
     PASSWORD_INVALID = Text("--password：{detail}", "--password: {detail}")
     YEAR_INVALID = Text("{option}：「{year}」不是年份；应为 {low} 到 {high} 之间的四位数年份",
                         "{option}: '{year}' is not a year; expected a four-digit year from {low} to {high}")
+    ROSTER_PROBLEMS = Text("{file}：名单中有 {count} 处问题：\n{problems}", "{file}: {count} problems in the roster:\n{problems}")
     ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
     ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
                          "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")

@@ -1,13 +1,21 @@
 """Rosters: one row per department (an .xlsx or a .csv), turned into fills for a template.
 
-Columns are the template's header field names (department_code, …) or their Chinese labels.
-An .xlsx roster may add a sheet of tasks (任务/tasks) and one of indicators (指标/indicators),
-each with the department's code in its first column. Every error names the row and the column.
+Rosters come as Excel, WPS and LibreOffice export them: UTF-8 (with or without a BOM) or GBK
+CSV, or .xlsx; a title row or two above the header row; a 序号 column; headers that are the
+template's field names, the form's own labels or their common variants (full- or half-width
+brackets, spaces, a （万元） suffix, 部门（单位）名称, 单位编码 …); amounts with thousands
+separators; full-width digits. Codes are text: a code an .xlsx stores as a number (its leading
+zeros gone, long ones shown as 7.0301E+05) is refused with the fix. An .xlsx roster may add a
+sheet of tasks (任务/tasks) and one of indicators (指标/indicators), each with the department's
+code in a column. Every problem of the file is reported at once, each with its sheet, row and
+column; a department whose indicator weights do not add up to the template's total is one.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +23,7 @@ from typing import Any
 
 from xlgen.formula.engine import col_letters
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import Text
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.fill import Fill, indicator_inputs
 from xlgen.template.model import NUMBER_OR_TEXT, TEXT, Template, input_columns, value_kind
@@ -25,6 +34,24 @@ MAX_CELLS = 2_000_000
 TASK_SHEETS = ("任务", TASKS)
 INDICATOR_SHEETS = ("指标", INDICATORS)
 CODE_NAMES = ("department_code", "部门编码", "code")
+# what departments' rosters call the two columns every roster has (compared after _norm)
+ALIASES = {
+    "department_code": ("部门编码", "单位编码", "部门代码", "单位代码", "部门(单位)编码", "部门(单位)代码",
+                        "预算单位编码", "预算单位代码"),
+    "department_name": ("部门名称", "单位名称", "部门全称", "单位全称", "部门(单位)名称", "部门(单位)全称",
+                        "预算单位名称"),
+}
+SKIPPED = ("序号", "编号", "no", "no.", "#")  # a row number column, not data
+HEADER_SEARCH = 10  # title rows above the header: the header is the first of these rows naming 2 columns
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+-]?\d+")
+
+
+def _norm(text: str) -> str:
+    """A header as compared: full-width forms folded (（）→(), ０→0), spaces and a 万元 unit
+    dropped, letters in lower case."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+    return re.sub(r"(\(万元\)|万元)$", "", folded) or folded
 
 
 @dataclass(frozen=True)
@@ -53,120 +80,175 @@ class _Sheet:
 
     def __init__(self, path: Path, name: str, rows: list[list[Any]]) -> None:
         self.path, self.name = path, name
-        self.header = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
-        self.rows = rows[1:]
+        self.all_rows = rows
+        self.use_header(0)
+        self.problems: list[XlgenError] = []
+
+    def use_header(self, at: int) -> None:
+        """Row ``at`` holds the column names; the rows above it (a title) are not read."""
+        self.first = at
+        self.header = [str(v).strip() if v is not None else "" for v in
+                       (self.all_rows[at] if at < len(self.all_rows) else [])]
+        self.rows = self.all_rows[at + 1:]
+
+    def find_header(self, known: dict[str, tuple[str, str]]) -> None:
+        """Skip title rows: the header is the first row naming two known columns."""
+        for at, raw in enumerate(self.all_rows[:HEADER_SEARCH]):
+            if sum(1 for v in raw if v is not None and _norm(str(v)) in known) >= 2:
+                self.use_header(at)
+                return
 
     def error_column(self, index: int, detail: str) -> XlgenError:
         return XlgenError(ErrorCode.ROSTER_COLUMN, file=self.path, sheet=self.name, column=col_letters(index),
                           name=self.header[index] if index < len(self.header) else "", detail=detail)
 
     def error_cell(self, row: int, index: int, detail: str) -> XlgenError:
-        return XlgenError(ErrorCode.ROSTER_CELL, file=self.path, sheet=self.name, row=row + 2,
+        return XlgenError(ErrorCode.ROSTER_CELL, file=self.path, sheet=self.name, row=row + self.first + 2,
                           column=col_letters(index), name=self.header[index], detail=detail)
 
     def columns(self, known: dict[str, tuple[str, str]]) -> list[_Column]:
-        """Map each header to a field; an unknown header is an error (a typo must not vanish)."""
+        """Map each header to a field; an unknown header is a problem (a typo must not vanish)."""
+        self.find_header(known)
         cols: list[_Column] = []
         seen: dict[str, int] = {}
         for i, head in enumerate(self.header):
-            if not head:
+            if not head or _norm(head) in SKIPPED:
                 continue
-            if head not in known:
-                names = sorted({k for k in known if k.isascii()})
-                raise self.error_column(i, f"not a known column; expected one of: {', '.join(names)} "
-                                           "(or their Chinese labels)")
-            field, kind = known[head]
+            if _norm(head) not in known:
+                self.problems.append(self.error_column(i, "not a known column; expected one of: "
+                                                       f"{', '.join(sorted(_shown(known)))} (or their Chinese labels)"))
+                continue
+            field, kind = known[_norm(head)]
             if field in seen:
-                raise self.error_column(i, f"repeats column {col_letters(seen[field])} ({field})")
+                self.problems.append(self.error_column(i, f"repeats column {col_letters(seen[field])} ({field})"))
+                continue
             seen[field] = i
             cols.append(_Column(i, field, kind))
         return cols
 
     def records(self, cols: list[_Column]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row, values) of each row that is not empty and whose code, if it has a column, is
+        readable (a bad value is a problem of the sheet; a bad code, its row's only one)."""
         for r, raw in enumerate(self.rows):
             if all(v is None or str(v).strip() == "" for v in raw):
                 continue
             record = {}
+            bad_code = False
             for c in cols:
                 value = raw[c.index] if c.index < len(raw) else None
-                parsed = _parse(value, c.kind)
-                if parsed is _BAD:
-                    raise self.error_cell(r, c.index, f"{value!r} is not a number")
-                if parsed is not None:
+                parsed = _parse(value, c.kind, c.field)
+                if isinstance(parsed, _Bad):
+                    self.problems.append(self.error_cell(r, c.index, parsed.detail.format(value=value)))
+                    bad_code = bad_code or c.field == "department_code"
+                elif parsed is not None:
                     record[c.field] = parsed
-            yield r, record
+            if not bad_code:
+                yield r, record
 
 
-_BAD = object()
+@dataclass(frozen=True)
+class _Bad:
+    detail: str  # {value}: the cell's value
 
 
-def _parse(value: Any, kind: str) -> Any:
+def _parse(value: Any, kind: str, field: str = "") -> Any:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if kind == TEXT:
+        if field.endswith("_code"):
+            return _code(value)
         if isinstance(value, float) and value.is_integer():
-            value = int(value)  # a code typed as a number in a spreadsheet
+            value = int(value)
         return str(value).strip()
     if isinstance(value, bool):
-        return _BAD
+        return _Bad("{value!r} is not a number")
     if isinstance(value, (int, float)):
         return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits, ．and ，
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")  # 1,234.50 as Excel shows it
     try:
-        return float(str(value).strip())
+        number = float(text)
     except ValueError:
-        return str(value).strip() if kind == NUMBER_OR_TEXT else _BAD
+        return str(value).strip() if kind == NUMBER_OR_TEXT else _Bad("{value!r} is not a number")
+    return number if number == number and abs(number) != float("inf") else _Bad("{value!r} is not a number")
+
+
+def _code(value: Any) -> Any:
+    """A code as text, digits folded to half-width; a number is refused: the spreadsheet has
+    dropped its leading zeros or will show it as 7.0301E+05."""
+    fix = ("; format the column as 文本 (Text) in Excel/WPS and type the codes again, "
+           "or save the roster as CSV with the codes as text")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        return _Bad(f"the code {shown} is stored as a number, not as text" + fix)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if _SCIENTIFIC.fullmatch(text):
+        return _Bad("the code {value!r} is in scientific notation: the spreadsheet has lost its digits" + fix)
+    return text
+
+
+def _shown(known: dict[str, tuple[str, str]]) -> set[str]:
+    """The column names an error lists: the field names (their Chinese labels also do)."""
+    return {field for field, _kind in known.values()}
 
 
 def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
+    """Header (as _norm compares it) → (field, kind) of the department sheet."""
     known: dict[str, tuple[str, str]] = {}
     inputs = template.header_inputs()
     for hrow in template.header:
         for f in hrow.fields:
             if f.field not in inputs:  # computed (自评总分): nothing a roster gives
                 continue
-            known[f.field] = (f.field, value_kind(f.type))
+            known[_norm(f.field)] = (f.field, value_kind(f.type))
             if f.hint and f.hint != "万元":  # a hint that names the field, not its unit
-                known.setdefault(f.hint, known[f.field])
-        if len(hrow.fields) == 1 and hrow.fields[0].field in known:
-            known.setdefault(hrow.label, known[hrow.fields[0].field])
-    known.setdefault("部门名称", ("department_name", TEXT))
-    known.setdefault("部门编码", ("department_code", TEXT))
+                known.setdefault(_norm(f.hint), (f.field, value_kind(f.type)))
+        if len(hrow.fields) == 1 and hrow.fields[0].field in inputs:
+            known.setdefault(_norm(hrow.label), (hrow.fields[0].field, value_kind(hrow.fields[0].type)))
+    for field, names in ALIASES.items():
+        for name in names:
+            known.setdefault(_norm(name), (field, TEXT))
     return known
 
 
 def _table_columns(types: dict[str, str], labels: dict[str, str]) -> dict[str, tuple[str, str]]:
     """Header → (field, kind) of a task or indicator sheet: field names, column labels, 部门编码."""
-    known = {n: ("department_code", TEXT) for n in CODE_NAMES}
+    known = {_norm(n): ("department_code", TEXT) for n in (*CODE_NAMES, *ALIASES["department_code"])}
     for name, kind in types.items():
-        known[name] = (name, value_kind(kind))
+        known[_norm(name)] = (name, value_kind(kind))
         if name in labels:
-            known.setdefault(labels[name], known[name])
+            known.setdefault(_norm(labels[name]), (name, value_kind(kind)))
     return known
 
 
 def load_roster(path: Path, template: Template) -> list[RosterEntry]:
+    """The departments of the roster, each as a fill; every problem of the file at once."""
     sheets = _read(path)
     main = sheets[0]
     cols = main.columns(_header_columns(template))
     fields = {c.field for c in cols}
     for need in ("department_code", "department_name"):
         if need not in fields:
-            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
-                             detail=f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first row")
+            raise _problems(path, [*main.problems, XlgenError(
+                ErrorCode.ROSTER_FORMAT, file=path,
+                detail=f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first rows")])
     entries: dict[str, RosterEntry] = {}
     code_col = next(c.index for c in cols if c.field == "department_code")
     for r, record in main.records(cols):
         code = record.get("department_code")
         if not code:
-            raise main.error_cell(r, code_col, "the department code is empty")
-        if code in entries:
-            raise main.error_cell(r, code_col, f"code {code} already appears in row {entries[code].row}")
-        entries[code] = RosterEntry(row=r + 2, fill=Fill(header=record))
-    if not entries:
+            main.problems.append(main.error_cell(r, code_col, "the department code is empty"))
+        elif code in entries:
+            main.problems.append(main.error_cell(r, code_col, f"code {code} already appears in row {entries[code].row}"))
+        else:
+            entries[code] = RosterEntry(row=r + main.first + 2, fill=Fill(header=record))
+    if not entries and not main.problems:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"sheet '{main.name}' lists no department")
     by_name = {s.name.strip().lower(): s for s in sheets[1:]}
     tables = ((TASK_SHEETS, input_columns(template.tasks.columns), template.tasks),
               (INDICATOR_SHEETS, indicator_inputs(template), template.indicators))
+    weights_from: _Sheet | None = None
     for names, types, table in tables:
         sheet = next((by_name[n] for n in names if n in by_name), None)
         if sheet is None:
@@ -176,18 +258,51 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
         for r, record in sheet.records(scols):
             code = record.pop("department_code", None)
             if code not in entries:
-                raise sheet.error_cell(r, index.get("department_code", 0),
-                                       f"code {code!r} is not a department of the first sheet")
+                sheet.problems.append(sheet.error_cell(r, index.get("department_code", 0),
+                                                       f"code {code!r} is not a department of the first sheet"))
+                continue
             fill = entries[code].fill
             if table is template.tasks:
                 fill.tasks.append(record)
             elif not record.get("name"):
-                raise sheet.error_cell(r, index.get("name", 0), "the indicator's name (三级指标) is empty")
+                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), "the indicator's name (三级指标) is empty"))
             elif not fill.add_indicator(template, record):
-                raise sheet.error_cell(r, index.get("name", 0),
-                                       f"'{record['name']}' is not an indicator of template {template.id}; "
-                                       "a new indicator also needs 一级指标 and 二级指标")
+                sheet.problems.append(sheet.error_cell(
+                    r, index.get("name", 0), f"'{record['name']}' is not an indicator of template {template.id}; "
+                    "a new indicator also needs 一级指标 and 二级指标"))
+            else:
+                weights_from = sheet
+    problems = [p for s in sheets for p in s.problems]
+    if weights_from is not None:
+        problems += _weights(weights_from, template, list(entries.values()))
+    if problems:
+        raise _problems(path, problems)
     return list(entries.values())
+
+
+def _weights(sheet: _Sheet, template: Template, entries: list[RosterEntry]) -> list[XlgenError]:
+    """A department whose indicators' weights (the tree's, its own targets' and its own rows')
+    do not add up to the template's total: its form could never score 100."""
+    out = []
+    for e in entries:
+        given = [e.fill.indicators.get(t.name, {}).get("weight", t.weight) for t in template.tree]
+        given += [x.get("weight") for x in e.fill.extra_indicators]
+        if any(not isinstance(w, float) for w in given):
+            continue  # a weight left to the department
+        total = round(sum(w for w in given if isinstance(w, float)), 6)
+        if total != round(template.weight_indicators, 6):
+            out.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=sheet.path, detail=(
+                f"sheet '{sheet.name}': the indicator weights (分值) of department {e.code} add up to {total:g}; "
+                f"the template's total is {template.weight_indicators:g}")))
+    return out
+
+
+def _problems(path: Path, problems: list[XlgenError]) -> XlgenError:
+    """One error for every problem of the file, each on its own line (one alone: itself)."""
+    if len(problems) == 1:
+        return problems[0]
+    return XlgenError(ErrorCode.ROSTER_PROBLEMS, file=path, count=len(problems), problems=Text(
+        "\n".join("  " + p.message_in("zh") for p in problems), "\n".join("  " + p.message_in("en") for p in problems)))
 
 
 def _read(path: Path) -> list[_Sheet]:
