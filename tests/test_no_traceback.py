@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import LIAONING, ROOT, SAMPLE
+from tests.helpers.common import LIAONING, ROOT, SAMPLE
 from xlgen.cli import app
 from xlgen.cycle.distribute import MANIFEST, read_manifest
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_distribute import write_xlsx as xlsx_file
+from tests.test_distribute import write_xlsx as xlsx_file
 from xlgen.cycle.distribute import distribute
 from xlgen.cycle.roster import load_roster
 from xlgen.errors import XlgenError

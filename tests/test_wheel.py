@@ -10,7 +10,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from conftest import ROOT, SAMPLE
+from tests.helpers.common import ROOT, SAMPLE
 
 LEFT_OUT = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "out", "__pycache__", "artifacts",
                                   ".pytest_cache", ".hypothesis", ".mypy_cache")
