@@ -66,14 +66,10 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, str]] = {
         lambda t: _fill(t, "actual = 100", "actual = -inf"), 2, "is not a finite number"),
     "a template without the degree column": (
         lambda t: _template(t, 'field = "degree"', 'field = "done"'), 1,
-        "broken.toml: key 'indicators.columns' is missing; expected a column with field = 'degree'"),
+        "broken.toml: key 'formulas.indicator_score': placeholder {degree} names no column of the indicators table"),
     "a template without level1": (
         lambda t: _template(t, 'field = "level1"', 'field = "top"'), 1,
-        "key 'indicators.columns' is missing; expected a column with field = 'level1'"),
-    "a template whose indicator weights are text": (
-        lambda t: _template(t, '{ field = "weight", label = "分值", type = "weight" },\n  { field = "score", label = "得分", type = "computed", formula = "indicator_score" }',
-                            '{ field = "weight", label = "分值", type = "text" },\n  { field = "score", label = "得分", type = "computed", formula = "indicator_score" }'), 1,
-        "key 'indicators.columns' is missing; expected a column with type = 'weight'"),
+        "broken.toml: key 'rollover.indicators': 'level1' is not a field of the indicators"),
     "a header wider than the table": (
         lambda t: _template(t, 'span = 9, type = "text", required = true, hint = "部门（单位）全称"',
                             'span = 30, type = "text", required = true, hint = "部门（单位）全称"'), 1,

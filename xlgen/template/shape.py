@@ -1,6 +1,5 @@
-"""The shape a template must have for the layout to place it: the columns the tree and the
-完成程度 rules name, a 分值 column in each scored table, formulas that read their own table's
-columns, and rows no wider than the table. Checked when a template loads, so a broken one is a
+"""The shape a template must have for the layout to place it: formulas that read their own
+table's columns, and rows no wider than the table. Checked when a template loads, so a broken one is a
 located error naming the file and key, never a KeyError or IndexError while a workbook is made."""
 
 from __future__ import annotations
@@ -12,18 +11,8 @@ from xlgen.errors import ErrorCode, XlgenError
 if TYPE_CHECKING:
     from xlgen.template.model import Template
 
-INDICATOR_FIELDS = ("level1", "level2", "name", "actual", "degree")  # the tree and the 完成程度 rules name them
-
-
 def check_shape(t: Template) -> None:
-    for need in INDICATOR_FIELDS:
-        if need not in t.indicators.fields():
-            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="indicators.columns",
-                             expected=f"a column with field = '{need}'")
     for table_name, table in (("tasks", t.tasks), ("indicators", t.indicators)):
-        if not any(c.type == "weight" for c in table.columns):
-            raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key=f"{table_name}.columns",
-                             expected="a column with type = 'weight' (分值)")
         for i, col in enumerate(table.columns):
             if col.formula and col.formula not in t.formulas:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
