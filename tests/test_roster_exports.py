@@ -79,6 +79,9 @@ def test_every_problem_of_the_file_at_once(template: Template, tmp_path: Path) -
                   "row 4, column C ('部门年初预算收入金额'): 'abc' is not a number"):
         assert where in message, message
     assert message.startswith(f"{roster}: 5 problems")
+    chinese = info.value.message_in("zh")  # the whole list in one language
+    assert chinese.startswith(f"{roster}：名单中有 5 处问题") and "第 2 行，C 列（「部门年初预算收入金额」）：「很多」不是数字" in chinese
+    assert "第 4 行，A 列（「部门编码」）：部门编码为空" in chinese and "not" not in chinese
     assert not (tmp_path / "out").exists()
 
 

@@ -98,11 +98,11 @@ class _Sheet:
                 self.use_header(at)
                 return
 
-    def error_column(self, index: int, detail: str) -> XlgenError:
+    def error_column(self, index: int, detail: Text) -> XlgenError:
         return XlgenError(ErrorCode.ROSTER_COLUMN, file=self.path, sheet=self.name, column=col_letters(index),
                           name=self.header[index] if index < len(self.header) else "", detail=detail)
 
-    def error_cell(self, row: int, index: int, detail: str) -> XlgenError:
+    def error_cell(self, row: int, index: int, detail: Text) -> XlgenError:
         return XlgenError(ErrorCode.ROSTER_CELL, file=self.path, sheet=self.name, row=row + self.first + 2,
                           column=col_letters(index), name=self.header[index], detail=detail)
 
@@ -115,12 +115,16 @@ class _Sheet:
             if not head or _norm(head) in SKIPPED:
                 continue
             if _norm(head) not in known:
-                self.problems.append(self.error_column(i, "not a known column; expected one of: "
-                                                       f"{', '.join(sorted(_shown(known)))} (or their Chinese labels)"))
+                names = ", ".join(sorted(_shown(known)))
+                self.problems.append(self.error_column(i, Text(f"不是可识别的列；应为以下之一：{names}（或其中文标签）",
+                                                               f"not a known column; expected one of: {names} "
+                                                               "(or their Chinese labels)")))
                 continue
             field, kind = known[_norm(head)]
             if field in seen:
-                self.problems.append(self.error_column(i, f"repeats column {col_letters(seen[field])} ({field})"))
+                first = col_letters(seen[field])
+                self.problems.append(self.error_column(i, Text(f"与 {first} 列重复（{field}）",
+                                                               f"repeats column {first} ({field})")))
                 continue
             seen[field] = i
             cols.append(_Column(i, field, kind))
@@ -138,7 +142,8 @@ class _Sheet:
                 value = raw[c.index] if c.index < len(raw) else None
                 parsed = _parse(value, c.kind, c.field)
                 if isinstance(parsed, _Bad):
-                    self.problems.append(self.error_cell(r, c.index, parsed.detail.format(value=value)))
+                    self.problems.append(self.error_cell(r, c.index, Text(
+                        parsed.detail.zh.format(value=value), parsed.detail.en.format(value=value))))
                     bad_code = bad_code or c.field == "department_code"
                 elif parsed is not None:
                     record[c.field] = parsed
@@ -148,7 +153,7 @@ class _Sheet:
 
 @dataclass(frozen=True)
 class _Bad:
-    detail: str  # {value}: the cell's value
+    detail: Text  # {value}: the cell's value
 
 
 def _parse(value: Any, kind: str, field: str = "") -> Any:
@@ -161,7 +166,7 @@ def _parse(value: Any, kind: str, field: str = "") -> Any:
             value = int(value)
         return str(value).strip()
     if isinstance(value, bool):
-        return _Bad("{value!r} is not a number")
+        return _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
     if isinstance(value, (int, float)):
         return float(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits, ．and ，
@@ -170,21 +175,23 @@ def _parse(value: Any, kind: str, field: str = "") -> Any:
     try:
         number = float(text)
     except ValueError:
-        return str(value).strip() if kind == NUMBER_OR_TEXT else _Bad("{value!r} is not a number")
-    return number if number == number and abs(number) != float("inf") else _Bad("{value!r} is not a number")
+        return str(value).strip() if kind == NUMBER_OR_TEXT else _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
+    return number if number == number and abs(number) != float("inf") else _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
 
 
 def _code(value: Any) -> Any:
     """A code as text, digits folded to half-width; a number is refused: the spreadsheet has
     dropped its leading zeros or will show it as 7.0301E+05."""
-    fix = ("; format the column as 文本 (Text) in Excel/WPS and type the codes again, "
-           "or save the roster as CSV with the codes as text")
+    fix = Text("：请在 Excel/WPS 中把该列设为「文本」格式后重新输入编码，或把名单另存为编码为文本的 CSV",
+               "; format the column as 文本 (Text) in Excel/WPS and type the codes again, "
+               "or save the roster as CSV with the codes as text")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = int(value) if isinstance(value, float) and value.is_integer() else value
-        return _Bad(f"the code {shown} is stored as a number, not as text" + fix)
+        return _Bad(Text(f"编码 {shown} 以数字而非文本保存" + fix.zh, f"the code {shown} is stored as a number, not as text" + fix.en))
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if _SCIENTIFIC.fullmatch(text):
-        return _Bad("the code {value!r} is in scientific notation: the spreadsheet has lost its digits" + fix)
+        return _Bad(Text("编码「{value}」是科学计数法，表格已丢失其中的数字" + fix.zh,
+                         "the code {value!r} is in scientific notation: the spreadsheet has lost its digits" + fix.en))
     return text
 
 
@@ -232,19 +239,23 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
         if need not in fields:
             raise _problems(path, [*main.problems, XlgenError(
                 ErrorCode.ROSTER_FORMAT, file=path,
-                detail=f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first rows")])
+                detail=Text(f"工作表「{main.name}」的前几行中没有 {need}（部门编码/部门名称）列",
+                            f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first rows"))])
     entries: dict[str, RosterEntry] = {}
     code_col = next(c.index for c in cols if c.field == "department_code")
     for r, record in main.records(cols):
         code = record.get("department_code")
         if not code:
-            main.problems.append(main.error_cell(r, code_col, "the department code is empty"))
+            main.problems.append(main.error_cell(r, code_col, Text("部门编码为空", "the department code is empty")))
         elif code in entries:
-            main.problems.append(main.error_cell(r, code_col, f"code {code} already appears in row {entries[code].row}"))
+            earlier = entries[code].row
+            main.problems.append(main.error_cell(r, code_col, Text(f"编码 {code} 已在第 {earlier} 行出现",
+                                                                   f"code {code} already appears in row {earlier}")))
         else:
             entries[code] = RosterEntry(row=r + main.first + 2, fill=Fill(header=record))
     if not entries and not main.problems:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"sheet '{main.name}' lists no department")
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(f"工作表「{main.name}」中没有部门",
+                                                                         f"sheet '{main.name}' lists no department"))
     by_name = {s.name.strip().lower(): s for s in sheets[1:]}
     tables = ((TASK_SHEETS, input_columns(template.tasks.columns), template.tasks),
               (INDICATOR_SHEETS, indicator_inputs(template), template.indicators))
@@ -259,17 +270,20 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
             code = record.pop("department_code", None)
             if code not in entries:
                 sheet.problems.append(sheet.error_cell(r, index.get("department_code", 0),
-                                                       f"code {code!r} is not a department of the first sheet"))
+                                                       Text(f"编码「{code}」不是第一个工作表中的部门",
+                                                            f"code {code!r} is not a department of the first sheet")))
                 continue
             fill = entries[code].fill
             if table is template.tasks:
                 fill.tasks.append(record)
             elif not record.get("name"):
-                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), "the indicator's name (三级指标) is empty"))
+                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), Text("指标名称（三级指标）为空",
+                                                                                       "the indicator's name (三级指标) is empty")))
             elif not fill.add_indicator(template, record):
                 sheet.problems.append(sheet.error_cell(
-                    r, index.get("name", 0), f"'{record['name']}' is not an indicator of template {template.id}; "
-                    "a new indicator also needs 一级指标 and 二级指标"))
+                    r, index.get("name", 0), Text(f"「{record['name']}」不是模板 {template.id} 的指标；新增指标还需填写一级指标和二级指标",
+                                                  f"'{record['name']}' is not an indicator of template {template.id}; "
+                                                  "a new indicator also needs 一级指标 and 二级指标")))
             else:
                 weights_from = sheet
     problems = [p for s in sheets for p in s.problems]
@@ -291,7 +305,8 @@ def _weights(sheet: _Sheet, template: Template, entries: list[RosterEntry]) -> l
             continue  # a weight left to the department
         total = round(sum(w for w in given if isinstance(w, float)), 6)
         if total != round(template.weight_indicators, 6):
-            out.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=sheet.path, detail=(
+            out.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=sheet.path, detail=Text(
+                f"工作表「{sheet.name}」：部门 {e.code} 的指标分值合计 {total:g}，模板的合计为 {template.weight_indicators:g}",
                 f"sheet '{sheet.name}': the indicator weights (分值) of department {e.code} add up to {total:g}; "
                 f"the template's total is {template.weight_indicators:g}")))
     return out
@@ -313,7 +328,7 @@ def _read(path: Path) -> list[_Sheet]:
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail="a roster is an .xlsx or a .csv file")
+    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("名单应为 .xlsx 或 .csv 文件", "a roster is an .xlsx or a .csv file"))
 
 
 def _read_csv(path: Path) -> _Sheet:
@@ -325,11 +340,11 @@ def _read_csv(path: Path) -> _Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail="not UTF-8 or GB18030 text")
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("不是 UTF-8 或 GB18030 编码的文本", "not UTF-8 or GB18030 text"))
     rows = []
     for i, row in enumerate(csv.reader(text.splitlines())):
         if i > MAX_ROWS:
-            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"more than {MAX_ROWS} rows")
+            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows"))
         rows.append(list(row[:MAX_COLUMNS]))
     return _Sheet(path, path.stem, rows)
 
@@ -344,14 +359,16 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
 
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=f"cannot be read as .xlsx: {pkg.params['reason'].en}")
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
+            f"无法作为 .xlsx 读取：{pkg.params['reason'].zh}", f"cannot be read as .xlsx: {pkg.params['reason'].en}"))
     pkg.max_strings = MAX_ROWS * 4  # a roster holds more distinct texts than a form
     sheets = []
     for ref in pkg.sheets:
         sheet = read_sheet(pkg, ref, MAX_ROWS + 1, MAX_COLUMNS, max_cells=MAX_CELLS)
         if isinstance(sheet, Finding):
             raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
-                             detail=f"sheet '{ref.name}' cannot be read: {sheet.params['reason'].en}")
+                             detail=Text(f"工作表「{ref.name}」无法读取：{sheet.params['reason'].zh}",
+                                         f"sheet '{ref.name}' cannot be read: {sheet.params['reason'].en}"))
         rows: list[list[Any]] = [[] for _ in range(1 + max((r for r, _c in sheet.cells), default=-1))]
         for (r, c), cell in sorted(sheet.cells.items()):
             if r < 0 or c < 0:
