@@ -27,8 +27,11 @@ def test_custom_properties(sample: Generated, template: Template) -> None:
     assert props["xlgen_version"] == __version__
     assert props["xlgen_department_code"] == "703010"
     assert props["xlgen_year"] == "2024"
-    assert props["xlgen_layout"] == "1"
-    assert len(props) == 7
+    assert props["xlgen_layout"] == "2"
+    assert props["xlgen_seal"].startswith("sha256:")  # the seal of the bureau's fixed values (test_seal.py)
+    assert {k for k in props if not k.startswith("xlgen_fixed_")} == {
+        "xlgen_template_id", "xlgen_template_version", "xlgen_template_sha256", "xlgen_version", "xlgen_layout",
+        "xlgen_department_code", "xlgen_year", "xlgen_seal"}
 
 
 def named_cells(book: Generated) -> dict[str, set[tuple[int, int]]]:

@@ -15,15 +15,17 @@ from tests.helpers.common import SAMPLE
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.layout.model import INPUT, Layout
-from xlgen.generate.styles import INPUT_FILL
+from xlgen.generate.styles import FIXED_FILL, INPUT_FILL
 from xlgen.template.model import Template
 from xlgen.generate.workbook import Generated, generate
 
 INPUT_ARGB = "FF" + INPUT_FILL.lstrip("#").upper()
+FIXED_ARGB = "FF" + FIXED_FILL.lstrip("#").upper()
 
 
-def input_cells(layout: Layout) -> set[tuple[int, int]]:
-    return {(r, c) for s in layout.slots.values() if s.role == INPUT
+def input_cells(layout: Layout, fixed: set[str]) -> set[tuple[int, int]]:
+    """The cells a department fills: inputs, less the bureau's values the workbook was given."""
+    return {(r, c) for s in layout.slots.values() if s.role == INPUT and s.key not in fixed
             for r in range(s.row, s.bottom + 1) for c in range(s.col, s.last_col + 1)}
 
 
@@ -36,8 +38,13 @@ def protection(path: Path, sheet_name: str) -> ET.Element:
 def test_inputs_unlocked_and_coloured_everything_else_locked(sample: Generated) -> None:
     lay = sample.layout
     styles = cell_styles(sample.path, lay.template.sheet)
-    inputs = input_cells(lay)
-    assert len(inputs) > 150
+    fixed = lay.fixed_values(sample.inputs)
+    inputs = input_cells(lay, set(fixed))
+    assert len(inputs) > 100
+    assert len(fixed) > 80  # identity, budget, tasks given, the tree: locked in the bureau's colour
+    for key in fixed:
+        s = lay.slots[key]
+        assert styles[(s.row, s.col)].locked and styles[(s.row, s.col)].fill == FIXED_ARGB, key
     last_col = max(lay.helper_cols.values())
     for r in range(lay.last_row + 1):
         for c in range(last_col + 1):

@@ -175,13 +175,13 @@ def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path
         assert written[name].column_dimensions["B"].width > 20
 
 
-def _dies_on_broken(path: Path) -> Any:
+def _dies_on_broken(path: Path, *policy: Any) -> Any:
     """verify_file, except that broken.xlsx kills its process (as an out-of-memory kill would)."""
     import os
 
     if Path(path).name == "broken.xlsx":
         os._exit(9)
-    return verify_file(path)
+    return verify_file(path, *policy)
 
 
 def test_a_worker_that_dies_costs_only_its_file(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

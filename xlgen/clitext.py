@@ -87,6 +87,15 @@ class Help(Enum):
     FILE_PREVIEW = Text("要输出的工作簿。", "The workbook to render.")
     FILE_CHECK = Text("要检查的模板。", "The template to check.")
     HELP = Text("显示此帮助信息并退出。", "Show this message and exit.")
+    KEYGEN = Text("生成一个新的随机密钥，用于封存财政部门下达的固定值（权限 600，从不覆盖已有文件）。密钥只由财政部门保管。",
+                  "Write a new random key for sealing the bureau's fixed values (mode 600, never over an existing "
+                  "file). Only the bureau keeps it.")
+    KEY_OUTPUT = Text("写出新密钥的文件。", "Where to write the new key.")
+    KEY_FILE = Text("财政部门的密钥（xlgen keygen 生成）：用 HMAC 封存下达的固定值，部门无法伪造；核验时用同一密钥。",
+                    "The bureau's key (from xlgen keygen): seals the fixed values with an HMAC a department cannot "
+                    "forge; verify with the same key.")
+    REQUIRE_SEAL = Text("封印出现之前生成的文件（没有封印）判为错误 seal-missing，而不只是警告。",
+                        "A file made before seals existed fails (seal-missing) instead of a warning.")
 
 
 class Say(Enum):
@@ -142,6 +151,8 @@ class Say(Enum):
     NEEDS_DISTRIBUTED = Text("--roster 须与 --distributed 同用", "--roster needs --distributed")
     FROM_ROSTER = Text("名单", "the roster")
     BAD_PREFER = Text("--prefer：「{value}」不是可选值；应为 {expected}", "--prefer: '{value}' is no choice; expected {expected}")
+    WROTE_KEY = Text("已写出 {file}（新密钥；请妥善保管，任何工作簿中都不保存密钥）",
+                     "wrote {file} (a new key; keep it private, it is not stored in any workbook)")
     IMPORTED = Text("已按 {template} 读取 {source} → {output}（{count} 个单元格未能对应）",
                     "read {source} as {template} → {output} ({count} cells not placed)")
     GENERATING = Text("正在生成", "generating")

@@ -48,6 +48,11 @@ class ErrorCode(Enum):
     YEAR_INVALID = Text("{option}：「{year}」不是年份；应为 {low} 到 {high} 之间的四位数年份",
                         "{option}: '{year}' is not a year; expected a four-digit year from {low} to {high}")
     ROSTER_PROBLEMS = Text("{file}：名单中有 {count} 处问题：\n{problems}", "{file}: {count} problems in the roster:\n{problems}")
+    KEY_SHORT = Text("{file}：不是可用的密钥文件：少于 16 个字符；请用 xlgen keygen 生成密钥",
+                     "{file}: not a usable key file: it holds fewer than 16 characters; make a key with xlgen keygen")
+    KEY_EXISTS = Text("{file}：已存在；密钥文件从不覆盖（新密钥会使用旧密钥封存的表全部无法核对）",
+                      "{file}: already exists; a key file is never overwritten (a new key would unseal every "
+                      "form sealed with the old one)")
     ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
     ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
                          "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")

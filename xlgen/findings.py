@@ -156,6 +156,32 @@ class Code(Enum):
         "not-distributed", ERROR,
         "该文件不是本次分发的任何部门的表：{reason}",
         "the file is no department's form of this distribution: {reason}")
+    FIXED_CHANGED = Detail(
+        "fixed-changed", ERROR,
+        "{cell} {label} 由 {expected} 改为 {found}：该项由财政部门下达，不得修改",
+        "{cell} {label} was changed from {expected} to {found}: the bureau set it and it may not be changed")
+    SEAL_BROKEN = Detail(
+        "seal-broken", ERROR,
+        "文件中下达值的记录与封印不符（{reason}）：记录或封印被改动，无法确认财政部门下达的值",
+        "the record of the bureau's fixed values does not match its seal ({reason}): record or seal was "
+        "edited, so the values the bureau set cannot be confirmed")
+    SEAL_MISSING = Detail(
+        "seal-missing", ERROR,
+        "文件由 xlgen 生成，却没有下达值的记录和封印（{reason}）：无法核对财政部门下达的身份、金额和指标体系",
+        "the file was made by xlgen but holds no sealed record of the bureau's fixed values ({reason}): the "
+        "identity, amounts and indicator tree the bureau set cannot be checked")
+    SEAL_PREDATES = Detail(
+        "seal-predates", WARNING,
+        "文件由旧版 xlgen（版式 {layout}）生成，没有下达值的封印：部门身份、预算金额、任务和指标体系的改动无法发现"
+        "（用 --require-seal 时为错误）",
+        "the file was made by an older xlgen (layout {layout}) without a seal of the bureau's fixed values: "
+        "changes to the identity, budget amounts, tasks and indicator tree cannot be detected "
+        "(an error with --require-seal)")
+    SEAL_UNCHECKED = Detail(
+        "seal-unchecked", WARNING,
+        "文件的封印由财政部门的密钥生成，未提供 --key-file，封印无法核对（下达值仍按记录核对）",
+        "the file is sealed with the bureau's key and no --key-file was given: the seal was not checked "
+        "(the fixed values were still compared with the record)")
 
     @property
     def code(self) -> str:

@@ -67,10 +67,10 @@ def _template(path: str) -> Template:
 
 
 def _one(template: Template, fill: Fill, year: int, out: Path, force: bool, password: str | None,
-         roster: Path) -> tuple[str, str]:
+         roster: Path, key: bytes | None) -> tuple[str, str]:
     """Write one department's workbook; its sha256 and its inputs' digest for the manifest."""
     fill.year = year
-    done = generate(template, fill, out, year=year, force=force, password=password, keep=[roster])
+    done = generate(template, fill, out, year=year, force=force, password=password, keep=[roster], key=key)
     return done.sha256, inputs_digest(done.inputs)
 
 
@@ -80,7 +80,7 @@ def _one_in_worker(template_path: str, *args: Any) -> tuple[str, str]:
 
 def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
                jobs: int = 1, progress: Callable[[int, int], None] | None = None,
-               password: str | None = None) -> list[Distributed]:
+               password: str | None = None, key: bytes | None = None) -> list[Distributed]:
     if password:
         check_password(password)  # before anything is written
     if outdir.exists() and not outdir.is_dir():
@@ -101,7 +101,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
             raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=outdir / MANIFEST)
     outdir.mkdir(parents=True, exist_ok=True)
     todo = [(e, t) for e, t in zip(entries, targets) if t.name not in earlier]
-    calls = [(e.fill, year, t, force, password, roster) for e, t in todo]
+    calls = [(e.fill, year, t, force, password, roster, key) for e, t in todo]
     digests: list[tuple[str, str]] = []
     try:
         with contextlib.ExitStack() as stack:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from xlgen.cycle.distribute import MANIFEST, Distributed, workbook_name, write_manifest
 from xlgen.cycle.rollover import next_fill
+from xlgen.verify.fixed import SealPolicy
 from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
@@ -45,11 +46,11 @@ class NextYear:
 
 def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path, roster: Path | None = None,
                     prefer: str | None = None, force: bool = False, password: str | None = None,
-                    jobs: int = 1) -> NextYear:
+                    jobs: int = 1, key: bytes | None = None) -> NextYear:
     blanks = load_distribution(dist)
     yardstick = {b.file.resolve() for b in blanks}
     files = [f for f in returns if f.resolve() not in yardstick]
-    departments = reconcile(verify_paths(files, jobs=jobs), blanks, prefer).departments
+    departments = reconcile(verify_paths(files, jobs=jobs, policy=SealPolicy(key)), blanks, prefer).departments
     plans: list[tuple[str, str, Path | None, Fill | None]] = []  # code, name, source, roster fill
     entries = _roster(roster, departments)
     done = NextYear()
@@ -73,7 +74,7 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
     outdir.mkdir(parents=True, exist_ok=True)
     template = newest_version(_template(blanks[0].template_id, blanks[0].template_version)) if blanks else None
     for (code, name, source, fill), target in zip(plans, targets):
-        made = _one(source, fill, template, year, target, force, password, keep)
+        made = _one(source, fill, template, year, target, force, password, keep, key)
         if isinstance(made, Finding):
             done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
             continue
@@ -107,14 +108,14 @@ def _name(name: str, fill: Fill | None) -> str:
 
 
 def _one(source: Path | None, roster: Fill | None, template: Template | None, year: int, out: Path, force: bool,
-         password: str | None, keep: Sequence[Path]) -> Generated | Finding:
+         password: str | None, keep: Sequence[Path], key: bytes | None = None) -> Generated | Finding:
     """Next year's blank of one department: from ``source`` (its return or its blank), with the
     roster's identity and amounts over what it carries; from the roster alone for a new one."""
     if source is None:
         assert roster is not None and template is not None
         fill = roster
     else:
-        carried = next_fill(source, year)
+        carried = next_fill(source, year, key)
         if isinstance(carried, Finding):
             return carried
         template, fill = carried.target, carried.fill
@@ -123,4 +124,4 @@ def _one(source: Path | None, roster: Fill | None, template: Template | None, ye
             if roster.tasks:
                 fill.tasks = roster.tasks
     fill.year = year
-    return generate(template, fill, out, year=year, force=force, password=password, keep=keep)
+    return generate(template, fill, out, year=year, force=force, password=password, keep=keep, key=key)

@@ -22,6 +22,8 @@ from xlgen.layout.model import FORMULA
 from xlgen.intake.reader import Returned, read_returned
 from xlgen.template.model import Template, newest_version
 from xlgen.verify.result import FileResult
+from xlgen.verify.fixed import SealPolicy
+from xlgen.verify.identity import BROKEN, identity_of
 from xlgen.verify.verifier import verify_returned
 from xlgen.generate.workbook import Generated, generate
 
@@ -44,6 +46,9 @@ def carried_fill(ret: Returned, year: int | None, target: Template,
     missing from ``target``'s tree stays, as one of the department's own."""
     keep = ret.template.rollover if keep is None else keep
     values = ret.inputs()
+    sealed = identity_of(ret.package.properties)
+    if sealed.record is not None and sealed.state != BROKEN:  # the bureau's values, not what a cell says now
+        values |= {k: v for k, v in sealed.record.fields.items() if k in ret.layout.slots}
     lay = ret.layout
 
     def carried(section: str, index: int = -1) -> dict[str, Any]:
@@ -85,21 +90,23 @@ class NextFill:
     fill: Fill
 
 
-def next_fill(source: Path, year: int) -> NextFill | Finding:
-    """``source`` read and verified, and its carried fill for ``year``; a Finding when it cannot be read."""
+def next_fill(source: Path, year: int, key: bytes | None = None) -> NextFill | Finding:
+    """``source`` read and verified (its seal with ``key``), and its carried fill for ``year``; a
+    Finding when it cannot be read."""
     ret = read_returned(source)
     if isinstance(ret, Finding):
         return ret
     target = newest_version(ret.template)
-    return NextFill(verify_returned(ret), target, carried_fill(ret, year, target))
+    return NextFill(verify_returned(ret, SealPolicy(key)), target, carried_fill(ret, year, target))
 
 
 def rollover(source: Path, year: int, out: Path, force: bool = False,
-             password: str | None = None, keep: Sequence[Path] = ()) -> RolledOver | Finding:
+             password: str | None = None, keep: Sequence[Path] = (), key: bytes | None = None) -> RolledOver | Finding:
     """Write next year's blank for ``source`` to ``out`` (a folder: named YYYY_CODE_NAME.xlsx in
     it); a Finding when the source cannot be read. Never over ``source`` or one of ``keep`` (the
-    other returned files, and the outputs of this run already written), even with ``force``."""
-    carried = next_fill(source, year)
+    other returned files, and the outputs of this run already written), even with ``force``. What
+    carries over of the bureau's fields is fixed again, sealed anew (with ``key``, the bureau's)."""
+    carried = next_fill(source, year, key)
     if isinstance(carried, Finding):
         return carried
     fill = carried.fill
@@ -107,5 +114,5 @@ def rollover(source: Path, year: int, out: Path, force: bool = False,
         out = out / workbook_name(year, str(fill.header.get("department_code") or source.stem),
                                   str(fill.header.get("department_name") or ""))
     generated = generate(carried.target, fill, out, year=year, force=force, password=password,
-                         keep=[source, *keep])
+                         keep=[source, *keep], key=key)
     return RolledOver(source, generated, carried.verification)

@@ -26,7 +26,11 @@ NAME_PREFIX = "xlgen_"
 # Where this xlgen puts cells, formulas and helper columns for a given template. Bump it with any
 # change that moves them: a returned file of another layout is then refused by name instead of
 # being read through the wrong table of addresses (one finding, not dozens of false ones).
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
+# Layouts this xlgen reads (cells unmoved since), and the first whose files carry a seal of the
+# bureau's fixed values (seal.py): a file of an older layout verifies, warned that it has none.
+READ_LAYOUTS = ("1", "2")
+SEALED_SINCE = "2"
 
 
 def properties(layout: Layout, department: str | None, year: int | None) -> dict[str, Any]:

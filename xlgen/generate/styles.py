@@ -9,6 +9,7 @@ import xlsxwriter
 FONT = "宋体"  # SimSun; LibreOffice falls back to a CJK font such as WenQuanYi
 FONT_CHARSET = 134  # GB2312: a client without SimSun substitutes a Chinese font, not a Latin one
 INPUT_FILL = "#FFF2CC"  # every cell a user fills has this colour (see 填表说明)
+FIXED_FILL = "#DDEBF7"  # every value the bureau set (由财政部门下达，不得修改): locked
 
 TEXT_FORMAT = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
 _BASE = {**TEXT_FORMAT, "border": 1}
@@ -22,6 +23,9 @@ _ROLES: dict[str, dict[str, Any]] = {
     "label": {"align": "center"},
     "blank": {},
     "fixed": {"align": "center"},
+    "given_text": {"bg_color": FIXED_FILL, "align": "left"},
+    "given_center": {"bg_color": FIXED_FILL, "align": "center"},
+    "given_number": {"bg_color": FIXED_FILL, "align": "right", "num_format": "General"},
     # top: a text longer than Excel's highest row (409 pt) shows and prints its beginning
     "input_text": {"locked": False, "bg_color": INPUT_FILL, "align": "left", "valign": "top"},
     "input_center": {"locked": False, "bg_color": INPUT_FILL, "align": "center"},

@@ -27,6 +27,7 @@ from xlgen.generate.addin import lists
 from xlgen.generate.addin import printsetup
 from xlgen.generate.addin import protection
 from xlgen.generate import limits, provenance
+from xlgen.generate import seal
 from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
@@ -62,17 +63,19 @@ def layout_for(template: Template, fill: Fill | None) -> Layout:
 
 
 def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
-             force: bool = False, password: str | None = None, keep: Iterable[Path] = ()) -> Generated:
+             force: bool = False, password: str | None = None, keep: Iterable[Path] = (),
+             key: bytes | None = None) -> Generated:
     """Write the workbook for ``fill`` (a blank when None) to ``out`` atomically (never over
     one of the files in ``keep``, the command's inputs, even with ``force``).
 
-    The form sheet is protected, without a password unless ``password`` is given."""
+    The form sheet is protected, without a password unless ``password`` is given. What the fill
+    gives of the bureau's fields is locked and sealed (HMAC with ``key``, else SHA-256)."""
     refuse_inputs([out], keep)
     layout = layout_for(template, fill)
     inputs = bind_inputs(layout, fill)
     results = compute(layout, inputs)
     year = year or (fill.year if fill else None) or next_year()  # never a form without a year
-    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password),
+    digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password, key),
                           suffix=XLSX)
     return Generated(out, layout, inputs, results, digest)
 
@@ -156,7 +159,7 @@ def _link_new(tmp: Path, out: Path) -> None:
 
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
-           year: int | None, password: str | None = None) -> str:
+           year: int | None, password: str | None = None, key: bytes | None = None) -> str:
     """Write the workbook to ``tmp``; the sha256 of its bytes."""
     # XlsxWriter zips into memory, so the bytes are hashed there rather than read back from disk.
     buffer = io.BytesIO()
@@ -166,7 +169,7 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
             wb = protection.StructureLockedWorkbook(buffer, {"strings_to_formulas": False,
                                                              "strings_to_urls": False, "in_memory": True})
             wb.structure_password = password or ""
-            _write_book(wb, out, layout, inputs, results, year, password)
+            _write_book(wb, out, layout, inputs, results, year, password, key)
             wb.close()
         except UserWarning as exc:
             raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
@@ -176,7 +179,8 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
 
 
 def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict[str, Any],
-                results: dict[str, Any], year: int | None, password: str | None = None) -> None:
+                results: dict[str, Any], year: int | None, password: str | None = None,
+                key: bytes | None = None) -> None:
     t = layout.template
     for breach in layout.cached("limit_breaches", lambda: limits.breaches(layout)):
         raise XlgenError(ErrorCode.EXCEL_LIMIT, file=out, where=breach.where, key=breach.key, detail=breach.detail)
@@ -194,6 +198,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
         else:
             checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
     pages = printsetup.paginate(layout, inputs, results)
+    fixed = layout.fixed_values(inputs)
     for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
         if cell.formula:
             _write_formula(ws, cell, results[cell.slot.key], styles[cell.style], out)
@@ -203,7 +208,8 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
                                 merge=(r1, c1, r2, c2) if (r1, c1) != (r2, c2) else None)
                 _write_value(ws, piece, inputs.get(cell.slot.key), styles[cell.style], out)
         else:
-            _write_value(ws, cell, inputs.get(cell.slot.key), styles[cell.style], out)
+            style = _given_style(cell.slot) if cell.slot.key in fixed else cell.style
+            _write_value(ws, cell, inputs.get(cell.slot.key), styles[style], out)
     # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
     validation.write_validations(ws, layout, out)
     conditional.write_conditional_formats(wb, ws, layout, out)
@@ -212,8 +218,9 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     guide.write_guide(wb, layout, bool(password), out)
     lists.write_lists(wb, layout, styles, out)
     department = inputs.get("header.department_code")
-    for name, value in provenance.properties(layout, department if isinstance(department, str) else None,
-                                             year).items():
+    record = seal.record_text(t.id, t.version, year, fixed)
+    for name, value in {**provenance.properties(layout, department if isinstance(department, str) else None, year),
+                        **seal.properties(record, key)}.items():
         checked(wb.set_custom_property(name, value), f"custom property {name}", out)
     for name, ref in layout.cached("provenance_names", lambda: provenance.defined_names(layout)).items():
         checked(wb.define_name(name, ref), f"defined name {name}", out)
@@ -252,6 +259,15 @@ def _style_of(slot: Slot) -> str:
     if slot.type in ("operator", "unit"):
         return "input_center"
     return "input_text"
+
+
+def _given_style(slot: Slot) -> str:
+    """The look of a value the bureau set: locked, its own colour, aligned as its input would be."""
+    if slot.type in ("amount", "weight", "target", "actual", "computed"):
+        return "given_number"
+    if slot.type in ("operator", "unit") or slot.role == FIXED:
+        return "given_center"
+    return "given_text"
 
 
 def _write_value(ws: Any, cell: _FormCell, value: Any, fmt: Any, out: Path) -> None:

@@ -178,7 +178,7 @@ def _read_returned(pkg: Package) -> Returned | Finding:
                 f"文件记录的模板 {tid} {version} 不在已知模板中（已知：{known}）",
                 f"the file names the template {tid} {version}, which is not known here (known: {known})"))
         layout = props.get(provenance.PROP_LAYOUT, provenance.LAYOUT_VERSION)  # none: made before the stamp
-        if layout != provenance.LAYOUT_VERSION:
+        if layout not in provenance.READ_LAYOUTS:
             made_by = props.get(provenance.PROP_XLGEN_VERSION, "?")
             return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
                 f"文件由 xlgen {made_by} 按版式 {layout} 生成，本程序按版式 {provenance.LAYOUT_VERSION} 读取；"

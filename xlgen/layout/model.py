@@ -61,6 +61,9 @@ class Slot:
     last_row: int = -1
     format: str = ""
     required: str = ""  # "" | REQUIRED_ALWAYS | REQUIRED_IN_USE (inputs only)
+    # the bureau's field (template [fixed]): where a workbook is pre-filled with it, the cell is
+    # locked and sealed, and a returned file that changed it fails (an empty one stays an input)
+    bureau: bool = False
 
     @property
     def a1(self) -> str:
@@ -140,6 +143,11 @@ class Layout:
 
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots.values() if s.role == INPUT]
+
+    def fixed_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The bureau's fields that ``values`` (by slot key) pre-fill: what a blank locks and seals."""
+        return {s.key: values[s.key] for s in self.slots.values()
+                if s.bureau and values.get(s.key) is not None and values.get(s.key) != ""}
 
     @functools.cached_property
     def program(self) -> Program:

@@ -77,7 +77,8 @@ class Placer(CheckBlock):
                 key = f"{section}.{f.field}"
                 role = FORMULA if f.type == "computed" else INPUT
                 self.add(Slot(key, section, -1, f.field, r, col, col + f.span - 1, role, f.type,
-                              required=REQUIRED_ALWAYS if f.required and role == INPUT else ""))
+                              required=REQUIRED_ALWAYS if f.required and role == INPUT else "",
+                              bureau=role == INPUT and section == HEADER and f.field in self.t.fixed.get(HEADER, ())))
                 if role == FORMULA:
                     self.pending.append((key, self.t.formulas[f.formula], section, -1))
                 col += f.span
@@ -109,7 +110,8 @@ class Placer(CheckBlock):
                     key = f"tasks[{i}].{c.field}"
                     role = FORMULA if c.type == "computed" else INPUT
                     self.add(Slot(key, TASKS, i, c.field, r, col, last, role, c.type, format=c.format,
-                                  required=REQUIRED_IN_USE if role == INPUT and c.required else ""))
+                                  required=REQUIRED_IN_USE if role == INPUT and c.required else "",
+                                  bureau=role == INPUT and c.field in t.fixed.get(TASKS, ())))
                     if role == FORMULA:
                         self.pending.append((key, t.formulas[c.formula], TASKS, i))
                 col += c.span
@@ -199,7 +201,8 @@ class Placer(CheckBlock):
             if default == "":
                 default = None
             self.add(Slot(key, INDICATORS, ind.index, c.field, r, col, col + c.span - 1, role, c.type,
-                          default=default, format=c.format, required=_indicator_required(ind, c, role)))
+                          default=default, format=c.format, required=_indicator_required(ind, c, role),
+                          bureau=role != FORMULA and c.field in t.fixed.get(INDICATORS, ())))
             if formula is not None:
                 self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span

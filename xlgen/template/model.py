@@ -111,6 +111,9 @@ class Template:
     checks: tuple[Rule, ...] = ()  # the per-row rules of 填报检查 and verify, in order
     # what next year's blank keeps from this year's returned workbook, by section
     rollover: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # what the bureau sets and the department may not change, by section ([fixed]): locked and
+    # sealed wherever a blank is pre-filled with it (header: every field unless the template says)
+    fixed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spare_qualitative: int = 0  # empty qualitative indicator rows a blank offers after those
     footer: tuple[HeaderRow, ...] = ()  # rows under the total: 评价结论 blocks, sign-off lines
     sections: tuple[str, ...] = SECTIONS  # the tables the form has, top to bottom (indicators last)
@@ -246,7 +249,7 @@ def load_template(name: str | Path) -> Template:
     data, raw = _load_with_base(path, ())
     root = Node(path, data)
     root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
-              "formulas", "grades", "levels", "lists", "tree", "checks", "rollover", "footer")
+              "formulas", "grades", "levels", "lists", "tree", "checks", "rollover", "footer", "fixed")
     meta = root.table("template")
     meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "sections")
     sections = _sections(meta)
@@ -279,7 +282,7 @@ def load_template(name: str | Path) -> Template:
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
         weight_tasks=weights.get("tasks", float) if "tasks" in sections else 0.0,
         weight_indicators=weights.get("indicators", float),
-        header=tuple(parse_header_row(n) for n in root.tables("header")),
+        header=(header := tuple(parse_header_row(n) for n in root.tables("header"))),
         tasks=tasks,
         goals=goals,
         sections=sections,
@@ -297,6 +300,7 @@ def load_template(name: str | Path) -> Template:
         total_weight=total.get("weight", bool, default=False),
         checks=parse_rules(root.table("checks", required=False)),
         rollover=_rollover(root.table("rollover", required=False)),
+        fixed=_fixed(root.table("fixed", required=False), header),
     )
     _check(tmpl)
     return tmpl
@@ -420,6 +424,13 @@ def _formulas_used(t: Template) -> list[str]:
     used += [name for ind in t.tree for name in (ind.actual, *dict(ind.formulas).values()) if name]
     used += [r.formula for r in t.checks if r.formula]
     return [name for name in dict.fromkeys(used) if name in t.formulas]
+
+
+def _fixed(node: Node, header: tuple[HeaderRow, ...]) -> dict[str, tuple[str, ...]]:
+    """``[fixed]``: what the bureau sets, by section (locked and sealed; the header: all of it by default)."""
+    node.only("header", "tasks", "indicators")
+    every = [f.field for row in header for f in row.fields]
+    return {s: tuple(node.strings(s, default=every if s == "header" else [])) for s in ("header", "tasks", "indicators")}
 
 
 def _check(t: Template) -> None:

@@ -10,6 +10,7 @@ from xlgen.intake.reader import default_layout, read_returned
 from xlgen.template.model import known_templates
 from xlgen.verify import cache
 from xlgen.verify.result import ERRORED, FileResult
+from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.verifier import verify_returned
 
 # Searched in folders, in any letter case. The old and binary formats are listed too: a
@@ -34,20 +35,22 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def verify_paths(files: Sequence[Path], jobs: int = 1,
-                 progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+                 progress: Callable[[FileResult], None] | None = None,
+                 policy: SealPolicy = SealPolicy()) -> list[FileResult]:
     """Verify every file (results in the order given); one bad file never stops the batch."""
     if jobs > 1 and len(files) > 1:
-        return _parallel(files, jobs, progress)
+        return _parallel(files, jobs, progress, policy)
     results: list[FileResult] = []
     for path in files:
-        result = verify_file(path)
+        result = verify_file(path, policy)
         results.append(result)
         if progress:
             progress(result)
     return results
 
 
-def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult], None] | None) -> list[FileResult]:
+def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult], None] | None,
+              policy: SealPolicy) -> list[FileResult]:
     """``jobs`` worker processes. A worker that dies (killed for memory, say) takes the files it
     held with it: those are verified again in a new pool, and when a round finishes none of
     them, one process per file, so that only the file that kills its process is reported."""
@@ -62,7 +65,7 @@ def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult],
         broken: list[int] = []
         for group in groups:
             with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=warm) as pool:
-                futures = {i: pool.submit(verify_file, files[i]) for i in group}
+                futures = {i: pool.submit(verify_file, files[i], policy) for i in group}
                 for i in group:
                     try:
                         results[i] = futures[i].result()
@@ -90,12 +93,12 @@ def warm() -> None:
         cache.program(default_layout(t))
 
 
-def verify_file(path: Path) -> FileResult:
+def verify_file(path: Path, policy: SealPolicy = SealPolicy()) -> FileResult:
     """Read and check one returned workbook. Never raises: a failure is a finding."""
     try:
         returned = read_returned(Path(path))
         if isinstance(returned, Finding):
             return FileResult(str(path), ERRORED, findings=[returned])
-        return verify_returned(returned)
+        return verify_returned(returned, policy)
     except Exception as exc:  # a bug of ours must not stop a province's batch
         return FileResult(str(path), ERRORED, findings=[internal_error(exc)])

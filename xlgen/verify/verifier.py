@@ -24,12 +24,13 @@ from xlgen.verify.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, file_result
+from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.rules import form_rules
 from xlgen.verify.tamper import contents, formula_cells, guards
 
 
 # ----------------------------------------------------------------------------- one file
-def verify_returned(ret: Returned) -> FileResult:
+def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileResult:
     if isinstance(ret, LegacyReturned):  # a form xlgen did not make: its typed results are checked
         return verify_legacy(ret)
     lay = ret.layout
@@ -71,6 +72,7 @@ def verify_returned(ret: Returned) -> FileResult:
     findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **filed}))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(contents(ret, plan))
+    findings.extend(fixed_findings(ret, plan, policy, label_year(ret, plan)))
     return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, plan))
 
 
@@ -85,10 +87,16 @@ def _year(ret: Returned, plan: Plan) -> int | None:
     prop = ret.package.properties.get(provenance.PROP_YEAR, "")
     if prop.strip().isdigit():
         return int(prop)
+    found = label_year(ret, plan)
+    return found[0] if found else None
+
+
+def label_year(ret: Returned, plan: Plan) -> tuple[int, str] | None:
+    """The year the title's year label shows, and its cell."""
     pattern, first_header = plan.year_label
     top = ret.file_row(first_header) or first_header
     for r in range(top):
         m = pattern.search(norm(ret.sheet.text(r, 0)))
         if m:
-            return int(m.group(1))
+            return int(m.group(1)), f"A{r + 1}"
     return None

@@ -15,7 +15,7 @@ from xlgen.generate.addin import conditional
 from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import Layout
 from xlgen.generate.addin.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
-from xlgen.generate.styles import INPUT_FILL, TEXT_FORMAT
+from xlgen.generate.styles import FIXED_FILL, INPUT_FILL, TEXT_FORMAT
 from xlgen.generate.addin.validation import band_text
 from xlgen.generate.xlsxcall import checked
 
@@ -29,6 +29,11 @@ def rules(layout: Layout, password: bool) -> list[str]:
     lock = "已设密码保护" if password else "已保护（无密码）"
     return [
         "黄色底色的单元格是填报项，只有这些单元格可以填写；标题、固定的指标名称和公式单元格已锁定。",
+        f"浅蓝色底色的单元格由财政部门下达，不得修改：{fixed_fields(layout)}。文件中记录并封存了这些值，"
+        "报送后逐项核对，任何改动都会使核验不通过。",
+        f"在空白行自行增加的指标只能使用下达分值之外的余额（{t.indicators.label}分值合计应为 "
+        f"{t.weight_indicators:g}）；下达的分值已合计 {t.weight_indicators:g} 时不能再增加计分指标，"
+        "需增加的请报财政部门在下达时列入。",
         f"{t.tasks.label}的项目执行率和得分、{t.indicators.label}的完成程度和得分、总评价得分由公式自动计算，"
         "请勿改动，也不要把公式结果粘贴为数值。",
         f"运算符号（{' '.join(t.operators)}）、度量单位和定性指标的全年完成值请从下拉列表中选择；"
@@ -48,9 +53,24 @@ def rules(layout: Layout, password: bool) -> list[str]:
     ]
 
 
+def fixed_fields(layout: Layout) -> str:
+    """The labels of what the bureau sets (template [fixed]), by section."""
+    t = layout.template
+    heads = {f.field: f.hint or f.field for f in t.header_fields()}
+    heads |= {hrow.fields[0].field: hrow.label for hrow in t.header if len(hrow.fields) == 1}
+    parts = ["、".join(heads.get(f, f) for f in t.fixed.get("header", ()))]
+    for label, table, section in ((t.tasks.label, t.tasks, "tasks"), (t.indicators.label, t.indicators, "indicators")):
+        columns = {c.field: c.label for c in table.columns}
+        chosen = [columns.get(f, f) for f in t.fixed.get(section, ())]
+        if chosen:
+            parts.append(f"{label}的{'、'.join(chosen)}")
+    return "；".join(p for p in parts if p)
+
+
 def legend() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("填报项（可填写）", {"bg_color": INPUT_FILL}),
+        ("由财政部门下达，不得修改", {"bg_color": FIXED_FILL}),
         ("必填项未填写", {"bg_color": conditional.REQUIRED_FILL}),
         ("需补充或有误的行", {"bg_color": conditional.PROBLEM_FILL, "font_color": conditional.PROBLEM_FONT}),
         (f"检查结论：{chk.PASS}", {"bg_color": conditional.PASS_FILL, "font_color": conditional.PASS_FONT}),
