@@ -200,10 +200,15 @@ def _tree_index(template: Template, name: str) -> int:
 
 
 def _text_cells(lay: Layout, fill_inputs: dict[str, Any]) -> list[str]:
-    """Text inputs the seed fills (so that changing them moves no formula result)."""
-    return [s.key for s in lay.slots.values()
-            if s.role == INPUT and s.type in ("text", "cause") and isinstance(fill_inputs.get(s.key), str)
-            and fill_inputs[s.key].strip()]
+    """Text inputs the seed fills (so that changing them moves no formula result), less the
+    bureau's fixed values (changing those is fixed-changed, test_seal.py)."""
+    fixed = lay.fixed_values(fill_inputs)
+    filled = [s.key for s in lay.slots.values()
+              if s.role == INPUT and s.type in ("text", "cause") and isinstance(fill_inputs.get(s.key), str)
+              and fill_inputs[s.key].strip() and s.key not in fixed]
+    # and the 原因分析 of the tree's rows (more text never fails a row)
+    return filled + [s.key for s in lay.slots.values() if s.type == "cause" and s.key not in filled
+                     and s.section == "indicators" and lay.indicator_rows[s.index].tree is not None]
 
 
 @pytest.fixture(scope="module")

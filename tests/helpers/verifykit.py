@@ -175,8 +175,9 @@ def random_inputs(lay: Layout, rng: random.Random) -> dict[str, Any]:
     put("goals.goal_result", "一、基本完成全年绩效目标任务。")
     # the first spare row of each kind is used four times in ten, with one point of the heaviest row
     spare = [r for r in lay.indicator_rows if r.tree is None]
+    # (only where the tree's weights are not the bureau's: fixed weights cannot move to a row of its own)
     extras = [next(r for r in spare if r.kind == kind) for kind in ("quantitative", "qualitative")
-              if any(r.kind == kind for r in spare) and rng.random() < 0.4]
+              if any(r.kind == kind for r in spare) and rng.random() < 0.4 and "weight" not in t.fixed["indicators"]]
     heaviest = max(range(len(t.tree)), key=lambda i: t.tree[i].weight or 0)
     for row in lay.indicator_rows:
         ind = row.tree
