@@ -200,15 +200,15 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     pages = printsetup.paginate(layout, inputs, results)
     fixed = layout.fixed_values(inputs)
     for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
+        style = _given_style(cell.slot) if cell.slot.key in fixed else cell.style
         if cell.formula:
-            _write_formula(ws, cell, results[cell.slot.key], styles[cell.style], out)
+            _write_formula(ws, cell, results[cell.slot.key], styles[style], out)
         elif cell.merge and printsetup.splittable(cell.slot):  # one merge per page, each named
             for r1, c1, r2, c2 in printsetup.pieces(cell.merge, pages.breaks):
                 piece = replace(cell, slot=replace(cell.slot, row=r1, last_row=r2),
                                 merge=(r1, c1, r2, c2) if (r1, c1) != (r2, c2) else None)
-                _write_value(ws, piece, inputs.get(cell.slot.key), styles[cell.style], out)
+                _write_value(ws, piece, inputs.get(cell.slot.key), styles[style], out)
         else:
-            style = _given_style(cell.slot) if cell.slot.key in fixed else cell.style
             _write_value(ws, cell, inputs.get(cell.slot.key), styles[style], out)
     # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
     validation.write_validations(ws, layout, out)
