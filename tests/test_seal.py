@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SAMPLE
-from test_distribute import HEAD, SEED_DEPT, write_xlsx
-from userfill import set_cells
-from verifykit import edit_part
+from tests.helpers.common import SAMPLE
+from tests.helpers.userfill import set_cells
+from tests.helpers.verifykit import edit_part
+from tests.test_distribute import HEAD, SEED_DEPT, write_xlsx
 from xlgen.cli import app
 from xlgen.cycle.distribute import distribute
 from xlgen.cycle.rollover import rollover

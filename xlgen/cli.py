@@ -18,7 +18,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from xlgen import lang
 from xlgen.clitext import Help, Say
 from xlgen.cliusage import Refused, usage_message
-
+from xlgen.cliseal import KeyFileOption, RequireSealOption, key_of, keygen, seal_policy
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.template.fill import check_year, load_fill, next_year
@@ -203,17 +203,6 @@ def _check_year(value: Optional[int]) -> Optional[int]:
 TemplatesOption = Annotated[Optional[list[Path]], typer.Option(
     "--templates", callback=_search_templates, metavar="DIR", help=Help.TEMPLATES_DIR.name)]
 PasswordOption = Annotated[Optional[str], typer.Option("--password", help=Help.PASSWORD.name)]
-KeyFileOption = Annotated[Optional[Path], typer.Option("--key-file", metavar="FILE", help=Help.KEY_FILE.name)]
-
-
-def _key(path: Optional[Path]) -> Optional[bytes]:
-    """The bureau's key from --key-file (None without it); a bad key file stops the command."""
-    from xlgen.generate.seal import load_key
-
-    try:
-        return load_key(path) if path is not None else None
-    except XlgenError as exc:
-        raise fail(exc) from None
 LangOption = Annotated[Optional[str], typer.Option(lang.LANG_OPTION, callback=_check_lang, metavar="zh|en",
                                                    help=Help.LANG.name)]
 TemplateArgument = Annotated[str, typer.Argument(help=Help.TEMPLATE.name)]
@@ -228,8 +217,7 @@ def generate(
     year: Annotated[Optional[int], typer.Option("--year", callback=_check_year, help=Help.YEAR.name)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help=Help.OUTPUT.name)] = None,
     force: ForceOption = False,
-    password: PasswordOption = None,
-    key_file: KeyFileOption = None,
+    password: PasswordOption = None, key_file: KeyFileOption = None,
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
@@ -244,7 +232,7 @@ def generate(
         out = output or Path(f"{tmpl.id}-{the_year}.xlsx")
         result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password,
                                    keep=[p for p in (data, tmpl.path, key_file) if p is not None],
-                                   key=_key(key_file))
+                                   key=key_of(key_file))
     except XlgenError as exc:
         raise fail(exc) from None
     total = result.total
@@ -260,8 +248,7 @@ def distribute(
     output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_FOLDER.name)],
     jobs: JobsOption = 1,
     force: ForceOption = False,
-    password: PasswordOption = None,
-    key_file: KeyFileOption = None,
+    password: PasswordOption = None, key_file: KeyFileOption = None,
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
@@ -276,7 +263,7 @@ def distribute(
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task(Say.GENERATING(), total=None)
             done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs, password=password,
-                                  key=_key(key_file),
+                                  key=key_of(key_file),
                                   progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
@@ -298,8 +285,7 @@ def rollover(
                                                   help=Help.PREFER.name)] = None,
     jobs: JobsOption = 1,
     force: ForceOption = False,
-    password: PasswordOption = None,
-    key_file: KeyFileOption = None,
+    password: PasswordOption = None, key_file: KeyFileOption = None,
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
@@ -312,7 +298,6 @@ def rollover(
 
     if roster is not None and distributed is None:
         raise Refused(Say.NEEDS_DISTRIBUTED())
-    key = _key(key_file)
     if returned.is_dir():
         files, _ = collect([returned])
         if output.exists() and not output.is_dir():
@@ -322,14 +307,14 @@ def rollover(
     else:
         files = [returned]
     if distributed is not None:
-        _rollover_collection(files, distributed, year, output, roster, prefer, force, password, jobs, key)
+        _rollover_collection(files, distributed, year, output, roster, prefer, force, password, jobs, key_of(key_file))
         return
     unreadable = 0
     written: list[Path] = []
     for path in files:
         try:  # never over an input, nor over what this run wrote already (two files of one department)
             result = run_rollover(path, year, output, force=force, password=password, keep=[*files, *written],
-                                  key=key)
+                                  key=key_of(key_file))
         except XlgenError as exc:
             twice = exc.code is ErrorCode.OUTPUT_IS_INPUT and exc.fields.get("file") in written
             say_error(Say.ROLLOVER_TWICE(source=path, file=exc.fields["file"]) if twice else exc.message)
@@ -350,8 +335,7 @@ def rollover(
 
 
 def _rollover_collection(files: list[Path], distributed: Path, year: int, output: Path, roster: Optional[Path],
-                         prefer: Optional[str], force: bool, password: Optional[str], jobs: int,
-                         key: Optional[bytes]) -> None:
+                         prefer: Optional[str], force: bool, password: Optional[str], jobs: int, key: bytes | None) -> None:
     """rollover --distributed: each department once, from its chosen return; and manifest.csv."""
     from xlgen.cycle.distribute import MANIFEST
     from xlgen.cycle.nextyear import roll_collection
@@ -435,8 +419,7 @@ def verify(
     lang_: LangOption = None,
     jobs: JobsOption = 1,
     force: Annotated[bool, typer.Option("--force", help=Help.FORCE_REPORT.name)] = False,
-    key_file: KeyFileOption = None,
-    require_seal: Annotated[bool, typer.Option("--require-seal", help=Help.REQUIRE_SEAL.name)] = False,
+    key_file: KeyFileOption = None, require_seal: RequireSealOption = False,
     templates: TemplatesOption = None,
 ) -> None:
     """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
@@ -453,10 +436,8 @@ def verify(
     from xlgen.verify.result import PASS, exit_code, report_json
     from xlgen.generate.workbook import check_suffix, refuse_inputs
 
-    from xlgen.verify.fixed import SealPolicy
-
     language = lang.current()
-    policy = SealPolicy(_key(key_file), require_seal)
+    policy = seal_policy(key_file, require_seal)
     files = _workbooks(paths)
     try:
         blanks = load_distribution(distributed) if distributed is not None else None
@@ -499,19 +480,7 @@ def verify(
     raise typer.Exit(rec.exit_code(results) if rec else exit_code(results))
 
 
-@command(help=Help.KEYGEN.name)
-def keygen(
-    file: Annotated[Path, typer.Argument(help=Help.KEY_OUTPUT.name)],
-    lang_: LangOption = None,
-) -> None:
-    """Write a new random key for sealing the bureau's fixed values (mode 600); never over a file."""
-    from xlgen.generate.seal import new_key
-
-    try:
-        new_key(file)
-    except XlgenError as exc:
-        raise fail(exc) from None
-    say(Say.WROTE_KEY(file=file))
+command(help=Help.KEYGEN.name)(keygen)
 
 
 @command(help=Help.PREVIEW.name)
