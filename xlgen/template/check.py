@@ -45,13 +45,12 @@ def _excel_limits(t: Template) -> list[XlgenError]:
 
 
 def _rollover_fields(t: Template) -> list[XlgenError]:
-    """A carried or fixed field must be a field of that section (a typo must not drop data silently)."""
+    """A carried field must be a field of that section (a typo must not drop data silently)."""
     fields = {HEADER: {f.field for f in t.header_fields()}, TASKS: set(t.tasks.fields()),
               GOALS: set(t.goals.fields()), INDICATORS: set(t.indicators.fields())}
-    return [_problem(t, f"{key}.{section}", f"'{name}' is not a field of the {section}; "
-                                            f"expected one of {', '.join(sorted(fields[section]))}")
-            for key, chosen in (("rollover", t.rollover), ("fixed", t.fixed))
-            for section, names in chosen.items() for name in names if name not in fields[section]]
+    return [_problem(t, f"rollover.{section}", f"'{name}' is not a field of the {section}; "
+                                               f"expected one of {', '.join(sorted(fields[section]))}")
+            for section, names in t.rollover.items() for name in names if name not in fields[section]]
 
 
 def _formulas_compile(t: Template) -> list[XlgenError]:
