@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.common import SAMPLE
 from tests.helpers.userfill import set_cells
-from tests.helpers.verifykit import edit_part
+from tests.helpers.verifykit import edit_part, edit_sheet, set_formula
 from tests.test_distribute import HEAD, SEED_DEPT, write_xlsx
 from xlgen.cli import app
 from xlgen.cycle.distribute import distribute
@@ -341,3 +341,14 @@ def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sample: Genera
     assert record.fields["indicators[0].target"] == 100.0  # the bureau's target, not the typed-over one
     assert record.year == 2025 and record.department_code == "703010"
     assert verify_file(rolled.generated.path, SealPolicy(seal.load_key(key))).findings[0].code.code != "seal-broken"
+
+
+@pytest.mark.parametrize("formula", ["F19", "calc!A1"])
+def test_an_input_holding_a_formula_is_formula_in_input(sample: Generated, tmp_path: Path, formula: str) -> None:
+    """Inputs are constants: a formula there takes its value from elsewhere (the saved value kept)."""
+    executed = sample.layout.slot("tasks[0].executed")
+    edited = edit_sheet(sample.path, tmp_path / "formula.xlsx", set_formula(executed.a1, formula))
+    result = verify_file(edited)
+    found = [f for f in result.findings if f.code.code == "formula-in-input"]
+    assert [(f.cell, f.field) for f in found] == [(executed.a1, "tasks[0].executed")]
+    assert f"={formula}" in found[0].message("en") and result.status == "fail"

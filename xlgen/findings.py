@@ -177,6 +177,10 @@ class Code(Enum):
         "the file was made by an older xlgen (layout {layout}) without a seal of the bureau's fixed values: "
         "changes to the identity, budget amounts, tasks and indicator tree cannot be detected "
         "(an error with --require-seal)")
+    FORMULA_IN_INPUT = Detail(
+        "formula-in-input", ERROR,
+        "{cell}（{label}）是填报项，应填写数值或文字，却是公式 ={formula}",
+        "{cell} ({label}) is an input and must hold a value, but holds the formula ={formula}")
     SEAL_UNCHECKED = Detail(
         "seal-unchecked", WARNING,
         "文件的封印由财政部门的密钥生成，未提供 --key-file，封印无法核对（下达值仍按记录核对）",

@@ -10,6 +10,7 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.addin import validation
 from xlgen.generate.addin.checks import HELPER
 from xlgen.intake.reader import Returned
+from xlgen.layout.model import FORMULA
 from xlgen.names import INDICATORS, TASKS
 from xlgen.verify.compare import canonical, empty
 from xlgen.verify.plan import Plan
@@ -133,4 +134,17 @@ def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
             if s.row not in bare_rows and (r, s.col) not in covered:
                 out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), s.key, label=plan.labels[s.key]))
                 break
+    return out
+
+
+def formulas_in_inputs(ret: Returned, plan: Plan) -> list[Finding]:
+    """Inputs are constants: a formula there (=F19, =calc!A1) takes its value from elsewhere."""
+    out = []
+    for s in ret.layout.slots.values():
+        if s.role == FORMULA:
+            continue
+        c = ret.cell(s)
+        if c is not None and c.formula is not None:
+            out.append(finding(Code.FORMULA_IN_INPUT, ret.sheet.name, ret.where(s), s.key,
+                               label=plan.labels.get(s.key, s.key), formula=c.formula))
     return out

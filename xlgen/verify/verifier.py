@@ -26,7 +26,7 @@ from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.rules import form_rules
-from xlgen.verify.tamper import contents, formula_cells, guards
+from xlgen.verify.tamper import contents, formula_cells, formulas_in_inputs, guards
 
 
 # ----------------------------------------------------------------------------- one file
@@ -71,6 +71,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
 
     findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **filed}))
     findings.extend(guards(ret, plan, bare_rows))
+    findings.extend(formulas_in_inputs(ret, plan))
     findings.extend(contents(ret, plan))
     findings.extend(fixed_findings(ret, plan, policy, label_year(ret, plan)))
     return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, plan))
