@@ -138,13 +138,15 @@ def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
 
 
 def formulas_in_inputs(ret: Returned, plan: Plan) -> list[Finding]:
-    """Inputs are constants: a formula there (=F19, =calc!A1) takes its value from elsewhere."""
+    """Inputs are constants: a formula there (=F19, =calc!A1) takes its value from elsewhere (one
+    linking outside is reported as external-reference)."""
+    linking = {where for where, _ in ret.sheet.external}
     out = []
     for s in ret.layout.slots.values():
         if s.role == FORMULA:
             continue
         c = ret.cell(s)
-        if c is not None and c.formula is not None:
+        if c is not None and c.formula is not None and ret.where(s) not in linking:
             out.append(finding(Code.FORMULA_IN_INPUT, ret.sheet.name, ret.where(s), s.key,
                                label=plan.labels.get(s.key, s.key), formula=c.formula))
     return out
