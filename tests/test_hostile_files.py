@@ -348,7 +348,7 @@ def corpus(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempP
                           "fail", [("external-reference", actual)], [formula[:12]])
     cases["hyperlink-web"] = Case(edit_text(good, d / "hyperlink-web.xlsx", SHEET,
                                             set_formula(actual, 'HYPERLINK("https://www.mof.gov.cn/","100")')),
-                                  "pass", [])
+                                  "fail", [("formula-in-input", actual)])  # a web link, but inputs are constants
     cases["dde-below-form"] = Case(edit(good, d / "dde-below.xlsx", SHEET, before_sheet_data_end(
         b'<row r="5000"><c r="A5000"><f>cmd|\' /C calc\'!A0</f><v>0</v></c></row>')),
         "fail", [("external-reference", "A5000")], ["cmd|"])
