@@ -84,6 +84,12 @@ class Code(Enum):
         "deviation-missing", ERROR,
         "「{name}」完成程度 {degree} 小于 1，须填写{missing}",
         "'{name}': the completion degree {degree} is below 1, so {missing} must be filled")
+    PERCENT_SCALE = Detail(
+        "percent-scale", WARNING,
+        "{cell}：「{name}」的度量单位为 %，全年完成值 {actual} 与指标值 {target} 相差约 100 倍，疑似百分数填法有误"
+        "（95% 应填 95，不是 0.95）；请核实后按百分数填写",
+        "{cell}: '{name}' is measured in %, yet its actual {actual} and its target {target} differ about "
+        "100-fold: a percent typed as a fraction? (95 % is typed 95, not 0.95); check and type it in percent")
     NOT_A_NUMBER = Detail(
         "not-a-number", ERROR,
         "{cell}（{label}）应填数字，却是文本「{text}」",

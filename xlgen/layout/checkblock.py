@@ -99,10 +99,10 @@ class CheckBlock:
         self.label(top, value_col + 1, verdict, "head", last_col=self.right)
         r = top + 1
         statuses = []
-        counted = [(c.field, c.label, self.weight_sum(c.field)) for c in chk.WEIGHT_CHECKS]
-        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0))
+        counted = [(c.field, c.label, self.weight_sum(c.field), False) for c in chk.WEIGHT_CHECKS]
+        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0), rule.warns)
                     for rule in t.checks if rule.label]
-        for field, text, (formula, expected) in counted:
+        for field, text, (formula, expected), warns in counted:
             if not formula:
                 continue
             label = text.format(expected=excel_number(expected), tasks=t.tasks.label, indicators=t.indicators.label) \
@@ -112,10 +112,12 @@ class CheckBlock:
             value = Slot(f"{chk.SECTION}.{field}", chk.SECTION, -1, field, r, value_col, value_col,
                          FORMULA, "computed", formula=formula)
             self.add(value)
-            status = f'IF({value.a1}={excel_number(expected)},{excel_string(chk.PASS)},{excel_string(chk.FAIL)})'
+            otherwise = chk.VERIFY if warns else chk.FAIL  # a warning asks to check; the verdict ignores it
+            status = f'IF({value.a1}={excel_number(expected)},{excel_string(chk.PASS)},{excel_string(otherwise)})'
             self.add(Slot(chk.status_key(field), chk.SECTION, -1, field + chk.STATUS_SUFFIX, r,
                           value_col + 1, self.right, FORMULA, "computed", formula=status))
-            statuses.append(self.lay.slots[chk.status_key(field)].a1)
+            if not warns:
+                statuses.append(self.lay.slots[chk.status_key(field)].a1)
             r += 1
         lay.check_labels[chk.OVERALL.field] = chk.OVERALL.label
         self.label(r, 1, chk.OVERALL.label, "check", last_col=value_col - 1)

@@ -78,6 +78,13 @@ class Rule:
         return self.name in STRUCTURAL
 
     @property
+    def warns(self) -> bool:
+        """Its finding is a warning: the 填报检查 row asks to check (请核实), the verdict ignores it."""
+        if self.code in BY_CODE:
+            return BY_CODE[self.code].severity == WARNING
+        return self.severity == WARNING
+
+    @property
     def check_field(self) -> str:
         return self.check or self.name
 

@@ -56,7 +56,10 @@ def _plan(layout: Layout) -> list[Rule]:
     for slot in layout.slots.values():
         if slot.section == chk.SECTION and slot.role == FORMULA and (
                 slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
-            for text, fmt in ((chk.FAIL, "failed"), (chk.PASS, "passed")):
+            verdicts = ((chk.FAIL, "failed"), (chk.PASS, "passed"))
+            if chk.VERIFY in slot.formula:  # a warning rule's row: orange, as for what is still to fill
+                verdicts += ((chk.VERIFY, "required"),)
+            for text, fmt in verdicts:
                 rules.append(((slot.row, slot.col, slot.row, slot.last_col),
                               {"type": "cell", "criteria": "==", "value": f'"{text}"'}, fmt,
                               f"the conditional format of {slot.key}"))

@@ -1,0 +1,99 @@
+"""A likely percent-scale slip (issue 12): on a row measured in %, 95 % typed as 0.95 (or a target of
+0.9 against an actual of 95) is a warning `percent-scale`, in the live 填报检查 (its row says 请核实,
+the verdict ignores it) and in `xlgen verify`, both from the one rule of the national base.
+
+By hand: 重点工作办结率 has 指标值 100 (%); typed 0.95 its 完成程度 is ROUND(0.95/100, 2) = 0.01, so
+the row also needs a cause and measures (given below) to leave the warning alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.helpers.addinxml import without_cached_values
+from xlgen.cli import app
+from xlgen.generate.workbook import Generated, generate
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template
+
+runner = CliRunner()
+ROW = "重点工作办结率"
+SLIPS = {  # case → (actual, target, flagged)
+    "honest": (100, None, False),
+    "fraction": (0.95, None, True),  # 95 % typed as 0.95 against 100
+    "reverse": (95, 0.9, True),  # a target of 0.9 against 95
+    "zero": (0, None, False),  # nothing done is no slip
+    "small": (1.2, 1.0, False),  # both small: the same scale
+}
+
+
+def slipped(sample_fill: Fill, actual: float, target: float | None) -> Fill:
+    fill = copy.deepcopy(sample_fill)
+    row = fill.indicators[ROW]
+    row["actual"] = actual
+    if target is not None:
+        row["target"] = target
+    row["cause_staff"] = "统计口径调整"
+    row["measures"] = "加强统计复核"
+    return fill
+
+
+def verify(path: Path) -> dict[str, Any]:
+    result = runner.invoke(app, ["verify", str(path), "--json", "--lang", "zh"])
+    entry: dict[str, Any] = json.loads(result.output)["files"][0]
+    return entry
+
+
+@pytest.fixture(scope="module")
+def books(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
+    out = tmp_path_factory.mktemp("percent")
+    return {case: generate(template, slipped(sample_fill, a, t), out / f"{case}.xlsx")
+            for case, (a, t, _flagged) in SLIPS.items()}
+
+
+@pytest.mark.parametrize("case", list(SLIPS))
+def test_the_live_check_and_verify_say_the_same(books: dict[str, Generated], case: str) -> None:
+    book = books[case]
+    flagged = SLIPS[case][2]
+    count, status = book.results["checks.percent_scale"], book.results["checks.percent_scale_status"]
+    assert (count, status) == ((1, "请核实") if flagged else (0, "通过"))
+    entry = verify(book.path)
+    found = [f for f in entry["findings"] if f["code"] == "percent-scale"]
+    actual = book.layout.slot(f"indicators[{_row(book)}].actual")
+    assert [(f["cell"], f["severity"]) for f in found] == ([(actual.a1, "warning")] if flagged else [])
+    if case == "fraction":
+        assert found[0]["message"] == (
+            f"{actual.a1}：「{ROW}」的度量单位为 %，全年完成值 0.95 与指标值 100 相差约 100 倍，"
+            "疑似百分数填法有误（95% 应填 95，不是 0.95）；请核实后按百分数填写")
+        # a warning: the workbook's verdict and verify's status both stay a pass
+        assert book.results["checks.overall"] == "通过"
+        assert entry["status"] == "pass", entry["findings"]
+
+
+def _row(book: Generated) -> int:
+    return next(i for i, r in enumerate(book.layout.indicator_rows) if r.tree and r.tree.name == ROW)
+
+
+def test_the_rule_is_in_the_guide_and_highlighted(books: dict[str, Generated]) -> None:
+    book = books["fraction"]
+    assert "percent_scale" in book.layout.helper_cols
+    assert book.layout.check_labels["percent_scale"].startswith("度量单位为 % 但全年完成值与指标值相差约 100 倍")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_agrees(books: dict[str, Generated], lo_recalc: Any, tmp_path: Path) -> None:
+    cases = list(SLIPS)
+    stripped = [without_cached_values(books[c].path, tmp_path / f"{c}.xlsx") for c in cases]
+    for case, values in zip(cases, lo_recalc(stripped)):
+        lay = books[case].layout
+        flagged = SLIPS[case][2]
+        assert (values.get(lay.slot("checks.percent_scale").a1),
+                values.get(lay.slot("checks.percent_scale_status").a1)) == ((1, "请核实") if flagged else (0, "通过")), case
+        if case == "fraction":
+            assert values.get(lay.slot("checks.overall").a1) == "通过"
