@@ -25,6 +25,7 @@ from xlgen.names import INDICATORS, TASKS
 REQUIRED_FILL = "#F8CBAD"
 PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
 PASS_FILL, PASS_FONT = "#C6EFCE", "#006100"
+VERIFY_FILL, VERIFY_FONT = "#FFEB9C", "#9C5700"  # Excel's 中性 (neutral) style: to be checked, not wrong
 
 
 def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> None:
@@ -33,6 +34,7 @@ def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> No
         "problem": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT}),
         "failed": wb.add_format({"bg_color": PROBLEM_FILL, "font_color": PROBLEM_FONT, "bold": True}),
         "passed": wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True}),
+        "asked": wb.add_format({"bg_color": VERIFY_FILL, "font_color": VERIFY_FONT, "bold": True}),
     }
     for (r1, c1, r2, c2), options, fmt, what in layout.cached("conditional_formats", lambda: _plan(layout)):
         checked(ws.conditional_format(r1, c1, r2, c2, {**options, "format": formats[fmt]}), what, out)
@@ -56,9 +58,9 @@ def _plan(layout: Layout) -> list[Rule]:
     for slot in layout.slots.values():
         if slot.section == chk.SECTION and slot.role == FORMULA and (
                 slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
-            verdicts = ((chk.FAIL, "failed"), (chk.PASS, "passed"))
-            if chk.VERIFY in slot.formula:  # a warning rule's row: orange, as for what is still to fill
-                verdicts += ((chk.VERIFY, "required"),)
+            verdicts: tuple[tuple[str, str], ...] = ((chk.FAIL, "failed"), (chk.PASS, "passed"))
+            if chk.VERIFY in slot.formula:  # a warning rule's row: to be checked, not wrong
+                verdicts += ((chk.VERIFY, "asked"),)
             for text, fmt in verdicts:
                 rules.append(((slot.row, slot.col, slot.row, slot.last_col),
                               {"type": "cell", "criteria": "==", "value": f'"{text}"'}, fmt,

@@ -75,6 +75,8 @@ def legend() -> list[tuple[str, dict[str, Any]]]:
         ("需补充或有误的行", {"bg_color": conditional.PROBLEM_FILL, "font_color": conditional.PROBLEM_FONT}),
         (f"检查结论：{chk.PASS}", {"bg_color": conditional.PASS_FILL, "font_color": conditional.PASS_FONT}),
         (f"检查结论：{chk.FAIL}", {"bg_color": conditional.PROBLEM_FILL, "font_color": conditional.PROBLEM_FONT}),
+        (f"检查结论：{chk.VERIFY}（提示项，请核实，不影响结论）",
+         {"bg_color": conditional.VERIFY_FILL, "font_color": conditional.VERIFY_FONT}),
     ]
 
 
