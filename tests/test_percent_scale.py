@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.addinxml import without_cached_values
 from xlgen.cli import app
+from xlgen.formula.engine import col_letters
 from xlgen.generate.workbook import Generated, generate
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
@@ -82,8 +84,21 @@ def _row(book: Generated) -> int:
 
 def test_the_rule_is_in_the_guide_and_highlighted(books: dict[str, Generated]) -> None:
     book = books["fraction"]
-    assert "percent_scale" in book.layout.helper_cols
-    assert book.layout.check_labels["percent_scale"].startswith("度量单位为 % 但全年完成值与指标值相差约 100 倍")
+    lay = book.layout
+    assert lay.check_labels["percent_scale"].startswith("度量单位为 % 但全年完成值与指标值相差约 100 倍")
+    with zipfile.ZipFile(book.path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        strings = zf.read("xl/sharedStrings.xml").decode("utf-8")
+    first = lay.slot("indicators[0].actual").row + 1  # the highlight's range starts at the table's first row
+    col = col_letters(lay.helper_cols["percent_scale"])
+    assert f"<formula>${col}{first}=1</formula>" in sheet  # a slipped row turns light red
+    status = lay.slot("checks.percent_scale_status")
+    assert f'<conditionalFormatting sqref="{status.a1}' in sheet and "<formula>\"请核实\"</formula>" in sheet
+    assert "度量单位为 % 的指标按百分数填写（95% 填 95，不填 0.95）" in strings  # its 填表说明 line
+    # a rule that is an error keeps 未通过 only: no 请核实 format on its status cell
+    analysis = lay.slot("checks.missing_analysis_status")
+    block = sheet.split(f'<conditionalFormatting sqref="{analysis.a1}', 1)[1].split("</conditionalFormatting>", 1)[0]
+    assert "请核实" not in block
 
 
 @pytest.mark.libreoffice

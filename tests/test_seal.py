@@ -7,7 +7,6 @@ LibreOffice save the file, as a department would, for blanks from `generate --da
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import stat

@@ -30,7 +30,6 @@ class Help(Enum):
     PREVIEW = Text("用 LibreOffice Calc 重新计算后，按打印效果输出 FILE。",
                    "Render FILE as it prints, recalculated by LibreOffice Calc.")
     TEMPLATES = Text("列出模板，或检查一个模板。", "List the templates, or check one.")
-    TEMPLATES_LIST = Text("列出模板的标识、版本和标题。", "List the templates with id, version and title.")
     TEMPLATES_CHECK = Text("在使用前检查模板：分值、列表、函数、标签。",
                            "Check a template before anyone uses it: weights, lists, functions, labels.")
     TEMPLATE = Text("模板文件，或 templates/ 中模板的名称。", "Template file, or the name of one in templates/.")

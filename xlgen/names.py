@@ -6,7 +6,6 @@ from __future__ import annotations
 # Sections of a form: a slot's ``section``, the tables and keys of a template and of a fill.
 HEADER, TASKS, GOALS, INDICATORS, TOTAL = "header", "tasks", "goals", "indicators", "total"
 FOOTER = "footer"  # rows under the total: 评价结论 blocks, sign-off lines
-TABLES = (TASKS, INDICATORS)  # the sections whose rows repeat
 CHECKS, HELPER = "checks", "helper"  # the 填报检查 block; its hidden per-row helper columns
 
 # Roles of a cell (a slot's ``role``): filled by the department, computed, or fixed by the template.

@@ -1,7 +1,7 @@
 """A returned file's sealed identity: who the bureau made it for, as its sealed record says.
 
 For matching returns to the departments of a distribution (collect): the department code and
-name in the record are the bureau's, whatever the cells say now; ``trusted`` says whether the
+name in the record are the bureau's, whatever the cells say now; ``state`` says whether the
 seal vouches for them.
 """
 
@@ -21,10 +21,6 @@ SEALED, UNCHECKED, BROKEN, MISSING = "sealed", "unchecked", "broken", "missing"
 class SealedIdentity:
     state: str  # SEALED (seal matches), UNCHECKED (keyed seal, no key given), BROKEN, MISSING
     record: seal.Record | None  # None when the file holds no readable record
-
-    @property
-    def trusted(self) -> bool:
-        return self.state == SEALED
 
     @property
     def department_code(self) -> str | None:

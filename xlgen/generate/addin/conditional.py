@@ -55,11 +55,12 @@ def _plan(layout: Layout) -> list[Rule]:
         col = layout.helper_cols[role.split(".")[1]]
         rules.append(((r1, c1, r2, c2), {"type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1"},
                       "problem", f"the conditional format {role}"))
+    warned = {rule.check_field + chk.STATUS_SUFFIX for rule in layout.template.checks if rule.warns}
     for slot in layout.slots.values():
         if slot.section == chk.SECTION and slot.role == FORMULA and (
                 slot.field.endswith(chk.STATUS_SUFFIX) or slot.field == chk.OVERALL.field):
             verdicts: tuple[tuple[str, str], ...] = ((chk.FAIL, "failed"), (chk.PASS, "passed"))
-            if chk.VERIFY in slot.formula:  # a warning rule's row: to be checked, not wrong
+            if slot.field in warned:  # a warning rule's row: to be checked, not wrong
                 verdicts += ((chk.VERIFY, "asked"),)
             for text, fmt in verdicts:
                 rules.append(((slot.row, slot.col, slot.row, slot.last_col),
