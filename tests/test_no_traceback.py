@@ -83,7 +83,9 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, str]] = {
 def test_a_clear_error_not_a_traceback(name: str, tmp_path: Path) -> None:
     make, code, says = CASES[name]
     result = runner.invoke(app, make(tmp_path))
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    # both must hold: `A and B or C` let a SystemExit excuse a traceback in the output
+    assert "Traceback" not in result.output, result.output
+    assert isinstance(result.exception, SystemExit), repr(result.exception)  # an exit code, not a raise
     assert result.exit_code == code and says in result.output, result.output
     assert len(result.output.strip().splitlines()) <= 3, result.output  # a message, not a dump
 
