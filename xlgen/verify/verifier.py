@@ -73,8 +73,9 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(formulas_in_inputs(ret, plan))
     findings.extend(contents(ret, plan))
-    findings.extend(fixed_findings(ret, plan, policy, label_year(ret, plan)))
-    return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, plan))
+    label = label_year(ret, plan)  # scanned once: the seal check and the year both read it
+    findings.extend(fixed_findings(ret, plan, policy, label))
+    return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, label))
 
 
 def _without(program: Program, cells: set[str]) -> Program:
@@ -84,12 +85,11 @@ def _without(program: Program, cells: set[str]) -> Program:
     return Program(tuple((cell, comp) for cell, comp in program.steps if cell not in cells))
 
 
-def _year(ret: Returned, plan: Plan) -> int | None:
+def _year(ret: Returned, label: tuple[int, str] | None) -> int | None:
     prop = ret.package.properties.get(provenance.PROP_YEAR, "")
     if prop.strip().isdigit():
         return int(prop)
-    found = label_year(ret, plan)
-    return found[0] if found else None
+    return label[0] if label else None
 
 
 def label_year(ret: Returned, plan: Plan) -> tuple[int, str] | None:
