@@ -44,7 +44,7 @@ class _Raised(Exception):
         self.code = code
 
 
-DIV0, VALUE, NUM, NA = "#DIV/0!", "#VALUE!", "#NUM!", "#N/A"
+DIV0, VALUE, NUM = "#DIV/0!", "#VALUE!", "#NUM!"
 
 
 # ----------------------------------------------------------------------------- coercions
