@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as _field
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any
+
+from xlgen.lang import Text as Text  # re-exported: the catalogue's users take Text from here
+from xlgen.lang import pick
 
 ERROR, WARNING = "error", "warning"
 
@@ -24,6 +27,10 @@ class Detail:
     severity: str
     zh: str
     en: str
+
+    @property
+    def text(self) -> Text:
+        return Text(self.zh, self.en)
 
 
 class Code(Enum):
@@ -236,8 +243,7 @@ class Finding:
         return self.code.severity
 
     def message(self, lang: str = "zh") -> str:
-        detail = self.code.value
-        template = detail.en if lang == "en" else detail.zh
+        template = pick(self.code.value.text, lang)
         values = {"cell": self.cell or "", "sheet": self.sheet or "", **self.params}
         return template.format_map(_Defaults({k: show(v, lang) for k, v in values.items()}))
 
@@ -258,26 +264,22 @@ def internal_error(exc: Exception) -> Finding:
         f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))
 
 
-class Text(NamedTuple):
-    """A message part in both languages (a reason, a table's name)."""
-
-    zh: str
-    en: str
-
-
 class _Defaults(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "?"
 
 
+EMPTY = Text("（空）", "(empty)")
+
+
 def show(value: Any, lang: str = "zh") -> str:
     """A value as a message shows it: 12.63, not 12.630000000000001; nothing as (empty)."""
     if isinstance(value, Text):
-        return value.en if lang == "en" else value.zh
+        return pick(value, lang)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return format(value, ".15g")
     if value is None or value == "":
-        return "(empty)" if lang == "en" else "（空）"
+        return pick(EMPTY, lang)
     return str(value)

@@ -1,6 +1,8 @@
 """The language of a run: Chinese unless ``--lang en`` or ``XLGEN_LANG=en`` says English.
 
-Every message xlgen prints is a ``Text`` (zh, en) picked here, so one run speaks one language.
+Every message xlgen prints is a ``Text`` (zh, en) picked here (``pick``), so one run speaks one
+language; the findings catalogue picks its messages here too, which is why this module imports
+nothing of xlgen's.
 The command line chooses the language once, before it parses anything (errors in the arguments
 and ``--help`` are in it too); the library's messages follow the same choice.
 """
@@ -9,14 +11,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from xlgen.findings import Text
+from typing import Any, NamedTuple
 
 LANGS = ("zh", "en")
 DEFAULT = "zh"
 LANG_ENV = "XLGEN_LANG"
 LANG_OPTION = "--lang"
+
+
+
+class Text(NamedTuple):
+    """A message part in both languages (a reason, a table's name)."""
+
+    zh: str
+    en: str
+
 
 _chosen: list[str] = []  # the run's choice (the command line's --lang); empty: the environment's
 
@@ -48,6 +57,7 @@ def from_args(args: Sequence[str]) -> str | None:
 
 
 def pick(text: Text, lang: str | None = None) -> str:
+    """``text`` in ``lang``, else in the run's language."""
     return text.en if (lang or current()) == "en" else text.zh
 
 
