@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from xlgen.formula.engine import XlError
@@ -63,10 +64,14 @@ def task_rows(layout: Layout, fill: Fill) -> dict[int, dict[str, Any]]:
     return {i: task for i, task in placed if i is not None}
 
 
+def inputs_by_cell(layout: Layout, inputs_by_key: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs that hold something, by layout cell: what the formula program runs on."""
+    return {layout.slots[k].a1: v for k, v in inputs_by_key.items() if v is not None and v != ""}
+
+
 def compute(layout: Layout, inputs_by_key: dict[str, Any]) -> dict[str, Any]:
     """Every formula cell's result, by slot key, with Excel's arithmetic."""
-    by_cell = {layout.slots[k].a1: v for k, v in inputs_by_key.items() if v is not None and v != ""}
-    results = layout.program.run(by_cell)
+    results = layout.program.run(inputs_by_cell(layout, inputs_by_key))
     return {s.key: results[s.a1] for s in layout.slots.values() if s.role == FORMULA}
 
 

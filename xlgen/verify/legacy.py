@@ -9,11 +9,9 @@ analysis …) are the verifier's own; the total score reported is the recomputed
 
 from __future__ import annotations
 
-from typing import Any
-
 from xlgen.findings import Code, Finding, finding
 from xlgen.intake.adopted import LegacyReturned
-from xlgen.layout.model import FORMULA, Slot
+from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.verify.compare import same
@@ -28,19 +26,16 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
     sheet = ret.sheet.name
     plan = plan_for(lay)
     inputs = ret.inputs()
-    by_cell = {lay.slots[k].a1: v for k, v in inputs.items() if v is not None and v != ""}
+    by_cell = inputs_by_cell(lay, inputs)
     recomputed = cache.program(lay).run(by_cell)
     findings: list[Finding] = [finding(Code.NOT_GENERATED, sheet, None, None, template=t.id)]
     for k, typed in form.typed.items():
         s = lay.slots[k]
-        if not same(typed, recomputed.get(s.a1)):
+        expected = recomputed.get(s.a1)
+        if not same(typed, expected):
             findings.append(finding(Code.VALUE_MISMATCH, sheet, ret.where(s), k, label=plan.labels[k],
-                                    found=typed, expected=recomputed.get(s.a1)))
-
-    def effective(s: Slot) -> Any:
-        return recomputed.get(s.a1) if s.role == FORMULA else inputs.get(s.key)
-
-    findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **recomputed}))
+                                    found=typed, expected=expected))
+    findings.extend(form_rules(ret, plan, inputs, by_cell, recomputed))
     findings.extend(contents(ret, plan))  # macros and embedded objects of an .xlsm/.xlsx: never run
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)

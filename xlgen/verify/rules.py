@@ -4,14 +4,14 @@ evaluated by the engine on the template's formulas."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
 from xlgen.formula.engine import evaluate
 from xlgen.generate.addin import printsetup
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import INPUT, REQUIRED_IN_USE, Layout, Slot
+from xlgen.layout.model import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table, Template
 from xlgen.verify.compare import empty, text_of
@@ -27,11 +27,20 @@ def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
     return any(not empty(inputs.get(s.key)) for s in row.values() if s.role == INPUT)
 
 
-def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
-               values: dict[str, Any]) -> list[Finding]:
-    """Every rule of the form on a returned file: the built-in ones, then the template's
-    (``values``: the inputs and the computed cells, by layout cell)."""
-    return _built_in(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, values)
+def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], by_cell: dict[str, Any],
+               computed: dict[str, Any], typed_over: Collection[str] = ()) -> list[Finding]:
+    """Every rule of the form on a returned file: the built-in ones, then the template's.
+
+    ``by_cell``: the typed inputs and ``computed``: the formula cells' results, both by layout
+    cell. A formula cell whose slot key is in ``typed_over`` (its formula overwritten, changed …)
+    counts in a message with what the file holds there, as that is what the department sees."""
+
+    def effective(s: Slot) -> Any:
+        if s.role != FORMULA:
+            return inputs.get(s.key)
+        return ret.value(s) if s.key in typed_over else computed.get(s.a1)
+
+    return _built_in(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, {**by_cell, **computed})
 
 
 def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:

@@ -9,7 +9,6 @@ located by sheet, A1 cell (the file's, after inserted rows) and slot key.
 
 from __future__ import annotations
 
-from typing import Any
 
 from xlgen.findings import Code, Finding, finding
 from xlgen.formula.engine import Program
@@ -17,7 +16,7 @@ from xlgen.generate import provenance
 from xlgen.intake.celltext import norm
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import FORMULA, Slot
+from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.verify.compare import blank_or_zero, same
@@ -38,7 +37,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     plan = plan_for(lay)
     findings: list[Finding] = list(ret.findings)
     inputs = ret.inputs()
-    by_cell = {lay.slots[k].a1: v for k, v in inputs.items() if v is not None and v != ""}
+    by_cell = inputs_by_cell(lay, inputs)
     program = cache.program(lay)
     gone = {s.a1 for s in plan.formulas if ret.file_row(s.row) is None}  # formulas of deleted rows
     pure = _without(program, gone).run(by_cell)  # the form's rules applied to the returned inputs
@@ -63,13 +62,8 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
                 findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
                                         label=plan.labels[s.key], found=saved, expected=expected))
     findings.extend(formula_findings)
-
-    def effective(s: Slot) -> Any:
-        if s.role != FORMULA:
-            return inputs.get(s.key)
-        return filed.get(s.a1) if states.get(s.key) in ("ok", None) else ret.value(s)
-
-    findings.extend(form_rules(ret, plan, inputs, effective, {**by_cell, **filed}))
+    typed_over = {key for key, state in states.items() if state != "ok"}
+    findings.extend(form_rules(ret, plan, inputs, by_cell, filed, typed_over))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(formulas_in_inputs(ret, plan))
     findings.extend(contents(ret, plan))
