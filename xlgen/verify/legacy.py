@@ -39,4 +39,4 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
     findings.extend(contents(ret, plan))  # macros and embedded objects of an .xlsm/.xlsx: never run
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)
-    return file_result(ret, inputs, findings, recomputed.get(lay.slots[TOTAL].a1), form.year)
+    return file_result(ret, plan, inputs, findings, recomputed.get(lay.slots[TOTAL].a1), form.year)

@@ -14,7 +14,7 @@ from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exp
 from xlgen.generate import provenance
 from xlgen.intake.reader import Returned
 from xlgen.verify.compare import text_of
-from xlgen.verify.plan import plan_for
+from xlgen.verify.plan import Plan
 
 
 @dataclass
@@ -103,7 +103,7 @@ def finding_order(f: Finding) -> tuple[int, int, str]:
     return (int(m.group(2)), col_index(m.group(1)), f.code.code)
 
 
-def file_result(ret: Returned, inputs: dict[str, Any], findings: list[Finding], total: Any,
+def file_result(ret: Returned, plan: Plan, inputs: dict[str, Any], findings: list[Finding], total: Any,
                 year: int | None) -> FileResult:
     """The result of a file read as ``ret``: its findings sorted, its identity, year and score."""
     findings.sort(key=finding_order)
@@ -113,7 +113,7 @@ def file_result(ret: Returned, inputs: dict[str, Any], findings: list[Finding], 
     total_score = total if isinstance(total, float) else None
     code = text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
     name = text_of(inputs.get("header.department_name")) or None
-    labels = plan_for(ret.layout).labels
+    labels = plan.labels
     return FileResult(str(ret.path), status_of(findings), t.id, code or None, name, year, total_score, findings,
                       t.level_of(total_score) if total_score is not None else None, t.version,
                       inputs_digest(inputs), ret.package.modified,

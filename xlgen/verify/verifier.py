@@ -9,7 +9,6 @@ located by sheet, A1 cell (the file's, after inserted rows) and slot key.
 
 from __future__ import annotations
 
-
 from xlgen.findings import Code, Finding, finding
 from xlgen.formula.engine import Program
 from xlgen.generate import provenance
@@ -69,7 +68,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     findings.extend(contents(ret, plan))
     label = label_year(ret, plan)  # scanned once: the seal check and the year both read it
     findings.extend(fixed_findings(ret, plan, policy, label))
-    return file_result(ret, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, label))
+    return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, label))
 
 
 def _without(program: Program, cells: set[str]) -> Program:
