@@ -4,10 +4,10 @@
 Hand arithmetic for the mof-project blank typed in with 80/90/85.5, 10/10/9, 5/5/5
 (年初预算数 / 全年预算数 / 全年执行数):
 - total row: 80 + 10 + 5 = 95; 90 + 10 + 5 = 105; 85.5 + 9 + 5 = 99.5
-- 执行率 = ROUND(99.5 / 105, 4) = ROUND(0.947619…, 4) = 0.9476
-- 得分 = MIN(10, ROUND(10 × 0.9476, 2)) = ROUND(9.476, 2) = 9.48 of 10 (scoring.md: the MOF row's
-  score is rate × 10, capped; 9.5 would need the rate rounded to 2 places, which is Liaoning's
-  task-row rule, not the MOF form's)
+- 执行率 = ROUND(99.5 / 105, 2) = ROUND(0.947619…, 2) = 0.95 (scoring.md: the MOF system's rule,
+  _base/national.toml)
+- 得分 = MIN(10, ROUNDDOWN(10 × 0.95, 2)) = ROUNDDOWN(9.5, 2) = 9.5 of 10 (the unrounded rate would
+  give 9.48: the rate is rounded first)
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ SOURCES = {  # source row: (年初预算数, 全年预算数, 全年执行数)
     2: (10, 10, 9),
     3: (5, 5, 5),
 }
-TOTAL_ROW = {"initial": 95, "allocated": 105, "executed": 99.5, "weight": 10, "rate": 0.9476, "score": 9.48}
+TOTAL_ROW = {"initial": 95, "allocated": 105, "executed": 99.5, "weight": 10, "rate": 0.95, "score": 9.5}
 AMOUNTS = ("initial", "allocated", "executed")
 
 
@@ -96,7 +96,7 @@ def test_libreoffice_fills_the_blank_and_verify_judges_it(tmp_path: Path) -> Non
     assert_matches(values, want, "LibreOffice")
     honest = verify_file(returned)
     assert honest.status == "pass", [f.message("en") for f in honest.findings]
-    assert honest.total_score == 91.28  # 9.48 + 81.8 (the indicators, tests/test_other_templates.py)
+    assert honest.total_score == 91.3  # 9.5 + 81.8 (the indicators, tests/test_other_templates.py)
     # the total typed over with the sources' sum: the yardstick is the formula, so verify fails it
     allocated = lay.slot("tasks[0].allocated").a1
     tampered = edit_sheet(returned, tmp_path / "tampered.xlsx", set_formula(allocated, "105"))

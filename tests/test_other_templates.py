@@ -4,12 +4,12 @@ The expected numbers are worked by hand from the rules in scoring.md for
 samples/mof-project-2024.toml (its funding sources 90 + 10 + 5 = 全年预算数 105, 85.5 + 9 + 5 =
 全年执行数 99.5, summed by the 年度资金总额 row's formulas):
 
-- 执行率 ROUND(99.5/105, 4) = ROUND(0.947619…, 4) = 0.9476
-- MOF: 得分 = MIN(10, ROUND(10 × 0.9476, 2)) = 9.48. Jiangxi: 0.9476 ≥ 80 % → 7.
+- 执行率 ROUND(99.5/105, 2) = ROUND(0.947619…, 2) = 0.95
+- MOF: 得分 = MIN(10, ROUNDDOWN(10 × 0.95, 2)) = 9.5. Jiangxi: 0.95 ≥ 80 % → 7.
 - 培训人次 ≥ 500, 460 → 0.92 × 15 = 13.8; 培训合格率 ≥ 95, 97 → 1 × 15; 项目按期完成率 = 100, 100 → 10;
   人均培训成本 ≤ 300, 330 → 1 − 30/300 = 0.9 × 10 = 9; 技能提升 (grade, 0.9) × 15 = 13.5;
   长效机制 (grade, 0.7) × 15 = 10.5; 满意度 ≥ 90, 92 → 10.  Σ = 81.8.
-- 总分: MOF 9.48 + 81.8 = 91.28 (优); Jiangxi 7 + 81.8 = 88.8 (良).
+- 总分: MOF 9.5 + 81.8 = 91.3 (优); Jiangxi 7 + 81.8 = 88.8 (良).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ INDICATORS = {  # name: (完成程度, 得分)
     "参训人员满意度": (1, 10),
 }
 TEMPLATES = {  # template: (执行率, 执行率得分, 总分, 等级)
-    "mof-project": (0.9476, 9.48, 91.28, "优"),
-    "jiangxi-project": (0.9476, 7, 88.8, "良"),
+    "mof-project": (0.95, 9.5, 91.3, "优"),
+    "jiangxi-project": (0.95, 7, 88.8, "良"),
 }
 
 
