@@ -270,7 +270,19 @@ STRICT: dict[str, Callable[..., Any]] = {
     "COUNTA": lambda *a: float(sum(1 for v, _ in _range_values(a) if v is not None)),
     "COUNTBLANK": lambda *a: float(sum(1 for v, _ in _range_values(a) if v is None or v == "")),
     "COUNTIF": lambda rng, crit: float(sum(1 for v, _ in _range_values([rng]) if _matches(crit)(v))),
+    "SUMIF": lambda rng, crit, summed=None: _sumif(rng, crit, rng if summed is None else summed),
 }
+
+
+def _sumif(rng: Any, criterion: Any, summed: Any) -> float:
+    """SUMIF: the numbers of ``summed`` beside the cells of ``rng`` matching ``criterion`` (the
+    two ranges of one shape, as xlgen writes them; text and blanks beside a match add nothing)."""
+    test = _matches(criterion)
+    keys, values = list(_range_values([rng])), list(_range_values([summed]))
+    if len(keys) != len(values):
+        raise _Raised(VALUE)
+    return _sum(Range(v for (k, _), (v, _) in zip(keys, values) if test(k)
+                      and isinstance(v, (int, float)) and not isinstance(v, bool)))
 
 
 def _sum(args: Iterable[Any]) -> float:

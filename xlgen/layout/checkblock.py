@@ -86,6 +86,9 @@ class CheckBlock:
         parts = [_count_blank(always)] if always else []
         if in_use:
             parts.append(f"IF({self.lay.in_use(table, index)},{_count_blank(in_use)},0)")
+        applies = self.lay.applies(table, index)
+        if applies and parts:  # a row marked not applicable needs none of its inputs (F9)
+            return f"IF({applies},{'+'.join(parts)},0)"
         return "+".join(parts) or "0"
 
     def checks(self) -> None:

@@ -175,7 +175,8 @@ class Layout:
     def lists(self) -> dict[str, ListSource]:
         """Closed lists by kind (operators, units, grades), one column each on LIST_SHEET."""
         t = self.template
-        kinds = (("operators", t.operators), ("units", t.units), ("grades", tuple(g.label for g in t.grades)))
+        kinds = (("operators", t.operators), ("units", t.units), ("grades", tuple(g.label for g in t.grades)),
+                 ("applies", (t.indicators.not_applicable,) if t.indicators.not_applicable else ()))
         present = [(kind, values) for kind, values in kinds if values]
         return {kind: ListSource(f"xlgen_list_{kind}", col, tuple(values))
                 for col, (kind, values) in enumerate(present)}
@@ -193,12 +194,19 @@ class Layout:
         """Formula: TRUE once any input of the row is filled."""
         return f'OR({",".join(f"{s.a1}<>{EMPTY}" for s in self.row_inputs(section, index))})'
 
+    def applies(self, section: str, index: int) -> str:
+        """Formula: TRUE unless the row is marked not applicable (F9); "" where no row can be."""
+        word = self.template.indicators.not_applicable
+        mark = self.slots.get(f"{section}[{index}].{self.template.indicators.applies}") if word else None
+        return f"{mark.a1}<>{excel_string(word)}" if mark is not None else ""
+
     def required_blank(self, slot: Slot) -> str:
         """Formula: TRUE while the required input ``slot`` is empty (conditional format, checks)."""
-        blank = f"{slot.a1}={EMPTY}"
+        tests = [f"{slot.a1}={EMPTY}"]
         if slot.required == REQUIRED_IN_USE:
-            return f"AND({blank},{self.in_use(slot.section, slot.index)})"
-        return blank
+            tests.append(self.in_use(slot.section, slot.index))
+        tests += [t for t in (self.applies(slot.section, slot.index),) if t]
+        return f"AND({','.join(tests)})" if len(tests) > 1 else tests[0]
 
     def band_rule(self, index: int, grade_names: list[str] | None = None) -> str:
         """Formula: TRUE when the qualitative row's 完成程度 lies in the band of its chosen grade.

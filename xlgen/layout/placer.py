@@ -61,7 +61,11 @@ class Placer(CheckBlock):
         self.lay.last_row = self.row - 1
         for key, spec, section, index in self.pending:
             s = self.lay.slots[key]
-            self.lay.slots[key] = replace(s, formula=substitute(self.lay, spec, section, index))
+            formula = substitute(self.lay, spec, section, index)
+            applies = self.lay.applies(section, index) if s.section == INDICATORS else ""
+            if applies:  # a row marked not applicable is not scored (F9): its computed cells stay blank
+                formula = f'IF({applies},{formula},"")'
+            self.lay.slots[key] = replace(s, formula=formula)
 
     def header(self, section: str = HEADER) -> None:
         """The header rows (or, under the total, the footer's): labels and fields, left to right."""

@@ -263,7 +263,7 @@ def load_template(name: str | Path) -> Template:
     lists.only("operators", "units")
     tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else _absent(root, "tasks")
     goals = parse_table(root.table("goals")) if "goals" in sections else _absent(root, "goals")
-    indicators = parse_table(root.table("indicators"))
+    indicators = parse_table(root.table("indicators"), applies=True)
     formulas = {
         name: _formula(root.table("formulas").table(name))
         for name in root.table("formulas").data

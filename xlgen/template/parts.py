@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from xlgen.template.tomlspec import Node
 
 COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause",
-                "score")
+                "score", "applies")
 HEADER_TYPES = ("text", "amount", "computed")
 
 
@@ -60,6 +60,14 @@ class Table:
     label: str
     columns: tuple[Column, ...]
     funding: Funding | None = None
+    # F9: the word an indicator row's "applies" column holds when the indicator does not apply
+    # (不适用): the row is not scored and its inputs are not required
+    not_applicable: str = ""
+
+    @property
+    def applies(self) -> str:
+        """The field of the "applies" column ("": the table has none)."""
+        return next((c.field for c in self.columns if c.type == "applies"), "")
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -120,8 +128,8 @@ class TreeIndicator:
         return dict(self.extra).get(name)
 
 
-def parse_table(node: Node, funding: bool = False) -> Table:
-    node.only("label", "columns", *(("funding",) if funding else ()))
+def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Table:
+    node.only("label", "columns", *(("funding",) if funding else ()), *(("not_applicable",) if applies else ()))
     columns = []
     for col in node.tables("columns"):
         col.only("field", "label", "type", "span", "group", "formula", "format", "required")
@@ -147,7 +155,23 @@ def parse_table(node: Node, funding: bool = False) -> Table:
     table = Table(label=node.get("label", str), columns=tuple(columns))
     if node.has("funding"):
         table = replace(table, funding=_funding(node.table("funding"), table))
+    if applies:
+        table = replace(table, not_applicable=_not_applicable(node, table))
     return table
+
+
+def _not_applicable(node: Node, table: Table) -> str:
+    """``not_applicable = "不适用"`` with one column of type "applies" holding it (F9), or neither."""
+    word = node.get("not_applicable", str, default="").strip()
+    marks = [i for i, c in enumerate(table.columns) if c.type == "applies"]
+    if len(marks) > 1:
+        raise node.invalid(f"columns[{marks[1]}].type", "a second \"applies\" column; the table has one at most")
+    if marks and not word:
+        raise node.invalid("not_applicable", f"columns[{marks[0]}] is an \"applies\" column; say the word that "
+                           "marks a row as not applicable, e.g. not_applicable = \"不适用\"")
+    if word and not marks:
+        raise node.invalid("not_applicable", "the table has no column of type \"applies\" to hold it")
+    return word
 
 
 def _funding(node: Node, table: Table) -> Funding:

@@ -80,7 +80,9 @@ def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding
             continue
         if any(s.key in deleted for s in row.values()):
             continue
-        if section == INDICATORS:
+        if section == INDICATORS and not _applies(t, row, inputs):  # marked not applicable (F9): no input of it is required
+            required_done.update(s.key for s in row.values())
+        elif section == INDICATORS:
             _indicator_rules(lay, t, index, row, inputs, _in_use(row, inputs), add, required_done)
 
     # required inputs
@@ -95,6 +97,12 @@ def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding
             add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
     out.extend(text_overflows(ret, plan, inputs))
     return out
+
+
+def _applies(t: Template, row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
+    """Whether an indicator row is scored: not marked with the template's not-applicable word (F9)."""
+    mark = row.get(t.indicators.applies) if t.indicators.not_applicable else None
+    return mark is None or text_of(inputs.get(mark.key)) != t.indicators.not_applicable
 
 
 def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:

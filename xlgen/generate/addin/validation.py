@@ -73,6 +73,8 @@ def kind_of(layout: Layout, slot: Slot) -> str:
         return "list_operators"
     if slot.type == "unit":
         return "list_units"
+    if slot.type == "applies":
+        return "list_applies"
     if slot.type == "amount":
         return "amount"
     if slot.type == "weight":
@@ -100,7 +102,8 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
         src = layout.lists[kind[5:]]
         shown = "、".join(src.values)
         what = {"list_operators": "定性指标不填。", "list_units": "定性指标不填。",
-                "list_grades": "选定后，在完成程度中填写该等级区间内的数值。"}[kind]
+                "list_grades": "选定后，在完成程度中填写该等级区间内的数值。",
+                "list_applies": "指标适用时留空；选定后本行不评分，其余指标得分按比例折算。"}[kind]
         opts: dict[str, Any] = {"validate": "list", "source": f"={src.name}", "ignore_blank": True}
         message = f"请从下拉列表中选择{name}" + (f"（{shown}）" if len(shown) <= 60 else "") + "；" + what
         error = f"{name}只能从下拉列表中选择，不能输入列表以外的内容。"
