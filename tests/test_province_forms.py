@@ -23,7 +23,9 @@ chongqing-department-overall (F3), samples/chongqing-department-overall-2024.tom
 hunan-department-evaluation (F2), samples/hunan-department-evaluation-2024.toml (typed scores):
 - 投入 5 + 4 + 4 = 13; 预算执行 2 + 3 + 2 + 6 = 13; 预算管理 3 + 3 + 2.5 + 6 = 14.5;
   资产管理 5 + 4.5 = 9.5; 职责履行 15 + 8 = 23; 履职效益 10 + 8 = 18
-- 合计 100 and 13 + 13 + 14.5 + 9.5 + 23 + 18 = 91 (优)
+- 一级 subtotals (above 合计): 投入 分值 5 + 5 + 5 = 15, 得分 13; 过程 3 + 3 + 3 + 6 + 3 + 3 + 3 + 6 + 5 + 5
+  = 40, 得分 13 + 14.5 + 9.5 = 37; 产出及效益 15 + 10 + 10 + 10 = 45, 得分 23 + 18 = 41
+- 合计 100 and 13 + 37 + 41 = 91 (优)
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ FORMS: dict[str, dict[str, Any]] = {
         "indicators[3].score": 10.91, "indicators[4].degree": 0.96, "indicators[4].score": 14.4,
         "indicators[5].score": 19, "total_weight": 100, "total": 89.41, "header.self_total": 89.41,
     },
-    "hunan-department-evaluation": {"total_weight": 100, "total": 91},
+    "hunan-department-evaluation": {
+        "subtotal[0].weight": 15, "subtotal[0].score": 13, "subtotal[1].weight": 40, "subtotal[1].score": 37,
+        "subtotal[2].weight": 45, "subtotal[2].score": 41, "total_weight": 100, "total": 91,
+    },
 }
 LEVELS = {"sichuan-project": "良", "chongqing-department-overall": "良", "hunan-department-evaluation": "优"}
 
@@ -109,9 +114,11 @@ def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_re
                            set_formula(lay["chongqing-department-overall"].slot("header.self_total").a1, "95"))
     hunan_score = lay["hunan-department-evaluation"].slot("indicators[0].score").a1
     hunan = edit_sheet(saved[2], tmp_path / "hunan.xlsx", set_cached(hunan_score, "6"))
+    subtotal = lay["hunan-department-evaluation"].slot("subtotal[0].score").a1  # 投入's 13 typed over as 15
+    hunan_subtotal = edit_sheet(saved[2], tmp_path / "hunan-subtotal.xlsx", set_formula(subtotal, "15"))
     for path, cell in ((sichuan, lay["sichuan-project"].slot("tasks[0].allocated").a1),
                        (chongqing, lay["chongqing-department-overall"].slot("header.self_total").a1),
-                       (hunan, hunan_score)):
+                       (hunan, hunan_score), (hunan_subtotal, subtotal)):
         result = verify_file(path)
         assert result.status == "fail", path.name
         assert any(f.cell == cell for f in result.findings), (path.name, [f.message("en") for f in result.findings])
@@ -255,3 +262,29 @@ def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: st
     (found,) = [f for f in result.findings if f.code.value.code == code]
     assert found.cell == book.layout.slot(key).a1
     assert says in found.message("en")
+
+
+@pytest.mark.parametrize(("old", "new", "key", "says"), [
+    ('subtotals = "level1"', 'subtotals = "level3"', "total.subtotals", "'level3' is not a tier column"),
+    ('subtotal_label = "{tier}小计"', 'subtotal_label = "小计"', "total.subtotal_label", "does not name the tier"),
+    ("weight = true\n", "weight = false\n", "", ""),  # the label's 7 columns leave room for 分值: fine
+    ('{ field = "score", label = "自评得分", type = "score" },', '{ field = "mark", label = "自评得分", type = "score" },',
+     "total.subtotals", "a score column"),
+])
+def test_subtotal_keys_are_checked_with_their_key(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
+    src = (ROOT / "templates" / "hunan-department-evaluation.toml").read_text(encoding="utf-8")
+    assert old in src
+    path = tmp_path / "variant.toml"
+    text = src.replace(old, new, 1).replace('extends = "_base/national"', 'extends = "'
+                                            + (ROOT / "templates" / "_base" / "national").as_posix() + '"')
+    if "mark" in new:  # the score column renamed: its formulas follow
+        text = text.replace("{indicators.score}", "{indicators.mark}").replace("{score}", "{mark}")
+    path.write_text(text, encoding="utf-8")
+    if not key:
+        lay = generate(load_template(path), None, tmp_path / "blank.xlsx").layout
+        total, weight = lay.slot("total"), lay.slot("subtotal[0].weight")
+        assert (weight.row, weight.col) == (lay.slot("subtotal[0].score").row, total.col - 1)
+        return
+    with pytest.raises(XlgenError) as info:
+        load_template(path)
+    assert f"key '{key}'" in str(info.value) and says in str(info.value), str(info.value)

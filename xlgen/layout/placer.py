@@ -213,28 +213,43 @@ class Placer(CheckBlock):
 
     def merge_tree(self, first: int) -> None:
         """Merge runs of equal 一级/二级指标 vertically, as the paper form does."""
-        rows = self.lay.indicator_rows
-        tiers = self.t.tiers
-        for fld, parents in ((f, tiers[:k + 1]) for k, f in enumerate(tiers)):
-            i = 0
-            while i < len(rows):
-                tree = rows[i].tree
-                j = i
-                if tree is not None:
-                    key = tuple(getattr(tree, p) for p in parents)
-                    while j + 1 < len(rows) and rows[j + 1].tree is not None and \
-                            tuple(getattr(rows[j + 1].tree, p) for p in parents) == key:
-                        j += 1
+        for fld in self.t.tiers:
+            for i, j in tier_runs(self.lay.indicator_rows, self.t.tiers, fld):
                 if j > i:
                     s = self.lay.slots[f"indicators[{i}].{fld}"]
                     self.lay.slots[s.key] = replace(s, last_row=first + j)
                     for k in range(i + 1, j + 1):
                         del self.lay.slots[f"indicators[{k}].{fld}"]
-                i = j + 1
+
+    def subtotals(self) -> None:
+        """Above the total, one row per run of the tree's ``[total] subtotals`` tier: its label,
+        the sum of its 分值 and of its 得分, in the columns of the total's (the weights' sum: left
+        of the score where the total row has none)."""
+        t, lay = self.t, self.lay
+        if not t.subtotals:
+            return
+        weight = next(c.field for c in t.indicators.columns if c.type == "weight")
+        score_col = t.total_label_span + (1 if t.total_weight else 0)
+        for n, (i, j) in enumerate(tier_runs(lay.indicator_rows, t.tiers, t.subtotals)):
+            r = self.row
+            tree = lay.indicator_rows[i].tree
+            assert tree is not None  # runs are of tree rows
+            self.label(r, 0, t.subtotal_label.replace("{tier}", getattr(tree, t.subtotals)), "label",
+                       last_col=score_col - 2)
+            for col, fld in ((score_col - 1, weight), (score_col, "score")):
+                cells = [lay.slots[f"indicators[{k}].{fld}"] for k in (i, j)]
+                rng = f"{a1(cells[0].row, cells[0].col, True)}:{a1(cells[1].row, cells[1].col, True)}"
+                formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
+                key = f"{SUBTOTAL}[{n}].{fld}"
+                self.add(Slot(key, TOTAL, n, f"{SUBTOTAL}_{fld}", r, col, col, FORMULA, "computed", formula=formula))
+            if score_col + 1 <= self.right:
+                self.label(r, score_col + 1, "", "blank", last_col=self.right)
+            self.row = r + 1
 
     def total(self) -> None:
         """The total row: its label, then (合计 forms) the weights' sum, then the total score."""
         t = self.t
+        self.subtotals()
         r = self.row
         col = t.total_label_span
         self.label(r, 0, t.total_label, "label", last_col=col - 1)
@@ -250,6 +265,27 @@ class Placer(CheckBlock):
         if col + 1 <= self.right:
             self.label(r, col + 1, "", "blank", last_col=self.right)
         self.row = r + 1
+
+
+SUBTOTAL = "subtotal"  # slots subtotal[n].weight / .score: the n-th tier's sums
+
+
+def tier_runs(rows: tuple[IndicatorRow, ...], tiers: tuple[str, ...], fld: str) -> list[tuple[int, int]]:
+    """The runs (first, last row index) of tree rows sharing tier ``fld`` and the tiers above it."""
+    parents = tiers[:tiers.index(fld) + 1]
+    runs = []
+    i = 0
+    while i < len(rows):
+        tree = rows[i].tree
+        j = i
+        if tree is not None:
+            key = tuple(getattr(tree, p) for p in parents)
+            while j + 1 < len(rows) and rows[j + 1].tree is not None and \
+                    tuple(getattr(rows[j + 1].tree, p) for p in parents) == key:
+                j += 1
+            runs.append((i, j))
+        i = j + 1
+    return runs
 
 
 def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:

@@ -118,6 +118,10 @@ class Template:
     footer: tuple[HeaderRow, ...] = ()  # rows under the total: 评价结论 blocks, sign-off lines
     sections: tuple[str, ...] = SECTIONS  # the tables the form has, top to bottom (indicators last)
     total_weight: bool = False  # the total row shows the sum of the weights (合计 100) too
+    # a row of 分值 and 得分 per tier of the tree above the total ("level1", "level2"; "": none),
+    # each labelled by ``subtotal_label`` ({tier}: the tier's own label)
+    subtotals: str = ""
+    subtotal_label: str = "{tier}"
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -258,7 +262,7 @@ def load_template(name: str | Path) -> Template:
     weights = root.table("weights")
     weights.only("tasks", "indicators")
     total = root.table("total")
-    total.only("label", "label_span", "formula", "weight")
+    total.only("label", "label_span", "formula", "weight", "subtotals", "subtotal_label")
     lists = root.table("lists", required=False)
     lists.only("operators", "units")
     tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else _absent(root, "tasks")
@@ -298,6 +302,8 @@ def load_template(name: str | Path) -> Template:
         tree=tuple(parse_tree(n, indicators) for n in root.tables("tree")),
         footer=tuple(parse_header_row(n) for n in root.tables("footer", required=False)),
         total_weight=total.get("weight", bool, default=False),
+        subtotals=total.get("subtotals", str, default=""),
+        subtotal_label=total.get("subtotal_label", str, default="{tier}"),
         checks=parse_rules(root.table("checks", required=False)),
         rollover=_rollover(root.table("rollover", required=False)),
         fixed=_fixed(root.table("fixed", required=False), header),

@@ -33,3 +33,24 @@ def check_shape(t: Template) -> None:
     if t.total_label_span >= t.width:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.label_span",
                          detail=f"{t.total_label_span} leaves no column for the score; the table is {t.width} wide")
+    _check_subtotals(t)
+
+
+def _check_subtotals(t: Template) -> None:
+    """``[total] subtotals``: a tier column of the indicators, a 得分 and a 分值 column to sum, room
+    for both left of the total's score."""
+    if not t.subtotals:
+        return
+    def bad(key: str, detail: str) -> XlgenError:
+        return XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"total.{key}", detail=detail)
+    if t.subtotals not in t.tiers:
+        raise bad("subtotals", f"'{t.subtotals}' is not a tier column of the indicators; expected one of "
+                  + (", ".join(t.tiers) or "none (the table has no tiers)"))
+    types = {c.field: c.type for c in t.indicators.columns}
+    if "score" not in types or "weight" not in types.values():
+        raise bad("subtotals", "the indicators need a score column (field \"score\") and a weight column to sum")
+    if not t.total_weight and t.total_label_span < 2:
+        raise bad("label_span", "a subtotal's 分值 sits left of the score: the label needs 2 columns or more")
+    if "{tier}" not in t.subtotal_label:
+        raise bad("subtotal_label", f"'{t.subtotal_label}' does not name the tier; write {{tier}} where it goes")
+

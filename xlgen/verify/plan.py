@@ -73,6 +73,9 @@ def _build_plan(lay: Layout) -> Plan:
             labels[s.key] = f"{tree.name if tree else f'{t.indicators.label}第{s.index + 1}行'} {base}"
         elif s.key == TOTAL:
             labels[s.key] = t.total_label
+        elif s.section == TOTAL and s.index >= 0:  # a tier's subtotal: its row's label, 分值 or 得分
+            tier = next((lb.text for lb in lay.labels if lb.row == s.row and lb.col == 0), "")
+            labels[s.key] = f"{tier} {'得分' if s.field.endswith('score') else '分值'}"
         elif s.section == SECTION:  # the 填报检查 block
             field = s.field.removesuffix(STATUS_SUFFIX)
             labels[s.key] = f"{TITLE}：{lay.check_labels.get(field, field)}"
