@@ -20,7 +20,7 @@ from xlgen.generate.workbook import Generated, generate
 
 PASS, FAIL, VERIFY = "通过", "未通过", "请核实"
 CLEAN = {"task_weights": 40, "indicator_weights": 60, "missing_required": 0, "missing_analysis": 0,
-         "score_range": 0, "band": 0, "percent_scale": 0}
+         "score_range": 0, "band": 0, "operator_invalid": 0, "weight_not_positive": 0, "percent_scale": 0}
 WARNS = {"percent_scale"}  # a warning's row asks (请核实); the verdict leaves it out
 GRADE_1 = "全部或基本达成预期指标 100%-80% (含)"
 GRADE_2 = "部分达成预期指标并具有一定效果 80%-60% (含)"
@@ -66,6 +66,18 @@ def _percent_scale(f: Fill) -> None:
     f.indicators["工作完成及时率"].update(actual=0.98, cause_staff="人手不足", measures="补充人员")
 
 
+OWN = {"level1": "产出指标", "level2": "数量指标", "name": "自设指标（培训人次）", "target": 100.0, "unit": "人",
+       "actual": 100.0}
+
+
+def _operator_invalid(f: Fill) -> None:
+    f.extra_indicators.append({**OWN, "operator": ">= ", "weight": 1.0})  # a stray space: no operator; 61
+
+
+def _weight_not_positive(f: Fill) -> None:
+    f.extra_indicators.append({**OWN, "operator": ">=", "weight": 0.0})  # scores nothing; the sum stays 60
+
+
 CASES: dict[str, tuple[Callable[[Fill], None], dict[str, float]]] = {
     "task_weights": (_task_weights, {"task_weights": 41}),
     "indicator_weights": (_indicator_weights, {"indicator_weights": 60.5}),
@@ -74,6 +86,8 @@ CASES: dict[str, tuple[Callable[[Fill], None], dict[str, float]]] = {
     "score_range": (_score_range, {"score_range": 2, "band": 1, "missing_analysis": 1}),
     "band": (_band, {"band": 2}),
     "percent_scale": (_percent_scale, {"percent_scale": 1}),
+    "operator_invalid": (_operator_invalid, {"operator_invalid": 1, "indicator_weights": 61}),
+    "weight_not_positive": (_weight_not_positive, {"weight_not_positive": 1}),
 }
 
 

@@ -97,6 +97,10 @@ class Code(Enum):
         "（95% 应填 95，不是 0.95）；请核实后按百分数填写",
         "{cell}: '{name}' is measured in %, yet its actual {actual} and its target {target} differ about "
         "100-fold: a percent typed as a fraction? (95 % is typed 95, not 0.95); check and type it in percent")
+    WEIGHT_NOT_POSITIVE = Detail(
+        "weight-not-positive", ERROR,
+        "{cell}：「{name}」的分值 {weight} 不大于 0，分值须大于 0",
+        "{cell}: '{name}' has the weight {weight}; a weight must be above 0")
     NOT_A_NUMBER = Detail(
         "not-a-number", ERROR,
         "{cell}（{label}）应填数字，却是文本「{text}」",
@@ -163,8 +167,8 @@ class Code(Enum):
         "the protection of the sheet '{sheet}' was removed")
     VALIDATION_REMOVED = Detail(
         "validation-removed", WARNING,
-        "{cell}（{label}）的数据验证（下拉列表或数值限制）被删除",
-        "{cell} ({label}): the data validation (dropdown or number check) was removed")
+        "{cell}（{label}）的数据验证（下拉列表或数值限制）被删除或改为「任何值」",
+        "{cell} ({label}): the data validation (dropdown or number check) was removed or set to 'any value'")
     NOT_DISTRIBUTED = Detail(
         "not-distributed", ERROR,
         "该文件不是本次分发的任何部门的表：{reason}",
@@ -190,6 +194,11 @@ class Code(Enum):
         "the file was made by an older xlgen (layout {layout}) without a seal of the bureau's fixed values: "
         "changes to the identity, budget amounts, tasks and indicator tree cannot be detected "
         "(an error with --require-seal)")
+    FORMAT_CHANGED = Detail(
+        "format-changed", ERROR,
+        "{cell}（{label}）的数字格式被改为「{found}」（模板为「{expected}」）：表中和打印显示的可能不是单元格的值 {value}",
+        "{cell} ({label}): the number format was changed to '{found}' (the template's is '{expected}'): the form "
+        "and its print may show another number than its value {value}")
     FORMULA_IN_INPUT = Detail(
         "formula-in-input", ERROR,
         "{cell}（{label}）是填报项，应填写数值或文字，却是公式 ={formula}",

@@ -38,6 +38,12 @@ _ROLES: dict[str, dict[str, Any]] = {
 }
 
 
+def number_format(role: str) -> str:
+    """The number format code the form writes for a cell of ``role`` (``General`` unless set):
+    what verify expects a computed cell to keep (format-changed)."""
+    return str(_ROLES[role].get("num_format", "General"))
+
+
 class Styles:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self._formats = {role: workbook.add_format({**_BASE, **props}) for role, props in _ROLES.items()}

@@ -240,12 +240,13 @@ def _form_cells(layout: Layout) -> list[_FormCell]:
     cells = []
     for slot in layout.slots.values():
         merged = slot.bottom > slot.row or slot.last_col > slot.col
-        cells.append(_FormCell(slot, _style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col) if merged
+        cells.append(_FormCell(slot, style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col) if merged
                                else None, "=" + slot.formula if slot.role == FORMULA else ""))
     return cells
 
 
-def _style_of(slot: Slot) -> str:
+def style_of(slot: Slot) -> str:
+    """The role of the format a slot is written with (styles.py)."""
     if slot.role == FIXED:
         return "fixed"
     if slot.section == checks.SECTION:

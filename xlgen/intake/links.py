@@ -60,6 +60,13 @@ _SUSPECT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>([^<]*(?:\[|\||(?i:hype
 _CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Z]{1,3}\d+)[\"']")
 
 
+def guards_values(kind: str) -> bool:
+    """Whether a data validation of this type limits what a cell takes: ``none`` (no type
+    attribute means none) is "any value", which LibreOffice writes when a user turns a
+    validation off and keeps its input message."""
+    return kind.strip().lower() != "none"
+
+
 def sheet_data_end(data: bytes | bytearray) -> int:
     """Offset just after </sheetData> (the whole part when it cannot be told)."""
     at = data.rfind(b"sheetData")
@@ -105,6 +112,8 @@ def scan_tail(tail: bytes | bytearray, room: int = MAX_VALIDATIONS) -> _Tail:
     for _end, attrs in _start_tags(tail, b"sheetProtection"):
         out.protected = attrs.get(b"sheet", b"").strip().lower() in (b"1", b"true")
     for end, attrs in _start_tags(tail, b"dataValidation"):
+        if not guards_values(attrs.get(b"type", b"none").decode("ascii", "replace")):
+            continue
         sqref = attrs.get(b"sqref")
         if sqref is None:  # x14: <xm:sqref> inside the element
             close = _DV_END.search(tail, end)

@@ -31,6 +31,7 @@ from xlgen.intake.safezip import (
 
 MAX_STRINGS = 200_000  # shared strings read (a form's cells use a few hundred)
 MAX_TEXT = 32_767  # Excel's limit on the text of a cell
+MAX_XFS = 65_490  # cell formats read (Excel's limit on distinct cell formats per workbook)
 _REL_ID = re.compile(r"\}id$")
 
 
@@ -46,6 +47,7 @@ class SheetRef:
 class Cell:
     value: Any = None  # the saved value: float, str, bool, XlError or None
     formula: str | None = None  # formula text without the leading '=' (None: a constant)
+    style: int = 0  # index of its cell format (xf) in the style sheet: its number format
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Package:
     properties: dict[str, str]  # custom document properties
     external_links: list[str]  # external workbook link parts or targets
     strings_part: str | None
+    styles_part: str | None = None
     macros: list[str] = field(default_factory=list)  # parts holding macros (never run)
     embedded: list[str] = field(default_factory=list)  # parts of embedded objects and controls (never opened)
     _strings: list[str] = field(default_factory=list)
@@ -202,13 +205,15 @@ def _package(path: Path, zf: SafeZip) -> Package:
         raise Refused(_not_a_workbook(zf))
     wb_rels = {}
     external = []
-    strings_part = None
+    strings_part = styles_part = None
     for rid, kind, target, mode in relationships(zf, workbook):
         wb_rels[rid] = target
         if kind == "externalLink" or mode == "External":
             external.append(target)
         if kind == "sharedStrings":
             strings_part = target
+        elif kind == "styles":
+            styles_part = target
     sheets: list[SheetRef] = []
     names: dict[str, str] = {}
     for elem in _root(zf, workbook).iter():
@@ -226,8 +231,8 @@ def _package(path: Path, zf: SafeZip) -> Package:
         raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
     core = next((t for _, kind, t, _ in root_rels if kind == "core-properties"), "docProps/core.xml")
     modified = _modified(zf, core) if core in zf else None
-    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part, zf.macros, zf.embedded,
-                   modified=modified)
+    return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part,
+                   styles_part if styles_part in zf else None, zf.macros, zf.embedded, modified=modified)
 
 
 def _modified(zf: SafeZip, part: str) -> str | None:
@@ -244,6 +249,42 @@ def _properties(zf: SafeZip, part: str) -> dict[str, str]:
         if local_name(prop.tag) == "property" and len(prop):
             out[prop.get("name", "")] = (prop[0].text or "").strip()
     return out
+
+
+def number_formats(pkg: Package) -> list[str] | None:
+    """Each cell format's (xf's) number format code, by xf index: the style sheet's cellXfs with
+    their numFmtId looked up in its numFmts, else among Excel's built-in formats (None: the style
+    sheet is damaged, the formats cannot be told)."""
+    if not pkg.styles_part:
+        return []
+    try:
+        return _number_formats(pkg, pkg.styles_part)
+    except Exception:  # a damaged style sheet (Excel repairs it): no format is known
+        return None
+
+
+def _number_formats(pkg: Package, part: str) -> list[str]:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    codes: dict[int, str] = {}
+    pending: list[int] = []  # numFmtIds of the xfs read since the last list of xfs ended
+    ids: list[int] = []
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
+    for elem in _stream(pkg.zip.chunks(part), part, parser):
+        tag = local_name(elem.tag)
+        if tag == "numFmt":
+            number = elem.get("numFmtId", "")
+            if number.isdigit():
+                codes[int(number)] = elem.get("formatCode", "")
+        elif tag == "xf" and len(pending) < MAX_XFS:
+            number = elem.get("numFmtId", "0")
+            pending.append(int(number) if number.isdigit() else 0)
+        elif tag in ("cellXfs", "cellStyleXfs"):
+            if tag == "cellXfs":  # the cells' formats (cellStyleXfs: the named styles')
+                ids = pending
+            pending = []
+            elem.clear()
+    return [codes.get(i, BUILTIN_FORMATS.get(i, "General")) for i in ids]
 
 
 def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:

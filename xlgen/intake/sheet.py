@@ -11,6 +11,7 @@ from xlgen.formula.engine import XlError, col_index, col_letters
 from xlgen.intake.links import (
     MAX_LINKS,
     SHEET_DATA_END,
+    guards_values,
     linked,
     outward,
     scan_links,
@@ -56,7 +57,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     validations with their long prompts, conditional formats, hyperlinks, objects) for the
     elements we need; the sheet's relationships then give the hyperlinks' targets."""
     cells: dict[tuple[int, int], Cell] = {}
-    strings_at: list[tuple[int, int, int, str | None]] = []  # (row, col, shared string index, formula)
+    strings_at: list[tuple[int, int, int, str | None, int]] = []  # (row, col, string index, formula, style)
     long_texts: list[tuple[str, int]] = []
     validations: list[list[tuple[int, int, int, int]]] = []
     external: list[tuple[str, str]] = []
@@ -127,21 +128,23 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
                     if inside:
                         kind = c.get("t", "n")
                         raw = vel.text if vel is not None else None
+                        style = c.get("s", "0")
+                        xf = int(style) if style.isdigit() else 0
                         if kind == "s" and raw is not None and raw.strip().isdigit():
-                            strings_at.append((row, col, int(raw), formula))
+                            strings_at.append((row, col, int(raw), formula, xf))
                             continue
                         value = _value(kind, raw, isel)
                         if isinstance(value, str) and len(value) > MAX_TEXT:
                             long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
                             value = value[:MAX_TEXT]
                         if value is not None or formula is not None:
-                            cells[(row, col)] = Cell(value, formula)
+                            cells[(row, col)] = Cell(value, formula, xf)
                 elem.clear()
                 continue
             local = local_name(tag)
             if local == "sheetProtection":
                 protected = elem.get("sheet", "0").lower() in ("1", "true")
-            elif local == "dataValidation":
+            elif local == "dataValidation" and guards_values(elem.get("type", "none")):
                 sqref = elem.get("sqref") or next((c.text or "" for c in elem if local_name(c.tag) == "sqref"), "")
                 if room > 0:
                     validations.append(sqref_ranges(sqref, room))
@@ -157,13 +160,13 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     validations.extend(tail.validations)
     hyperlinks, objects = outward(pkg, ref, tail)
     if strings_at:
-        strings = pkg.shared_strings(max(i for _r, _c, i, _f in strings_at))
-        for at_row, at_col, i, formula in strings_at:
+        strings = pkg.shared_strings(max(i for _r, _c, i, _f, _s in strings_at))
+        for at_row, at_col, i, formula, xf in strings_at:
             value = strings[i] if i < len(strings) else None
             if i in pkg.long_strings:
                 long_texts.append((f"{col_letters(at_col)}{at_row + 1}", pkg.long_strings[i]))
             if value is not None or formula is not None:
-                cells[(at_row, at_col)] = Cell(value, formula)
+                cells[(at_row, at_col)] = Cell(value, formula, xf)
     return Sheet(ref.name, cells, protected, validations, external, long_texts, hyperlinks, objects)
 
 

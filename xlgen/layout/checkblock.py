@@ -15,7 +15,7 @@ from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template import rules
 from xlgen.template.model import QUALITATIVE, FormulaSpec
-from xlgen.template.rules import BAND, REQUIRED
+from xlgen.template.rules import BAND, OPERATOR, REQUIRED
 
 
 class CheckBlock:
@@ -49,6 +49,8 @@ class CheckBlock:
                         ok = bool(lay.row_inputs(table, i))
                     elif rule.name == BAND:
                         ok = table == INDICATORS and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
+                    elif rule.name == OPERATOR:
+                        ok = table == INDICATORS and f"indicators[{i}].operator" in lay.slots
                     else:
                         names = t.formulas[rule.formula].placeholders()
                         ok = set(names) <= fields[table] and (
@@ -68,6 +70,8 @@ class CheckBlock:
                 elif rule.name == BAND:
                     formula = f"IF(OR({lay.slots[f'indicators[{i}].actual'].a1}={EMPTY},"\
                               f"{lay.slots[f'indicators[{i}].degree'].a1}={EMPTY}),0,IF({lay.band_rule(i)},0,1))"
+                elif rule.name == OPERATOR:
+                    formula = self.operator_rule(i)
                 else:
                     formula = ""
                     self.pending.append((key, t.formulas[rule.formula], table, i))
@@ -77,6 +81,15 @@ class CheckBlock:
             top = min(s.row for s in lay.slots.values() if s.section == chk.HELPER)
             bottom = max(s.row for s in lay.slots.values() if s.section == chk.HELPER)
             lay.regions["helpers"] = (top, first, bottom, last)
+
+    def operator_rule(self, index: int) -> str:
+        """1 when the row's operator is not exactly one of the list (Excel's = keeps spaces: ">= "
+        is none, and the row's 完成程度 formula gives nothing), or a qualitative row has one."""
+        op = self.lay.slots[f"indicators[{index}].operator"].a1
+        if self.lay.indicator_rows[index].kind == QUALITATIVE:
+            return f"IF({op}={EMPTY},0,1)"
+        listed = ",".join(f"{op}={excel_string(o)}" for o in self.t.operators)
+        return f"IF({op}={EMPTY},0,IF(OR({listed}),0,1))"
 
     def required_count(self, table: str, index: int) -> str:
         """How many required inputs of the row are empty."""

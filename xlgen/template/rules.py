@@ -33,8 +33,11 @@ A message may name ``{cell}``, ``{label}`` (the pointed cell's), ``{name}`` (the
 the row's), ``{missing}`` (the blank inputs the formula reads) and every column of the row by its
 field. Without ``at`` a finding points at the first blank input the formula reads.
 
-``required`` and ``band`` are built by xlgen, not by a formula (empty required inputs; a
-qualitative 完成程度 outside its grade's band); the template gives their wording only.
+``required``, ``band`` and ``operator`` are built by xlgen, not by a formula (empty required
+inputs; a qualitative grade not in the list or its 完成程度 outside the grade's band; an operator
+not exactly one of ``[lists] operators``, or any on a qualitative row); the template gives their
+wording only. verify reports them as ``required-missing``, ``grade-invalid``/``grade-band`` and
+``operator-invalid``, comparing exactly as these formulas do (``">= "`` is no operator).
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ from xlgen.findings import BY_CODE, ERROR, WARNING
 from xlgen.template.tomlspec import Node
 
 # Rules xlgen builds itself (their helper formulas are structural, not a template formula).
-REQUIRED, BAND = "required", "band"
-STRUCTURAL = (REQUIRED, BAND)
+REQUIRED, BAND, OPERATOR = "required", "band", "operator"
+STRUCTURAL = (REQUIRED, BAND, OPERATOR)
 WEIGHT_CHECKS = ("task_weights", "indicator_weights")  # the other rows of 填报检查, and its verdict
 OVERALL = "overall"
 _KEYS = ("formula", "check", "label", "guide", "highlight", "code", "severity", "zh", "en", "at")

@@ -10,6 +10,7 @@ from typing import Any
 from xlgen.findings import Code, Finding, Text, finding, rule_code
 from xlgen.formula.engine import evaluate
 from xlgen.generate.addin import printsetup
+from xlgen.intake.celltext import as_text
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
 from xlgen.names import INDICATORS, TASKS
@@ -136,7 +137,7 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
                 expected=Text("空（定性指标）", "blank (a qualitative row)"))
             required_done.add(operator.key)
         grade = inputs.get(actual.key) if actual else None
-        chosen = t.grade(grade.strip()) if isinstance(grade, str) else None
+        chosen = t.grade(grade) if isinstance(grade, str) else None  # as the band formula compares: no strip
         if actual is not None and not empty(grade) and chosen is None:
             add(Code.GRADE_INVALID, actual, name=name, grade=grade)
         d = inputs.get(degree.key) if degree is not None else None
@@ -146,14 +147,15 @@ def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot],
     else:
         if operator is not None:
             op = inputs.get(operator.key)
-            if not empty(op) and (not isinstance(op, str) or op.strip() not in t.operators):
+            # exactly as the 完成程度 formula compares it: ">= " is no operator, the row scores nothing
+            if not empty(op) and op not in t.operators:
                 add(Code.OPERATOR_INVALID, operator, name=name, operator=op, expected=" ".join(t.operators))
         if unit is not None:
             u = inputs.get(unit.key)
             required_done.add(unit.key)
             if _blank_text(u):
                 add(Code.UNIT_MISSING, unit, name=name)
-            elif text_of(u) not in t.units:
+            elif as_text(u) not in t.units:  # as the formulas compare it ({unit}="%"): no strip
                 add(Code.UNIT_INVALID, unit, unit=u, expected=" ".join(t.units))
 
 

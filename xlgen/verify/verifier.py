@@ -23,6 +23,7 @@ from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
+from xlgen.verify.formats import format_findings
 from xlgen.verify.rules import form_rules
 from xlgen.verify.tamper import contents, formula_cells, formulas_in_inputs, guards
 
@@ -65,6 +66,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     findings.extend(form_rules(ret, plan, inputs, by_cell, filed, typed_over))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(formulas_in_inputs(ret, plan))
+    findings.extend(format_findings(ret, plan))
     findings.extend(contents(ret, plan))
     label = label_year(ret, plan)  # scanned once: the seal check and the year both read it
     findings.extend(fixed_findings(ret, plan, policy, label))

@@ -1,0 +1,200 @@
+"""Other ways a score is dressed up (issue 10, item 4), each found at its cell; and the live
+填报检查 and verify agree on every case, after LibreOffice recalculated the file.
+
+Cases: a computed cell's number format showing another number (format-changed), an input
+holding a formula (formula-in-input), an input's validation set to "any value"
+(validation-removed), a weight of 0 in a spare row (weight-not-positive), an operator and a grade
+with a stray space (operator-invalid, grade-invalid: the workbook's formulas do not strip), the
+year changed in the title label or the document properties (fixed-changed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.dressup import any_value, number_format
+from tests.helpers.userfill import set_cells
+from tests.helpers.verifykit import SHEET, edit_part, edit_sheet, set_formula, set_property
+from xlgen.findings import Finding
+from xlgen.generate import provenance
+from xlgen.generate.addin import checks as chk
+from xlgen.generate.workbook import Generated
+from xlgen.intake.reader import read_returned
+from xlgen.layout.model import Layout
+from xlgen.template.model import QUALITATIVE
+from xlgen.verify.batch import verify_file
+from xlgen.verify.formats import shows_the_same
+
+CUSTOM = "docProps/custom.xml"
+
+
+# ----------------------------------------------------------------------------- the format rule
+@pytest.mark.parametrize("found, expected", [
+    ("General", "General"), ("G/通用格式", "General"), ("[$-804]General", "General"), ("", "General"),
+    ("0.00%", "0.00%"), ("0.00%;-0.00%", "0.00%"), ("0.00%;[Red]-0.00%;0.00%", "0.00%"), ("#,##0.00%", "0.00%"),
+    ("0.00_ ", "0.00"), ("0.00_);(0.00)", "0.00"), ("0", "0"), ("General;-General;General;@", "General"),
+])
+def test_formats_a_client_rewrites_show_the_same_number(found: str, expected: str) -> None:
+    assert shows_the_same(found, expected)
+
+
+@pytest.mark.parametrize("found, expected", [
+    ('"96.18"', "General"),  # a literal number: prints 96.18 whatever the value
+    ("0.00%", "General"), ("0.0", "General"), ("0", "General"), ("0.0%", "0.00%"), ("0.00", "0.00%"),
+    ("\\9\\6.00", "General"), ('0.00"分"', "0.00"), ("0.00,", "0.00"), ("[>=90]0.00;0.00", "0.00"),
+    ("[DBNum1]General", "General"), (";;;", "General"), ("General;;", "General"), ("yyyy-mm-dd", "General"),
+    ('General;General;General;"通过"', "General"),  # a text section printing 通过 for 未通过
+    ("0.00E+00", "0.00"), ("¥0.00", "0.00"),
+])
+def test_formats_that_could_show_another_number_are_changes(found: str, expected: str) -> None:
+    assert not shows_the_same(found, expected)
+
+
+# ----------------------------------------------------------------------------- the cases
+def _spare(lay: Layout, kind: str = "quantitative") -> int:
+    return next(r.index for r in lay.indicator_rows if r.tree is None and r.kind == kind)
+
+
+def _qualitative(lay: Layout) -> int:
+    return next(r.index for r in lay.indicator_rows if r.tree is not None and r.kind == QUALITATIVE)
+
+
+def _own_row(lay: Layout, operator: str, weight: float) -> dict[str, Any]:
+    """A department's own quantitative indicator in the first spare row, every field filled."""
+    i = _spare(lay)
+    values = {"level1": "产出指标", "level2": "数量指标", "name": "自设指标（培训人次）", "operator": operator,
+              "target": 100.0, "unit": "人", "actual": 100.0, "weight": weight}
+    return {lay.slot(f"indicators[{i}].{f}").a1: v for f, v in values.items()}
+
+
+Edit = Callable[[Path, Path], Path]
+
+
+def cases(lay: Layout, year: int) -> dict[str, tuple[Edit, str, str | None, str]]:
+    """case → (the edit, the finding code, its cell (None: the file's), its field)."""
+    total = lay.slot("total")
+    executed, allocated = lay.slot("tasks[0].executed"), lay.slot("tasks[0].allocated")
+    spare = _spare(lay)
+    operator, weight = lay.slot(f"indicators[{spare}].operator"), lay.slot(f"indicators[{spare}].weight")
+    grade = lay.slot(f"indicators[{_qualitative(lay)}].actual")
+    label_cell = "A2"
+    return {
+        "format": (lambda s, d: number_format(s, d, total.a1, '"96.18"'), "format-changed", total.a1, total.key),
+        "formula": (lambda s, d: edit_sheet(s, d, set_formula(executed.a1, allocated.a1)),
+                    "formula-in-input", executed.a1, executed.key),
+        "validation": (lambda s, d: edit_sheet(s, d, any_value(operator.a1)), "validation-removed",
+                       operator.a1, operator.key),
+        "weight-0": (lambda s, d: set_cells(s, d, _own_row(lay, ">=", 0.0)), "weight-not-positive",
+                     weight.a1, weight.key),
+        "operator-space": (lambda s, d: set_cells(s, d, _own_row(lay, ">= ", 1.0)), "operator-invalid",
+                           operator.a1, operator.key),
+        "grade-space": (lambda s, d: set_cells(s, d, {grade.a1: " " + lay.template.grades[0].label}),
+                        "grade-invalid", grade.a1, grade.key),
+        "year-label": (lambda s, d: set_cells(s, d, {label_cell: lay.template.year_label.format(year=year - 1)}),
+                       "fixed-changed", label_cell, "year"),
+        "year-property": (lambda s, d: edit_part(s, d, CUSTOM, set_property(provenance.PROP_YEAR, str(year - 1))),
+                          "fixed-changed", None, "year"),
+    }
+
+
+# What the live 填报检查 cannot see: a number format, a validation, a formula in an input, the
+# year in the label or the properties. For these it says 通过 and verify alone finds them.
+INVISIBLE = {"format", "formula", "validation", "year-label", "year-property"}
+
+# Each row of the live 填报检查 and the findings verify reports for what it counts (code, the
+# start of the finding's field).
+LIVE_ROWS = {"task_weights": {("weights-total", "tasks.")}, "indicator_weights": {("weights-total", "indicators.")},
+             "missing_required": {("required-missing", "")}, "missing_analysis": {("deviation-missing", "")},
+             "score_range": {("score-over-weight", "")}, "band": {("grade-invalid", ""), ("grade-band", "")},
+             "operator_invalid": {("operator-invalid", "")}, "weight_not_positive": {("weight-not-positive", "")}}
+
+
+def _found(path: Path, code: str) -> list[tuple[str | None, str | None]]:
+    return [(f.cell, f.field) for f in verify_file(path).findings if f.code.code == code]
+
+
+@pytest.mark.parametrize("case", ["format", "formula", "validation", "weight-0", "operator-space", "grade-space",
+                                  "year-label", "year-property"])
+def test_each_case_is_found_at_its_cell(sample: Generated, tmp_path: Path, case: str) -> None:
+    edit, code, cell, field = cases(sample.layout, 2024)[case]
+    edited = edit(sample.path, tmp_path / f"{case}.xlsx")
+    assert _found(edited, code) == [(cell, field)], [f.message("en") for f in verify_file(edited).findings]
+
+
+def test_a_year_changed_names_the_label_cell_or_the_property(sample: Generated, tmp_path: Path) -> None:
+    by_case = cases(sample.layout, 2024)
+    label = by_case["year-label"][0](sample.path, tmp_path / "label.xlsx")
+    prop = by_case["year-property"][0](sample.path, tmp_path / "prop.xlsx")
+    [at_label] = [f for f in verify_file(label).findings if f.code.code == "fixed-changed"]
+    [at_prop] = [f for f in verify_file(prop).findings if f.code.code == "fixed-changed"]
+    assert at_label.message("en") == "A2 year was changed from 2024 to 2023: the bureau set it and it may not be changed"
+    assert "the document property year was changed from 2024 to 2023" in at_prop.message("en")
+
+
+def test_a_format_change_names_both_formats_and_the_value(sample: Generated, tmp_path: Path) -> None:
+    total = sample.layout.slot("total")
+    edited = number_format(sample.path, tmp_path / "f.xlsx", total.a1, '"96.18"')
+    [found] = [f for f in verify_file(edited).findings if f.code.code == "format-changed"]
+    assert found.message("en") == (f"{total.a1} (总评价得分): the number format was changed to '\"96.18\"' (the "
+                                   "template's is 'General'): the form and its print may show another number than "
+                                   "its value 97.18")
+
+
+def test_a_validation_whose_range_no_longer_covers_the_cell_is_removed(sample: Generated, tmp_path: Path) -> None:
+    operator = sample.layout.slot(f"indicators[{_spare(sample.layout)}].operator")
+
+    def cut(xml: str) -> str:  # the cell cut out of its validation's range, no validation of its own
+        return re.sub(r'<dataValidation type="none"[^>]*></dataValidation>', "", any_value(operator.a1)(xml))
+
+    edited = edit_sheet(sample.path, tmp_path / "cut.xlsx", cut)
+    assert _found(edited, "validation-removed") == [(operator.a1, operator.key)]
+
+
+# ----------------------------------------------------------------------------- LibreOffice
+def _live(path: Path) -> dict[str, Any]:
+    """The live 填报检查 as LibreOffice recalculated and saved it: each row's status, the verdict."""
+    ret = read_returned(path)
+    assert not isinstance(ret, Finding)
+    lay = ret.layout
+    out = {field: ret.value(lay.slots[chk.status_key(field)]) for field in lay.check_labels
+           if chk.status_key(field) in lay.slots}
+    out[chk.OVERALL.field] = ret.value(lay.slots[f"{chk.SECTION}.{chk.OVERALL.field}"])
+    return out
+
+
+@pytest.mark.libreoffice
+def test_the_live_check_and_verify_agree_on_every_case(sample: Generated, tmp_path: Path) -> None:
+    """Each case edited into the seed's honest workbook, recalculated and saved by LibreOffice;
+    then the 填报检查's verdict (and each of its rows) is compared with verify's."""
+    from xlgen.render.libreoffice import convert
+
+    by_case = cases(sample.layout, 2024)
+    (tmp_path / "in").mkdir()
+    edited = [edit_part(sample.path, tmp_path / "in" / "honest.xlsx", SHEET, lambda x: x + " ")]
+    edited += [edit(sample.path, tmp_path / "in" / f"{case}.xlsx") for case, (edit, *_r) in by_case.items()]
+    saved = {p.stem: p for p in convert(edited, "xlsx", tmp_path / "saved")}
+
+    honest = verify_file(saved["honest"])
+    assert honest.status == "pass", [f.message("en") for f in honest.findings]
+    assert set(_live(saved["honest"]).values()) == {chk.PASS}
+    for case, (_edit, code, cell, field) in by_case.items():
+        path = saved[case]
+        result = verify_file(path)
+        live = _live(path)
+        errors = [(f.code.code, f.field or "") for f in result.findings if f.severity == "error"]
+        assert (cell, field) in [(f.cell, f.field) for f in result.findings if f.code.code == code], (case, code)
+        for row, codes in LIVE_ROWS.items():  # each live row fails exactly when verify has its finding
+            if row in live:
+                counted = any(c == want and f.startswith(start) for c, f in errors for want, start in codes)
+                assert (live[row] == chk.FAIL) == counted, (case, row, live[row], errors)
+        if case in INVISIBLE:  # the workbook cannot see it: its verdict passes, verify's is the word
+            assert live[chk.OVERALL.field] == chk.PASS, case
+            assert result.status == ("pass" if code == "validation-removed" else "fail"), case
+        else:
+            assert live[chk.OVERALL.field] == (chk.PASS if result.status == "pass" else chk.FAIL), (case, errors)
+            assert result.status == "fail", case
