@@ -22,6 +22,10 @@ in one run times, per file:
   (``--naive-max`` caps how many files it gets, it takes most of a second each);
 - openpyxl: ``load_workbook(f)`` alone, reading the file and nothing more.
 
+- the seal: making each file's record and its HMAC, and checking them (the record read from the
+  properties, the seal recomputed, every fixed value compared with the file's cell), as a ratio
+  of the plain verify above.
+
 It prints ms per file and the ratios; it asserts nothing about time.
 """
 
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import shutil
 import sys
@@ -44,6 +49,7 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout's xlgen, not another install
 
 import xlgen
+from xlgen.findings import Finding
 from xlgen.template.fill import Fill, load_fill
 from xlgen.template.model import load_template
 from xlgen.verify.batch import verify_file, verify_paths
@@ -110,6 +116,43 @@ def reconciliation(tmp: Path, files: list[Path], plain_ms: float) -> None:
     print(f"ratio: reconciliation / plain verify = {extra / plain_ms:.3f} ({100 * extra / plain_ms:.1f} % added)")
 
 
+def seal_cost(files: list[Path], plain_ms: float, key: bytes) -> None:
+    """What the seal costs a file, against the plain verify of the same files (``plain_ms``):
+    making the record and its seal (generate, distribute, rollover), and checking them (verify:
+    the record read from the properties, the seal recomputed, every fixed value compared)."""
+    from xlgen.generate import seal
+    from xlgen.intake.reader import read_returned
+    from xlgen.verify.fixed import SealPolicy, fixed_findings
+    from xlgen.verify.plan import plan_for
+    from xlgen.verify.verifier import label_year
+
+    rets = [read_returned(f) for f in files]
+    rounds = 5  # each file's record sealed and checked this many times: a steadier mean
+    made = checked = 0.0
+    for ret in rets:
+        assert not isinstance(ret, Finding)
+        stored = seal.stored(ret.package.properties)
+        record = seal.parse(stored[0]) if stored else None
+        assert record is not None, f"{ret.path.name} holds no record"
+        plan = plan_for(ret.layout)
+        label = label_year(ret, plan)
+        t0 = time.perf_counter()
+        for _ in range(rounds):
+            seal.properties(seal.record_text(record.template, record.version, record.year, record.fields), key)
+        t1 = time.perf_counter()
+        for _ in range(rounds):
+            found = fixed_findings(ret, plan, SealPolicy(), label)
+        t2 = time.perf_counter()
+        assert not [f for f in found if f.severity == "error"], [f.code.code for f in found]
+        made, checked = made + (t1 - t0) / rounds, checked + (t2 - t1) / rounds
+    made_ms, checked_ms = made * 1000 / len(rets), checked * 1000 / len(rets)
+    cost = made_ms + checked_ms
+    print(f"  {'seal: record + HMAC made (generate)':<44} {made_ms:9.3f} ms/file")
+    print(f"  {'seal: record read, seal and values checked':<44} {checked_ms:9.3f} ms/file")
+    print(f"ratio: seal (made + checked) / plain verify = {cost / plain_ms:.4f} "
+          f"({cost:.3f} ms a file, {'under' if cost < 1 else 'OVER'} 1 ms)")
+
+
 def naive(path: Path) -> None:
     import formulas
 
@@ -158,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - start
         print(f"  {'xlgen verify, --jobs ' + str(args.jobs) + ' (cold workers)':<44} "
               f"{wall * 1000 / len(files):9.1f} ms/file  ({len(files)} files in {wall:.2f} s wall)")
+        seal_cost(files, ours, os.urandom(32))
         if args.distributed:
             reconciliation(tmp, files, ours)
         bare = per_file("openpyxl load_workbook alone", files[: args.openpyxl_max] if args.openpyxl_max else files,
