@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from xlgen.layout.model import Layout, a1
+from xlgen.layout.model import Layout, a1, excel_number, excel_string
 from xlgen.names import TOTAL
-from xlgen.template.model import PLACEHOLDER, FormulaSpec
+from xlgen.template.model import LEVEL, PLACEHOLDER, FormulaSpec
 
 
 def ref(lay: Layout, name: str, section: str, index: int) -> str:
     """A placeholder's cell on row ``index`` of ``section``, or a whole column (``{table.field}``)."""
     if name == TOTAL:  # the form's total (a header's 自评总分)
         return lay.slots[TOTAL].a1
+    if name == LEVEL:  # the total's level (自评等级): the best whose minimum it reaches
+        return level_chain(lay)
     table, _, fld = name.rpartition(".")
     if table:  # a whole column of a table, e.g. {tasks.executed}
         present = lay.column_slots(table, fld)
@@ -36,3 +38,14 @@ def substitute(lay: Layout, spec: FormulaSpec, section: str, index: int) -> str:
         cond = tests[0] if len(tests) == 1 else f"AND({','.join(tests)})"
         body = f'IF({cond},{body},"")'
     return body
+
+
+def level_chain(lay: Layout) -> str:
+    """IF(total>=90,"优",IF(total>=80,"良",IF(total>=60,"中","差"))) from the template's [[levels]]."""
+    total = lay.slots[TOTAL].a1
+    levels = sorted(lay.template.levels, key=lambda lv: -lv.min)
+    chain = excel_string(levels[-1].label)
+    for lv in reversed(levels[:-1]):
+        chain = f"IF({total}>={excel_number(lv.min)},{excel_string(lv.label)},{chain})"
+    return chain
+

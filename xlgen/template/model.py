@@ -44,6 +44,7 @@ def input_columns(columns: tuple[Column, ...]) -> dict[str, str]:
 ALLOWED_FUNCTIONS = FUNCTION_NAMES
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")  # {field} of the row, {table.field}: a column
 TOTAL = "total"  # the placeholder {total}: the form's total cell (a header's 自评总分, its grade)
+LEVEL = "level"  # the placeholder {level}: the total's 优/良/中/差 by [[levels]], a live IF chain
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
 
 
@@ -458,6 +459,11 @@ def _check(t: Template) -> None:
         for ref in spec.placeholders():
             section, _, fld = ref.rpartition(".")
             if ref == TOTAL:
+                continue
+            if ref == LEVEL:
+                if not t.levels:
+                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
+                                     detail="{level} names the total's level, but the template has no [[levels]]")
                 continue
             ok = fld in names[section] if section in names else (
                 fld in t.tasks.fields() or fld in t.indicators.fields())
