@@ -16,7 +16,7 @@ from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import Layout
 from xlgen.generate.addin.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
 from xlgen.generate.styles import FIXED_FILL, INPUT_FILL, TEXT_FORMAT
-from xlgen.generate.addin.validation import band_text
+from xlgen.generate.addin.validation import amount_unit, band_text
 from xlgen.generate.xlsxcall import checked
 
 SHEET = "填表说明"
@@ -24,24 +24,35 @@ TEXT_WIDTH = 110.0
 
 
 def rules(layout: Layout, password: bool) -> list[str]:
+    """The numbered rules, each only where the form has what it speaks of (a form without tasks,
+    operators or grades is not told how to fill them)."""
     t = layout.template
+    kinds = {c.type for table in (t.tasks, t.indicators) for c in table.columns}
     grades = "；".join(f"“{g.label}”：{band_text(g)}" for g in t.grades)
     lock = "已设密码保护" if password else "已保护（无密码）"
+    measures = {c.type: c.label for c in t.indicators.columns if c.type in ("operator", "unit")}
+    lists = "、".join(f"{label}（{' '.join(t.operators)}）" if kind == "operator" else label
+                      for kind, label in measures.items())
+    weights = "，".join(f"{label}分值合计应为 {total:g}" for label, table, total in
+                       ((t.tasks.label, t.tasks, t.weight_tasks), (t.indicators.label, t.indicators, t.weight_indicators))
+                       if any(c.type == "weight" for c in table.columns))
     return [
         "黄色底色的单元格是填报项，只有这些单元格可以填写；标题、固定的指标名称和公式单元格已锁定。",
         f"浅蓝色底色的单元格由财政部门下达，不得修改：{fixed_fields(layout)}。文件中记录并封存了这些值，"
         "报送后逐项核对，任何改动都会使核验不通过。",
-        f"在空白行自行增加的指标只能使用下达分值之外的余额（{t.indicators.label}分值合计应为 "
-        f"{t.weight_indicators:g}）；下达的分值已合计 {t.weight_indicators:g} 时不能再增加计分指标，"
-        "需增加的请报财政部门在下达时列入。",
-        f"{t.tasks.label}的项目执行率和得分、{t.indicators.label}的完成程度和得分、总评价得分由公式自动计算，"
-        "请勿改动，也不要把公式结果粘贴为数值。",
-        f"运算符号（{' '.join(t.operators)}）、度量单位和定性指标的全年完成值请从下拉列表中选择；"
-        "定性指标（指标值为文字）不填运算符号和度量单位。",
-        f"金额（{t.unit_note or '万元'}）填不小于 0 的数字；分值填大于 0 的数字："
-        f"{t.tasks.label}分值合计应为 {t.weight_tasks:g}，{t.indicators.label}分值合计应为 {t.weight_indicators:g}。",
-        "指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。",
-        f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。",
+        *([f"在空白行自行增加的指标只能使用下达分值之外的余额（{t.indicators.label}分值合计应为 "
+           f"{t.weight_indicators:g}）；下达的分值已合计 {t.weight_indicators:g} 时不能再增加计分指标，"
+           "需增加的请报财政部门在下达时列入。"] if t.spare_kinds else []),
+        f"{computed_cells(layout)}由公式自动计算，请勿改动，也不要把公式结果粘贴为数值。",
+        *([f"{lists}{'和定性指标的全年完成值' if t.grades else ''}请从下拉列表中选择；"
+           f"定性指标（指标值为文字）不填{'和'.join(measures.values())}。"] if lists else []),
+        *([f"金额（{amount_unit(t)}）填不小于 0 的数字；分值填大于 0 的数字：{weights}。"] if "amount" in kinds
+          else [f"分值填大于 0 的数字：{weights}。"] if weights else []),
+        *(["指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。"]
+          if {"target", "actual"} & kinds else []),
+        *(["自评得分按各行评分标准填写：0 至本行分值之间的数字。"] if "score" in kinds else []),
+        *([f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。"]
+          if t.grades else []),
         *(rule.guide for rule in t.checks if rule.guide),  # each rule of [checks] says what it asks
         "单元格的行高最多 409 磅（Excel 的上限）：偏差原因分析、改进措施等文字过长时，表中和打印只显示开头部分，"
         "全文仍保存在单元格中，核验时会提示；各栏的大约字数见其输入提示，请精简到能完整显示。",
@@ -53,15 +64,26 @@ def rules(layout: Layout, password: bool) -> list[str]:
     ]
 
 
+def computed_cells(layout: Layout) -> str:
+    """What the form computes, by table: 年度主要任务的项目执行率和得分、绩效指标的完成程度和得分、总评价得分."""
+    t = layout.template
+    parts = [f"{table.label}的{'和'.join(c.label for c in table.columns if c.type == 'computed')}"
+             for table in (t.tasks, t.indicators) if any(c.type == "computed" for c in table.columns)]
+    subtotals = ["各" + {"level1": "一级", "level2": "二级"}[t.subtotals] + "指标的小计"] if t.subtotals else []
+    header = [f.label or f.field for f in t.header_fields() if f.type == "computed"]
+    return "、".join([*parts, *subtotals, t.total_label, *header])
+
+
 def fixed_fields(layout: Layout) -> str:
-    """The labels of what the bureau sets (template [fixed]), by section."""
+    """The labels of what the bureau sets (template [fixed]), by section (fields the form has)."""
     t = layout.template
     heads = {f.field: f.hint or f.field for f in t.header_fields()}
     heads |= {hrow.fields[0].field: hrow.label for hrow in t.header if len(hrow.fields) == 1}
-    parts = ["、".join(heads.get(f, f) for f in t.fixed.get("header", ()))]
+    inputs = t.header_inputs()
+    parts = ["、".join(heads.get(f, f) for f in t.fixed.get("header", ()) if f in inputs)]
     for label, table, section in ((t.tasks.label, t.tasks, "tasks"), (t.indicators.label, t.indicators, "indicators")):
         columns = {c.field: c.label for c in table.columns}
-        chosen = [columns.get(f, f) for f in t.fixed.get(section, ())]
+        chosen = [columns[f] for f in t.fixed.get(section, ()) if f in columns]
         if chosen:
             parts.append(f"{label}的{'、'.join(chosen)}")
     return "；".join(p for p in parts if p)

@@ -15,7 +15,7 @@ from xlgen.generate import limits
 from xlgen.generate.addin import lists, printsetup
 from xlgen.layout.model import TREE_FIELDS, Layout, Slot
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
-from xlgen.template.model import QUALITATIVE, Grade
+from xlgen.template.model import QUALITATIVE, Grade, Template
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 
 SHORT_TEXT = 200  # names, codes, projects, qualitative targets
@@ -109,7 +109,7 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
         error = f"{name}只能从下拉列表中选择，不能输入列表以外的内容。"
         return {**opts, **_messages(name, message, f"{name}不在列表中", error)}
     if kind == "amount":
-        unit = t.unit_note or "金额"
+        unit = amount_unit(t)
         return {"validate": "decimal", "criteria": ">=", "value": 0,
                 **_messages(name, f"请填写{name}：不小于 0 的数字（{unit}），不要带单位或文字。",
                             "金额无效", f"{name}须为不小于 0 的数字，不能带单位、逗号或文字。")}
@@ -150,6 +150,12 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
 def _messages(name: str, message: str, error_title: str, error: str) -> dict[str, Any]:
     return {"input_title": name[:32], "input_message": message,
             "error_title": error_title[:32], "error_message": error, "error_type": "stop"}
+
+
+def amount_unit(t: Template) -> str:
+    """What amounts are counted in (金额单位：万元), from the unit note or the amount columns' labels."""
+    said = t.unit_note + "".join(c.label for c in t.tasks.columns)
+    return "金额单位：万元" if "万元" in said else "金额单位：元" if "元" in said else "金额"
 
 
 def band_text(grade: Grade) -> str:
