@@ -66,6 +66,13 @@ def test_the_marked_row_is_dropped_and_the_rest_rescaled(book: Generated) -> Non
     assert book.layout.slot(f"indicators[{i}].score").formula.startswith(f'IF({mark}<>"不适用",')
 
 
+def test_the_guide_says_how_to_drop_a_row(book: Generated) -> None:
+    from xlgen.generate.addin.guide import rules
+
+    assert "指标不适用时，在是否适用中选择“不适用”：该行不评分、不必填写，总分按其余指标的分值折算。" in \
+        rules(book.layout, False)
+
+
 def test_a_value_typed_on_a_marked_row_still_scores_nothing(tmp_path: Path) -> None:
     t = load_template(TEMPLATE)
     got = generate(t, load_fill(_fill(tmp_path, "actual = 92\n"), t), tmp_path / "typed.xlsx")

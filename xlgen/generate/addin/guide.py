@@ -51,6 +51,8 @@ def rules(layout: Layout, password: bool) -> list[str]:
         *(["指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。"]
           if {"target", "actual"} & kinds else []),
         *(["自评得分按各行评分标准填写：0 至本行分值之间的数字。"] if "score" in kinds else []),
+        *([f"指标不适用时，在{t.indicators.column(t.indicators.applies).label}中选择“{t.indicators.not_applicable}”："
+           "该行不评分、不必填写，总分按其余指标的分值折算。"] if t.indicators.not_applicable else []),
         *([f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。"]
           if t.grades else []),
         *(rule.guide for rule in t.checks if rule.guide),  # each rule of [checks] says what it asks
