@@ -46,8 +46,8 @@ def slipped(sample_fill: Fill, actual: float, target: float | None) -> Fill:
     return fill
 
 
-def verify(path: Path) -> dict[str, Any]:
-    result = runner.invoke(app, ["verify", str(path), "--json", "--lang", "zh"])
+def verify(path: Path, lang: str = "zh") -> dict[str, Any]:
+    result = runner.invoke(app, ["verify", str(path), "--json", "--lang", lang])
     entry: dict[str, Any] = json.loads(result.output)["files"][0]
     return entry
 
@@ -69,10 +69,16 @@ def test_the_live_check_and_verify_say_the_same(books: dict[str, Generated], cas
     found = [f for f in entry["findings"] if f["code"] == "percent-scale"]
     actual = book.layout.slot(f"indicators[{_row(book)}].actual")
     assert [(f["cell"], f["severity"]) for f in found] == ([(actual.a1, "warning")] if flagged else [])
-    if case == "fraction":
+    if case == "fraction":  # the fix names the number meant: 0.95 × 100
         assert found[0]["message"] == (
             f"{actual.a1}：「{ROW}」的度量单位为 %，全年完成值 0.95 与指标值 100 相差约 100 倍，"
-            "疑似百分数填法有误（95% 应填 95，不是 0.95）；请核实后按百分数填写")
+            "疑似百分数填法有误：是否应填 95？请核实后按百分数填写（95% 填 95，不填 0.95）")
+        [english] = [f for f in verify(book.path, "en")["findings"] if f["code"] == "percent-scale"]
+        assert english["message"] == (
+            f"{actual.a1}: '{ROW}' is measured in %, yet its actual 0.95 and its target 100 differ about 100-fold: "
+            "did you mean 95? Check it and type percents as such (95 % is typed 95, not 0.95)")
+    if case == "reverse":  # a percent against a target below 1.5: 95 ÷ 100
+        assert "全年完成值 95 与指标值 0.9 相差约 100 倍，疑似百分数填法有误：是否应填 0.95？" in found[0]["message"]
         # a warning: the workbook's verdict and verify's status both stay a pass
         assert book.results["checks.overall"] == "通过"
         assert entry["status"] == "pass", entry["findings"]

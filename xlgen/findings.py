@@ -10,6 +10,7 @@ may add a code of its own, worded in the template (``OwnCode``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as _field
 from enum import Enum
@@ -27,10 +28,21 @@ class Detail:
     severity: str
     zh: str
     en: str
+    # values the message names that are worked out from the finding's own (the fix it suggests)
+    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def text(self) -> Text:
         return Text(self.zh, self.en)
+
+
+def percent_fix(params: dict[str, Any]) -> dict[str, Any]:
+    """The actual a percent-scale slip meant: ×100 for a fraction typed on a % row (0.95 → 95), ÷100
+    for the reverse (a percent against a target below 1.5)."""
+    actual = params.get("actual")
+    if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+        return {}
+    return {"fix": round(actual * 100 if abs(actual) < 1.5 else actual / 100, 10)}
 
 
 class Code(Enum):
@@ -93,10 +105,11 @@ class Code(Enum):
         "'{name}': the completion degree {degree} is below 1, so {missing} must be filled")
     PERCENT_SCALE = Detail(
         "percent-scale", WARNING,
-        "{cell}：「{name}」的度量单位为 %，全年完成值 {actual} 与指标值 {target} 相差约 100 倍，疑似百分数填法有误"
-        "（95% 应填 95，不是 0.95）；请核实后按百分数填写",
+        "{cell}：「{name}」的度量单位为 %，全年完成值 {actual} 与指标值 {target} 相差约 100 倍，疑似百分数填法有误："
+        "是否应填 {fix}？请核实后按百分数填写（95% 填 95，不填 0.95）",
         "{cell}: '{name}' is measured in %, yet its actual {actual} and its target {target} differ about "
-        "100-fold: a percent typed as a fraction? (95 % is typed 95, not 0.95); check and type it in percent")
+        "100-fold: did you mean {fix}? Check it and type percents as such (95 % is typed 95, not 0.95)",
+        percent_fix)
     WEIGHT_NOT_POSITIVE = Detail(
         "weight-not-positive", ERROR,
         "{cell}：「{name}」的分值 {weight} 不大于 0，分值须大于 0",
@@ -252,8 +265,10 @@ class Finding:
         return self.code.severity
 
     def message(self, lang: str = "zh") -> str:
-        template = pick(self.code.value.text, lang)
-        values = {"cell": self.cell or "", "sheet": self.sheet or "", **self.params}
+        detail = self.code.value
+        template = pick(detail.text, lang)
+        derived = detail.derive(self.params) if detail.derive else {}
+        values = {"cell": self.cell or "", "sheet": self.sheet or "", **derived, **self.params}
         return template.format_map(_Defaults({k: show(v, lang) for k, v in values.items()}))
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
