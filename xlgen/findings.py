@@ -87,6 +87,20 @@ class Code(Enum):
         "只核对了所填结果与按模板规则重新计算的结果",
         "this file was not made by xlgen (read by the labels of the template '{template}'): it has no formulas, "
         "protection or data validation to check; its typed results were checked against the template's rules")
+    CONVERTED = Detail(
+        "converted", WARNING,
+        "该文件是 {format} 格式，已由 LibreOffice 转换为 .xlsx 后核验：公式、计算结果、保护和数据验证均读自转换后的文件"
+        "（原文件未改动）；请尽量以 .xlsx 格式提交",
+        "the file is an {format} workbook, converted to .xlsx by LibreOffice and verified as such: its formulas, "
+        "results, protection and data validation were read from the conversion (the original is unchanged); "
+        "return .xlsx files where you can")
+    NOT_CONVERTED = Detail(
+        "not-converted", WARNING,
+        "该文件是 xlgen 生成的表另存的 {format} 文件，但未能由 LibreOffice 转换为 .xlsx（{reason}）：只按栏目名称读取了所填的值、"
+        "核对了所填结果，公式、保护和数据验证未能核对；请另存为 .xlsx 后提交",
+        "the file is xlgen's form saved as {format}, but LibreOffice could not convert it to .xlsx ({reason}): only "
+        "its values were read (by the labels) and its typed results checked; its formulas, protection and data "
+        "validation could not be checked; save it as .xlsx and return that")
     CELL_UNPLACED = Detail(
         "cell-unplaced", WARNING,
         "{cell} 的内容「{text}」未能对应到模板的任何位置（{reason}），未读取",

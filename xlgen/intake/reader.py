@@ -148,10 +148,10 @@ _CELLREF = re.compile(
 def read_returned(path: Path) -> Returned | Finding:
     """Open ``path``, find its template and its tables: a ``Returned``, or why it cannot be read.
     A form xlgen did not make (an .xls, or an .xlsx without xlgen's marks) is read by its labels."""
-    if _ole2(path):
-        from xlgen.intake.adopted import read_adopted  # the legacy reader builds on this module
+    if _ole2(path):  # an .xls or .et: converted by LibreOffice, or its values read (intake/converted.py)
+        from xlgen.intake.converted import read_ole2  # which builds on this module
 
-        return read_adopted(path)
+        return read_ole2(path)
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):
         return pkg

@@ -1,38 +1,61 @@
-"""LibreOffice Calc, headless: our stand-in for Excel (recalculate, render to PDF/PNG).
+"""LibreOffice Calc, headless: our stand-in for Excel (recalculate, render to PDF/PNG, convert
+an .xls/.et return to .xlsx).
 
 LibreOffice never recalculates an .xlsx on load by default, so each call runs with a private
-profile that sets OOXMLRecalcMode (and ODFRecalcMode) to 0, "always recalculate".
+profile (a fresh temporary folder) that sets OOXMLRecalcMode (and ODFRecalcMode) to 0, "always
+recalculate". Since it also opens files departments sent, the profile never updates links
+(Calc's Content/Update/Link 1: never) and runs no macro (MacroSecurityLevel 3: very high). A
+call has a time limit; on timeout its whole process group (the soffice script, oosplash and
+soffice.bin) is killed.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from xlgen.lang import Text
+
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>1</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
 </oor:items>
 """
 
 
 class LibreOfficeError(Exception):
-    pass
+    """Why LibreOffice did not do the job, in both languages (``text``)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
+NOT_INSTALLED = Text(
+    "未安装 LibreOffice：请安装 Debian 软件包 libreoffice-calc-nogui（apt-get install libreoffice-calc-nogui "
+    "fonts-wqy-microhei）",
+    "LibreOffice is not installed: install the Debian package libreoffice-calc-nogui "
+    "(apt-get install libreoffice-calc-nogui fonts-wqy-microhei)")
+
+
+def installed() -> str | None:
+    """The soffice program on the PATH, or None."""
+    return next((found for found in map(shutil.which, ("soffice", "libreoffice")) if found), None)
 
 
 def soffice() -> str:
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise LibreOfficeError(
-        "LibreOffice is not installed: install the Debian package libreoffice-calc-nogui "
-        "(apt-get install libreoffice-calc-nogui fonts-wqy-microhei)"
-    )
+    found = installed()
+    if found is None:
+        raise LibreOfficeError(NOT_INSTALLED)
+    return found
 
 
 def convert(files: Sequence[Path], to: str, outdir: Path, timeout: float = 300) -> list[Path]:
@@ -49,16 +72,30 @@ def convert(files: Sequence[Path], to: str, outdir: Path, timeout: float = 300) 
         (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise LibreOfficeError(f"LibreOffice did not finish within {timeout:g} s") from None
+        code, said = _run(cmd, timeout)
     ext = to.split(":", 1)[0]
     outputs = [outdir / f"{Path(f).stem}.{ext}" for f in files]
-    missing = [str(p) for p in outputs if not p.is_file()]
+    missing = ", ".join(str(p) for p in outputs if not p.is_file())
     if missing:
-        raise LibreOfficeError(
-            f"LibreOffice wrote no {ext} for: {', '.join(missing)} (exit {proc.returncode}: "
-            f"{(proc.stderr or proc.stdout).strip()[:500]})"
-        )
+        said = said.strip()[:500]
+        raise LibreOfficeError(Text(f"LibreOffice 未能生成 {ext} 文件：{missing}（退出码 {code}：{said}）",
+                                    f"LibreOffice wrote no {ext} for: {missing} (exit {code}: {said})"))
     return outputs
+
+
+def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
+    """Run soffice in its own process group: (exit code, what it said); on timeout the whole
+    group is killed (soffice is a script that starts oosplash, which starts soffice.bin)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.communicate()
+        raise LibreOfficeError(Text(f"LibreOffice 在 {timeout:g} 秒内未完成，已终止",
+                                    f"LibreOffice did not finish within {timeout:g} s and was stopped")) from None
+    return proc.returncode, err or out

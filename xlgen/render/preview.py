@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.render.libreoffice import LibreOfficeError, convert
-from xlgen.findings import Finding
+from xlgen.findings import Finding, Text
 from xlgen.intake.package import open_workbook
 from xlgen.generate.workbook import refuse_inputs, write_atomic
 
@@ -34,12 +34,12 @@ def preview(workbook: Path, out: Path, force: bool = False) -> Path:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
     opened = open_workbook(workbook)  # the safe path first: LibreOffice never gets a bomb or a DTD
     if isinstance(opened, Finding):
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=workbook, detail=opened.params["reason"].en)
+        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=workbook, detail=opened.params["reason"])
     with tempfile.TemporaryDirectory(prefix="xlgen-preview-") as tmp:
         try:
             (pdf,) = convert([workbook], "pdf", Path(tmp))
         except LibreOfficeError as exc:
-            raise XlgenError(ErrorCode.RENDERER, detail=str(exc)) from None
+            raise XlgenError(ErrorCode.RENDERER, detail=exc.text) from None
         rendered = pdf if suffix == ".pdf" else _first_page_png(pdf, Path(tmp) / "page")
         write_atomic(out, force, lambda dst: shutil.copyfile(rendered, dst), keep=[workbook])
     return out
@@ -48,11 +48,15 @@ def preview(workbook: Path, out: Path, force: bool = False) -> Path:
 def _first_page_png(pdf: Path, stem: Path) -> Path:
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise XlgenError(ErrorCode.RENDERER, detail="pdftoppm is not installed: install the Debian package "
-                         "poppler-utils (apt-get install poppler-utils) to render PNG previews")
+        raise XlgenError(ErrorCode.RENDERER, detail=Text(
+            "未安装 pdftoppm：请安装 Debian 软件包 poppler-utils（apt-get install poppler-utils）以输出 PNG 预览",
+            "pdftoppm is not installed: install the Debian package poppler-utils (apt-get install poppler-utils) "
+            "to render PNG previews"))
     proc = subprocess.run([exe, "-png", "-r", str(PNG_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
                           capture_output=True, text=True, check=False)
     png = stem.with_suffix(".png")
     if proc.returncode != 0 or not png.is_file():
-        raise XlgenError(ErrorCode.RENDERER, detail=f"pdftoppm could not render {pdf.name}: {proc.stderr.strip()[:300]}")
+        said = proc.stderr.strip()[:300]
+        raise XlgenError(ErrorCode.RENDERER, detail=Text(f"pdftoppm 无法渲染 {pdf.name}：{said}",
+                                                         f"pdftoppm could not render {pdf.name}: {said}"))
     return png

@@ -15,7 +15,7 @@ from xlgen.verify.verifier import verify_returned
 
 # Searched in folders, in any letter case. The old and binary formats are listed too: a
 # department that returns one gets a finding saying so, instead of silently missing from the batch.
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb")  # .xls/.et: intake/converted.py
 
 # ----------------------------------------------------------------------------- files
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:

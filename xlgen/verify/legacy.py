@@ -14,7 +14,7 @@ from xlgen.intake.adopted import LegacyReturned
 from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
-from xlgen.verify.compare import same
+from xlgen.verify.compare import blank_or_zero, empty, same
 from xlgen.verify.plan import plan_for
 from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.rules import form_rules
@@ -28,11 +28,15 @@ def verify_legacy(ret: LegacyReturned) -> FileResult:
     inputs = ret.inputs()
     by_cell = inputs_by_cell(lay, inputs)
     recomputed = cache.program(lay).run(by_cell)
-    findings: list[Finding] = [finding(Code.NOT_GENERATED, sheet, None, None, template=t.id)]
+    # what reading said (converted by LibreOffice; xlgen's form whose conversion failed, which is
+    # then no "not generated" form)
+    findings: list[Finding] = list(ret.findings)
+    if not any(f.code == Code.NOT_CONVERTED for f in findings):
+        findings.append(finding(Code.NOT_GENERATED, sheet, None, None, template=t.id))
     for k, typed in form.typed.items():
         s = lay.slots[k]
         expected = recomputed.get(s.a1)
-        if not same(typed, expected):
+        if not same(typed, expected) and not (empty(expected) and blank_or_zero(typed)):  # an unused row's 0
             findings.append(finding(Code.VALUE_MISMATCH, sheet, ret.where(s), k, label=plan.labels[k],
                                     found=typed, expected=expected))
     findings.extend(form_rules(ret, plan, inputs, by_cell, recomputed))
