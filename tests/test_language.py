@@ -54,6 +54,7 @@ def test_every_kind_of_error_speaks_chinese(tmp_path: Path) -> None:
         ("verify", tmp_path, "--jobs", "0"): "错误：--jobs 的值无效：应不小于 1",
         ("verify", tmp_path / "none.xlsx"): "文件或文件夹不存在",
         ("verify", tmp_path, "--lang", "fr"): "--lang：「fr」不是可用的语言",
+        ("generate", LIAONING, "b", "c"): "错误：多余的参数：b c",
     }
     for args, expected in cases.items():
         code, out = run(*args)
@@ -106,3 +107,39 @@ def test_output_names_say_what_is_written(tmp_path: Path) -> None:
         code, out = run(*args, wrong, env=EN)
         assert code == 2 and f"{wrong}: what is written is a .xlsx file; give it a name ending in .xlsx" in out, out
         assert not wrong.exists()
+
+
+# A template author's and a roster's details: in the run's language, whole (issue 12, item 6).
+SOURCE = (ROOT / "templates" / f"{LIAONING}.toml").read_text(encoding="utf-8")
+DETAILS = [  # (edit of the Liaoning template or a roster, zh, en)
+    (('type = "amount" }', 'type = "money" }'),
+     "键「tasks.columns[1].type」：「money」不是列类型；应为以下之一：",
+     "key 'tasks.columns[1].type': 'money' is not a column type; expected one of"),
+    (("ROUND(SUM({tasks.executed})/", "XLOOKUP(SUM({tasks.executed})/"),
+     "键「formulas.budget_rate.formula」：公式用了 XLOOKUP()，它不在 xlgen 允许的经典函数之中",
+     "key 'formulas.budget_rate.formula': formula uses XLOOKUP(), which is not one of the classic functions"),
+    (("SUM({tasks.allocated})*100", "SUM({tasks.allocatd})*100"),
+     "键「formulas.budget_rate」：占位符 {tasks.allocatd} 不是任务表或绩效指标表的列",
+     "key 'formulas.budget_rate': placeholder {tasks.allocatd} names no column of the tasks or indicators table"),
+    (("roster", "名称,编码\n甲,1\n"),
+     "工作表「r」的前几行中没有「部门编码」列（department_code）",
+     "sheet 'r' has no column department_code (部门编码) in its first rows"),
+]
+
+
+@pytest.mark.parametrize(("edit", "zh", "en"), DETAILS)
+def test_details_speak_the_run_language(tmp_path: Path, edit: tuple[str, str], zh: str, en: str) -> None:
+    if edit[0] == "roster":
+        roster = tmp_path / "r.csv"
+        roster.write_text(edit[1], encoding="utf-8")
+        args: tuple[object, ...] = ("distribute", LIAONING, "--roster", roster, "--year", "2025", "-o", tmp_path / "out")
+    else:
+        broken = tmp_path / "broken.toml"
+        assert edit[0] in SOURCE
+        broken.write_text(SOURCE.replace(edit[0], edit[1], 1), encoding="utf-8")
+        args = ("templates", "check", broken)
+    code, said = run(*args)
+    assert code != 0 and zh in said, said
+    assert " is not " not in said and "expected" not in said and "names no" not in said, said
+    code, said = run(*args, env=EN)
+    assert code != 0 and en in said, said

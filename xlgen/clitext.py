@@ -137,8 +137,8 @@ class Say(Enum):
     ROLLOVER_FAILS = Text("{file} 未通过核验（{errors} 个错误）；仍已结转",
                           "{file} does not pass verification ({errors} errors); rolled over all the same")
     NO_SUCH_PATH = Text("{path}：文件或文件夹不存在", "{path}: no such file or folder")
-    NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls 或 .xlsb 工作簿",
-                       "no .xlsx, .xlsm, .xls or .xlsb workbook found in {paths}")
+    NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls、.et 或 .xlsb 工作簿",
+                       "no .xlsx, .xlsm, .xls, .et or .xlsb workbook found in {paths}")
     WROTE = Text("已写出 {file}", "wrote {file}")
     KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，未改动（--force 重新生成）",
                       "kept {count} workbooks of the earlier run of this distribution, unchanged (--force rewrites them)")

@@ -36,7 +36,7 @@ def usage_message(exc: click.ClickException) -> str:
         ctx = getattr(exc, "ctx", None)
         known = ", ".join(ctx.command.commands) if ctx is not None and isinstance(ctx.command, TyperGroup) else ""
         return Say.NO_SUCH_COMMAND(name=found.group(1), known=known)
-    found = re.match(r"Got unexpected extra arguments? \((.*)\)", exc.message)
+    found = re.match(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", exc.message)
     if found is not None:
         return Say.EXTRA_ARGUMENTS(args=found.group(1))
     return exc.format_message()

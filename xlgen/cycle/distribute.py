@@ -90,7 +90,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
     clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
     if clash:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=f"two departments give the same file {clash}")
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=Text(f"两个部门得出同一个文件名 {clash}", f"two departments give the same file {clash}"))
     refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
     earlier = {} if force else _earlier(outdir, template, year)
     if not force:  # refuse before writing anything: never half a distribution

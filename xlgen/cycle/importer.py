@@ -71,7 +71,7 @@ def import_forms(files: Sequence[Path], outdir: Path, template: Template | None 
     names = [r.output.name for r in forms if r.output is not None]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir / clash, detail="two forms give the same department and year")
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir / clash, detail=Text("两份表是同一部门、同一年度的", "two forms give the same department and year"))
     templates = list({id(r.form.template): r.form.template for r in forms if r.form is not None}.values())
     rosters = [outdir / f"roster-{t.id}.xlsx" for t in templates]
     outputs = [*(r.output for r in forms if r.output is not None), *rosters]

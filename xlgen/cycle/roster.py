@@ -115,9 +115,9 @@ class _Sheet:
             if not head or _norm(head) in SKIPPED:
                 continue
             if _norm(head) not in known:
-                names = ", ".join(sorted(_shown(known)))
-                self.problems.append(self.error_column(i, Text(f"不是可识别的列；应为以下之一：{names}（或其中文标签）",
-                                                               f"not a known column; expected one of: {names} "
+                names = _shown(known)
+                self.problems.append(self.error_column(i, Text(f"不是可识别的列；应为以下之一：{names.zh}",
+                                                               f"not a known column; expected one of: {names.en} "
                                                                "(or their Chinese labels)")))
                 continue
             field, kind = known[_norm(head)]
@@ -195,9 +195,16 @@ def _code(value: Any) -> Any:
     return text
 
 
-def _shown(known: dict[str, tuple[str, str]]) -> set[str]:
-    """The column names an error lists: the field names (their Chinese labels also do)."""
-    return {field for field, _kind in known.values()}
+def _shown(known: dict[str, tuple[str, str]]) -> Text:
+    """The column names an error lists: in Chinese each field's label with its name (either is
+    a column name), in English the names (their Chinese labels also do)."""
+    fields = sorted({field for field, _kind in known.values()})
+    return Text("、".join(f"{_label(known, f)}（{f}）" if _label(known, f) else f for f in fields), ", ".join(fields))
+
+
+def _label(known: dict[str, tuple[str, str]], field: str) -> str:
+    """The first Chinese name of ``field``'s column ("" when it has none)."""
+    return next((name for name, (f, _kind) in known.items() if f == field and not name.isascii()), "")
 
 
 def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
@@ -233,14 +240,16 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
     """The departments of the roster, each as a fill; every problem of the file at once."""
     sheets = _read(path)
     main = sheets[0]
-    cols = main.columns(_header_columns(template))
+    known = _header_columns(template)
+    cols = main.columns(known)
     fields = {c.field for c in cols}
     for need in ("department_code", "department_name"):
         if need not in fields:
+            label = _label(known, need)
             raise _problems(path, [*main.problems, XlgenError(
                 ErrorCode.ROSTER_FORMAT, file=path,
-                detail=Text(f"工作表「{main.name}」的前几行中没有 {need}（部门编码/部门名称）列",
-                            f"sheet '{main.name}' has no column {need} (部门编码/部门名称) in its first rows"))])
+                detail=Text(f"工作表「{main.name}」的前几行中没有「{label}」列（{need}）",
+                            f"sheet '{main.name}' has no column {need} ({label}) in its first rows"))])
     entries: dict[str, RosterEntry] = {}
     code_col = next(c.index for c in cols if c.field == "department_code")
     for r, record in main.records(cols):

@@ -172,7 +172,7 @@ def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results
             _write_book(wb, out, layout, inputs, results, year, password, key)
             wb.close()
         except UserWarning as exc:
-            raise XlgenError(ErrorCode.XLSXWRITER, file=out, what="a call", detail=str(exc)) from None
+            raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=Text("一次调用", "a call"), detail=str(exc)) from None
     data = buffer.getbuffer()
     tmp.write_bytes(data)
     return hashlib.sha256(data).hexdigest()
@@ -190,13 +190,13 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
                        "comments": f"xlgen {__version__}"})
     checked(ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"]),
-            "the year", out)
+            Text("年度", "the year"), out)
     for lab in layout.labels:
         fmt = styles[lab.style]
         if (lab.last_row, lab.last_col) != (lab.row, lab.col):
-            checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), "a merge", out)
+            checked(ws.merge_range(lab.row, lab.col, lab.last_row, lab.last_col, lab.text, fmt), Text("合并单元格", "a merge"), out)
         else:
-            checked(ws.write_string(lab.row, lab.col, lab.text, fmt), "a label", out)
+            checked(ws.write_string(lab.row, lab.col, lab.text, fmt), Text("名称", "a label"), out)
     pages = printsetup.paginate(layout, inputs, results)
     fixed = layout.fixed_values(inputs)
     for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
@@ -221,9 +221,9 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     record = seal.record_text(t.id, t.version, year, fixed)
     for name, value in {**provenance.properties(layout, department if isinstance(department, str) else None, year),
                         **seal.properties(record, key)}.items():
-        checked(wb.set_custom_property(name, value), f"custom property {name}", out)
+        checked(wb.set_custom_property(name, value), Text(f"自定义属性 {name}", f"custom property {name}"), out)
     for name, ref in layout.cached("provenance_names", lambda: provenance.defined_names(layout)).items():
-        checked(wb.define_name(name, ref), f"defined name {name}", out)
+        checked(wb.define_name(name, ref), Text(f"定义的名称 {name}", f"defined name {name}"), out)
 
 
 @dataclass(frozen=True)

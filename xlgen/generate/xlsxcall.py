@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_range
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.lang import Text
 
 if TYPE_CHECKING:
     from xlgen.layout.model import Slot
 
 
-def checked(ret: Any, what: str, out: Path) -> None:
+def checked(ret: Any, what: Text | str, out: Path) -> None:
     """XlsxWriter's warn-and-return-negative becomes a located error."""
     if isinstance(ret, int) and ret < 0:
-        raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=what, detail=f"returned {ret}")
+        raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=what, detail=Text(f"返回 {ret}", f"returned {ret}"))
 
 
 def same_rule_groups(slots: Iterable["Slot"], key: Callable[["Slot"], Hashable]) -> list[list["Slot"]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, Template, input_columns, value_kind
 from xlgen.template.tomlspec import Node, load_toml
+from xlgen.lang import Text
 
 Value = float | str | None
 
@@ -81,8 +82,9 @@ def load_fill(path: Path, template: Template) -> Fill:
             close = difflib.get_close_matches(name, [t.name for t in template.tree], n=1)
             raise XlgenError(
                 ErrorCode.INDICATOR_UNKNOWN, file=path, key=f"{node.key}.name", name=name, template=template.id,
-                suggestion=f"; did you mean '{close[0]}'?" if close else
-                " (a new indicator also needs " + " and ".join(template.tiers) + ")" if template.tiers else "",
+                suggestion=Text(f"；是否指「{close[0]}」？", f"; did you mean '{close[0]}'?") if close else
+                Text(f"（新增指标还须给出 {'、'.join(template.tiers)}）",
+                     " (a new indicator also needs " + " and ".join(template.tiers) + ")") if template.tiers else "",
             )
     return fill
 
@@ -92,8 +94,9 @@ def _task(node: Node, template: Template) -> dict[str, Value]:
     values = _values(node, input_columns(template.tasks.columns))
     funding = template.tasks.funding
     if funding is not None and funding.index_of(values.get(funding.label_field)) is None:
-        raise node.invalid(funding.label_field, f"{values.get(funding.label_field)!r} names no funding row; expected "
-                           + " / ".join((funding.total, *funding.sources)))
+        rows = " / ".join((funding.total, *funding.sources))
+        raise node.invalid(funding.label_field, Text(f"{values.get(funding.label_field)!r} 不是资金行；应为 {rows}",
+                                                     f"{values.get(funding.label_field)!r} names no funding row; expected {rows}"))
     return values
 
 
@@ -109,8 +112,8 @@ def _value(node: Node, name: str, kind: str) -> Value:
     value = node.data[name]
     if kind == NUMBER:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected="a number")
+            raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected=Text("数字", "a number"))
         return float(value)
     if not isinstance(value, str):
-        raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected="a string")
+        raise XlgenError(ErrorCode.KEY_TYPE, file=node.file, key=node.path(name), got=value, expected=Text("字符串", "a string"))
     return value

@@ -23,7 +23,8 @@ from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as 
                                   Table as Table, TreeIndicator as TreeIndicator, parse_header_row, parse_table,
                                   parse_tree)
 from xlgen.template.shape import check_shape
-from xlgen.template.tomlspec import Node, load_toml
+from xlgen.template.tomlspec import Node, load_toml, not_a_formula
+from xlgen.lang import Text
 
 # What an input of each column (or header field) type holds. A target or an actual is a number
 # on a quantitative row and text (a qualitative target, a grade) on a qualitative one; the one
@@ -235,7 +236,7 @@ def resolve_template(name: str | Path) -> Path:
     if found is not None:
         return found
     known = sorted({p.stem for p in template_files()})
-    raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=_where(), expected=", ".join(known) or "none")
+    raise XlgenError(ErrorCode.TEMPLATE_UNKNOWN, name=name, where=_where(), expected=", ".join(known) or Text("无", "none"))
 
 
 def list_templates() -> list[tuple[Path, Template | XlgenError]]:
@@ -317,9 +318,9 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
     """A template may say ``extends = "other-template"``: its tables are merged over the base's
     (key by key; a list replaces the base's list). The hash covers the whole chain."""
     if path.resolve() in chain:
+        circle = " → ".join(p.name for p in (*chain, path))
         raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
-                         detail="templates extend each other in a circle: "
-                         + " → ".join(p.name for p in (*chain, path)))
+                         detail=Text(f"模板互相继承成环：{circle}", f"templates extend each other in a circle: {circle}"))
     data = load_toml(path)
     normalize(data)
     raw = path.read_bytes()
@@ -328,11 +329,12 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
         return data, raw
     if not isinstance(base_name, str):
         raise XlgenError(ErrorCode.KEY_TYPE, file=path, key="extends", got=base_name,
-                         expected="the name of another template")
+                         expected=Text("另一个模板的名称", "the name of another template"))
     base_path = _search(f"{base_name}.toml", path.parent)
     if base_path is None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
-                         detail=f"no template '{base_name}' beside it or in {_where()}")
+                         detail=Text(f"在它旁边和 {_where()} 中都没有模板「{base_name}」",
+                                     f"no template '{base_name}' beside it or in {_where()}"))
     base, base_raw = _load_with_base(base_path, (*chain, path.resolve()))
     return _merge(base, data), base_raw + b"\0" + raw
 
@@ -352,16 +354,20 @@ def _sections(meta: Node) -> tuple[str, ...]:
     sections = tuple(meta.strings("sections", default=list(SECTIONS)))
     if not sections or sections[-1] != "indicators" or len(set(sections)) != len(sections) \
             or not set(sections) <= set(SECTIONS):
-        raise meta.invalid("sections", f"{list(sections)}: expected some of tasks, goals, each once, "
-                           "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])")
+        raise meta.invalid("sections", Text(
+            f"{list(sections)}：应为 tasks、goals 中的若干个（各一次），最后是 indicators（如 [\"goals\", \"tasks\", \"indicators\"]）",
+            f"{list(sections)}: expected some of tasks, goals, each once, "
+            "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])"))
     return sections
 
 
 def _absent(root: Node, name: str) -> Table:
     """A table the form does not have ([template] sections leaves it out): none may be given."""
     if root.has(name):
-        raise root.invalid(name, f"the form has no {name} ([template] sections leaves it out); remove the table "
-                           f"or add \"{name}\" to sections")
+        raise root.invalid(name, Text(
+            f"表中没有 {name}（[template] sections 未列出它）：删除该表，或把 \"{name}\" 加入 sections",
+            f"the form has no {name} ([template] sections leaves it out); remove the table "
+            f"or add \"{name}\" to sections"))
     return Table(label="", columns=())
 
 
@@ -370,13 +376,17 @@ def _task_rows(rows: Node, tasks: Table) -> int:
     if tasks.funding is None:
         count = rows.get("tasks", int)
         if count < 1:
-            raise rows.invalid("tasks", f"{count} task rows; a form without tasks leaves \"tasks\" out of "
-                               "[template] sections (and the [tasks] table out)")
+            raise rows.invalid("tasks", Text(
+                f"任务行数为 {count}；没有任务的表应在 [template] sections 中去掉 \"tasks\"（并去掉 [tasks] 表）",
+                f"{count} task rows; a form without tasks leaves \"tasks\" out of "
+                "[template] sections (and the [tasks] table out)"))
         return count
     count = rows.get("tasks", int, default=tasks.funding.rows)
     if count != tasks.funding.rows:
-        raise rows.invalid("tasks", f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
-                           "(the total and its sources); leave rows.tasks out")
+        raise rows.invalid("tasks", Text(
+            f"任务行数为 {count}，而 tasks.funding 放置 {tasks.funding.rows} 行（合计及其来源）：请删去 rows.tasks",
+            f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
+            "(the total and its sources); leave rows.tasks out"))
     return count
 
 
@@ -392,16 +402,17 @@ def _formula(node: Node) -> FormulaSpec:
     for part, source in (("formula", spec.formula), ("when", spec.when)):
         for fn in _FUNCTION.findall(source):
             if fn not in ALLOWED_FUNCTIONS:
+                allowed = ", ".join(sorted(ALLOWED_FUNCTIONS))
                 raise XlgenError(
                     ErrorCode.FORMULA_INVALID,
                     file=node.file,
                     key=node.path(part),
-                    detail=f"uses {fn}(), which is not one of the classic functions xlgen allows: "
-                    + ", ".join(sorted(ALLOWED_FUNCTIONS)),
+                    detail=Text(f"用了 {fn}()，它不在 xlgen 允许的经典函数之中：{allowed}",
+                                f"uses {fn}(), which is not one of the classic functions xlgen allows: {allowed}"),
                 )
         if source.count("(") != source.count(")"):
             raise XlgenError(ErrorCode.FORMULA_INVALID, file=node.file, key=node.path(part),
-                             detail="has unbalanced parentheses")
+                             detail=Text("的括号不配对", "has unbalanced parentheses"))
     return spec
 
 
@@ -414,7 +425,8 @@ def _grade(node: Node) -> Grade:
         max_inclusive=node.get("max_inclusive", bool, default=False),
     )
     if not 0 <= grade.min <= grade.max <= 1:
-        raise node.invalid("min", f"band {grade.min}..{grade.max} must satisfy 0 <= min <= max <= 1")
+        raise node.invalid("min", Text(f"区间 {grade.min}..{grade.max} 应满足 0 <= min <= max <= 1",
+                                       f"band {grade.min}..{grade.max} must satisfy 0 <= min <= max <= 1"))
     return grade
 
 
@@ -451,10 +463,10 @@ def _check(t: Template) -> None:
             for j, f in enumerate(row.fields):
                 if f.formula and f.formula not in t.formulas:
                     raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields[{j}].formula",
-                                     detail=f"'{f.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+                                     detail=not_a_formula(f.formula, t.formulas))
     if t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
-                         detail=f"'{t.total_formula}' is not a key of [formulas]")
+                         detail=not_a_formula(t.total_formula))
     for spec in (t.formulas[name] for name in _formulas_used(t)):  # a base's formula a form leaves unused: no matter
         for ref in spec.placeholders():
             section, _, fld = ref.rpartition(".")
@@ -469,46 +481,54 @@ def _check(t: Template) -> None:
                 fld in t.tasks.fields() or fld in t.indicators.fields())
             if not ok:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
-                                 detail=f"placeholder {{{ref}}} names no column of the tasks or indicators table")
+                                 detail=Text(f"占位符 {{{ref}}} 不是任务表或绩效指标表的列",
+                                             f"placeholder {{{ref}}} names no column of the tasks or indicators table"))
     kinds = {c.type for c in t.indicators.columns}
     for name, items in (("operators", t.operators), ("units", t.units)):
         if not items and name[:-1] in kinds:  # a form with an operator (unit) column lists them
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}", detail="the list is empty")
+            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}",
+                             detail=Text("列表为空", "the list is empty"))
         if len(set(items)) != len(items):
             dup = sorted({x for x in items if items.count(x) > 1})
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}",
-                             detail=f"repeats {', '.join(dup)}; each entry must be unique")
+                             detail=Text(f"{', '.join(dup)} 重复；每项只能出现一次",
+                                         f"repeats {', '.join(dup)}; each entry must be unique"))
     labels = [g.label for g in t.grades]
     if len(set(labels)) != len(labels):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="grades", detail="grade labels repeat")
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="grades",
+                         detail=Text("等级名称重复", "grade labels repeat"))
     for i, ind in enumerate(t.tree):
         key = f"tree[{i}]"
         if ind.operator and ind.operator not in t.operators:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
-                             detail=f"'{ind.operator}' is not in lists.operators ({' '.join(t.operators)})")
+                             detail=Text(f"「{ind.operator}」不在 lists.operators（{' '.join(t.operators)}）中",
+                                         f"'{ind.operator}' is not in lists.operators ({' '.join(t.operators)})"))
         if ind.unit and ind.unit not in t.units:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.unit",
-                             detail=f"'{ind.unit}' is not in lists.units")
+                             detail=Text(f"「{ind.unit}」不在 lists.units 中", f"'{ind.unit}' is not in lists.units"))
         for column, name in ind.formulas:
             if name not in t.formulas:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.formulas.{column}",
-                                 detail=f"'{name}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+                                 detail=not_a_formula(name, t.formulas))
         if ind.actual and ind.actual not in t.formulas:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.actual",
-                             detail=f"'{ind.actual}' is not a key of [formulas]")
+                             detail=not_a_formula(ind.actual))
         if not ind.qualitative and not ind.operator and ind.target is not None and "operator" in kinds:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
-                             detail="a numeric target needs an operator (qualitative rows have a text target)")
+                             detail=Text("数值型指标值需要运算符号（定性指标的指标值为文字）",
+                                         "a numeric target needs an operator (qualitative rows have a text target)"))
     tree_names = [ind.name for ind in t.tree]
     for i, n in enumerate(tree_names):
         if tree_names.index(n) != i:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].name",
-                             detail=f"'{n}' repeats an earlier indicator's name; names must be unique")
+                             detail=Text(f"「{n}」与前面的指标重名；指标名称不能重复",
+                                         f"'{n}' repeats an earlier indicator's name; names must be unique"))
     weights = [ind.weight for ind in t.tree if ind.weight is not None]
     if len(weights) == len(t.tree) and round(sum(weights), 6) != round(t.weight_indicators, 6):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",
-                         detail=f"indicator weights add up to {round(sum(weights), 6):g}; "
-                         f"weights.indicators says {t.weight_indicators:g}")
+                         detail=Text(f"指标分值合计 {round(sum(weights), 6):g}，而 weights.indicators 为 {t.weight_indicators:g}",
+                                     f"indicator weights add up to {round(sum(weights), 6):g}; "
+                                     f"weights.indicators says {t.weight_indicators:g}"))
     if t.grades == () and (t.spare_qualitative or any(ind.qualitative for ind in t.tree)):
         raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="grades",
-                         expected="grades for the qualitative indicators")
+                         expected=Text("定性指标的评价等级", "grades for the qualitative indicators"))

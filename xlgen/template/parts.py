@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from xlgen.template.tomlspec import Node
+from xlgen.lang import Text
 
 COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause",
                 "score", "applies")
@@ -133,12 +134,14 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
     columns = []
     for col in node.tables("columns"):
         col.only("field", "label", "type", "span", "group", "formula", "format", "required")
-        kind = col.get("type", str, expected="one of " + ", ".join(COLUMN_TYPES))
+        types = ", ".join(COLUMN_TYPES)
+        kind = col.get("type", str, expected=Text(f"以下之一：{types}", f"one of {types}"))
         if kind not in COLUMN_TYPES:
-            raise col.invalid("type", f"'{kind}' is not a column type; expected one of {', '.join(COLUMN_TYPES)}")
+            raise col.invalid("type", Text(f"「{kind}」不是列类型；应为以下之一：{types}",
+                                           f"'{kind}' is not a column type; expected one of {types}"))
         span = col.get("span", int, default=1)
         if span < 1:
-            raise col.invalid("span", f"{span} is not a column count; expected 1 or more")
+            raise col.invalid("span", Text(f"{span} 不是列数；应为 1 或更大", f"{span} is not a column count; expected 1 or more"))
         column = Column(
             field=col.get("field", str),
             label=col.get("label", str),
@@ -150,7 +153,8 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
             required=col.get("required", bool, default=True),
         )
         if kind == "computed" and not column.formula:
-            raise col.invalid("formula", "a computed column names its formula (a key of [formulas])")
+            raise col.invalid("formula", Text("计算列须给出公式（[formulas] 中的键）",
+                                              "a computed column names its formula (a key of [formulas])"))
         columns.append(column)
     table = Table(label=node.get("label", str), columns=tuple(columns))
     if node.has("funding"):
@@ -165,12 +169,16 @@ def _not_applicable(node: Node, table: Table) -> str:
     word = node.get("not_applicable", str, default="").strip()
     marks = [i for i, c in enumerate(table.columns) if c.type == "applies"]
     if len(marks) > 1:
-        raise node.invalid(f"columns[{marks[1]}].type", "a second \"applies\" column; the table has one at most")
+        raise node.invalid(f"columns[{marks[1]}].type", Text("第二个 \"applies\" 列；一张表最多一个",
+                                                             "a second \"applies\" column; the table has one at most"))
     if marks and not word:
-        raise node.invalid("not_applicable", f"columns[{marks[0]}] is an \"applies\" column; say the word that "
-                           "marks a row as not applicable, e.g. not_applicable = \"不适用\"")
+        raise node.invalid("not_applicable", Text(
+            f"columns[{marks[0]}] 是 \"applies\" 列：请给出标记某行不适用的词，如 not_applicable = \"不适用\"",
+            f"columns[{marks[0]}] is an \"applies\" column; say the word that "
+            "marks a row as not applicable, e.g. not_applicable = \"不适用\""))
     if word and not marks:
-        raise node.invalid("not_applicable", "the table has no column of type \"applies\" to hold it")
+        raise node.invalid("not_applicable", Text("表中没有类型为 \"applies\" 的列来填写它",
+                                                  "the table has no column of type \"applies\" to hold it"))
     return word
 
 
@@ -178,26 +186,29 @@ def _funding(node: Node, table: Table) -> Funding:
     node.only("total", "sources", "sums", "lead", "mark", "marked")
     sources = tuple(node.strings("sources"))
     if not sources:
-        raise node.invalid("sources", "the list is empty; name the sources beneath the total")
+        raise node.invalid("sources", Text("列表为空；请列出合计下方的资金来源", "the list is empty; name the sources beneath the total"))
     names = [node.get("total", str), *sources]
     for i, name in enumerate(names):
         if not name.strip() or names.index(name) != i:
-            raise node.invalid("sources" if i else "total", f"'{name}' is empty or repeats; each row's label is unique")
+            raise node.invalid("sources" if i else "total", Text(f"「{name}」为空或重复；每行的名称须唯一",
+                                                                 f"'{name}' is empty or repeats; each row's label is unique"))
     types = {c.field: c.type for c in table.columns if c.field}
     sums = tuple(node.strings("sums"))
     for i, name in enumerate(sums):
         if types.get(name) != "amount":
-            raise node.invalid(f"sums[{i}]", f"'{name}' is not an amount column of the table; expected one of "
-                               + ", ".join(f for f, kind in types.items() if kind == "amount"))
+            amounts = ", ".join(f for f, kind in types.items() if kind == "amount")
+            raise node.invalid(f"sums[{i}]", Text(f"「{name}」不是该表的金额列；应为以下之一：{amounts}",
+                                                  f"'{name}' is not an amount column of the table; expected one of {amounts}"))
     label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
     if not label_field:
-        raise node.invalid("total", "the table has no text column to hold the rows' labels")
+        raise node.invalid("total", Text("表中没有文字列来填写各行的名称", "the table has no text column to hold the rows' labels"))
     others = [f for f in types if f != label_field and f not in sums]
     marked = tuple(node.strings("marked", default=others))
     for i, name in enumerate(marked):
         if name not in others:
-            raise node.invalid(f"marked[{i}]", f"'{name}' is not a column the sources may mark; expected one of "
-                               + ", ".join(others))
+            raise node.invalid(f"marked[{i}]", Text(f"「{name}」不是资金来源行可标记的列；应为以下之一：{', '.join(others)}",
+                                                    f"'{name}' is not a column the sources may mark; expected one of "
+                                                    + ", ".join(others)))
     return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
                    lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"), marked=marked)
 
@@ -210,7 +221,8 @@ def parse_header_row(node: Node) -> HeaderRow:
         item.only("field", "span", "type", "required", "hint", "label", "label_span", "formula")
         kind = item.get("type", str, default="text")
         if kind not in HEADER_TYPES:
-            raise item.invalid("type", f"'{kind}' is not a header field type; expected one of {', '.join(HEADER_TYPES)}")
+            raise item.invalid("type", Text(f"「{kind}」不是表头字段类型；应为以下之一：{', '.join(HEADER_TYPES)}",
+                                            f"'{kind}' is not a header field type; expected one of {', '.join(HEADER_TYPES)}"))
         field_ = HeaderField(
             field=item.get("field", str),
             span=item.get("span", int, default=1),
@@ -222,15 +234,17 @@ def parse_header_row(node: Node) -> HeaderRow:
             formula=item.get("formula", str, default=""),
         )
         if min(field_.span, field_.label_span) < 1:
-            raise item.invalid("span", "spans are column counts; expected 1 or more")
+            raise item.invalid("span", Text("跨列数应为 1 或更大的整数", "spans are column counts; expected 1 or more"))
         if (kind == "computed") != bool(field_.formula):
-            raise item.invalid("formula", "a computed field names its formula (a key of [formulas]); "
-                               "only a computed field has one")
+            raise item.invalid("formula", Text("计算字段须给出公式（[formulas] 中的键），且只有计算字段有公式",
+                                               "a computed field names its formula (a key of [formulas]); "
+                                               "only a computed field has one"))
         fields.append(field_)
     label = node.get("label", str, default="")
     span = node.get("label_span", int, default=3 if label else 0)
     if span < 0 or (label and span < 1):
-        raise node.invalid("label_span", f"{span} is not a column count for the label '{label}'")
+        raise node.invalid("label_span", Text(f"{span} 不是名称「{label}」可用的跨列数",
+                                              f"{span} is not a column count for the label '{label}'"))
     return HeaderRow(label=label, fields=tuple(fields), label_span=span)
 
 
@@ -247,8 +261,9 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
     rules = node.table("formulas", required=False)
     for column in rules.data:
         if column not in computed:
-            raise rules.invalid(column, f"'{column}' is not a computed column of the indicators; expected one of "
-                                + (", ".join(computed) or "none"))
+            raise rules.invalid(column, Text(f"「{column}」不是绩效指标表的计算列；应为以下之一：{', '.join(computed) or '无'}",
+                                             f"'{column}' is not a computed column of the indicators; expected one of "
+                                             + (", ".join(computed) or "none")))
     fields = indicators.fields()
     return TreeIndicator(
         level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),

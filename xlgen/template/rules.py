@@ -48,7 +48,8 @@ from typing import Any
 
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import BY_CODE, ERROR, WARNING
-from xlgen.template.tomlspec import Node
+from xlgen.lang import Text
+from xlgen.template.tomlspec import Node, not_a_formula
 
 # Rules xlgen builds itself (their helper formulas are structural, not a template formula).
 REQUIRED, BAND, OPERATOR = "required", "band", "operator"
@@ -107,7 +108,8 @@ def parse_rules(node: Node) -> tuple[Rule, ...]:
     rules = []
     for name in node.data:
         if not _NAME.match(name):
-            raise node.invalid(name, f"'{name}' is not a rule name; expected lower-case letters, digits and _")
+            raise node.invalid(name, Text(f"「{name}」不是规则名；应由小写字母、数字和 _ 组成",
+                                          f"'{name}' is not a rule name; expected lower-case letters, digits and _"))
         rule = _rule(node.table(name))
         if rule.structural or rule.formula:
             rules.append(rule)
@@ -122,31 +124,37 @@ def _rule(node: Node) -> Rule:
     if rule.structural:
         for key in ("formula", "code", "severity", "zh", "en", "at"):
             if getattr(rule, key):
-                raise node.invalid(key, f"'{name}' is built by xlgen; a template gives only its "
-                                        "check, label, guide and highlight")
+                raise node.invalid(key, Text(f"「{name}」由 xlgen 构建；模板只能给出它的 check、label、guide 和 highlight",
+                                             f"'{name}' is built by xlgen; a template gives only its "
+                                             "check, label, guide and highlight"))
         return rule
     if rule.code and not _CODE.match(rule.code):
-        raise node.invalid("code", f"'{rule.code}' is not a finding code; expected kebab-case, e.g. measures-short")
+        raise node.invalid("code", Text(f"「{rule.code}」不是问题代码；应为小写字母加连字符，如 measures-short",
+                                        f"'{rule.code}' is not a finding code; expected kebab-case, e.g. measures-short"))
     if rule.code in BY_CODE:
         for key in ("severity", "zh", "en"):
             if getattr(rule, key):
-                raise node.invalid(key, f"'{rule.code}' is a code of xlgen's findings catalogue, which has "
-                                        "its severity and messages; give a new code to word your own")
+                raise node.invalid(key, Text(f"「{rule.code}」是 xlgen 问题目录中的代码，已有严重程度和提示语；"
+                                             "要自拟提示语请另起一个代码",
+                                             f"'{rule.code}' is a code of xlgen's findings catalogue, which has "
+                                             "its severity and messages; give a new code to word your own"))
     elif rule.code:
         if rule.severity not in (ERROR, WARNING):
             raise XlgenError(ErrorCode.VALUE_INVALID, file=node.file, key=node.path("severity"),
-                             detail=f"'{rule.severity}' is not a severity; expected {ERROR} or {WARNING}")
+                             detail=Text(f"「{rule.severity}」不是严重程度；应为 {ERROR} 或 {WARNING}",
+                                         f"'{rule.severity}' is not a severity; expected {ERROR} or {WARNING}"))
         for key in ("zh", "en"):
             if not getattr(rule, key):
                 raise XlgenError(ErrorCode.KEY_MISSING, file=node.file, key=node.path(key),
-                                 expected=f"the {key} message of the finding '{rule.code}'")
+                                 expected=Text(f"问题「{rule.code}」的 {key} 提示语", f"the {key} message of the finding '{rule.code}'"))
     elif rule.severity or rule.zh or rule.en:
-        raise node.invalid("code", "a rule's severity and messages belong to its finding code; give a code")
+        raise node.invalid("code", Text("规则的严重程度和提示语属于它的问题代码：请给出 code",
+                                        "a rule's severity and messages belong to its finding code; give a code"))
     return rule
 
 
 def check_rules(rules: tuple[Rule, ...], formulas: dict[str, list[str]], fields: dict[str, tuple[str, ...]]) -> list[
-        tuple[str, str]]:
+        tuple[str, Text]]:
     """Cross-key problems of the rules (``formulas``: each formula's placeholders; ``fields``: each
     table's): (dotted key, what is wrong)."""
     problems = []
@@ -154,13 +162,16 @@ def check_rules(rules: tuple[Rule, ...], formulas: dict[str, list[str]], fields:
     checks = [r.check_field for r in rules if r.label] + [*WEIGHT_CHECKS, OVERALL]
     for r in rules:
         if r.formula and r.formula not in formulas:
-            problems.append((f"checks.{r.name}.formula", f"'{r.formula}' is not a key of [formulas]; "
-                                                         f"known: {', '.join(sorted(formulas))}"))
+            problems.append((f"checks.{r.name}.formula", not_a_formula(r.formula, sorted(formulas))))
         elif r.formula and not any(set(formulas[r.formula]) <= set(names) for names in fields.values()):
-            problems.append((f"checks.{r.name}.formula", f"'{r.formula}' reads {', '.join(formulas[r.formula])}, "
-                                                         "which no one table has all of: the rule applies to no row"))
+            reads = ", ".join(formulas[r.formula])
+            problems.append((f"checks.{r.name}.formula", Text(
+                f"「{r.formula}」读取 {reads}，没有一张表全都具备：该规则不适用于任何行",
+                f"'{r.formula}' reads {reads}, which no one table has all of: the rule applies to no row")))
         if r.at and r.at not in every:
-            problems.append((f"checks.{r.name}.at", f"'{r.at}' names no column of the tasks or indicators table"))
+            problems.append((f"checks.{r.name}.at", Text(f"「{r.at}」不是任务表或绩效指标表的列",
+                                                         f"'{r.at}' names no column of the tasks or indicators table")))
         if checks.count(r.check_field) > 1 and r.label:
-            problems.append((f"checks.{r.name}.check", f"'{r.check_field}' is the 填报检查 row of another rule"))
+            problems.append((f"checks.{r.name}.check", Text(f"「{r.check_field}」已是另一条规则的填报检查行",
+                                                            f"'{r.check_field}' is the 填报检查 row of another rule")))
     return problems

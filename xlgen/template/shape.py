@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.lang import Text
+from xlgen.template.tomlspec import not_a_formula
 
 if TYPE_CHECKING:
     from xlgen.template.model import Template
@@ -16,23 +18,27 @@ def check_shape(t: Template) -> None:
         for i, col in enumerate(table.columns):
             if col.formula and col.formula not in t.formulas:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
-                                 detail=f"'{col.formula}' is not a key of [formulas]; known: {', '.join(t.formulas)}")
+                                 detail=not_a_formula(col.formula, t.formulas))
             for ref in t.formulas[col.formula].placeholders() if col.formula else ():
                 if "." not in ref and ref not in table.fields():  # a bare {field} is read on the row's own table
                     raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{col.formula}",
-                                     detail=f"placeholder {{{ref}}} names no column of the {table_name} table, "
-                                            f"where column '{col.field}' uses this formula")
+                                     detail=Text(f"占位符 {{{ref}}} 不是 {table_name} 表的列（该表的列「{col.field}」用了这个公式）",
+                                                 f"placeholder {{{ref}}} names no column of the {table_name} table, "
+                                                 f"where column '{col.field}' uses this formula"))
     if any(t.width != 1 + sum(c.span for c in table.columns) for table in (t.tasks, t.goals) if table.columns):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
-                         detail=f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)")
+                         detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - 1} 列）",
+                                     f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)"))
     for i, row in enumerate(t.header):
         wide = row.label_span + sum(f.span for f in row.fields)
         if wide > t.width:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"header[{i}].fields",
-                             detail=f"the label and fields span {wide} columns; the table is {t.width} wide")
+                             detail=Text(f"名称和字段共跨 {wide} 列，而表宽 {t.width} 列",
+                                         f"the label and fields span {wide} columns; the table is {t.width} wide"))
     if t.total_label_span >= t.width:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.label_span",
-                         detail=f"{t.total_label_span} leaves no column for the score; the table is {t.width} wide")
+                         detail=Text(f"{t.total_label_span} 列之后没有放得分的列；表宽 {t.width} 列",
+                                     f"{t.total_label_span} leaves no column for the score; the table is {t.width} wide"))
     _check_subtotals(t)
 
 
@@ -41,16 +47,21 @@ def _check_subtotals(t: Template) -> None:
     for both left of the total's score."""
     if not t.subtotals:
         return
-    def bad(key: str, detail: str) -> XlgenError:
+    def bad(key: str, detail: Text) -> XlgenError:
         return XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"total.{key}", detail=detail)
     if t.subtotals not in t.tiers:
-        raise bad("subtotals", f"'{t.subtotals}' is not a tier column of the indicators; expected one of "
-                  + (", ".join(t.tiers) or "none (the table has no tiers)"))
+        raise bad("subtotals", Text(
+            f"「{t.subtotals}」不是绩效指标表的层级列；应为以下之一：{', '.join(t.tiers) or '无（该表没有层级）'}",
+            f"'{t.subtotals}' is not a tier column of the indicators; expected one of "
+            + (", ".join(t.tiers) or "none (the table has no tiers)")))
     types = {c.field: c.type for c in t.indicators.columns}
     if "score" not in types or "weight" not in types.values():
-        raise bad("subtotals", "the indicators need a score column (field \"score\") and a weight column to sum")
+        raise bad("subtotals", Text("绩效指标表须有得分列（字段 \"score\"）和分值列以供合计",
+                                    "the indicators need a score column (field \"score\") and a weight column to sum"))
     if not t.total_weight and t.total_label_span < 2:
-        raise bad("label_span", "a subtotal's 分值 sits left of the score: the label needs 2 columns or more")
+        raise bad("label_span", Text("小计的分值位于得分左侧：名称须跨 2 列或更多",
+                                     "a subtotal's 分值 sits left of the score: the label needs 2 columns or more"))
     if "{tier}" not in t.subtotal_label:
-        raise bad("subtotal_label", f"'{t.subtotal_label}' does not name the tier; write {{tier}} where it goes")
+        raise bad("subtotal_label", Text(f"「{t.subtotal_label}」没有写出层级：请在相应位置写 {{tier}}",
+                                         f"'{t.subtotal_label}' does not name the tier; write {{tier}} where it goes"))
 

@@ -6,6 +6,7 @@ import math
 import tomllib
 from enum import Enum
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, Final, TypeVar
 
 from xlgen.errors import ErrorCode, XlgenError
@@ -22,14 +23,22 @@ class _Missing(Enum):
 
 _MISSING: Final = _Missing.MISSING
 
-_TYPE_NAMES: dict[type, str] = {
-    str: "a string",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a table",
+_TYPE_NAMES: dict[type, Text] = {
+    str: Text("字符串", "a string"),
+    int: Text("整数", "a whole number"),
+    float: Text("数字", "a number"),
+    bool: Text("true 或 false", "true or false"),
+    list: Text("列表", "a list"),
+    dict: Text("表", "a table"),
 }
+A_NUMBER_OR_TEXT = Text("数字或字符串", "a number or a string")
+
+
+def not_a_formula(name: str, known: Iterable[str] | None = None) -> Text:
+    """The detail of a reference to a formula [formulas] does not hold."""
+    names = ", ".join(known) if known is not None else ""
+    return Text(f"「{name}」不是 [formulas] 中的键" + (f"；已有：{names}" if known is not None else ""),
+                f"'{name}' is not a key of [formulas]" + (f"; known: {names}" if known is not None else ""))
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -41,7 +50,7 @@ def load_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=exc) from None
     except UnicodeDecodeError as exc:
-        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=f"not UTF-8 ({exc.reason})") from None
+        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=Text(f"不是 UTF-8 编码（{exc.reason}）", f"not UTF-8 ({exc.reason})")) from None
     _refuse_non_finite(path, data, "")
     return data
 
@@ -70,7 +79,7 @@ class Node:
     def has(self, name: str) -> bool:
         return name in self.data
 
-    def get(self, name: str, kind: type[T], default: T | _Missing = _MISSING, expected: str = "") -> T:
+    def get(self, name: str, kind: type[T], default: T | _Missing = _MISSING, expected: Text | str = "") -> T:
         if name not in self.data:
             if isinstance(default, _Missing):
                 raise XlgenError(
@@ -100,7 +109,7 @@ class Node:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
         raise XlgenError(
-            ErrorCode.KEY_TYPE, file=self.file, key=self.path(name), got=value, expected="a number or a string"
+            ErrorCode.KEY_TYPE, file=self.file, key=self.path(name), got=value, expected=A_NUMBER_OR_TEXT
         )
 
     def table(self, name: str, required: bool = True) -> Node:
@@ -108,21 +117,21 @@ class Node:
         return Node(self.file, value, self.path(name))
 
     def tables(self, name: str, required: bool = True) -> list[Node]:
-        items = self.get(name, list, default=_MISSING if required else [], expected="a list of tables")
+        items = self.get(name, list, default=_MISSING if required else [], expected=Text("由表组成的列表", "a list of tables"))
         nodes = []
         for i, item in enumerate(items):
             key = f"{self.path(name)}[{i}]"
             if not isinstance(item, dict):
-                raise XlgenError(ErrorCode.KEY_TYPE, file=self.file, key=key, got=item, expected="a table")
+                raise XlgenError(ErrorCode.KEY_TYPE, file=self.file, key=key, got=item, expected=_TYPE_NAMES[dict])
             nodes.append(Node(self.file, item, key))
         return nodes
 
     def strings(self, name: str, default: list[str] | _Missing = _MISSING) -> list[str]:
-        items = self.get(name, list, default=default, expected="a list of strings")
+        items = self.get(name, list, default=default, expected=Text("由字符串组成的列表", "a list of strings"))
         for i, item in enumerate(items):
             if not isinstance(item, str):
                 raise XlgenError(
-                    ErrorCode.KEY_TYPE, file=self.file, key=f"{self.path(name)}[{i}]", got=item, expected="a string"
+                    ErrorCode.KEY_TYPE, file=self.file, key=f"{self.path(name)}[{i}]", got=item, expected=_TYPE_NAMES[str]
                 )
         return list(items)
 
@@ -134,5 +143,5 @@ class Node:
                     ErrorCode.KEY_UNKNOWN, file=self.file, key=self.path(name), expected=", ".join(allowed)
                 )
 
-    def invalid(self, name: str, detail: str) -> XlgenError:
+    def invalid(self, name: str, detail: Text | str) -> XlgenError:
         return XlgenError(ErrorCode.VALUE_INVALID, file=self.file, key=self.path(name), detail=detail)

@@ -17,6 +17,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.lang import Text
 
 # What a user may still do on the protected form (XlsxWriter's protect() options).
 ALLOWED = {
@@ -46,9 +47,10 @@ def check_password(password: str) -> None:
     bad = sorted({ch for ch in password if ch not in PASSWORD_CHARS})
     if bad:
         raise XlgenError(ErrorCode.PASSWORD_INVALID,
-                         detail=f"use ASCII letters, digits and punctuation only (not {' '.join(map(repr, bad))})")
+                         detail=Text(f"只能用 ASCII 字母、数字和标点（不能用 {' '.join(map(repr, bad))}）",
+                                     f"use ASCII letters, digits and punctuation only (not {' '.join(map(repr, bad))})"))
     if len(password) > PASSWORD_MAX:
-        raise XlgenError(ErrorCode.PASSWORD_INVALID, detail=f"at most {PASSWORD_MAX} characters")
+        raise XlgenError(ErrorCode.PASSWORD_INVALID, detail=Text(f"最多 {PASSWORD_MAX} 个字符", f"at most {PASSWORD_MAX} characters"))
 
 
 def protect(ws: Any, password: str | None) -> None:
