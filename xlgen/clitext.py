@@ -52,8 +52,8 @@ class Help(Enum):
     ROSTER = Text("部门名单：.xlsx 或 .csv，每行一个部门。", "Departments: .xlsx or .csv, one row each.")
     JOBS = Text("并行的进程数。", "Processes working in parallel.")
     RETURNED = Text("一份交回的自评表，或存放它们的文件夹。", "A returned workbook, or a folder of them.")
-    PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.xlsb）的文件夹。",
-                 "Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.xlsb).")
+    PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.et/.xlsb）的文件夹。",
+                 "Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.et/.xlsb).")
     JSON = Text("以 JSON 输出结果（文档约定的格式）。", "Print the results as JSON (the documented contract).")
     REPORT = Text("另写一份汇总工作簿（.xlsx）。", "Also write a summary workbook (.xlsx).")
     DISTRIBUTED = Text("xlgen distribute 写出的文件夹（含 manifest.csv）：按部门核对交回的表与分发的表。",
