@@ -3,6 +3,7 @@ error and --help text; the year of a form; output names that say what is written
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -143,3 +144,20 @@ def test_details_speak_the_run_language(tmp_path: Path, edit: tuple[str, str], z
     assert " is not " not in said and "expected" not in said and "names no" not in said, said
     code, said = run(*args, env=EN)
     assert code != 0 and en in said, said
+
+
+def test_a_helper_cell_is_named_by_its_check_row(tmp_path: Path) -> None:
+    """A typed-over hidden helper of the 填报检查 is named by the check's row, not by the rule's key."""
+    from tests.helpers.userfill import set_cells
+    from xlgen.generate.workbook import generate
+    from xlgen.template.fill import load_fill
+    from xlgen.template.model import load_template
+
+    t = load_template(LIAONING)
+    gen = generate(t, load_fill(SAMPLE, t), tmp_path / "a.xlsx")
+    helper = next(s for s in gen.layout.slots.values() if s.key.endswith(".percent_scale"))
+    typed = set_cells(gen.path, tmp_path / "typed.xlsx", {helper.a1: 0.0})
+    code, said = run("verify", typed, "--json")
+    [message] = [f["message"] for f in json.loads(said)["files"][0]["findings"] if f["cell"] == helper.a1]
+    assert message.startswith(f"{helper.a1}（填报检查辅助列：度量单位为 % 但全年完成值与指标值相差约 100 倍的指标数"), message
+    assert "percent_scale" not in message

@@ -80,7 +80,10 @@ def _build_plan(lay: Layout) -> Plan:
             field = s.field.removesuffix(STATUS_SUFFIX)
             labels[s.key] = f"{TITLE}：{lay.check_labels.get(field, field)}"
         elif s.section == HELPER:
-            labels[s.key] = f"{TITLE}辅助列 {s.field}"
+            # named by its 填报检查 row (else its 填表说明 line), never by its key
+            rule = next((r for r in t.checks if r.name == s.field), None)
+            said = (lay.check_labels.get(rule.check_field) or rule.guide.rstrip("。")) if rule else ""
+            labels[s.key] = f"{TITLE}辅助列：{said}" if said else f"{TITLE}辅助列"
         else:
             labels[s.key] = base
     year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
