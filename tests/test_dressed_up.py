@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.dressup import any_value, number_format
+from tests.helpers.dressup import ANY_VALUE, FORMAT, any_value, edit_cells, number_format
 from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import SHEET, edit_part, edit_sheet, set_formula, set_property
 from xlgen.findings import Finding
@@ -169,15 +169,24 @@ def _live(path: Path) -> dict[str, Any]:
 
 @pytest.mark.libreoffice
 def test_the_live_check_and_verify_agree_on_every_case(sample: Generated, tmp_path: Path) -> None:
-    """Each case edited into the seed's honest workbook, recalculated and saved by LibreOffice;
-    then the 填报检查's verdict (and each of its rows) is compared with verify's."""
+    """Each case edited into the seed's honest workbook, recalculated and saved by LibreOffice (the
+    number format and the validation typed in LibreOffice itself, the values set in the cells
+    first, as test_seal does); then the 填报检查's verdict and each of its rows are compared
+    with verify's."""
     from xlgen.render.libreoffice import convert
 
     by_case = cases(sample.layout, 2024)
     (tmp_path / "in").mkdir()
     edited = [edit_part(sample.path, tmp_path / "in" / "honest.xlsx", SHEET, lambda x: x + " ")]
-    edited += [edit(sample.path, tmp_path / "in" / f"{case}.xlsx") for case, (edit, *_r) in by_case.items()]
+    # a number format and a validation typed in LibreOffice itself (Format Cells, Data → Validity)
+    sheet = sample.layout.template.sheet
+    typed = {"format": (sample.layout.slot("total").a1, FORMAT, '"96.18"'),
+             "validation": (by_case["validation"][2] or "", ANY_VALUE, "")}
+    edited += [edit(sample.path, tmp_path / "in" / f"{case}.xlsx") for case, (edit, *_r) in by_case.items()
+               if case not in typed]
     saved = {p.stem: p for p in convert(edited, "xlsx", tmp_path / "saved")}
+    saved.update(zip(typed, edit_cells([(sample.path, tmp_path / f"{case}-typed.xlsx", sheet, *job)
+                                        for case, job in typed.items()])))
 
     honest = verify_file(saved["honest"])
     assert honest.status == "pass", [f.message("en") for f in honest.findings]

@@ -1,15 +1,16 @@
-"""XML edits a spreadsheet client makes when a user dresses a score up: a computed cell given a
-number format of its own, an input's validation set to "any value" (as LibreOffice writes it)."""
+"""A score dressed up as a user does it: a computed cell given a number format of its own, an
+input's validation set to "any value"; as XML edits (what LibreOffice writes), or typed in
+LibreOffice itself (``edit_cells``, a Basic macro)."""
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from tests.helpers.verifykit import SHEET, cell_xml, edit_part
+from tests.helpers.verifykit import SHEET, basic_jobs, cell_xml, edit_part, run_basic
 from xlgen.formula.engine import col_index, col_letters
 from xlgen.intake.refs import sqref_ranges
 
@@ -89,3 +90,30 @@ def any_value(ref: str) -> Callable[[str], str]:
         return re.sub(r'<dataValidations count="(\d+)"', lambda c: f'<dataValidations count="{int(c.group(1)) + 1}"',
                       xml, count=1)
     return change
+
+
+# ----------------------------------------------------------------------------- the same, typed in LibreOffice
+_DRESS = basic_jobs("Dress", """    cell = sh.getCellRangeByName(parts(3))
+    If parts(4) = "format" Then
+      Dim loc As New com.sun.star.lang.Locale
+      code = Replace(parts(5), "~q~", Chr(34))
+      key = doc.getNumberFormats().queryKey(code, loc, False)
+      If key = -1 Then key = doc.getNumberFormats().addNew(code, loc)
+      cell.NumberFormat = key
+    Else
+      v = cell.Validation
+      v.Type = com.sun.star.sheet.ValidationType.ANY
+      cell.Validation = v
+    End If""")
+
+FORMAT, ANY_VALUE = "format", "any"
+
+
+def edit_cells(jobs: Sequence[tuple[Path, Path, str, str, str, str]], timeout: float = 180) -> list[Path]:
+    """For each (src, dst, sheet, cell, kind, arg): LibreOffice opens src and, as a user would in
+    Format Cells or Data → Validity, gives the cell the number format ``arg`` (kind FORMAT) or
+    sets its validation to "All values" (kind ANY_VALUE); then recalculates and saves dst. One
+    soffice run for all jobs; the sheet's protection is lifted for the edit and restored."""
+    spec = "|".join(f"{src}*{dst}*{sheet}*{cell}*{kind}*{arg.replace(chr(34), '~q~')}"
+                    for src, dst, sheet, cell, kind, arg in jobs)
+    return run_basic("Dress", _DRESS, f'Dress("{spec}")', [job[1] for job in jobs], timeout)

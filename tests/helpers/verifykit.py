@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import re
 import subprocess
 import tempfile
@@ -243,7 +245,11 @@ def _deviation(put: Callable[[str, Any], None], key: str) -> None:
 
 
 # ----------------------------------------------------------------------------- LibreOffice row edits
-_BASIC = """Sub EditRows(spec As String)
+def basic_jobs(sub: str, edit: str) -> str:
+    """A Basic Sub ``sub(spec)`` running jobs "src*dst*sheet*…|…": each opens src hidden, lifts
+    the sheet's protection, runs ``edit`` (which reads parts(3) on), restores the protection,
+    recalculates and saves dst as .xlsx."""
+    return f"""Sub {sub}(spec As String)
   Dim doc As Object
   Dim sh As Object
   Dim jobs() As String
@@ -263,11 +269,7 @@ _BASIC = """Sub EditRows(spec As String)
     sh = doc.getSheets().getByName(parts(2))
     wasProtected = sh.isProtected()
     If wasProtected Then sh.unprotect("")
-    If CLng(parts(4)) > 0 Then
-      sh.getRows().insertByIndex(CLng(parts(3)), CLng(parts(4)))
-    Else
-      sh.getRows().removeByIndex(CLng(parts(3)), -CLng(parts(4)))
-    End If
+{edit}
     If wasProtected Then sh.protect("")
     doc.calculateAll()
     doc.storeToURL(ConvertToURL(parts(1)), sargs())
@@ -277,12 +279,26 @@ End Sub
 """
 
 
+_BASIC = basic_jobs("EditRows", """    If CLng(parts(4)) > 0 Then
+      sh.getRows().insertByIndex(CLng(parts(3)), CLng(parts(4)))
+    Else
+      sh.getRows().removeByIndex(CLng(parts(3)), -CLng(parts(4)))
+    End If""")
+
+
 def edit_rows(jobs: Sequence[tuple[Path, Path, str, int, int]], timeout: float = 180) -> list[Path]:
     """For each (src, dst, sheet, row, n): LibreOffice opens src, inserts n rows before the
     0-based ``row`` (deletes -n rows from it when n < 0), recalculates and saves dst as .xlsx.
     One soffice run for all jobs; the sheet's protection is lifted for the edit and restored."""
+    spec = "|".join(f"{src}*{dst}*{sheet}*{row}*{n}" for src, dst, sheet, row, n in jobs)
+    return run_basic("Rows", _BASIC, f'EditRows("{spec}")', [dst for _src, dst, *_rest in jobs], timeout)
+
+
+def run_basic(module: str, source: str, call: str, outputs: Sequence[Path], timeout: float = 180) -> list[Path]:
+    """Run the Basic ``call`` of ``source`` (a module named ``module``) in one headless soffice with
+    a private profile that recalculates on load; every file of ``outputs`` must then exist."""
     exe = soffice()
-    with tempfile.TemporaryDirectory(prefix="xlgen-lo-rows-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="xlgen-lo-basic-") as tmp:
         profile = Path(tmp)
         user = profile / "user"
         user.mkdir()
@@ -293,20 +309,24 @@ def edit_rows(jobs: Sequence[tuple[Path, Path, str, int, int]], timeout: float =
         index = library / "script.xlb"
         if not index.is_file():
             raise RuntimeError(f"LibreOffice did not create its Basic library in {library}")
-        (library / "Rows.xba").write_text(
+        (library / f"{module}.xba").write_text(
             '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD '
             'OfficeDocument 1.0//EN" "module.dtd">\n<script:module xmlns:script="http://openoffice.org/2000/script" '
-            'script:name="Rows" script:language="StarBasic">' + escape(_BASIC, {'"': "&quot;"}) + "</script:module>",
-            encoding="utf-8")
+            f'script:name="{module}" script:language="StarBasic">' + escape(source, {'"': "&quot;"}) +
+            "</script:module>", encoding="utf-8")
         text = index.read_text(encoding="utf-8")
-        if 'library:name="Rows"' not in text:
-            text = text.replace("</library:library>", ' <library:element library:name="Rows"/>\n</library:library>')
+        if f'library:name="{module}"' not in text:
+            text = text.replace("</library:library>", f' <library:element library:name="{module}"/>\n</library:library>')
             index.write_text(text, encoding="utf-8")
-        spec = "|".join(f"{src}*{dst}*{sheet}*{row}*{n}" for src, dst, sheet, row, n in jobs)
-        subprocess.run([*base, f'macro:///Standard.Rows.EditRows("{spec}")'], capture_output=True,
-                       timeout=timeout, check=False)
-    outputs = [dst for _src, dst, *_rest in jobs]
+        # its own session: on a timeout (a Basic error waits for a click) soffice.bin goes too
+        proc = subprocess.Popen([*base, f"macro:///Standard.{module}.{call}"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     missing = [str(p) for p in outputs if not p.is_file()]
     if missing:
         raise RuntimeError(f"LibreOffice wrote no {', '.join(missing)}")
-    return outputs
+    return list(outputs)
