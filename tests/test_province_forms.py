@@ -20,7 +20,11 @@ chongqing-department-overall (F3), samples/chongqing-department-overall-2024.tom
   管理制度健全性 (定性, 达成年度指标, 95 %) → 19.  Σ = 81.81
 - 总分 7.6 + 81.81 = 89.41 (良), shown in the header's 自评总分 too
 
-hunan-department-evaluation (F2), samples/hunan-department-evaluation-2024.toml (typed scores):
+hunan-department-evaluation (F2), samples/hunan-department-evaluation-2024.toml (typed scores; the
+rows as the template's header says, the first nine from glj.yueyang.gov.cn/6173/6181/content_1705915.html):
+- each typed score is the row's 评分标准 applied to the sample's facts: “三公经费”变动率 2 % → 5 − 2 × 0.5
+  = 4; 重点支出安排率 85 % → 4; 预算调整率 6 % → 2; 资金结余 有结余、不超过上年结转 → 2; 固定资产利用率
+  94 % → 5 − 0.5 = 4.5; 满意度 86 % → 8
 - 投入 5 + 4 + 4 = 13; 预算执行 2 + 3 + 2 + 6 = 13; 预算管理 3 + 3 + 2.5 + 6 = 14.5;
   资产管理 5 + 4.5 = 9.5; 职责履行 15 + 8 = 23; 履职效益 10 + 8 = 18
 - 一级 subtotals (above 合计): 投入 分值 5 + 5 + 5 = 15, 得分 13; 过程 3 + 3 + 3 + 6 + 3 + 3 + 3 + 6 + 5 + 5
@@ -161,6 +165,32 @@ def test_hunan_has_only_indicators_and_typed_scores() -> None:
     assert lay.slot("indicators[0].criterion").role == "fixed"
     assert "checks.task_weights" not in lay.slots  # no tasks: no check of their weights
     assert not any('SUM("")' in s.formula for s in lay.slots.values())
+
+
+def test_hunan_is_the_yueyang_table() -> None:
+    """The 岳阳 评分表's seven columns in its order, no 指标说明; each tier's label states the
+    points of its rows (投入（15分）= 5 + 5 + 5), and the tiers add up to 100; the rows the
+    published page prints keep its wording, line breaks included."""
+    import re
+    from collections import defaultdict
+
+    template = load_template("hunan-department-evaluation")
+    assert [c.label for c in template.indicators.columns] == [
+        "一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分", "扣分原因和其他说明"]
+    sums: dict[str, float] = defaultdict(float)
+    for row in template.tree:
+        sums[row.level1] += row.weight
+        sums[row.level2] += row.weight
+    stated = {label: float(m.group(1)) for label in sums if (m := re.search(r"（(\d+(?:\.\d+)?)分）$", label))}
+    assert stated == dict(sums), "every tier label states its points, and they are its rows' sum"
+    assert sum(v for k, v in sums.items() if k in {r.level1 for r in template.tree}) == 100
+    rows = {r.name: r for r in template.tree}
+    assert [r.name for r in template.tree][:9] == [
+        "财政供养人员控制率", "“三公经费”变动率", "重点支出安排率", "预算调整率", "支付进度", "资金结余",
+        "“三公经费”控制率", "管理制度健全性", "资金使用合规性"]
+    compliance = dict(rows["资金使用合规性"].extra)["criterion"]
+    assert compliance.count("\n") == 5 and compliance.startswith("①支出符合国家财经法规")
+    assert dict(rows["财政供养人员控制率"].extra)["criterion"].startswith("以100%为标准。在职人员控制率≦100%，计5分")
 
 
 def generate_layout(name: str) -> Any:
