@@ -7,11 +7,13 @@ LibreOffice save the file, as a department would, for blanks from `generate --da
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import stat
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 from typer.testing import CliRunner
@@ -131,7 +133,7 @@ def _rewrite_record(change: Any) -> Any:
     """The custom properties with the record changed by ``change`` and sealed again with SHA-256:
     what a department can do without the key."""
     def edit(xml: str) -> str:
-        props = dict(re.findall(r'name="([^"]+)"><vt:lpwstr>([^<]*)</vt:lpwstr>', xml))
+        props = {k: html.unescape(v) for k, v in re.findall(r'name="([^"]+)"><vt:lpwstr>([^<]*)</vt:lpwstr>', xml)}
         text = "".join(v for k, v in sorted(props.items()) if k.startswith(seal.PROP_PART))
         doc = json.loads(text)
         change(doc)
@@ -142,7 +144,7 @@ def _rewrite_record(change: Any) -> Any:
             if name not in seal.properties(new, None):
                 del props[name]
         body = "".join(f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name="{k}">'
-                       f"<vt:lpwstr>{v}</vt:lpwstr></property>" for i, (k, v) in enumerate(props.items(), 2))
+                       f"<vt:lpwstr>{escape(v)}</vt:lpwstr></property>" for i, (k, v) in enumerate(props.items(), 2))
         return re.sub(r"<property .*</property>", body, xml, flags=re.S)
     return edit
 
@@ -155,7 +157,7 @@ def test_record_and_seal_rewritten_together_pass_without_a_key_and_break_with_it
     forged = edit_part(moved, tmp_path / "forged.xlsx", CUSTOM,
                        _rewrite_record(lambda doc: doc["fields"].update({"indicators[0].target": 80.0})))
     # without the key, a consistent forgery is not caught (README: use --key-file) …
-    assert "fixed-changed" not in [f.code.code for f in verify_file(forged).findings]
+    assert verify_file(forged).findings == []
     # … with it, it is
     result = verify_file(forged, SealPolicy(seal.load_key(key)))
     assert ("seal-broken", None) in codes(result)
@@ -340,6 +342,19 @@ def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sample: Genera
     assert record.fields["indicators[0].target"] == 100.0  # the bureau's target, not the typed-over one
     assert record.year == 2025 and record.department_code == "703010"
     assert verify_file(rolled.generated.path, SealPolicy(seal.load_key(key))).findings[0].code.code != "seal-broken"
+
+
+def test_rollover_with_the_key_warns_of_a_record_sealed_again_without_it(
+        sealed: Generated, key: Path, tmp_path: Path) -> None:
+    """A record rewritten and sealed again with a plain hash (what a department can do without the
+    key): the carry reads records without the key (carried_fill), so the verification with the
+    bureau's key must say seal-broken and the rollover warn."""
+    forged = edit_part(sealed.path, tmp_path / "forged.xlsx", CUSTOM,
+                       _rewrite_record(lambda doc: doc["fields"].update({"indicators[0].target": 80.0})))
+    rolled = rollover(forged, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
+    assert not isinstance(rolled, Finding) and rolled.warning
+    assert codes(rolled.verification)[0] == ("seal-broken", None)
+    assert ("fixed-changed", sealed.layout.slot("indicators[0].target").a1) in codes(rolled.verification)
 
 
 @pytest.mark.parametrize("formula", ["F19", "calc!A1"])

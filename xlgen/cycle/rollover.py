@@ -46,6 +46,10 @@ def carried_fill(ret: Returned, year: int | None, target: Template,
     missing from ``target``'s tree stays, as one of the department's own."""
     keep = ret.template.rollover if keep is None else keep
     values = ret.inputs()
+    # Read without the key on purpose, apart from the verification's keyed check of the same seal:
+    # the carry asks "what did the bureau set?", and a file sealed before the bureau had a key (a
+    # plain hash) still answers it, where the key would call its seal broken. A rewritten record
+    # cannot slip through unseen: the keyed verification reports seal-broken and the rollover warns.
     sealed = identity_of(ret.package.properties)
     if sealed.record is not None and sealed.state != BROKEN:  # the bureau's values, not what a cell says now
         values |= {k: v for k, v in sealed.record.fields.items() if k in ret.layout.slots}
