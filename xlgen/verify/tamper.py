@@ -18,8 +18,12 @@ from xlgen.verify.plan import Plan
 MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)
 WORKBOOK = Text("工作簿", "the workbook")  # where a finding about the whole file is
 
+# The state of a formula cell of the layout in the returned file (formula_cells)
+OK, OVERWRITTEN, CHANGED, EXTERNAL, BARE = "ok", "overwritten", "changed", "external", "bare"
+
+
 def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, Any], set[int], list[Finding]]:
-    """Each formula cell's state (ok, overwritten, changed, external, bare: a row inserted without
+    """Each formula cell's state (OK, OVERWRITTEN, CHANGED, EXTERNAL, BARE: a row inserted without
     formulas), what the file holds where the template's formula is not (by layout cell), the
     layout rows inserted bare, and the findings about them."""
     sheet = ret.sheet.name
@@ -37,7 +41,7 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
         if bare and inserted_like(ret, plan.table_rows.get(row)):
             bare_rows.add(row)
             for s, _c in cells:
-                states[s.key] = "bare"
+                states[s.key] = BARE
                 overrides[s.a1] = None
             shown = [s for s, _ in cells if s.section != HELPER] or [s for s, _ in cells]
             formula_findings.append(finding(
@@ -50,29 +54,34 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
             saved = None if c is None else c.value
             label = plan.labels[s.key]
             if c is None or c.formula is None:
-                states[s.key] = "overwritten"
+                states[s.key] = OVERWRITTEN
                 overrides[s.a1] = saved
                 formula_findings.append(finding(Code.FORMULA_OVERWRITTEN, sheet, where, s.key,
                                                 label=label, value=saved))
             elif where in linking:
-                states[s.key] = "external"
+                states[s.key] = EXTERNAL
                 overrides[s.a1] = saved
             elif canonical(c.formula) != plan.canonical(ret, s):
-                states[s.key] = "changed"
+                states[s.key] = CHANGED
                 overrides[s.a1] = saved
                 formula_findings.append(finding(Code.FORMULA_CHANGED, sheet, where, s.key, label=label,
                                                 expected=ret.remap_formula(s.formula), found=c.formula))
             else:
-                states[s.key] = "ok"
+                states[s.key] = OK
+    return states, overrides, bare_rows, formula_findings
+
+
+def external_links(ret: Returned, plan: Plan) -> list[Finding]:
+    """Every link out of the file: formulas naming another file or program, hyperlinks, and the
+    workbook's external-link parts (never followed)."""
+    sheet = ret.sheet.name
     links: list[tuple[str | None, Any]] = [(where, "=" + text) for where, text in ret.sheet.external]
     links += [(where, Text(f"超链接 {target}", f"a hyperlink to {target}")) for where, target in ret.sheet.hyperlinks]
-    for where, found in links:
-        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, sheet, where, where and plan.key_at(ret, where),
-                                        where=where or _sheet_named(sheet), found=found))
-    for link in ret.package.external_links:
-        formula_findings.append(finding(Code.EXTERNAL_REFERENCE, None, None, None, where=WORKBOOK, found=link))
-
-    return states, overrides, bare_rows, formula_findings
+    out = [finding(Code.EXTERNAL_REFERENCE, sheet, where, where and plan.key_at(ret, where),
+                   where=where or _sheet_named(sheet), found=found) for where, found in links]
+    out += [finding(Code.EXTERNAL_REFERENCE, None, None, None, where=WORKBOOK, found=link)
+            for link in ret.package.external_links]
+    return out
 
 
 def contents(ret: Returned, plan: Plan) -> list[Finding]:
@@ -101,6 +110,7 @@ def _holding(code: Code, parts: Sequence[str], sheet: str | None) -> Finding:
 def _sheet_named(sheet: str) -> Text:
     return Text(f"工作表「{sheet}」", f"the sheet '{sheet}'")
 
+
 def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
     """A row the user may have added: a task row, or an indicator row not from the template's tree."""
     if where is None:
@@ -109,6 +119,7 @@ def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
     if section == TASKS:
         return True
     return section == INDICATORS and ret.layout.indicator_rows[index].tree is None
+
 
 # ----------------------------------------------------------------------------- protection, validation
 def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
@@ -133,7 +144,7 @@ def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
         for s, r in group:
             if s.row not in bare_rows and (r, s.col) not in covered:
                 out.append(finding(Code.VALIDATION_REMOVED, sheet.name, ret.where(s), s.key, label=plan.labels[s.key]))
-                break
+                break  # one finding per validation the generator wrote, at its first cell left uncovered
     return out
 
 

@@ -25,7 +25,7 @@ from xlgen.verify.result import FileResult, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.formats import format_findings
 from xlgen.verify.rules import form_rules
-from xlgen.verify.tamper import contents, formula_cells, formulas_in_inputs, guards
+from xlgen.verify.tamper import OK, contents, external_links, formula_cells, formulas_in_inputs, guards
 
 
 # ----------------------------------------------------------------------------- one file
@@ -47,7 +47,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     # What the file's own formula cells should hold, given what it holds where formulas are gone.
     filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
         k: v for k, v in overrides.items() if v is not None and v != ""}})
-    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == "ok"]
+    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == OK]
     never = bool(saved_all) and all(blank_or_zero(v) for v in saved_all) and \
         any(not blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
@@ -55,14 +55,15 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
         for s in plan.formulas:
-            if states.get(s.key) != "ok":
+            if states.get(s.key) != OK:
                 continue
             saved, expected = ret.value(s), filed[s.a1]
             if not same(saved, expected):
                 findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
                                         label=plan.labels[s.key], found=saved, expected=expected))
     findings.extend(formula_findings)
-    typed_over = {key for key, state in states.items() if state != "ok"}
+    findings.extend(external_links(ret, plan))
+    typed_over = {key for key, state in states.items() if state != OK}
     findings.extend(form_rules(ret, plan, inputs, by_cell, filed, typed_over))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(formulas_in_inputs(ret, plan))
