@@ -298,3 +298,21 @@ def test_rollover_of_a_collection(bureau: dict[str, Any], template: Template, tm
     assert plain.exit_code == 2
     assert len(list((tmp_path / "plain").glob("*.xlsx"))) == 1
     assert "another file of this run belongs to the same department" in plain.output
+
+
+def test_a_manifest_of_an_older_xlgen_reads_year_and_inputs_from_the_blanks(bureau: dict[str, Any],
+                                                                           tmp_path: Path) -> None:
+    """A manifest.csv without the year and inputs_sha256 columns (an older xlgen's): each blank
+    gives them itself, the same as the manifest that lists them."""
+    from xlgen.verify.reconcile import load_distribution
+
+    old = tmp_path / "dist"
+    shutil.copytree(bureau["dist"], old)
+    rows = read_manifest(old / "manifest.csv")
+    kept = [c for c in rows[0] if c not in ("year", "inputs_sha256")]
+    lines = [",".join(kept), *(",".join(row[c] for c in kept) for row in rows)]
+    (old / "manifest.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    listed = load_distribution(bureau["dist"])
+    assert [(b.code, b.year, b.inputs_digest) for b in load_distribution(old)] == \
+        [(b.code, 2024, b.inputs_digest) for b in listed]
+    assert len(listed) == len(CODES)

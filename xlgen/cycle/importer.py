@@ -30,7 +30,7 @@ from xlgen.generate.workbook import layout_for
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
 from xlgen.intake.reader import Returned, read_returned
-from xlgen.verify.verifier import verify_returned
+from xlgen.verify.verifier import year_of
 from xlgen.layout.model import INPUT
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill, indicator_inputs
@@ -113,7 +113,7 @@ def _from_xlgen(ret: Returned) -> LegacyForm:
     t = ret.template
     every = {HEADER: tuple(f.field for f in t.header_fields()), GOALS: tuple(input_columns(t.goals.columns)),
              TASKS: tuple(input_columns(t.tasks.columns)), INDICATORS: tuple(indicator_inputs(t))}
-    fill = carried_fill(ret, verify_returned(ret).year, t, every)
+    fill = carried_fill(ret, year_of(ret), t, every)
     where = {s.key: a for s in ret.layout.slots.values() if (a := ret.where(s))}
     return LegacyForm(ret.path, ret.sheet.name, t, fill.year, fill, layout_for(t, fill), where, {})
 

@@ -27,8 +27,10 @@ from typing import Any
 
 from xlgen.cycle.distribute import MANIFEST, read_manifest
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Code, Text, finding
-from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, report_json, status_of
+from xlgen.findings import EMPTY, Code, Finding, Text, finding
+from xlgen.intake.reader import read_returned
+from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, inputs_digest, report_json, status_of
+from xlgen.verify.verifier import year_of
 
 MISSING, DUPLICATE, UNTOUCHED = "missing", "duplicate", "untouched"
 UNEXPECTED = "unexpected"  # a file of no distributed department
@@ -131,10 +133,7 @@ def load_distribution(folder: Path) -> list[Blank]:
         rows = read_manifest(manifest)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest, detail=str(exc)) from None
-    blanks = []
-    for line, row in enumerate(rows, start=2):
-        blanks.append(_blank(folder, manifest, line, row))
-    return blanks
+    return [_blank(folder, manifest, line, row) for line, row in enumerate(rows, start=2)]  # line 1: the heading
 
 
 def _blank(folder: Path, manifest: Path, line: int, row: dict[str, str]) -> Blank:
@@ -161,13 +160,8 @@ def _blank(folder: Path, manifest: Path, line: int, row: dict[str, str]) -> Blan
 
 
 def _read_blank(path: Path, manifest: Path, where: Text) -> tuple[str, str]:
-    from xlgen.findings import Finding
-    from xlgen.intake.reader import read_returned
-    from xlgen.verify.result import inputs_digest
-    from xlgen.verify.verifier import verify_returned
-
     ret = read_returned(path)
-    year = None if isinstance(ret, Finding) else verify_returned(ret).year
+    year = None if isinstance(ret, Finding) else year_of(ret)
     if isinstance(ret, Finding) or year is None:
         raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
                          detail=Text(f"分发的表（{manifest.name} {where.zh}）无法读出其年度",
@@ -190,7 +184,8 @@ def reconcile(results: list[FileResult], blanks: Sequence[Blank], prefer: str | 
     for r in results:
         if r.status == ERRORED:
             continue  # unreadable: it cannot say whose it is; an error of the run already
-        dept = departments.get(key_of(r))  # type: ignore[arg-type]
+        key = key_of(r)
+        dept = departments.get(key) if key is not None else None
         if dept is None:
             r.findings.insert(0, finding(Code.NOT_DISTRIBUTED,
                                          reason=_why_not(r, blanks)))
@@ -246,5 +241,5 @@ def _why_not(r: FileResult, blanks: Sequence[Blank]) -> Text:
         listed = ", ".join(f"{i} {v}" for i, v in templates) or "—"
         return Text(f"文件的模板 {r.template} {r.template_version} 不是分发所用的 {listed}",
                     f"the file's template {r.template} {r.template_version} is not the distribution's {listed}")
-    code = r.department or "（空）"
-    return Text(f"部门编码 {code} 不在本次分发的名单中", f"the department code {r.department or '(empty)'} is not in this distribution")
+    return Text(f"部门编码 {r.department or EMPTY.zh} 不在本次分发的名单中",
+                f"the department code {r.department or EMPTY.en} is not in this distribution")

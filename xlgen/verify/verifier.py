@@ -81,6 +81,14 @@ def _without(program: Program, cells: set[str]) -> Program:
     return Program(tuple((cell, comp) for cell, comp in program.steps if cell not in cells))
 
 
+def year_of(ret: Returned) -> int | None:
+    """The year a file is of, as its verification gives it, without verifying it: a legacy form's
+    own, else the year xlgen stamped in its properties, else its title's year label."""
+    if isinstance(ret, LegacyReturned):
+        return ret.legacy.year
+    return _year(ret, label_year(ret, plan_for(ret.layout)))
+
+
 def _year(ret: Returned, label: tuple[int, str] | None) -> int | None:
     prop = ret.package.properties.get(provenance.PROP_YEAR, "")
     if prop.strip().isdigit():
