@@ -26,6 +26,8 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from xlgen.formula.engine import col_letters
+from xlgen.generate.addin.printsetup import PAPER_A4
+from xlgen.lang import Text, fill, pick
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNEXPECTED, UNTOUCHED, Reconciled
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, status_counts
 
@@ -57,7 +59,7 @@ CHART_HEADS = {
 }
 CHART_TITLES = {"zh": ("报送情况", "等级分布", "总评价得分分布"),
                 "en": ("returns by status", "departments by grade", "total scores")}
-STATUS_COL, SCORE_COL, GRADE_COL = 2, 3, 4
+STATUS_COL, SCORE_COL, GRADE_COL, ERRORS_COL, WARNINGS_COL = 2, 3, 4, 5, 6
 BANDS = ((0, 60), (60, 70), (70, 80), (80, 90), (90, None))  # score bands of the histogram
 
 
@@ -114,9 +116,10 @@ def _write(tmp: Path, results: Sequence[FileResult], reconciled: Reconciled | No
                                         "strings_to_numbers": False})
     rows = summary_rows(results, reconciled)
     statuses = [s for s in STATUS[lang] if reconciled is not None or s in (PASS, FAIL, ERRORED)]
-    summary_name = _summary(wb, rows, statuses, lang)
-    _findings(wb, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang)
-    _charts(wb, summary_name, rows, statuses, _grades(results), lang)
+    fmt = _formats(wb)
+    summary_name = _summary(wb, fmt, rows, lang)
+    _findings(wb, fmt, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang)
+    _charts(wb, fmt, summary_name, rows, statuses, _grades(results), lang)
     wb.close()
 
 
@@ -134,7 +137,7 @@ def _formats(wb: Any) -> dict[str, Any]:
 
 def _page(ws: Any, columns: int, rows: int) -> None:
     """A4 landscape, one page wide, the header row on every page."""
-    ws.set_paper(9)
+    ws.set_paper(PAPER_A4)
     ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
@@ -144,8 +147,7 @@ def _page(ws: Any, columns: int, rows: int) -> None:
     ws.autofilter(0, 0, max(rows, 1), columns - 1)
 
 
-def _summary(wb: Any, rows: Sequence[Row], statuses: Sequence[str], lang: str) -> str:
-    fmt = _formats(wb)
+def _summary(wb: Any, fmt: dict[str, Any], rows: Sequence[Row], lang: str) -> str:
     name = SHEETS[lang][0]
     ws = wb.add_worksheet(name)
     _head(ws, SUMMARY_COLUMNS[lang], SUMMARY_WIDTHS, fmt["head"])
@@ -154,14 +156,13 @@ def _summary(wb: Any, rows: Sequence[Row], statuses: Sequence[str], lang: str) -
                              row.errors, row.warnings, "、".join(row.files)]
         for col, value in enumerate(values):
             style = fmt[row.status] if col == STATUS_COL else fmt["score"] if col == SCORE_COL else \
-                fmt["count"] if col in (5, 6) else fmt["text"]
+                fmt["count"] if col in (ERRORS_COL, WARNINGS_COL) else fmt["text"]
             _cell(ws, i, col, value, style)
     _page(ws, len(SUMMARY_COLUMNS[lang]), len(rows))
     return name
 
 
-def _findings(wb: Any, results: Sequence[FileResult], lang: str) -> None:
-    fmt = _formats(wb)
+def _findings(wb: Any, fmt: dict[str, Any], results: Sequence[FileResult], lang: str) -> None:
     ws = wb.add_worksheet(SHEETS[lang][1])
     _head(ws, FINDING_COLUMNS[lang], FINDING_WIDTHS, fmt["head"])
     n = 0
@@ -186,9 +187,8 @@ def _grades(results: Sequence[FileResult]) -> list[str]:
     return sorted(levels, key=lambda g: -levels[g])
 
 
-def _charts(wb: Any, summary: str, rows: Sequence[Row], statuses: Sequence[str], grades: Sequence[str],
-            lang: str) -> None:
-    fmt = _formats(wb)
+def _charts(wb: Any, fmt: dict[str, Any], summary: str, rows: Sequence[Row], statuses: Sequence[str],
+            grades: Sequence[str], lang: str) -> None:
     ws = wb.add_worksheet(SHEETS[lang][2])
     quoted = "'" + summary.replace("'", "''") + "'"
     last = max(len(rows), 1) + 1
@@ -228,7 +228,7 @@ def _charts(wb: Any, summary: str, rows: Sequence[Row], statuses: Sequence[str],
     top = max(len(STATUS[lang]), len(grades), len(BANDS)) + 2
     for k, chart in enumerate(charts):
         ws.insert_chart(top, 3 * k, chart, {"x_offset": 5, "y_offset": 5})
-    ws.set_paper(9)
+    ws.set_paper(PAPER_A4)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)
 
@@ -262,6 +262,13 @@ def _cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
 
 
 # ----------------------------------------------------------------------------- terminal
+TOTAL_LABEL = Text("总评价得分", "total")
+FINDINGS_TABLE_HEADS = (Text("严重程度", "severity"), Text("代码", "code"), Text("单元格", "cell"), Text("说明", "message"))
+MORE_FINDINGS = Text("另有 {more} 条（见 --json 或 --report）", "{more} more (see --json or --report)")
+FILES_SUMMARY = Text("{files} 个文件：通过 {passed}，未通过 {failed}，无法读取 {errors}",
+                     "{files} files: {passed} pass, {failed} fail, {errors} error")
+DEPARTMENTS_SUMMARY = Text("{departments} 个部门：{parts}；非本次分发的文件 {unexpected}；共 {files} 个文件",
+                           "{departments} departments: {parts}; {unexpected} unexpected files; {files} files")
 STYLE = {PASS: "bold green", FAIL: "bold red", ERRORED: "bold magenta", MISSING: "bold", DUPLICATE: "bold yellow",
          UNTOUCHED: "yellow", UNEXPECTED: "bold red"}
 STATUS_WIDTH = 10  # terminal cells of the longest status (非本次分发, unexpected)
@@ -279,8 +286,7 @@ def headline(r: FileResult, lang: str = "zh", status: str | None = None) -> Rich
     text.append(f" {r.path}")
     facts = [x for x in (r.template, r.department, r.department_name, str(r.year) if r.year else None) if x]
     if r.total_score is not None and status != UNTOUCHED:
-        label = "总评价得分" if lang == "zh" else "total"
-        facts.append(f"{label} {r.total_score:g}" + (f" {r.level}" if r.level else ""))
+        facts.append(f"{pick(TOTAL_LABEL, lang)} {r.total_score:g}" + (f" {r.level}" if r.level else ""))
     if facts:
         text.append("  (" + ", ".join(facts) + ")", style="dim")
     return text
@@ -297,8 +303,7 @@ def department_line(row: Row, lang: str = "zh") -> RichText:
 
 def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
     """The file's findings, the first ``most`` of them (the rest are in --json and --report)."""
-    heads = ("严重程度", "代码", "单元格", "说明") if lang == "zh" else ("severity", "code", "cell", "message")
-    table = Table(*heads, show_lines=False, pad_edge=False, expand=False)
+    table = Table(*(pick(head, lang) for head in FINDINGS_TABLE_HEADS), show_lines=False, pad_edge=False, expand=False)
     table.columns[0].no_wrap = table.columns[1].no_wrap = table.columns[2].no_wrap = True
     table.columns[3].overflow = "fold"
     for f in r.findings[:most]:
@@ -307,23 +312,18 @@ def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
                       f.cell or "—", RichText(f.message(lang)))
     if len(r.findings) > most:
         more = len(r.findings) - most
-        table.add_row("…", "", "", f"另有 {more} 条（见 --json 或 --report）" if lang == "zh"
-                      else f"{more} more (see --json or --report)")
+        table.add_row("…", "", "", fill(MORE_FINDINGS, {"more": more}, lang))
     return table
 
 
 def summary_line(results: Sequence[FileResult], lang: str = "zh", reconciled: Reconciled | None = None) -> str:
     counts = status_counts(results)
     if reconciled is None:
-        if lang == "zh":
-            return f"{len(results)} 个文件：通过 {counts[PASS]}，未通过 {counts[FAIL]}，无法读取 {counts[ERRORED]}"
-        return f"{len(results)} files: {counts[PASS]} pass, {counts[FAIL]} fail, {counts[ERRORED]} error"
+        return fill(FILES_SUMMARY, {"files": len(results), "passed": counts[PASS], "failed": counts[FAIL],
+                                    "errors": counts[ERRORED]}, lang)
     by = reconciled.counts()
     shown = [s for s in STATUS[lang] if s != UNEXPECTED]
-    if lang == "zh":
-        parts = "，".join(f"{STATUS[lang][s]} {by[s]}" for s in shown)
-        return (f"{len(reconciled.departments)} 个部门：{parts}；非本次分发的文件 {len(reconciled.unexpected)}；"
-                f"共 {len(results)} 个文件")
-    parts = ", ".join(f"{by[s]} {STATUS[lang][s]}" for s in shown)
-    return (f"{len(reconciled.departments)} departments: {parts}; {len(reconciled.unexpected)} unexpected files; "
-            f"{len(results)} files")
+    parts = Text("，".join(f"{STATUS['zh'][s]} {by[s]}" for s in shown),
+                 ", ".join(f"{by[s]} {STATUS['en'][s]}" for s in shown))
+    return fill(DEPARTMENTS_SUMMARY, {"departments": len(reconciled.departments), "parts": parts,
+                                      "unexpected": len(reconciled.unexpected), "files": len(results)}, lang)
