@@ -24,7 +24,7 @@ from xlgen.generate.workbook import Generated, generate, refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
 from xlgen.verify.batch import verify_paths
-from xlgen.verify.reconcile import DUPLICATE, Department, load_distribution, reconcile
+from xlgen.verify.reconcile import DUPLICATE, load_distribution, reconcile
 from xlgen.verify.result import inputs_digest
 
 
@@ -52,7 +52,9 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
     files = [f for f in returns if f.resolve() not in yardstick]
     departments = reconcile(verify_paths(files, jobs=jobs, policy=SealPolicy(key)), blanks, prefer).departments
     plans: list[tuple[str, str, Path | None, Fill | None]] = []  # code, name, source, roster fill
-    entries = _roster(roster, departments)
+    # next year's blanks are of the newest version of the distribution's template
+    template = newest_version(_template(blanks[0].template_id, blanks[0].template_version)) if blanks else None
+    entries = _roster(roster, template)
     done = NextYear()
     for d in departments:
         if d.status == DUPLICATE:
@@ -72,7 +74,6 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
             if path.exists():
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     outdir.mkdir(parents=True, exist_ok=True)
-    template = newest_version(_template(blanks[0].template_id, blanks[0].template_version)) if blanks else None
     for (code, name, source, fill), target in zip(plans, targets):
         made = _one(source, fill, template, year, target, force, password, keep, key)
         if isinstance(made, Finding):
@@ -96,11 +97,11 @@ def _template(template_id: str, version: str) -> Template:
     return found
 
 
-def _roster(roster: Path | None, departments: Sequence[Department]) -> dict[str, RosterEntry]:
-    if roster is None or not departments:
+def _roster(roster: Path | None, template: Template | None) -> dict[str, RosterEntry]:
+    """The roster's departments by code, read for next year's template (none: no distribution)."""
+    if roster is None or template is None:
         return {}
-    first = departments[0].blank
-    return {e.code: e for e in load_roster(roster, newest_version(_template(first.template_id, first.template_version)))}
+    return {e.code: e for e in load_roster(roster, template)}
 
 
 def _name(name: str, fill: Fill | None) -> str:
