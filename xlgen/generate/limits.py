@@ -29,8 +29,12 @@ ROW_HEIGHT = 409.0  # points
 COLUMN_WIDTH = 255.0  # characters
 SHEET_NAME = 31  # characters
 SHEET_NAME_CHARS = re.compile(r"[\[\]:*?/\\]")
-VALIDATION_TEXTS = {"input_title": INPUT_TITLE, "error_title": INPUT_TITLE,
-                    "input_message": PROMPT, "error_message": PROMPT}
+VALIDATION_TEXTS = {  # XlsxWriter's option: its limit, and what a message calls it
+    "input_title": (INPUT_TITLE, Text("输入信息的标题", "input title")),
+    "error_title": (INPUT_TITLE, Text("出错警告的标题", "error title")),
+    "input_message": (PROMPT, Text("输入信息", "input message")),
+    "error_message": (PROMPT, Text("出错警告", "error message")),
+}
 VALIDATION_FORMULAS = ("value", "source", "minimum", "maximum")
 
 
@@ -66,18 +70,15 @@ def nesting(formula: str) -> int:
 
 def formula_problems(formula: str) -> list[Text]:
     text = formula[1:] if formula.startswith("=") else formula
+    chars, depth = length(text), nesting(text)
     out = []
-    if length(text) > FORMULA_CHARS:
-        out.append(Text(f"公式长 {length(text)} 个字符，超过 Excel 的上限 {FORMULA_CHARS}",
-                        f"the formula is {length(text)} characters long; Excel's limit is {FORMULA_CHARS}"))
-    if nesting(text) > NESTING:
-        out.append(Text(f"公式嵌套 {nesting(text)} 层，超过 Excel 的上限 {NESTING}",
-                        f"the formula nests {nesting(text)} levels deep; Excel's limit is {NESTING}"))
+    if chars > FORMULA_CHARS:
+        out.append(Text(f"公式长 {chars} 个字符，超过 Excel 的上限 {FORMULA_CHARS}",
+                        f"the formula is {chars} characters long; Excel's limit is {FORMULA_CHARS}"))
+    if depth > NESTING:
+        out.append(Text(f"公式嵌套 {depth} 层，超过 Excel 的上限 {NESTING}",
+                        f"the formula nests {depth} levels deep; Excel's limit is {NESTING}"))
     return out
-
-
-_TEXT_NAMES = {"input_title": ("输入信息的标题", "input title"), "error_title": ("出错警告的标题", "error title"),
-               "input_message": ("输入信息", "input message"), "error_message": ("出错警告", "error message")}
 
 
 def validation_problems(options: dict[str, Any]) -> list[Text]:
@@ -85,27 +86,30 @@ def validation_problems(options: dict[str, Any]) -> list[Text]:
     out = []
     for name in VALIDATION_FORMULAS:
         value = options.get(name)
-        if isinstance(value, str) and value.startswith("=") and length(value[1:]) > VALIDATION_FORMULA:
-            n = length(value[1:])
+        if not (isinstance(value, str) and value.startswith("=")):
+            continue
+        n = length(value[1:])
+        if n > VALIDATION_FORMULA:
             out.append(Text(f"其公式长 {n} 个字符，超过 Excel 数据验证的上限 {VALIDATION_FORMULA}",
                             f"its formula is {n} characters long; Excel's limit for a data validation is "
                             f"{VALIDATION_FORMULA}"))
-    for name, limit in VALIDATION_TEXTS.items():
+    for name, (limit, called) in VALIDATION_TEXTS.items():
         value = options.get(name)
-        if isinstance(value, str) and length(value) > limit:
-            zh, en = _TEXT_NAMES[name]
-            out.append(Text(f"其{zh}长 {length(value)} 个字符，超过 Excel 的上限 {limit}",
-                            f"its {en} is {length(value)} characters long; Excel's limit is {limit}"))
+        n = length(value) if isinstance(value, str) else 0
+        if n > limit:
+            out.append(Text(f"其{called.zh}长 {n} 个字符，超过 Excel 的上限 {limit}",
+                            f"its {called.en} is {n} characters long; Excel's limit is {limit}"))
     return out
 
 
 def sheet_name_problems(name: str) -> list[Text]:
     out = []
+    chars = length(name)
     if not name.strip():
         out.append(Text("工作表名不能为空", "a sheet name cannot be empty"))
-    if length(name) > SHEET_NAME:
-        out.append(Text(f"工作表名「{name}」长 {length(name)} 个字符，超过 Excel 的上限 {SHEET_NAME}",
-                        f"the sheet name '{name}' is {length(name)} characters long; Excel's limit is {SHEET_NAME}"))
+    if chars > SHEET_NAME:
+        out.append(Text(f"工作表名「{name}」长 {chars} 个字符，超过 Excel 的上限 {SHEET_NAME}",
+                        f"the sheet name '{name}' is {chars} characters long; Excel's limit is {SHEET_NAME}"))
     if SHEET_NAME_CHARS.search(name):
         out.append(Text(f"工作表名「{name}」含有 Excel 不允许的字符（[ ] : * ? / \\ 之一）",
                         f"the sheet name '{name}' holds one of [ ] : * ? / \\, which Excel does not allow"))
