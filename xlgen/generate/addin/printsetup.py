@@ -259,8 +259,10 @@ def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
         h = heights.get(r, DEFAULT_ROW_PT)
         if r not in crossing:
             last_ok = r
-        if used + h > room and r > (breaks[-1] if breaks else 0):
-            cut = last_ok if last_ok is not None and last_ok > (breaks[-1] if breaks else 0) else r
+        page_top = breaks[-1] if breaks else 0  # the first row of the page being filled
+        if used + h > room and r > page_top:
+            # no row of this page may start the next (a merge runs on): cut here all the same
+            cut = last_ok if last_ok is not None and last_ok > page_top else r
             breaks.append(cut)
             used = title_h if cut > last_title else 0.0
             used += sum(heights.get(x, DEFAULT_ROW_PT) for x in range(cut, r))
