@@ -137,8 +137,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
         types = ", ".join(COLUMN_TYPES)
         kind = col.get("type", str, expected=Text(f"以下之一：{types}", f"one of {types}"))
         if kind not in COLUMN_TYPES:
-            raise col.invalid("type", Text(f"「{kind}」不是列类型；应为以下之一：{types}",
-                                           f"'{kind}' is not a column type; expected one of {types}"))
+            raise col.not_one_of("type", kind, Text("列类型", "a column type"), COLUMN_TYPES)
         span = col.get("span", int, default=1)
         if span < 1:
             raise col.invalid("span", Text(f"{span} 不是列数；应为 1 或更大", f"{span} is not a column count; expected 1 or more"))
@@ -196,9 +195,8 @@ def _funding(node: Node, table: Table) -> Funding:
     sums = tuple(node.strings("sums"))
     for i, name in enumerate(sums):
         if types.get(name) != "amount":
-            amounts = ", ".join(f for f, kind in types.items() if kind == "amount")
-            raise node.invalid(f"sums[{i}]", Text(f"「{name}」不是该表的金额列；应为以下之一：{amounts}",
-                                                  f"'{name}' is not an amount column of the table; expected one of {amounts}"))
+            raise node.not_one_of(f"sums[{i}]", name, Text("该表的金额列", "an amount column of the table"),
+                                  (f for f, kind in types.items() if kind == "amount"))
     label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
     if not label_field:
         raise node.invalid("total", Text("表中没有文字列来填写各行的名称", "the table has no text column to hold the rows' labels"))
@@ -206,9 +204,7 @@ def _funding(node: Node, table: Table) -> Funding:
     marked = tuple(node.strings("marked", default=others))
     for i, name in enumerate(marked):
         if name not in others:
-            raise node.invalid(f"marked[{i}]", Text(f"「{name}」不是资金来源行可标记的列；应为以下之一：{', '.join(others)}",
-                                                    f"'{name}' is not a column the sources may mark; expected one of "
-                                                    + ", ".join(others)))
+            raise node.not_one_of(f"marked[{i}]", name, Text("资金来源行可标记的列", "a column the sources may mark"), others)
     return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
                    lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"), marked=marked)
 
@@ -221,8 +217,7 @@ def parse_header_row(node: Node) -> HeaderRow:
         item.only("field", "span", "type", "required", "hint", "label", "label_span", "formula")
         kind = item.get("type", str, default="text")
         if kind not in HEADER_TYPES:
-            raise item.invalid("type", Text(f"「{kind}」不是表头字段类型；应为以下之一：{', '.join(HEADER_TYPES)}",
-                                            f"'{kind}' is not a header field type; expected one of {', '.join(HEADER_TYPES)}"))
+            raise item.not_one_of("type", kind, Text("表头字段类型", "a header field type"), HEADER_TYPES)
         field_ = HeaderField(
             field=item.get("field", str),
             span=item.get("span", int, default=1),
@@ -261,9 +256,7 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
     rules = node.table("formulas", required=False)
     for column in rules.data:
         if column not in computed:
-            raise rules.invalid(column, Text(f"「{column}」不是绩效指标表的计算列；应为以下之一：{', '.join(computed) or '无'}",
-                                             f"'{column}' is not a computed column of the indicators; expected one of "
-                                             + (", ".join(computed) or "none")))
+            raise rules.not_one_of(column, column, Text("绩效指标表的计算列", "a computed column of the indicators"), computed)
     fields = indicators.fields()
     return TreeIndicator(
         level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),

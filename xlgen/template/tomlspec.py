@@ -145,3 +145,9 @@ class Node:
 
     def invalid(self, name: str, detail: Text | str) -> XlgenError:
         return XlgenError(ErrorCode.VALUE_INVALID, file=self.file, key=self.path(name), detail=detail)
+
+    def not_one_of(self, name: str, value: object, what: Text, choices: Iterable[str]) -> XlgenError:
+        """The error of ``name`` holding ``value``, which is not ``what`` (one of ``choices``)."""
+        listed = ", ".join(choices)
+        return self.invalid(name, Text(f"「{value}」不是{what.zh}；应为以下之一：{listed or '无'}",
+                                       f"'{value}' is not {what.en}; expected one of {listed or 'none'}"))
