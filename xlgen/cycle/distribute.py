@@ -142,7 +142,7 @@ def _earlier(outdir: Path, template: Template, year: int) -> dict[str, Distribut
             (template.id, template.version, str(year))
         if not same or not row.get("inputs_sha256") or not file.is_file() or Path(row["file"]).name != row["file"]:
             return {}
-        if hashlib.sha256(file.read_bytes()).hexdigest() != row.get("sha256"):
+        if not as_listed(file, row.get("sha256") or ""):
             return {}
         kept[row["file"]] = Distributed(file, row.get("code") or "", row.get("name") or "", row["sha256"],
                                         year, row["inputs_sha256"], kept=True)
@@ -160,9 +160,11 @@ def write_manifest(path: Path, template: Template, done: list[Distributed], forc
     write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep, suffix=".csv")
 
 
+def as_listed(file: Path, sha256: str) -> bool:
+    """Whether ``file`` is still the one the manifest lists by ``sha256`` (as it was written)."""
+    return hashlib.sha256(file.read_bytes()).hexdigest() == sha256.strip().lower()
+
+
 def read_manifest(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
-
-
-

@@ -17,6 +17,7 @@ from xlgen.verify.verifier import verify_returned
 # department that returns one gets a finding saying so, instead of silently missing from the batch.
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".xlsb")  # .xls/.et: intake/converted.py
 
+
 # ----------------------------------------------------------------------------- files
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """(workbooks, missing): files as given, folders searched recursively for workbooks."""

@@ -15,6 +15,7 @@ ABS_TOL = 1e-12  # … and absolute, for results that are 0 up to float noise
 
 SPACE = re.compile(r"\s+")
 
+
 # ----------------------------------------------------------------------------- comparisons
 @functools.lru_cache(maxsize=4096)
 def canonical(text: str) -> str:

@@ -18,14 +18,13 @@ A file that matches no department (another year, another bureau's distribution) 
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from xlgen.cycle.distribute import MANIFEST, read_manifest
+from xlgen.cycle.distribute import MANIFEST, as_listed, read_manifest
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.intake.reader import read_returned
@@ -147,7 +146,7 @@ def _blank(folder: Path, manifest: Path, line: int, row: dict[str, str]) -> Blan
         raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest,
                          detail=Text(f"{where.zh}：分发的表 {row['file']} 不在 {folder} 中",
                                      f"{where.en}: the distributed blank {row['file']} is not in {folder}"))
-    if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"].strip().lower():
+    if not as_listed(path, row["sha256"]):
         raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
                          detail=Text(f"其 sha256 与 manifest.csv（{where.zh}）所列不同：分发后被改动过，不能作为核对的依据",
                                      f"its sha256 is not the one manifest.csv lists ({where.en}): the blank was "
