@@ -237,7 +237,9 @@ def test_password_reaches_every_workbook(template: Template, tmp_path: Path) -> 
         assert re.search(r'<sheetProtection password="83AF"', xml), d.file.name  # Excel's hash of "password"
     with pytest.raises(XlgenError) as info:
         distribute(template, roster, 2025, tmp_path / "none", password="密码")
-    assert "password" in str(info.value).lower() or "密码" in str(info.value)
+    # the refused characters named, not merely echoed: the password itself is 密码
+    assert info.value.code == ErrorCode.PASSWORD_INVALID
+    assert str(info.value) == "--password: use ASCII letters, digits and punctuation only (not '密' '码')"
     assert not (tmp_path / "none").exists()
 
 
