@@ -23,7 +23,9 @@ from typing import Any
 
 from xlgen.formula.engine import col_letters
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Text
+from xlgen.findings import Finding, Text
+from xlgen.intake.package import open_workbook
+from xlgen.intake.sheet import read_sheet
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.fill import Fill, indicator_inputs
 from xlgen.template.model import NUMBER_OR_TEXT, TEXT, Template, input_columns, value_kind
@@ -362,10 +364,6 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     """The sheets of an .xlsx roster, read through the reader's safe path (``safezip``'s
     checks, DTDs refused, parts inflated with a cap, rows and columns bounded), as a returned
     workbook is: never openpyxl on a file that came from outside."""
-    from xlgen.findings import Finding
-    from xlgen.intake.package import open_workbook
-    from xlgen.intake.sheet import read_sheet
-
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(

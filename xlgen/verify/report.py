@@ -27,8 +27,10 @@ from rich.text import Text as RichText
 
 from xlgen.formula.engine import col_letters
 from xlgen.generate.addin.printsetup import PAPER_A4
+from xlgen.generate.workbook import XLSX, write_atomic
 from xlgen.lang import Text, fill, pick
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNEXPECTED, UNTOUCHED, Reconciled
+from xlgen.template.model import known_templates
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, status_counts
 
 STATUS = {
@@ -105,8 +107,6 @@ def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", for
                  keep: Sequence[Path] = (), reconciled: Reconciled | None = None) -> Path:
     """Write the summary workbook atomically (never over an existing file without ``force``,
     never over one of ``keep``, the verified files)."""
-    from xlgen.generate.workbook import XLSX, write_atomic
-
     write_atomic(out, force, lambda tmp: _write(tmp, results, reconciled, lang), keep=keep, suffix=XLSX)
     return out
 
@@ -177,8 +177,6 @@ def _findings(wb: Any, fmt: dict[str, Any], results: Sequence[FileResult], lang:
 
 def _grades(results: Sequence[FileResult]) -> list[str]:
     """The grades of the files' templates, best first (优 良 中 差)."""
-    from xlgen.template.model import known_templates
-
     ids = {r.template for r in results}
     levels = {lv.label: lv.min for t in known_templates() if t.id in ids for lv in t.levels}
     for r in results:
