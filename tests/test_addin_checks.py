@@ -22,6 +22,7 @@ PASS, FAIL, VERIFY = "通过", "未通过", "请核实"
 CLEAN = {"task_weights": 40, "indicator_weights": 60, "missing_required": 0, "missing_analysis": 0,
          "score_range": 0, "band": 0, "operator_invalid": 0, "weight_not_positive": 0, "percent_scale": 0}
 WARNS = {"percent_scale"}  # a warning's row asks (请核实); the verdict leaves it out
+ASKED = {"percent_scale": "请核实：是否应填 98？"}  # one slipped row (0.98 typed for 98 %): the value meant
 GRADE_1 = "全部或基本达成预期指标 100%-80% (含)"
 GRADE_2 = "部分达成预期指标并具有一定效果 80%-60% (含)"
 
@@ -112,7 +113,7 @@ def expected(case: str) -> dict[str, Any]:
     want: dict[str, Any] = {}
     for name, value in values.items():
         want[f"checks.{name}"] = value
-        want[f"checks.{name}_status"] = PASS if value == CLEAN[name] else VERIFY if name in WARNS else FAIL
+        want[f"checks.{name}_status"] = PASS if value == CLEAN[name] else ASKED.get(name, VERIFY) if name in WARNS else FAIL
     want["checks.overall"] = PASS if all(values[n] == CLEAN[n] for n in CLEAN if n not in WARNS) else FAIL
     return want
 

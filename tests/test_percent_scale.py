@@ -26,13 +26,14 @@ from xlgen.template.model import Template
 
 runner = CliRunner()
 ROW = "重点工作办结率"
-SLIPS = {  # case → (actual, target, flagged)
-    "honest": (100, None, False),
-    "fraction": (0.95, None, True),  # 95 % typed as 0.95 against 100
-    "reverse": (95, 0.9, True),  # a target of 0.9 against 95
-    "zero": (0, None, False),  # nothing done is no slip
-    "small": (1.2, 1.0, False),  # both small: the same scale
+SLIPS = {  # case → (actual, target, the 填报检查 row's status)
+    "honest": (100, None, "通过"),
+    "fraction": (0.95, None, "请核实：是否应填 95？"),  # 95 % typed as 0.95 against 100: 0.95 × 100
+    "reverse": (95, 0.9, "请核实：是否应填 0.95？"),  # a target of 0.9 against 95: 95 ÷ 100
+    "zero": (0, None, "通过"),  # nothing done is no slip
+    "small": (1.2, 1.0, "通过"),  # both small: the same scale
 }
+OTHER = "工作完成及时率"  # a second % row, slipped too in the "two" book
 
 
 def slipped(sample_fill: Fill, actual: float, target: float | None) -> Fill:
@@ -55,16 +56,20 @@ def verify(path: Path, lang: str = "zh") -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def books(template: Template, sample_fill: Fill, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Generated]:
     out = tmp_path_factory.mktemp("percent")
-    return {case: generate(template, slipped(sample_fill, a, t), out / f"{case}.xlsx")
-            for case, (a, t, _flagged) in SLIPS.items()}
+    books = {case: generate(template, slipped(sample_fill, a, t), out / f"{case}.xlsx")
+             for case, (a, t, _status) in SLIPS.items()}
+    two = slipped(sample_fill, 0.95, None)
+    two.indicators[OTHER].update(actual=0.98, cause_staff="人手不足", measures="补充人员")
+    books["two"] = generate(template, two, out / "two.xlsx")
+    return books
 
 
 @pytest.mark.parametrize("case", list(SLIPS))
 def test_the_live_check_and_verify_say_the_same(books: dict[str, Generated], case: str) -> None:
     book = books[case]
-    flagged = SLIPS[case][2]
-    count, status = book.results["checks.percent_scale"], book.results["checks.percent_scale_status"]
-    assert (count, status) == ((1, "请核实") if flagged else (0, "通过"))
+    status = SLIPS[case][2]
+    flagged = status != "通过"
+    assert (book.results["checks.percent_scale"], book.results["checks.percent_scale_status"]) == (int(flagged), status)
     entry = verify(book.path)
     found = [f for f in entry["findings"] if f["code"] == "percent-scale"]
     actual = book.layout.slot(f"indicators[{_row(book)}].actual")
@@ -99,7 +104,8 @@ def test_the_rule_is_in_the_guide_and_highlighted(books: dict[str, Generated]) -
     col = col_letters(lay.helper_cols["percent_scale"])
     assert f"<formula>${col}{first}=1</formula>" in sheet  # a slipped row turns light red
     status = lay.slot("checks.percent_scale_status")
-    assert f'<conditionalFormatting sqref="{status.a1}' in sheet and "<formula>\"请核实\"</formula>" in sheet
+    assert f'<conditionalFormatting sqref="{status.a1}' in sheet  # amber on 请核实 and on 请核实：是否应填 95？
+    assert f'<formula>LEFT({status.a1},3)="请核实"</formula>' in sheet
     assert "度量单位为 % 的指标按百分数填写（95% 填 95，不填 0.95）" in strings  # its 填表说明 line
     # a rule that is an error keeps 未通过 only: no 请核实 format on its status cell
     analysis = lay.slot("checks.missing_analysis_status")
@@ -113,8 +119,16 @@ def test_libreoffice_agrees(books: dict[str, Generated], lo_recalc: Any, tmp_pat
     stripped = [without_cached_values(books[c].path, tmp_path / f"{c}.xlsx") for c in cases]
     for case, values in zip(cases, lo_recalc(stripped)):
         lay = books[case].layout
-        flagged = SLIPS[case][2]
+        status = SLIPS[case][2]
         assert (values.get(lay.slot("checks.percent_scale").a1),
-                values.get(lay.slot("checks.percent_scale_status").a1)) == ((1, "请核实") if flagged else (0, "通过")), case
+                values.get(lay.slot("checks.percent_scale_status").a1)) == (int(status != "通过"), status), case
         if case == "fraction":
             assert values.get(lay.slot("checks.overall").a1) == "通过"
+
+
+def test_two_slipped_rows_ask_without_a_number(books: dict[str, Generated]) -> None:
+    """The live row names the value meant for one slipped row only; verify names each."""
+    book = books["two"]
+    assert (book.results["checks.percent_scale"], book.results["checks.percent_scale_status"]) == (2, "请核实")
+    found = [f["message"] for f in verify(book.path)["findings"] if f["code"] == "percent-scale"]
+    assert len(found) == 2 and "是否应填 95？" in found[0] and "是否应填 98？" in found[1], found

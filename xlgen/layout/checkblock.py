@@ -8,14 +8,16 @@ and the verdict. ``placer.py`` places the rest of the form.
 
 from __future__ import annotations
 
+import re
+
 from xlgen.generate.addin import checks as chk
 from xlgen.layout.formulas import ref
 from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1,
                                 excel_number, excel_string)
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template import rules
-from xlgen.template.model import QUALITATIVE, FormulaSpec
-from xlgen.template.rules import BAND, OPERATOR, REQUIRED
+from xlgen.template.model import PLACEHOLDER, QUALITATIVE, FormulaSpec
+from xlgen.template.rules import BAND, OPERATOR, REQUIRED, Rule
 
 
 class CheckBlock:
@@ -115,10 +117,10 @@ class CheckBlock:
         self.label(top, value_col + 1, verdict, "head", last_col=self.right)
         r = top + 1
         statuses = []
-        counted = [(c.field, c.label, self.weight_sum(c.field), False) for c in chk.WEIGHT_CHECKS]
-        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0), rule.warns)
+        counted = [(c.field, c.label, self.weight_sum(c.field), False, "") for c in chk.WEIGHT_CHECKS]
+        counted += [(rule.check_field, rule.label, (self.rule_count(rule.name), 0.0), rule.warns, self.fix_value(rule))
                     for rule in t.checks if rule.label]
-        for field, text, (formula, expected), warns in counted:
+        for field, text, (formula, expected), warns, fix in counted:
             if not formula:
                 continue
             label = text.format(expected=excel_number(expected), tasks=t.tasks.label, indicators=t.indicators.label) \
@@ -128,8 +130,11 @@ class CheckBlock:
             value = Slot(f"{chk.SECTION}.{field}", chk.SECTION, -1, field, r, value_col, value_col,
                          FORMULA, "computed", formula=formula)
             self.add(value)
-            otherwise = chk.VERIFY if warns else chk.FAIL  # a warning asks to check; the verdict ignores it
-            status = f'IF({value.a1}={excel_number(expected)},{excel_string(chk.PASS)},{excel_string(otherwise)})'
+            otherwise = excel_string(chk.VERIFY if warns else chk.FAIL)  # a warning asks to check; the verdict ignores it
+            if fix:  # one row breaks it: the value meant, 请核实：是否应填 95？
+                otherwise = f'IF({value.a1}=1,{excel_string(chk.VERIFY + chk.FIX_BEFORE)}&{fix}&' \
+                            f'{excel_string(chk.FIX_AFTER)},{otherwise})'
+            status = f'IF({value.a1}={excel_number(expected)},{excel_string(chk.PASS)},{otherwise})'
             self.add(Slot(chk.status_key(field), chk.SECTION, -1, field + chk.STATUS_SUFFIX, r,
                           value_col + 1, self.right, FORMULA, "computed", formula=status))
             if not warns:
@@ -154,6 +159,27 @@ class CheckBlock:
         if not weight or not self.lay.column_slots(name, weight):  # no such table, or no row of it
             return "", 0.0
         return f"ROUND(SUM({ref(self.lay, f'{name}.{weight}', '', -1)}),6)", total
+
+    def fix_value(self, rule: Rule) -> str:
+        """Formula: the rule's ``fix`` (a [formulas] key) on the one row breaking it, each
+        placeholder the SUMIF of its column over the rows whose helper holds 1 ("": no fix)."""
+        lay = self.lay
+        col = lay.helper_cols.get(rule.name)
+        if not rule.fix or col is None:
+            return ""
+
+        def column(m: re.Match[str]) -> str:
+            fld = m.group(1).rpartition(".")[2]
+            parts = []
+            for table in (TASKS, INDICATORS):
+                rows = lay.helper_rows(table, rule.name)
+                cells = [s for s in lay.column_slots(table, fld) if s.row in rows]
+                if cells:
+                    r1, r2, at = min(rows), max(rows), cells[0].col
+                    parts.append(f"SUMIF({a1(r1, col, True)}:{a1(r2, col, True)},1,{a1(r1, at, True)}:{a1(r2, at, True)})")
+            return f"({'+'.join(parts)})" if parts else "0"
+
+        return PLACEHOLDER.sub(column, self.t.formulas[rule.fix].formula)
 
     def rule_count(self, rule: str) -> str:
         """The formula counting the rows that break ``rule`` ("" when no row carries it)."""

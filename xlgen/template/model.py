@@ -441,7 +441,7 @@ def _formulas_used(t: Template) -> list[str]:
     used = [c.formula for table in (t.tasks, t.indicators) for c in table.columns if c.formula]
     used += [t.total_formula, *(f.formula for s in ("header", "footer") for f in t.header_fields(s) if f.formula)]
     used += [name for ind in t.tree for name in (ind.actual, *dict(ind.formulas).values()) if name]
-    used += [r.formula for r in t.checks if r.formula]
+    used += [name for r in t.checks for name in (r.formula, r.fix) if name]
     return [name for name in dict.fromkeys(used) if name in t.formulas]
 
 

@@ -56,7 +56,7 @@ REQUIRED, BAND, OPERATOR = "required", "band", "operator"
 STRUCTURAL = (REQUIRED, BAND, OPERATOR)
 WEIGHT_CHECKS = ("task_weights", "indicator_weights")  # the other rows of 填报检查, and its verdict
 OVERALL = "overall"
-_KEYS = ("formula", "check", "label", "guide", "highlight", "code", "severity", "zh", "en", "at")
+_KEYS = ("formula", "check", "label", "guide", "highlight", "code", "severity", "zh", "en", "at", "fix")
 _NAME = re.compile(r"[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -76,6 +76,9 @@ class Rule:
     zh: str = ""
     en: str = ""
     at: str = ""  # the field a finding points at ("": the first blank input the formula reads)
+    # key of [formulas]: the value meant on a breaking row; a warning's 填报检查 row shows it when
+    # one row breaks the rule ("请核实：是否应填 95？")
+    fix: str = ""
 
     @property
     def structural(self) -> bool:
@@ -122,7 +125,7 @@ def _rule(node: Node) -> Rule:
     text = {k: node.get(k, str, default="") for k in _KEYS if k != "highlight"}
     rule = Rule(name=name, highlight=node.get("highlight", bool, default=True), **text)
     if rule.structural:
-        for key in ("formula", "code", "severity", "zh", "en", "at"):
+        for key in ("formula", "code", "severity", "zh", "en", "at", "fix"):
             if getattr(rule, key):
                 raise node.invalid(key, Text(f"「{name}」由 xlgen 构建；模板只能给出它的 check、label、guide 和 highlight",
                                              f"'{name}' is built by xlgen; a template gives only its "
@@ -168,6 +171,11 @@ def check_rules(rules: tuple[Rule, ...], formulas: dict[str, list[str]], fields:
             problems.append((f"checks.{r.name}.formula", Text(
                 f"「{r.formula}」读取 {reads}，没有一张表全都具备：该规则不适用于任何行",
                 f"'{r.formula}' reads {reads}, which no one table has all of: the rule applies to no row")))
+        if r.fix and r.fix not in formulas:
+            problems.append((f"checks.{r.name}.fix", not_a_formula(r.fix, sorted(formulas))))
+        elif r.fix and not r.warns:
+            problems.append((f"checks.{r.name}.fix", Text("只有提示项（warning）的规则在填报检查中给出应填的值",
+                                                          "only a warning rule's 填报检查 row shows the value meant")))
         if r.at and r.at not in every:
             problems.append((f"checks.{r.name}.at", Text(f"「{r.at}」不是任务表或绩效指标表的列",
                                                          f"'{r.at}' names no column of the tasks or indicators table")))

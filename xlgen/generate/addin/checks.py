@@ -20,6 +20,7 @@ TITLE = "填报检查"
 HEADINGS = ("检查项目", "结果", "结论")
 PASS, FAIL = "通过", "未通过"
 VERIFY = "请核实"  # a warning rule's row that counts rows: not wrong for sure, not in the verdict
+FIX_BEFORE, FIX_AFTER = "：是否应填 ", "？"  # around the value meant, when one row breaks a rule with a fix
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,10 @@ def _plan(layout: Layout) -> list[Rule]:
             if slot.field in warned:  # a warning rule's row: to be checked, not wrong
                 verdicts += ((chk.VERIFY, "asked"),)
             for text, fmt in verdicts:
-                rules.append(((slot.row, slot.col, slot.row, slot.last_col),
-                              {"type": "cell", "criteria": "==", "value": f'"{text}"'}, fmt,
+                # 请核实 may go on with the value meant (请核实：是否应填 95？): it begins the text
+                test = {"type": "text", "criteria": "begins with", "value": text} if text == chk.VERIFY else \
+                    {"type": "cell", "criteria": "==", "value": f'"{text}"'}
+                rules.append(((slot.row, slot.col, slot.row, slot.last_col), test, fmt,
                               f"the conditional format of {slot.key}"))
     return rules
 
