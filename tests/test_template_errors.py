@@ -45,6 +45,11 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('formula = "task_score"', 'formula = "task_scor"', ErrorCode.VALUE_INVALID,
          "broken.toml: key 'tasks.columns[5].formula': 'task_scor' is not a key of [formulas]"),
         ("[template]", "[template", ErrorCode.TOML_SYNTAX, "broken.toml: not valid TOML"),
+        # a rule's fix: a formula of [formulas], and only on a warning rule (its 请核实 row shows it)
+        ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "nope"\n\n[total]\n', ErrorCode.VALUE_INVALID,
+         "broken.toml: key 'checks.extra.fix': 'nope' is not a key of [formulas]"),
+        ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "percent_scale_fix"\n\n[total]\n',
+         ErrorCode.VALUE_INVALID, "broken.toml: key 'checks.extra.fix': only a warning rule's 填报检查 row shows the value meant"),
     ],
 )
 def test_template_error(tmp_path: Path, old: str, new: str, code: ErrorCode, message: str) -> None:
