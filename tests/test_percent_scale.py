@@ -132,3 +132,18 @@ def test_two_slipped_rows_ask_without_a_number(books: dict[str, Generated]) -> N
     assert (book.results["checks.percent_scale"], book.results["checks.percent_scale_status"]) == (2, "请核实")
     found = [f["message"] for f in verify(book.path)["findings"] if f["code"] == "percent-scale"]
     assert len(found) == 2 and "是否应填 95？" in found[0] and "是否应填 98？" in found[1], found
+
+
+@pytest.mark.parametrize("case", ["fraction", "two", "honest"])
+def test_the_status_is_amber_with_or_without_the_number(books: dict[str, Generated], case: str) -> None:
+    """The 请核实 format tests the text's beginning (LEFT, a classic function): 请核实 and 请核实：是否应填 95？
+    both light amber, 通过 stays green."""
+    from tests.helpers.addinxml import highlighted
+    from xlgen.generate.addin.conditional import PASS_FILL, VERIFY_FILL
+
+    book = books[case]
+    values = {**book.inputs, **book.results}
+    cells = {book.layout.slot(k).a1: v for k, v in values.items() if v is not None and v != ""}
+    status = book.layout.slot("checks.percent_scale_status")
+    fill = highlighted(book.path, book.layout.template.sheet, cells).get(status.a1)
+    assert fill == "FF" + (PASS_FILL if case == "honest" else VERIFY_FILL).lstrip("#").upper(), (case, cells[status.a1])

@@ -207,6 +207,14 @@ def _div(a: Any, b: Any) -> float:
     return to_number(a) / d
 
 
+def _left(text: Any, count: Any = 1.0) -> str:
+    """LEFT: the first ``count`` characters (Excel: #VALUE! below 0; the fraction dropped)."""
+    n = to_number(count)
+    if n < 0:
+        raise _Raised(VALUE)
+    return to_text(text)[:int(n)]
+
+
 def _pow(a: Any, b: Any) -> float:
     try:
         r = to_number(a) ** to_number(b)
@@ -260,6 +268,7 @@ STRICT: dict[str, Callable[..., Any]] = {
     "ISBLANK": lambda a: a is None,
     "LEN": lambda a: float(len(to_text(a))),
     "TRIM": lambda a: re.sub(" +", " ", to_text(a)).strip(" "),
+    "LEFT": _left,
     "ROUND": _round("round"),
     "ROUNDDOWN": _round("down"),
     "ROUNDUP": _round("up"),

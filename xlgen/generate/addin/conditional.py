@@ -64,8 +64,8 @@ def _plan(layout: Layout) -> list[Rule]:
                 verdicts += ((chk.VERIFY, "asked"),)
             for text, fmt in verdicts:
                 # 请核实 may go on with the value meant (请核实：是否应填 95？): it begins the text
-                test = {"type": "text", "criteria": "begins with", "value": text} if text == chk.VERIFY else \
-                    {"type": "cell", "criteria": "==", "value": f'"{text}"'}
+                test = {"type": "formula", "criteria": f'=LEFT({slot.a1},{len(text)})="{text}"'} \
+                    if text == chk.VERIFY else {"type": "cell", "criteria": "==", "value": f'"{text}"'}
                 rules.append(((slot.row, slot.col, slot.row, slot.last_col), test, fmt,
                               f"the conditional format of {slot.key}"))
     return rules
