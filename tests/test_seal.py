@@ -332,10 +332,10 @@ def test_each_fixed_value_changed_in_libreoffice_fails_at_its_cell(source: str, 
         assert "seal-broken" not in [f.code.code for f in result.findings]
 
 
-def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sample: Generated, key: Path, tmp_path: Path) -> None:
-    lay = sample.layout
+def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sealed: Generated, key: Path, tmp_path: Path) -> None:
+    lay = sealed.layout
     target = lay.slot("indicators[0].target")
-    moved = set_cells(sample.path, tmp_path / "moved.xlsx", {target.a1: 80.0})
+    moved = set_cells(sealed.path, tmp_path / "moved.xlsx", {target.a1: 80.0})
     rolled = rollover(moved, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
     assert not isinstance(rolled, Finding) and rolled.warning  # the moved target fails this year's file
     record = record_of(rolled.generated.path)
@@ -344,17 +344,59 @@ def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sample: Genera
     assert verify_file(rolled.generated.path, SealPolicy(seal.load_key(key))).findings[0].code.code != "seal-broken"
 
 
-def test_rollover_with_the_key_warns_of_a_record_sealed_again_without_it(
+def test_a_file_sealed_before_the_key_rolls_over_without_it(sample: Generated, key: Path, tmp_path: Path) -> None:
+    """Under the key a plain hash is a broken seal (a department can make one): the file made before
+    the bureau had its key rolls over without --key-file, carrying the bureau's values; with it,
+    rollover refuses and says to leave the key out."""
+    moved = set_cells(sample.path, tmp_path / "moved.xlsx", {sample.layout.slot("indicators[0].target").a1: 80.0})
+    refused = rollover(moved, 2025, tmp_path / "keyed.xlsx", key=seal.load_key(key))
+    assert isinstance(refused, Finding) and refused.code.code == "not-carried"
+    assert "roll it over without --key-file" in refused.message("en")
+    rolled = rollover(moved, 2025, tmp_path / "plain.xlsx")
+    assert not isinstance(rolled, Finding) and rolled.warning
+    assert record_of(rolled.generated.path).fields["indicators[0].target"] == 100.0
+
+
+def test_rollover_with_the_key_refuses_a_record_sealed_again_without_it(
         sealed: Generated, key: Path, tmp_path: Path) -> None:
     """A record rewritten and sealed again with a plain hash (what a department can do without the
-    key): the carry reads records without the key (carried_fill), so the verification with the
-    bureau's key must say seal-broken and the rollover warn."""
+    key) is broken under the bureau's key: rollover carries nothing of it (else next year's blank
+    would seal the department's target with the bureau's key), says why, and writes nothing."""
     forged = edit_part(sealed.path, tmp_path / "forged.xlsx", CUSTOM,
                        _rewrite_record(lambda doc: doc["fields"].update({"indicators[0].target": 80.0})))
-    rolled = rollover(forged, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
-    assert not isinstance(rolled, Finding) and rolled.warning
-    assert codes(rolled.verification)[0] == ("seal-broken", None)
-    assert ("fixed-changed", sealed.layout.slot("indicators[0].target").a1) in codes(rolled.verification)
+    out = tmp_path / "next.xlsx"
+    refused = rollover(forged, 2025, out, key=seal.load_key(key))
+    assert isinstance(refused, Finding) and refused.code.code == "not-carried"
+    assert refused.message("en").startswith("not rolled over: the record of the bureau's fixed values does not "
+                                            "match its seal")
+    assert refused.message("en").endswith("roll it over without --key-file")
+    assert refused.message("zh").startswith("未结转：文件中下达值的记录与封印不符")
+    assert not out.exists()
+    # without the key the plain hash holds, and the forged record is what rollover can know of
+    plain = rollover(forged, 2025, tmp_path / "plain.xlsx")
+    assert not isinstance(plain, Finding)
+
+
+@pytest.mark.parametrize("damage", ["record edited", "properties deleted"])
+def test_rollover_refuses_a_file_whose_record_is_broken_or_missing(sample: Generated, tmp_path: Path,
+                                                                  damage: str) -> None:
+    """Without a key too: a record edited apart from its seal, or deleted, leaves only what the cells
+    say now, which the department may have moved; nothing is carried and the CLI says so (exit 2)."""
+    edit = ((lambda xml: xml.replace('"indicators[0].target":100.0', '"indicators[0].target":80.0'))
+            if damage == "record edited" else (lambda xml: re.sub(r"<property .*</property>", "", xml, flags=re.S)))
+    damaged = edit_part(sample.path, tmp_path / "damaged.xlsx", CUSTOM, edit)
+    out = tmp_path / "next"
+    out.mkdir()
+    result = runner.invoke(app, ["rollover", str(damaged), "--year", "2025", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    why = ("the record of the bureau's fixed values does not match its seal" if damage == "record edited"
+           else "the file was made by xlgen but holds no sealed record of the bureau's fixed values")
+    assert f"not rolled over: {why}" in " ".join(result.output.split())
+    refused = rollover(damaged, 2025, out)
+    assert isinstance(refused, Finding) and refused.code.code == "not-carried"
+    assert refused.message("en").startswith(f"not rolled over: {why}")
+    assert "--key-file" not in refused.message("en")  # no key given: the hint does not apply
+    assert list(out.iterdir()) == []
 
 
 @pytest.mark.parametrize("formula", ["F19", "calc!A1"])

@@ -235,6 +235,10 @@ class Code(Enum):
         "文件的封印由财政部门的密钥生成，未提供 --key-file，封印无法核对（下达值仍按记录核对）",
         "the file is sealed with the bureau's key and no --key-file was given: the seal was not checked "
         "(the fixed values were still compared with the record)")
+    NOT_CARRIED = Detail(
+        "not-carried", ERROR,
+        "未结转：{seal}。结转只沿用财政部门下达并封印的值{hint}",
+        "not rolled over: {seal}. Rollover carries only the values the bureau set and sealed{hint}")
 
     @property
     def code(self) -> str:

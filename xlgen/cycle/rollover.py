@@ -4,7 +4,8 @@ What carries over is the template's choice (``[rollover]``, by default in _base/
 the department's identity, its tasks, and the indicator tree with operators, targets, units and
 weights. Next year's blank is made with the newest known version of the file's template. The
 returned file is read through the reader (never saved, never evaluated) and verified; a file
-that fails verification still rolls over, with a warning.
+that fails verification still rolls over, with a warning, but for one whose sealed record of the
+bureau's values is broken or missing: what the bureau set cannot be known, so nothing is carried.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from xlgen.cycle.distribute import workbook_name
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
-from xlgen.findings import Finding
+from xlgen.findings import Code, Finding, Text, finding
 from xlgen.layout.model import FORMULA
 from xlgen.intake.reader import Returned, read_returned
 from xlgen.template.model import Template, newest_version
@@ -46,10 +47,8 @@ def carried_fill(ret: Returned, year: int | None, target: Template,
     missing from ``target``'s tree stays, as one of the department's own."""
     keep = ret.template.rollover if keep is None else keep
     values = ret.inputs()
-    # Read without the key on purpose, apart from the verification's keyed check of the same seal:
-    # the carry asks "what did the bureau set?", and a file sealed before the bureau had a key (a
-    # plain hash) still answers it, where the key would call its seal broken. A rewritten record
-    # cannot slip through unseen: the keyed verification reports seal-broken and the rollover warns.
+    # Read without the key: next_fill has already refused a file whose seal the bureau's key calls
+    # broken; what is read here is the record that verification accepted.
     sealed = identity_of(ret.package.properties)
     if sealed.record is not None and sealed.state != BROKEN:  # the bureau's values, not what a cell says now
         values |= {k: v for k, v in sealed.record.fields.items() if k in ret.layout.slots}
@@ -85,6 +84,9 @@ def _clean(value: Any) -> Any:
     return None
 
 
+UNSEALED = (Code.SEAL_BROKEN, Code.SEAL_MISSING)
+
+
 @dataclass(frozen=True)
 class NextFill:
     """What a returned file carries into next year: the fill, for the newest version of its template."""
@@ -96,12 +98,22 @@ class NextFill:
 
 def next_fill(source: Path, year: int, key: bytes | None = None) -> NextFill | Finding:
     """``source`` read and verified (its seal with ``key``), and its carried fill for ``year``; a
-    Finding when it cannot be read."""
+    Finding when it cannot be read, or when its record of the bureau's values is broken or missing
+    (``not-carried``): with the key, a record sealed again with a plain hash is broken, so a
+    department that rewrote record and seal together cannot launder its values into a blank the
+    bureau's key seals."""
     ret = read_returned(source)
     if isinstance(ret, Finding):
         return ret
+    verification = verify_returned(ret, SealPolicy(key))
+    unsealed = next((f for f in verification.findings if f.code in UNSEALED), None)
+    if unsealed is not None:  # the bureau's values cannot be told from the department's: never carry them
+        hint = Text("；若该文件分发于财政部门启用密钥之前，请不带 --key-file 结转",
+                    "; if the file was distributed before the bureau had its key, roll it over without --key-file")
+        return finding(Code.NOT_CARRIED, seal=Text(unsealed.message("zh"), unsealed.message("en")),
+                       hint=hint if key is not None and unsealed.code is Code.SEAL_BROKEN else "")
     target = newest_version(ret.template)
-    return NextFill(verify_returned(ret, SealPolicy(key)), target, carried_fill(ret, year, target))
+    return NextFill(verification, target, carried_fill(ret, year, target))
 
 
 def rollover(source: Path, year: int, out: Path, force: bool = False,
