@@ -136,6 +136,20 @@ def test_a_year_changed_names_the_label_cell_or_the_property(sample: Generated, 
     assert "the document property year was changed from 2024 to 2023" in at_prop.message("en")
 
 
+def test_a_year_label_changed_in_a_file_made_before_seals_is_found(sample: Generated, tmp_path: Path) -> None:
+    """Without a record, the year the properties stamp is the label's yardstick."""
+    def old(xml: str) -> str:  # layout 1: no record, no seal
+        xml = re.sub(r'<property [^>]*name="xlgen_(?:seal|fixed_\d+)">.*?</property>', "", xml, flags=re.S)
+        return xml.replace('name="xlgen_layout"><vt:lpwstr>2<', 'name="xlgen_layout"><vt:lpwstr>1<')
+
+    before = edit_part(sample.path, tmp_path / "before.xlsx", CUSTOM, old)
+    moved = set_cells(before, tmp_path / "moved.xlsx", {"A2": sample.layout.template.year_label.format(year=2025)})
+    assert [(f.code.code, f.cell) for f in verify_file(before).findings] == [("seal-predates", None)]
+    result = verify_file(moved)
+    assert [(f.code.code, f.cell) for f in result.findings] == [("seal-predates", None), ("fixed-changed", "A2")]
+    assert result.findings[1].message("en").startswith("A2 year was changed from 2024 to 2025")
+
+
 def test_a_format_change_names_both_formats_and_the_value(sample: Generated, tmp_path: Path) -> None:
     total = sample.layout.slot("total")
     edited = number_format(sample.path, tmp_path / "f.xlsx", total.a1, '"96.18"')

@@ -42,7 +42,10 @@ def fixed_findings(ret: Returned, plan: Plan, policy: SealPolicy,
             if policy.require:
                 return [finding(Code.SEAL_MISSING, sheet, None, None, reason=Text(
                     f"版式 {stamp} 早于封印，而核验要求封印", f"layout {stamp} predates seals and a seal is required"))]
-            return [finding(Code.SEAL_PREDATES, sheet, None, None, layout=stamp)]
+            # no record: the year the bureau stamped in the properties is the label's yardstick
+            prop = props.get(provenance.PROP_YEAR, "")
+            moved = label_changed(ret, int(prop), label_year) if prop.isdigit() else []
+            return [finding(Code.SEAL_PREDATES, sheet, None, None, layout=stamp), *moved]
         if made_by_xlgen(ret):
             return [finding(Code.SEAL_MISSING, sheet, None, None, reason=Text(
                 "文档属性中没有记录", "no record in the document properties"))]
@@ -81,11 +84,16 @@ def changed(ret: Returned, plan: Plan, record: seal.Record, label_year: tuple[in
         if prop != str(record.year):
             out.append(finding(Code.FIXED_CHANGED, None, None, "year", label=Text(
                 "文档属性 年度", "the document property year"), expected=record.year, found=prop))
-        if label_year is None or label_year[0] != record.year:
-            out.append(finding(Code.FIXED_CHANGED, sheet, label_year[1] if label_year else f"A{(ret.file_row(1) or 1) + 1}", "year",
-                               label=Text("年度", "year"), expected=record.year,
-                               found=label_year[0] if label_year else None))
+        out.extend(label_changed(ret, record.year, label_year))
     return out
+
+
+def label_changed(ret: Returned, year: int, label_year: tuple[int, str] | None) -> list[Finding]:
+    """``fixed-changed`` at the title's year label when it does not show ``year``."""
+    if label_year is not None and label_year[0] == year:
+        return []
+    return [finding(Code.FIXED_CHANGED, ret.sheet.name, label_year[1] if label_year else f"A{(ret.file_row(1) or 1) + 1}",
+                    "year", label=Text("年度", "year"), expected=year, found=label_year[0] if label_year else None)]
 
 
 def same_value(expected: Any, found: Any) -> bool:
