@@ -133,7 +133,9 @@ def test_a_year_changed_names_the_label_cell_or_the_property(sample: Generated, 
     [at_label] = [f for f in verify_file(label).findings if f.code.code == "fixed-changed"]
     [at_prop] = [f for f in verify_file(prop).findings if f.code.code == "fixed-changed"]
     assert at_label.message("en") == "A2 year was changed from 2024 to 2023: the bureau set it and it may not be changed"
-    assert "the document property year was changed from 2024 to 2023" in at_prop.message("en")
+    assert at_prop.message("en") == ("the document property year was changed from 2024 to 2023: the bureau set it "
+                                     "and it may not be changed")
+    assert at_prop.message("zh") == "文档属性 年度 由 2024 改为 2023：该项由财政部门下达，不得修改"
 
 
 def test_a_year_label_changed_in_a_file_made_before_seals_is_found(sample: Generated, tmp_path: Path) -> None:

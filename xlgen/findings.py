@@ -286,8 +286,9 @@ class Finding:
         detail = self.code.value
         template = pick(detail.text, lang)
         derived = detail.derive(self.params) if detail.derive else {}
-        values = {"cell": self.cell or "", "sheet": self.sheet or "", **derived, **self.params}
-        return template.format_map(_Defaults({k: show(v, lang) for k, v in values.items()}))
+        shown = {k: show(v, lang) for k, v in {**derived, **self.params}.items()}
+        # a finding at no cell reads without one ("the document property year …"), not "(empty) …"
+        return template.format_map(_Defaults({"cell": self.cell or "", "sheet": self.sheet or "", **shown})).strip()
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"code": self.code.code, "severity": self.severity, "sheet": self.sheet,
