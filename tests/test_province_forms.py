@@ -42,6 +42,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.common import ROOT, generate_samples, read_values
 from tests.helpers.expect import assert_matches
+from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import edit_sheet, set_cached, set_formula
 from xlgen.cli import app
 from xlgen.errors import XlgenError
@@ -110,7 +111,8 @@ def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_re
         assert honest.status == "pass", (name, [f.message("en") for f in honest.findings])
         assert honest.total_score == FORMS[name]["total"]
     # tampered: a total typed over with a constant (Sichuan), the header's 自评总分 and an
-    # indicator's 得分 typed over (Chongqing), a typed score above its 分值 (Hunan)
+    # indicator's 得分 typed over (Chongqing), a typed score above its 分值, a subtotal typed over
+    # and a 评分标准 rewritten (Hunan)
     lay = {n: books[n].layout for n in names}
     sichuan = edit_sheet(saved[0], tmp_path / "sichuan.xlsx",
                          set_formula(lay["sichuan-project"].slot("tasks[0].allocated").a1, "300"))
@@ -120,9 +122,12 @@ def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_re
     hunan = edit_sheet(saved[2], tmp_path / "hunan.xlsx", set_cached(hunan_score, "6"))
     subtotal = lay["hunan-department-evaluation"].slot("subtotal[0].score").a1  # 投入's 13 typed over as 15
     hunan_subtotal = edit_sheet(saved[2], tmp_path / "hunan-subtotal.xlsx", set_formula(subtotal, "15"))
+    criterion = lay["hunan-department-evaluation"].slot("indicators[0].criterion").a1  # the yardstick rewritten
+    hunan_criterion = set_cells(saved[2], tmp_path / "hunan-criterion.xlsx",
+                                {criterion: "以100%为标准。每超过一个百分点扣0.1分，扣完为止。"})
     for path, cell in ((sichuan, lay["sichuan-project"].slot("tasks[0].allocated").a1),
                        (chongqing, lay["chongqing-department-overall"].slot("header.self_total").a1),
-                       (hunan, hunan_score), (hunan_subtotal, subtotal)):
+                       (hunan, hunan_score), (hunan_subtotal, subtotal), (hunan_criterion, criterion)):
         result = verify_file(path)
         assert result.status == "fail", path.name
         assert any(f.cell == cell for f in result.findings), (path.name, [f.message("en") for f in result.findings])
@@ -162,7 +167,7 @@ def test_hunan_has_only_indicators_and_typed_scores() -> None:
     assert lay.task_count == 0 and not [s for s in lay.slots.values() if s.section in ("tasks", "goals")]
     score = lay.slot("indicators[0].score")
     assert score.role == "input" and score.required == "always"
-    assert lay.slot("indicators[0].criterion").role == "fixed"
+    assert lay.slot("indicators[0].criterion").role == "fixed" and lay.slot("indicators[0].criterion").bureau
     assert "checks.task_weights" not in lay.slots  # no tasks: no check of their weights
     assert not any('SUM("")' in s.formula for s in lay.slots.values())
 
