@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import pytest
 from typer.testing import CliRunner
 
-from tests.helpers.common import SAMPLE
+from tests.helpers.common import ROOT, SAMPLE
 from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import edit_part, edit_sheet, set_formula
 from tests.test_distribute import HEAD, SEED_DEPT, write_xlsx
@@ -29,9 +29,11 @@ from xlgen.findings import Finding
 from xlgen.generate import seal
 from xlgen.generate.workbook import Generated, generate
 from xlgen.intake.reader import read_returned
-from xlgen.layout.model import Layout
-from xlgen.template.fill import Fill
-from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template
+from xlgen.layout.model import FIXED, Layout
+from xlgen.layout.placer import build_layout
+from xlgen.names import INDICATORS
+from xlgen.template.fill import Fill, load_fill
+from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates, load_template
 from xlgen.verify.batch import verify_file
 from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.identity import BROKEN, MISSING, SEALED, UNCHECKED, sealed_identity
@@ -408,3 +410,28 @@ def test_an_input_holding_a_formula_is_formula_in_input(sample: Generated, tmp_p
     found = [f for f in result.findings if f.code.code == "formula-in-input"]
     assert [(f.cell, f.field) for f in found] == [(executed.a1, "tasks[0].executed")]
     assert f"={formula}" in found[0].message("en") and result.status == "fail"
+
+
+@pytest.mark.parametrize("template_id", sorted({t.id for t in known_templates()}))
+def test_every_text_of_the_tree_written_locked_is_sealed(template_id: str) -> None:
+    """One rule for the tree's texts: what the layout writes as the bureau's (名称, 指标性质, 评分标准,
+    是否核心指标) is sealed, whether or not the template's [fixed] names its column."""
+    t = load_template(template_id)
+    lay = build_layout(t, t.task_rows, t.spare_kinds)
+    fixed = [s for s in lay.slots.values() if s.role == FIXED and s.section == INDICATORS]
+    assert fixed, template_id
+    assert [s.key for s in fixed if not s.bureau] == []
+
+
+def test_a_chongqing_indicator_nature_changed_fails_at_its_cell(tmp_path: Path) -> None:
+    """指标性质 and 是否核心指标 come from Chongqing's tree and are not in its [fixed]: a department
+    that rewrites one fails verify at that cell, as with any of the bureau's values."""
+    template = load_template("chongqing-department-overall")
+    made = generate(template, load_fill(ROOT / "samples" / "chongqing-department-overall-2024.toml", template),
+                    tmp_path / "cq.xlsx")
+    nature = made.layout.slot("indicators[0].nature")
+    assert made.inputs[nature.key] == "定量指标"
+    edited = set_cells(made.path, tmp_path / "edited.xlsx", {nature.a1: "定性指标"})
+    result = verify_file(edited)
+    assert ("fixed-changed", nature.a1) in codes(result)
+    assert "定量指标" in result.findings[0].message("zh") and "定性指标" in result.findings[0].message("zh")

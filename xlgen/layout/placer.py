@@ -206,7 +206,9 @@ class Placer(CheckBlock):
                 default = None
             self.add(Slot(key, INDICATORS, ind.index, c.field, r, col, col + c.span - 1, role, c.type,
                           default=default, format=c.format, required=_indicator_required(ind, c, role),
-                          bureau=role != FORMULA and c.field in t.fixed.get(INDICATORS, ())))
+                          # the tree's texts are the bureau's wherever they are written locked (one
+                          # rule: what the layout fixes is sealed), [fixed] names the rest
+                          bureau=role == FIXED or (role != FORMULA and c.field in t.fixed.get(INDICATORS, ()))))
             if formula is not None:
                 self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span
