@@ -23,10 +23,12 @@ from tests.helpers.verifykit import SHEET, edit_part, edit_sheet, set_formula, s
 from xlgen.findings import Finding
 from xlgen.generate import provenance
 from xlgen.generate.addin import checks as chk
-from xlgen.generate.workbook import Generated
+from tests.helpers.common import ROOT
+from xlgen.generate.workbook import Generated, generate
 from xlgen.intake.reader import read_returned
 from xlgen.layout.model import Layout
-from xlgen.template.model import QUALITATIVE
+from xlgen.template.fill import load_fill
+from xlgen.template.model import QUALITATIVE, load_template
 from xlgen.verify.batch import verify_file
 from xlgen.verify.formats import shows_the_same
 
@@ -223,3 +225,17 @@ def test_the_live_check_and_verify_agree_on_every_case(sample: Generated, tmp_pa
         else:
             assert live[chk.OVERALL.field] == (chk.PASS if result.status == "pass" else chk.FAIL), (case, errors)
             assert result.status == "fail", case
+
+
+@pytest.mark.parametrize("template_id", ["mof-project", "jiangxi-project", "sichuan-project"])
+def test_a_spare_row_weight_of_0_fails_on_the_other_forms_with_spare_rows(template_id: str, tmp_path: Path) -> None:
+    """The weight rule is on wherever a department can add an indicator in a spare row (Jiangxi
+    and Hubei by extending mof-project): 0 there is weight-not-positive at the cell."""
+    template = load_template(template_id)
+    sample = "mof-project" if template_id == "jiangxi-project" else template_id
+    made = generate(template, load_fill(ROOT / "samples" / f"{sample}-2024.toml", template), tmp_path / "form.xlsx")
+    assert "weight" in {rule.name for rule in template.checks}
+    weight = made.layout.slot(f"indicators[{_spare(made.layout)}].weight")
+    result = verify_file(set_cells(made.path, tmp_path / "weight-0.xlsx", {weight.a1: 0.0}))
+    assert [(f.code.code, f.cell) for f in result.findings if f.code.code == "weight-not-positive"] == [
+        ("weight-not-positive", weight.a1)]
