@@ -23,7 +23,7 @@ from tests.helpers.verifykit import edit_sheet, set_formula
 from xlgen.errors import XlgenError
 from xlgen.generate.workbook import generate, layout_for
 from xlgen.layout.values import bind_inputs
-from xlgen.layout.model import FIXED, FORMULA, INPUT, a1
+from xlgen.layout.model import FIXED, FORMULA, INPUT, a1, a1_range
 from xlgen.template.fill import load_fill
 from xlgen.template.model import load_template
 
@@ -57,6 +57,12 @@ def test_the_total_sums_the_sources_and_alone_is_scored() -> None:
         assert len(marks) == 3  # 分值, 执行率, 得分 print "/"
     score = lay.slot("tasks[0].score")
     assert f"SUM({a1(score.row, score.col, True)}:{a1(score.row, score.col, True)})" in lay.slot("total").formula
+
+
+def test_a_range_keeps_both_ends_even_for_one_cell() -> None:
+    # the total's SUM over the one scored funding row stays SUM($X$n:$X$n), as golden files hold
+    assert a1_range(4, 2, 4, 2) == "$C$5:$C$5"
+    assert a1_range(0, 0, 9, 27) == "$A$1:$AB$10"
 
 
 def test_the_sample_fill_computes_the_hand_worked_numbers(tmp_path: Path) -> None:

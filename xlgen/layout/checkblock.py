@@ -12,7 +12,7 @@ import re
 
 from xlgen.generate.addin import checks as chk
 from xlgen.layout.formulas import ref
-from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1,
+from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1_range,
                                 excel_number, excel_string)
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template import rules
@@ -176,7 +176,7 @@ class CheckBlock:
                 cells = [s for s in lay.column_slots(table, fld) if s.row in rows]
                 if cells:
                     r1, r2, at = min(rows), max(rows), cells[0].col
-                    parts.append(f"SUMIF({a1(r1, col, True)}:{a1(r2, col, True)},1,{a1(r1, at, True)}:{a1(r2, at, True)})")
+                    parts.append(f"SUMIF({a1_range(r1, col, r2, col)},1,{a1_range(r1, at, r2, at)})")
             return f"({'+'.join(parts)})" if parts else "0"
 
         return PLACEHOLDER.sub(column, self.t.formulas[rule.fix].formula)
@@ -191,7 +191,7 @@ class CheckBlock:
         for table_name in (TASKS, INDICATORS):
             rows = lay.helper_rows(table_name, rule)
             if rows:
-                sums.append(f"SUM({a1(min(rows), col, True)}:{a1(max(rows), col, True)})")
+                sums.append(f"SUM({a1_range(min(rows), col, max(rows), col)})")
         if rule == REQUIRED:
             fixed = [s for s in lay.slots.values() if s.section in (HEADER, GOALS, FOOTER) and s.required]
             if fixed:

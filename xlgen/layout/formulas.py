@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xlgen.layout.model import Layout, a1, excel_number, excel_string
+from xlgen.layout.model import Layout, a1_range, excel_number, excel_string
 from xlgen.names import TOTAL
 from xlgen.template.model import LEVEL, PLACEHOLDER, FormulaSpec
 
@@ -20,7 +20,7 @@ def ref(lay: Layout, name: str, section: str, index: int) -> str:
             return '""'
         col = present[0].col
         r1, r2 = present[0].row, present[-1].row
-        return f"{a1(r1, col, True)}:{a1(r2, col, True)}"
+        return a1_range(r1, col, r2, col)
     slot = lay.slots[f"{section}[{index}].{fld}" if index >= 0 else f"{section}.{fld}"]
     return slot.a1
 

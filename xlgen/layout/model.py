@@ -43,6 +43,12 @@ def a1(row: int, col: int, absolute: bool = False) -> str:
     return cell
 
 
+def a1_range(first_row: int, first_col: int, last_row: int, last_col: int) -> str:
+    """An absolute range ($A$1:$B$2) from 0-based corners, both ends written even for one cell
+    (xlsxwriter's xl_range_abs writes one cell as $A$1, which would change the formulas)."""
+    return f"{a1(first_row, first_col, True)}:{a1(last_row, last_col, True)}"
+
+
 @dataclass(frozen=True)
 class Slot:
     """One field's cell. ``key`` names it: header.department_code, tasks[2].rate, total."""
@@ -106,7 +112,7 @@ class ListSource:
         quoted = quote_sheet(LIST_SHEET)
         if index is not None:
             return f"={quoted}!{a1(index, self.col, True)}"
-        return f"={quoted}!{a1(0, self.col, True)}:{a1(len(self.values) - 1, self.col, True)}"
+        return f"={quoted}!{a1_range(0, self.col, len(self.values) - 1, self.col)}"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any
 from xlgen.layout.checkblock import CheckBlock
 from xlgen.layout.formulas import ref, substitute
 from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
-                                IndicatorRow, Layout, Slot, a1)
+                                IndicatorRow, Layout, Slot, a1_range)
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
 
@@ -137,7 +137,7 @@ class Placer(CheckBlock):
         if c.field in fund.sums:
             if i > 0:
                 return None
-            cells = f"{a1(first + 1, col, True)}:{a1(first + fund.rows - 1, col, True)}"
+            cells = a1_range(first + 1, col, first + fund.rows - 1, col)
             return Slot(key, TASKS, i, c.field, first, col, col, FORMULA, c.type, format=c.format,
                         formula=f'IF(COUNT({cells})=0,"",SUM({cells}))')
         if i > 0:
@@ -240,7 +240,7 @@ class Placer(CheckBlock):
                        last_col=score_col - 2)
             for col, fld in ((score_col - 1, weight), (score_col, "score")):
                 cells = [lay.slots[f"indicators[{k}].{fld}"] for k in (i, j)]
-                rng = f"{a1(cells[0].row, cells[0].col, True)}:{a1(cells[1].row, cells[1].col, True)}"
+                rng = a1_range(cells[0].row, cells[0].col, cells[1].row, cells[1].col)
                 formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
                 key = f"{SUBTOTAL}[{n}].{fld}"
                 self.add(Slot(key, TOTAL, n, f"{SUBTOTAL}_{fld}", r, col, col, FORMULA, "computed", formula=formula))
