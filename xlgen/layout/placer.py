@@ -78,17 +78,25 @@ class Placer(CheckBlock):
                 if f.label:
                     self.label(r, col, f.label, "label", last_col=col + f.label_span - 1)
                     col += f.label_span
-                key = f"{section}.{f.field}"
-                role = FORMULA if f.type == "computed" else INPUT
-                self.add(Slot(key, section, -1, f.field, r, col, col + f.span - 1, role, f.type,
-                              required=REQUIRED_ALWAYS if f.required and role == INPUT else "",
-                              bureau=role == INPUT and section == HEADER and f.field in self.t.fixed.get(HEADER, ())))
-                if role == FORMULA:
-                    self.pending.append((key, self.t.formulas[f.formula], section, -1))
+                self.field_slot(section, -1, f.field, f.type, f.formula, r, col, col + f.span - 1,
+                                REQUIRED_ALWAYS if f.required else "")
                 col += f.span
             if col <= self.right:
                 self.label(r, col, "", "blank", last_col=self.right)
             self.row += 1
+
+    def field_slot(self, section: str, index: int, fld: str, kind: str, formula: str, r: int, col: int,
+                   last_col: int, required: str, fmt: str = "") -> None:
+        """A header, footer or task field's cell: a formula where its type is computed (its
+        [formulas] key waits in ``pending`` until every cell is placed), else an input, required
+        as ``required`` says and the bureau's where [fixed] names its field for ``section``."""
+        key = f"{section}[{index}].{fld}" if index >= 0 else f"{section}.{fld}"
+        role = FORMULA if kind == "computed" else INPUT
+        self.add(Slot(key, section, index, fld, r, col, last_col, role, kind, format=fmt,
+                      required=required if role == INPUT else "",
+                      bureau=role == INPUT and fld in self.t.fixed.get(section, ())))
+        if role == FORMULA:
+            self.pending.append((key, self.t.formulas[formula], section, index))
 
     def table_head(self, r: int, columns: tuple[Column, ...], col: int = 1) -> None:
         for c in columns:
@@ -111,13 +119,8 @@ class Placer(CheckBlock):
                 elif fund is not None:
                     self.add(replace(fund, row=r, last_col=last))
                 else:
-                    key = f"tasks[{i}].{c.field}"
-                    role = FORMULA if c.type == "computed" else INPUT
-                    self.add(Slot(key, TASKS, i, c.field, r, col, last, role, c.type, format=c.format,
-                                  required=REQUIRED_IN_USE if role == INPUT and c.required else "",
-                                  bureau=role == INPUT and c.field in t.fixed.get(TASKS, ())))
-                    if role == FORMULA:
-                        self.pending.append((key, t.formulas[c.formula], TASKS, i))
+                    self.field_slot(TASKS, i, c.field, c.type, c.formula, r, col, last,
+                                    REQUIRED_IN_USE if c.required else "", c.format)
                 col += c.span
         bottom = top + max(lay.task_count, 1)
         self.label(top, 0, t.tasks.label, "section", last_row=bottom)
