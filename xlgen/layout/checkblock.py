@@ -38,8 +38,8 @@ class CheckBlock:
         self.lay.slots[slot.key] = slot
 
     # -------------------------------------------------------------- 填报检查
-    def helpers(self) -> None:
-        """Per-row rule results in hidden columns right of the form, one column per rule."""
+    def rule_rows(self) -> dict[str, list[tuple[str, int]]]:
+        """The table rows (table, index) each rule of [checks] applies to; a rule on none is left out."""
         t, lay = self.t, self.lay
         rows = {TASKS: range(lay.task_count), INDICATORS: range(len(lay.indicator_rows))}
         fields = {TASKS: set(t.tasks.fields()), INDICATORS: set(t.indicators.fields())}
@@ -59,13 +59,24 @@ class CheckBlock:
                             table != TASKS or all("." in n or f"tasks[{i}].{n}" in lay.slots for n in names))
                     if ok:
                         placed.setdefault(rule.name, []).append((table, i))
+        return placed
+
+    def place_helpers(self, placed: dict[str, list[tuple[str, int]]]) -> None:
+        """Per-row rule results in hidden columns right of the form, one column per rule, on the
+        rows ``placed`` lists for it (``rule_rows``)."""
+        t, lay = self.t, self.lay
+        row_of: dict[tuple[str, int], int] = {}
+        for s in lay.slots.values():  # one scan: the sheet row of every table row
+            row_of.setdefault((s.section, s.index), s.row)
+        helper_rows = []
         for k, rule in enumerate(r for r in t.checks if r.name in placed):
             # one empty column between the form and the hidden helpers: next to the print
             # area's edge, LibreOffice prints hidden numbers as (clipped) ###
             col = self.t.width + 1 + k
             lay.helper_cols[rule.name] = col
             for table, i in placed[rule.name]:
-                row = next(s.row for s in lay.slots.values() if s.section == table and s.index == i)
+                row = row_of[(table, i)]
+                helper_rows.append(row)
                 key = f"{chk.HELPER}.{table}[{i}].{rule.name}"
                 if rule.name == REQUIRED:
                     formula = self.required_count(table, i)
@@ -80,9 +91,7 @@ class CheckBlock:
                 self.add(Slot(key, chk.HELPER, i, rule.name, row, col, col, FORMULA, "helper", formula=formula))
         if lay.helper_cols:
             first, last = min(lay.helper_cols.values()), max(lay.helper_cols.values())
-            top = min(s.row for s in lay.slots.values() if s.section == chk.HELPER)
-            bottom = max(s.row for s in lay.slots.values() if s.section == chk.HELPER)
-            lay.regions["helpers"] = (top, first, bottom, last)
+            lay.regions["helpers"] = (min(helper_rows), first, max(helper_rows), last)
 
     def operator_rule(self, index: int) -> str:
         """1 when the row's operator is not exactly one of the list (Excel's = keeps spaces: ">= "

@@ -56,7 +56,7 @@ class Placer(CheckBlock):
             {TASKS: self.tasks, GOALS: self.goals, INDICATORS: self.indicators}[section]()
         self.total()
         self.header(FOOTER)
-        self.helpers()
+        self.place_helpers(self.rule_rows())
         self.checks()
         self.lay.last_row = self.row - 1
         for key, spec, section, index in self.pending:
