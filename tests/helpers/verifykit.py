@@ -9,12 +9,9 @@
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import re
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from xlgen.layout.model import Layout
 from xlgen.template.model import Template
-from xlgen.render.libreoffice import _PROFILE, soffice
+from xlgen.render.libreoffice import LibreOfficeError, private_profile, run
 
 SHEET = "xl/worksheets/sheet1.xml"  # the form is the first sheet (XlsxWriter and LibreOffice alike)
 
@@ -297,13 +294,7 @@ def edit_rows(jobs: Sequence[tuple[Path, Path, str, int, int]], timeout: float =
 def run_basic(module: str, source: str, call: str, outputs: Sequence[Path], timeout: float = 180) -> list[Path]:
     """Run the Basic ``call`` of ``source`` (a module named ``module``) in one headless soffice with
     a private profile that recalculates on load; every file of ``outputs`` must then exist."""
-    exe = soffice()
-    with tempfile.TemporaryDirectory(prefix="xlgen-lo-basic-") as tmp:
-        profile = Path(tmp)
-        user = profile / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-        base = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck"]
+    with private_profile() as (base, user):
         subprocess.run([*base, "--terminate_after_init"], capture_output=True, timeout=timeout, check=False)
         library = user / "basic" / "Standard"
         index = library / "script.xlb"
@@ -318,14 +309,10 @@ def run_basic(module: str, source: str, call: str, outputs: Sequence[Path], time
         if f'library:name="{module}"' not in text:
             text = text.replace("</library:library>", f' <library:element library:name="{module}"/>\n</library:library>')
             index.write_text(text, encoding="utf-8")
-        # its own session: on a timeout (a Basic error waits for a click) soffice.bin goes too
-        proc = subprocess.Popen([*base, f"macro:///Standard.{module}.{call}"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        try:  # its own process group: on a timeout (a Basic error waits for a click) soffice.bin goes too
+            run([*base, f"macro:///Standard.{module}.{call}"], timeout)
+        except LibreOfficeError:
+            pass  # the outputs below say what is missing
     missing = [str(p) for p in outputs if not p.is_file()]
     if missing:
         raise RuntimeError(f"LibreOffice wrote no {', '.join(missing)}")

@@ -11,12 +11,13 @@ soffice.bin) is killed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from xlgen.lang import Text
@@ -58,21 +59,28 @@ def soffice() -> str:
     return found
 
 
+@contextlib.contextmanager
+def private_profile() -> Iterator[tuple[list[str], Path]]:
+    """soffice's headless command start with a fresh private profile (the module's settings), and
+    the profile's user folder; the profile is removed after."""
+    exe = soffice()
+    with tempfile.TemporaryDirectory(prefix="xlgen-lo-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        yield [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+               "--nolockcheck"], user
+
+
 def convert(files: Sequence[Path], to: str, outdir: Path, timeout: float = 300) -> list[Path]:
     """Recalculate ``files`` and convert them (``to`` = xlsx, pdf, png …) into ``outdir``.
 
     One soffice call for all files (start-up dominates); every expected output is checked,
     since soffice exits 0 even when it could not load a file.
     """
-    exe = soffice()
     outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="xlgen-lo-") as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
-        code, said = _run(cmd, timeout)
+    with private_profile() as (base, _):
+        code, said = run(base + ["--convert-to", to, "--outdir", str(outdir), *map(str, files)], timeout)
     ext = to.split(":", 1)[0]
     outputs = [outdir / f"{Path(f).stem}.{ext}" for f in files]
     missing = ", ".join(str(p) for p in outputs if not p.is_file())
@@ -83,7 +91,7 @@ def convert(files: Sequence[Path], to: str, outdir: Path, timeout: float = 300) 
     return outputs
 
 
-def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
+def run(cmd: list[str], timeout: float) -> tuple[int, str]:
     """Run soffice in its own process group: (exit code, what it said); on timeout the whole
     group is killed (soffice is a script that starts oosplash, which starts soffice.bin)."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
