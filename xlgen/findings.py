@@ -10,7 +10,6 @@ may add a code of its own, worded in the template (``OwnCode``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as _field
 from enum import Enum
@@ -28,21 +27,10 @@ class Detail:
     severity: str
     zh: str
     en: str
-    # values the message names that are worked out from the finding's own (the fix it suggests)
-    derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def text(self) -> Text:
         return Text(self.zh, self.en)
-
-
-def percent_fix(params: dict[str, Any]) -> dict[str, Any]:
-    """The actual a percent-scale slip meant: ×100 for a fraction typed on a % row (0.95 → 95), ÷100
-    for the reverse (a percent against a target below 1.5)."""
-    actual = params.get("actual")
-    if isinstance(actual, bool) or not isinstance(actual, (int, float)):
-        return {}
-    return {"fix": round(actual * 100 if abs(actual) < 1.5 else actual / 100, 10)}
 
 
 class Code(Enum):
@@ -122,8 +110,7 @@ class Code(Enum):
         "{cell}：「{name}」的度量单位为 %，全年完成值 {actual} 与指标值 {target} 相差约 100 倍，疑似百分数填法有误："
         "是否应填 {fix}？请核实后按百分数填写（95% 填 95，不填 0.95）",
         "{cell}: '{name}' is measured in %, yet its actual {actual} and its target {target} differ about "
-        "100-fold: did you mean {fix}? Check it and type percents as such (95 % is typed 95, not 0.95)",
-        percent_fix)
+        "100-fold: did you mean {fix}? Check it and type percents as such (95 % is typed 95, not 0.95)")
     WEIGHT_NOT_POSITIVE = Detail(
         "weight-not-positive", ERROR,
         "{cell}：「{name}」的分值 {weight} 不大于 0，分值须大于 0",
@@ -285,8 +272,7 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         detail = self.code.value
         template = pick(detail.text, lang)
-        derived = detail.derive(self.params) if detail.derive else {}
-        shown = {k: show(v, lang) for k, v in {**derived, **self.params}.items()}
+        shown = {k: show(v, lang) for k, v in self.params.items()}
         # a finding at no cell reads without one ("the document property year …"), not "(empty) …"
         return template.format_map(_Defaults({"cell": self.cell or "", "sheet": self.sheet or "", **shown})).strip()
 

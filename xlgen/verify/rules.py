@@ -12,6 +12,7 @@ from xlgen.formula.engine import evaluate
 from xlgen.generate.addin import printsetup
 from xlgen.intake.celltext import as_text
 from xlgen.intake.reader import Returned
+from xlgen.layout.formulas import substitute
 from xlgen.layout.model import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table, Template
@@ -185,6 +186,8 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
             params = {f: effective(s) for f, s in row.items()}
             params.update(name=_row_name(lay, section, index, row, inputs), label=plan.labels[at.key],
                           missing="、".join(_labels(t.tasks if section == TASKS else t.indicators, missing)))
+            if rule.fix:  # the value meant, by the formula the live 填报检查 shows it with (请核实：是否应填 95？)
+                params["fix"] = evaluate(helper.a1, substitute(lay, t.formulas[rule.fix], section, index), values.get)
             out.append(finding(code, ret.sheet.name, ret.where(at), at.key, **params))
     return out
 
