@@ -18,13 +18,12 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from xlgen import lang
 from xlgen.clitext import Help, Say
 from xlgen.cliusage import Refused, usage_message
-from xlgen.cliseal import KeyFileOption, RequireSealOption, key_of, keygen, seal_policy
-from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Text
-from xlgen.template.fill import check_year, load_fill, next_year
+from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
+from xlgen.cycle.nextyear import NextYear
+from xlgen.errors import XlgenError
+from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
-from xlgen.template.model import TEMPLATES_ENV, load_template
-from xlgen.generate.workbook import generate as generate_workbook
+from xlgen.template.model import TEMPLATES_ENV
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -145,7 +144,8 @@ def say_warning(text: str) -> None:
 
 
 def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
-    say_error(exc.message)
+    for each in exc.each:
+        say_error(each.message)
     return typer.Exit(code)
 
 
@@ -221,23 +221,17 @@ def generate(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    """Write the self-evaluation workbook for TEMPLATE, filled from --data or blank."""
+    from xlgen.generate.form import FormOptions, make_form
+
     try:
-        tmpl = load_template(template)
-        fill = load_fill(data, tmpl) if data else None
-        the_year = year or (fill.year if fill else None)
-        if the_year is None:  # never a form without a year: a blank is for next year
-            the_year = next_year()
-            say_warning(Say.YEAR_TAKEN(year=the_year))
-        out = output or Path(f"{tmpl.id}-{the_year}.xlsx")
-        result = generate_workbook(tmpl, fill, out, year=the_year, force=force, password=password,
-                                   keep=[p for p in (data, tmpl.path, key_file) if p is not None],
-                                   key=key_of(key_file))
+        made = make_form(FormOptions(template, data, year, output, force, password, key_file))
     except XlgenError as exc:
         raise fail(exc) from None
-    total = result.total
+    if made.year_taken:
+        say_warning(Say.YEAR_TAKEN(year=made.year))
+    total = made.generated.total
     shown = f"{total:g}" if isinstance(total, float) else "—"
-    say(Say.WROTE_FORM(file=out, template=tmpl.id, version=tmpl.version, total=shown))
+    say(Say.WROTE_FORM(file=made.path, template=made.template.id, version=made.template.version, total=shown))
 
 
 @command(help=Help.DISTRIBUTE.name)
@@ -252,25 +246,21 @@ def distribute(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    """Write one pre-filled blank per department of ROSTER, and manifest.csv."""
     from rich.progress import Progress
 
-    from xlgen.cycle.distribute import MANIFEST
-    from xlgen.cycle.distribute import distribute as run_distribute
+    from xlgen.cycle.steps import DistributeOptions, distribute_roster
 
     try:
-        tmpl = load_template(template)
         with Progress(console=err_console, transient=True) as bar:
             task = bar.add_task(Say.GENERATING(), total=None)
-            done = run_distribute(tmpl, roster, year, output, force=force, jobs=jobs, password=password,
-                                  key=key_of(key_file),
-                                  progress=lambda i, n: bar.update(task, completed=i, total=n))
+            done = distribute_roster(DistributeOptions(template, roster, year, output, jobs, force, password, key_file),
+                                     progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
-    kept = sum(1 for d in done if d.kept)
-    if kept:  # a rerun with more departments: the earlier blanks may be out already, never rewrite them
-        say(Say.KEPT_BATCH(count=kept))
-    say(Say.WROTE_BATCH(count=len(done) - kept, manifest=output / MANIFEST, template=tmpl.id, version=tmpl.version))
+    if done.kept:  # a rerun with more departments: the earlier blanks may be out already, never rewrite them
+        say(Say.KEPT_BATCH(count=done.kept))
+    say(Say.WROTE_BATCH(count=done.written, manifest=done.manifest, template=done.template.id,
+                        version=done.template.version))
 
 
 @command(help=Help.ROLLOVER.name)
@@ -289,61 +279,39 @@ def rollover(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    """Next year's blank from this year's returned workbook: identity, tasks and indicator tree
-    carried over; amounts executed, actuals, grades and texts cleared."""
-    from xlgen.errors import ErrorCode
-    from xlgen.findings import Finding
-    from xlgen.cycle.rollover import rollover as run_rollover
-    from xlgen.verify.batch import collect
+    from xlgen.cycle.steps import RolloverOptions, rollover_returns
 
     if roster is not None and distributed is None:
         raise Refused(Say.NEEDS_DISTRIBUTED())
-    if returned.is_dir():
-        files, _ = collect([returned])
-        if output.exists() and not output.is_dir():
-            raise fail(XlgenError(ErrorCode.OUTPUT_FAILED, file=output, detail=Text(
-                "它是一个文件，而输入是文件夹时 --output 应为文件夹", "it is a file; for a folder --output names a folder")))
-        output.mkdir(parents=True, exist_ok=True)
-    else:
-        files = [returned]
-    if distributed is not None:
-        _rollover_collection(files, distributed, year, output, roster, prefer, force, password, jobs, key_of(key_file))
+    try:
+        done = rollover_returns(RolloverOptions(returned, year, output, distributed, roster, prefer, jobs, force,
+                                                password, key_file))
+    except XlgenError as exc:
+        raise fail(exc) from None
+    if done.collection is not None:
+        _said_collection(done.collection, year, output)
         return
-    unreadable = 0
-    written: list[Path] = []
-    for path in files:
-        try:  # never over an input, nor over what this run wrote already (two files of one department)
-            result = run_rollover(path, year, output, force=force, password=password, keep=[*files, *written],
-                                  key=key_of(key_file))
-        except XlgenError as exc:
-            twice = exc.code is ErrorCode.OUTPUT_IS_INPUT and exc.fields.get("file") in written
-            say_error(Say.ROLLOVER_TWICE(source=path, file=exc.fields["file"]) if twice else exc.message)
-            unreadable += 1
-            continue
-        if isinstance(result, Finding):
-            say_error(f"{path}: {result.message(lang.current())}")
-            unreadable += 1
-            continue
-        written.append(result.generated.path)
-        if result.warning:
-            say_warning(Say.ROLLOVER_FAILS(file=path, errors=result.verification.errors))
-        t = result.generated.layout.template
-        say(Say.WROTE_ROLLOVER(file=result.generated.path, year=year, template=t.id, version=t.version,
-                               source=path.name))
-    if unreadable:
+    for f in done.files:
+        if f.twice is not None:
+            say_error(Say.ROLLOVER_TWICE(source=f.source, file=f.twice))
+        elif f.error is not None:
+            say_error(f.error.message)
+        elif f.finding is not None:
+            say_error(f"{f.source}: {f.finding.message(lang.current())}")
+        elif f.rolled is not None:
+            if f.rolled.warning:
+                say_warning(Say.ROLLOVER_FAILS(file=f.source, errors=f.rolled.verification.errors))
+            t = f.rolled.generated.layout.template
+            say(Say.WROTE_ROLLOVER(file=f.rolled.generated.path, year=year, template=t.id, version=t.version,
+                                   source=f.source.name))
+    if done.refused:
         raise typer.Exit(2)
 
 
-def _rollover_collection(files: list[Path], distributed: Path, year: int, output: Path, roster: Optional[Path],
-                         prefer: Optional[str], force: bool, password: Optional[str], jobs: int, key: bytes | None) -> None:
+def _said_collection(done: NextYear, year: int, output: Path) -> None:
     """rollover --distributed: each department once, from its chosen return; and manifest.csv."""
     from xlgen.cycle.distribute import MANIFEST
-    from xlgen.cycle.nextyear import roll_collection
 
-    try:
-        done = roll_collection(files, distributed, year, output, roster, prefer, force, password, jobs, key)
-    except XlgenError as exc:
-        raise fail(exc) from None
     for d in done.written:
         source = done.sources.get(d.code)
         say(Say.WROTE_ROLLOVER(file=d.file, year=year, template=done.template_id, version=done.template_version,
@@ -357,20 +325,6 @@ def _rollover_collection(files: list[Path], distributed: Path, year: int, output
         raise typer.Exit(1)
 
 
-def _workbooks(paths: list[Path]) -> list[Path]:
-    """The workbooks given (folders searched); exit 2 naming what is missing or when none is found."""
-    from xlgen.verify.batch import collect
-
-    files, missing = collect(paths)
-    for path in missing:
-        say_error(Say.NO_SUCH_PATH(path=path))
-    if missing or not files:
-        if not missing:
-            say_error(Say.NO_WORKBOOK(paths=", ".join(map(str, paths))))
-        raise typer.Exit(2)
-    return files
-
-
 @command("import", help=Help.IMPORT.name)
 def import_forms(
     paths: Annotated[list[Path], typer.Argument(help=Help.IMPORT_PATHS.name)],
@@ -380,14 +334,10 @@ def import_forms(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    """Read forms xlgen did not make into one fill per form and a roster for distribute; every
-    cell that could not be placed is listed with its address."""
-    from xlgen.cycle.importer import import_forms as run_import
+    from xlgen.cycle.steps import ImportOptions, import_from
 
-    files = _workbooks(paths)
     try:
-        tmpl = load_template(template) if template else None
-        result = run_import(files, output, tmpl, force=force)
+        result = import_from(ImportOptions(tuple(paths), output, template, force))
     except XlgenError as exc:
         raise fail(exc) from None
     unreadable = 0
@@ -422,44 +372,24 @@ def verify(
     key_file: KeyFileOption = None, require_seal: RequireSealOption = False,
     templates: TemplatesOption = None,
 ) -> None:
-    """Check returned workbooks: recompute every formula, detect tampering, check the form's rules.
-    Exit 0 when every file (with --distributed: every department) passes, 1 when any fails (or a
-    department is missing, duplicate, untouched, or a file was not distributed), 2 when a file
-    cannot be read or the arguments are wrong. Input files are only read."""
     import json
 
     from rich.progress import Progress
 
     from xlgen.verify import report as view
-    from xlgen.verify.batch import verify_paths
-    from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED, Reconciled, load_distribution, reconcile
-    from xlgen.verify.result import PASS, exit_code, report_json
-    from xlgen.generate.workbook import check_suffix, refuse_inputs
+    from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED
+    from xlgen.verify.result import PASS, report_json
+    from xlgen.verify.returns import VerifyOptions, verify_returns
 
     language = lang.current()
-    policy = seal_policy(key_file, require_seal)
-    files = _workbooks(paths)
+    options = VerifyOptions(tuple(paths), distributed, prefer, report, force, jobs, key_file, require_seal, language)
     try:
-        blanks = load_distribution(distributed) if distributed is not None else None
-        if blanks is not None:  # the distributed blanks are the yardstick, not returns
-            yardstick = {b.file.resolve() for b in blanks}
-            files = [f for f in files if f.resolve() not in yardstick]
-        if report is not None:  # before any work: the report never replaces an input, nor an existing file without --force
-            refuse_inputs([report], files)
-            if report.exists() and not force:
-                raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=report)
-            check_suffix(report)
+        with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+            task = bar.add_task(Say.VERIFYING(), total=None)
+            done = verify_returns(options, progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc) from None
-    with Progress(console=err_console, transient=True, disable=len(files) < 2 or not err_console.is_terminal) as bar:
-        task = bar.add_task(Say.VERIFYING(), total=len(files))
-        results = verify_paths(files, jobs=jobs, progress=lambda _r: bar.advance(task), policy=policy)
-    rec: Reconciled | None = reconcile(results, blanks, prefer) if blanks is not None else None
-    if report is not None:
-        try:
-            view.write_report(results, report, lang=language, force=force, keep=files, reconciled=rec)
-        except XlgenError as exc:
-            raise fail(exc) from None
+    results, rec = done.results, done.reconciled
     if as_json:
         doc = rec.to_json(results, language) if rec else report_json(results, language)
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -477,7 +407,7 @@ def verify(
         say(view.summary_line(results, language, rec))
         if report is not None:
             say(Say.WROTE(file=report))
-    raise typer.Exit(rec.exit_code(results) if rec else exit_code(results))
+    raise typer.Exit(done.exit_code)
 
 
 command(help=Help.KEYGEN.name)(keygen)
@@ -490,11 +420,11 @@ def preview(
     force: ForceOption = False,
     lang_: LangOption = None,
 ) -> None:
-    """Render FILE as it prints, recalculated by LibreOffice Calc."""
+    from xlgen.render.preview import PreviewOptions
     from xlgen.render.preview import preview as render
 
     try:
-        out = render(file, output, force=force)
+        out = render(PreviewOptions(file, output, force))
     except XlgenError as exc:
         raise fail(exc) from None
     say(Say.WROTE(file=out))
@@ -506,7 +436,6 @@ app.add_typer(templates_app, name="templates")
 
 @templates_app.callback()
 def templates_list(ctx: typer.Context, templates: TemplatesOption = None, lang_: LangOption = None) -> None:
-    """List the templates with id, version and title."""
     if ctx.invoked_subcommand is not None:
         return
     from rich.table import Table
@@ -540,12 +469,10 @@ def templates_check(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    """Check a template before anyone uses it: weights, lists, functions, labels."""
-    from xlgen.template.check import check_template
+    from xlgen.template.check import check_template_file
 
     try:
-        tmpl = load_template(file)
-        problems = check_template(tmpl)
+        tmpl, problems = check_template_file(file)
     except XlgenError as exc:
         raise fail(exc, code=1) from None
     for problem in problems:
@@ -557,7 +484,7 @@ def templates_check(
 
 @app.callback()
 def main(lang_: LangOption = None) -> None:
-    """xlgen: the 部门（单位）整体绩效自评表 toolkit."""
+    pass  # --lang before the command; the help is Help.APP
 
 
 if __name__ == "__main__":

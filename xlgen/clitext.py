@@ -22,11 +22,13 @@ class Help(Enum):
     ROLLOVER = Text("由今年交回的自评表生成明年的空白表：沿用部门信息、任务和指标体系，清空执行金额、实际值、等级和说明。",
                     "Next year's blank from this year's returned workbook: identity, tasks and indicator tree "
                     "carried over; amounts executed, actuals, grades and texts cleared.")
-    VERIFY = Text("核验交回的自评表：重算每个公式、发现被改动之处、检查表格规则。全部通过时退出码为 0，"
-                  "有错误时为 1，文件无法读取或参数有误时为 2。只读取输入文件，不修改。",
+    VERIFY = Text("核验交回的自评表：重算每个公式、发现被改动之处、检查表格规则。全部通过（用 --distributed 时：每个部门都通过）"
+                  "时退出码为 0；有错误时为 1（用 --distributed 时还包括部门未报送、重复报送、未填写，或文件不属于本次分发）；"
+                  "文件无法读取或参数有误时为 2。只读取输入文件，不修改。",
                   "Check returned workbooks: recompute every formula, detect tampering, check the form's rules. "
-                  "Exit 0 when every file passes, 1 when any has an error finding, 2 when a file cannot be read "
-                  "or the arguments are wrong. Input files are only read.")
+                  "Exit 0 when every file (with --distributed: every department) passes, 1 when any fails (or a "
+                  "department is missing, duplicate, untouched, or a file was not distributed), 2 when a file "
+                  "cannot be read or the arguments are wrong. Input files are only read.")
     PREVIEW = Text("用 LibreOffice Calc 重新计算后，按打印效果输出 FILE。",
                    "Render FILE as it prints, recalculated by LibreOffice Calc.")
     TEMPLATES = Text("列出模板，或检查一个模板。", "List the templates, or check one.")
@@ -136,9 +138,6 @@ class Say(Enum):
                           "wrote {file} ({year}, template {template} {version}, from {source})")
     ROLLOVER_FAILS = Text("{file} 未通过核验（{errors} 个错误）；仍已结转",
                           "{file} does not pass verification ({errors} errors); rolled over all the same")
-    NO_SUCH_PATH = Text("{path}：文件或文件夹不存在", "{path}: no such file or folder")
-    NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls、.et 或 .xlsb 工作簿",
-                       "no .xlsx, .xlsm, .xls, .et or .xlsb workbook found in {paths}")
     WROTE = Text("已写出 {file}", "wrote {file}")
     KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，未改动（--force 重新生成）",
                       "kept {count} workbooks of the earlier run of this distribution, unchanged (--force rewrites them)")

@@ -56,6 +56,9 @@ class ErrorCode(Enum):
     ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
     ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
                          "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")
+    NO_SUCH_PATH = Text("{file}：文件或文件夹不存在", "{file}: no such file or folder")
+    NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls、.et 或 .xlsb 工作簿",
+                       "no .xlsx, .xlsm, .xls, .et or .xlsb workbook found in {paths}")
     ROSTER_CELL = Text("{file}：工作表「{sheet}」，第 {row} 行，{column} 列（「{name}」）：{detail}",
                        "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}")
 
@@ -75,3 +78,21 @@ class XlgenError(Exception):
 
     def message_in(self, lang: str) -> str:
         return fill(self.code.value, self.fields, lang)
+
+    @property
+    def each(self) -> list[XlgenError]:
+        """The errors to show, one a line (several for ``XlgenErrors``)."""
+        return [self]
+
+
+class XlgenErrors(XlgenError):
+    """Several errors found together before any work (every path that does not exist), each
+    shown on its own line; the first stands for all where one is expected."""
+
+    def __init__(self, errors: list[XlgenError]) -> None:
+        super().__init__(errors[0].code, **errors[0].fields)
+        self.errors = errors
+
+    @property
+    def each(self) -> list[XlgenError]:
+        return self.errors

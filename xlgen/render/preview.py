@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError
@@ -22,8 +23,16 @@ FORMATS = (".pdf", ".png")
 PNG_DPI = 110
 
 
-def preview(workbook: Path, out: Path, force: bool = False) -> Path:
-    """Render ``workbook`` to ``out`` (.pdf: every page; .png: page 1)."""
+@dataclass(frozen=True)
+class PreviewOptions:
+    file: Path  # the workbook
+    output: Path  # .pdf: every page; .png: page 1
+    force: bool = False
+
+
+def preview(options: PreviewOptions) -> Path:
+    """Render the workbook as it prints, recalculated by LibreOffice; the output's path."""
+    workbook, out, force = options.file, options.output, options.force
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise XlgenError(ErrorCode.PREVIEW_FORMAT, file=out, suffix=out.suffix or "(none)")

@@ -7,13 +7,15 @@ and return every problem, each naming the file, the key and what was expected.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from xlgen.formula.engine import EngineError, XlError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.layout.model import FORMULA
 from xlgen.layout.placer import build_layout
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
-from xlgen.template.model import Template
+from xlgen.template.model import Template, load_template
 
 
 def _problem(t: Template, key: str, detail: str | Text) -> XlgenError:
@@ -30,6 +32,13 @@ def check_template(t: Template) -> list[XlgenError]:
     problems += _rollover_fields(t)
     problems += _excel_limits(t)
     return problems
+
+
+def check_template_file(name: str | Path) -> tuple[Template, list[XlgenError]]:
+    """``xlgen templates check``: the template loaded (an XlgenError when it cannot be) and every
+    problem found in it."""
+    t = load_template(name)
+    return t, check_template(t)
 
 
 def _excel_limits(t: Template) -> list[XlgenError]:

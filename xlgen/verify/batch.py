@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from xlgen.errors import ErrorCode, XlgenError, XlgenErrors
 from xlgen.findings import Code, Finding, Text, finding, internal_error
 from xlgen.intake.reader import default_layout, read_returned
 from xlgen.template.model import known_templates
@@ -33,6 +34,17 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
         else:
             missing.append(p)
     return list(dict.fromkeys(found)), missing  # each path once, in the order found
+
+
+def find_workbooks(paths: Sequence[Path]) -> list[Path]:
+    """The workbooks given (folders searched); refused naming every path that does not exist,
+    or when none is found."""
+    files, missing = collect(paths)
+    if missing:
+        raise XlgenErrors([XlgenError(ErrorCode.NO_SUCH_PATH, file=path) for path in missing])
+    if not files:
+        raise XlgenError(ErrorCode.NO_WORKBOOK, paths=", ".join(map(str, paths)))
+    return files
 
 
 def verify_paths(files: Sequence[Path], jobs: int = 1,
