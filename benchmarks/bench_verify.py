@@ -43,6 +43,7 @@ import time
 import warnings
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -114,6 +115,41 @@ def reconciliation(tmp: Path, files: list[Path], plain_ms: float) -> None:
     print(f"  {'  + inputs fingerprint in the verifier':<44} {digest * 1000 / len(files):9.2f} ms/file")
     print(f"  departments: {rec.counts()}; unexpected {len(rec.unexpected)}")
     print(f"ratio: reconciliation / plain verify = {extra / plain_ms:.3f} ({100 * extra / plain_ms:.1f} % added)")
+    yardstick_cost(tmp / "dist", blanks, files, plain_ms)
+
+
+def yardstick_cost(dist: Path, blanks: list[Any], files: list[Path], plain_ms: float) -> None:
+    """What judging each return against its department's blank costs (``verify --distributed``):
+    the blanks' records read once per run (and worker), then per file the record, seal, marks and
+    every fixed value compared with the blank's, against the plain verify of the same files."""
+    from xlgen.intake.reader import read_returned
+    from xlgen.verify.fixed import SealPolicy, fixed_findings
+    from xlgen.verify.plan import plan_for
+    from xlgen.verify.reconcile import judged_against
+    from xlgen.verify.result import claim
+    from xlgen.verify.verifier import _year, label_year
+
+    t0 = time.perf_counter()
+    policy = judged_against(SealPolicy(), dist, blanks)
+    loaded = time.perf_counter() - t0
+    rets = [read_returned(f) for f in files]
+    rounds = 5
+    elapsed, compared = 0.0, 0
+    for ret in rets:
+        assert not isinstance(ret, Finding)
+        plan = plan_for(ret.layout)
+        label = label_year(ret, plan)
+        start = time.perf_counter()
+        for _ in range(rounds):  # what verify_returned does for the yardstick: claim, look-up, compare
+            blank = policy.yardstick.get(claim(ret, ret.inputs(), _year(ret, label)))  # type: ignore[union-attr]
+            fixed_findings(ret, plan, policy, label, blank)
+        elapsed += time.perf_counter() - start
+        compared += blank is not None
+    per_file_ms = elapsed * 1000 / (rounds * len(rets))
+    load_ms = loaded * 1000 / len(files)
+    print(f"  {'yardstick: blanks read once (per department)':<44} {load_ms:9.3f} ms/file  ({1000 * loaded:.0f} ms)")
+    print(f"  {'yardstick: return compared with its blank':<44} {per_file_ms:9.3f} ms/file  ({compared} matched)")
+    print(f"ratio: yardstick (read + compare) / plain verify = {(load_ms + per_file_ms) / plain_ms:.4f}")
 
 
 def seal_cost(files: list[Path], plain_ms: float, key: bytes) -> None:

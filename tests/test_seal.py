@@ -335,27 +335,36 @@ def test_each_fixed_value_changed_in_libreoffice_fails_at_its_cell(source: str, 
 
 
 def test_rollover_carries_the_sealed_values_fixed_and_seals_again(sealed: Generated, key: Path, tmp_path: Path) -> None:
-    lay = sealed.layout
-    target = lay.slot("indicators[0].target")
-    moved = set_cells(sealed.path, tmp_path / "moved.xlsx", {target.a1: 80.0})
-    rolled = rollover(moved, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
-    assert not isinstance(rolled, Finding) and rolled.warning  # the moved target fails this year's file
+    rolled = rollover(sealed.path, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
+    assert not isinstance(rolled, Finding)
     record = record_of(rolled.generated.path)
-    assert record.fields["indicators[0].target"] == 100.0  # the bureau's target, not the typed-over one
+    assert record.fields["indicators[0].target"] == 100.0
     assert record.year == 2025 and record.department_code == "703010"
     assert verify_file(rolled.generated.path, SealPolicy(seal.load_key(key))).findings[0].code.code != "seal-broken"
+
+
+def test_rollover_refuses_a_file_whose_fixed_value_moved(sealed: Generated, key: Path, tmp_path: Path) -> None:
+    """A return that fails verify against its seal is never carried, even though the record still
+    holds the bureau's value: the bureau sees the tampering instead of a quiet repair."""
+    target = sealed.layout.slot("indicators[0].target")
+    moved = set_cells(sealed.path, tmp_path / "moved.xlsx", {target.a1: 80.0})
+    refused = rollover(moved, 2025, tmp_path / "next.xlsx", key=seal.load_key(key))
+    assert isinstance(refused, Finding) and refused.code.code == "not-carried"
+    assert refused.message("en") == (f"not rolled over: {target.a1} 重点工作办结率 指标值 was changed from 100 to 80: the "
+                                     "bureau set it and it may not be changed. Rollover carries only the values the "
+                                     "bureau set and sealed")
+    assert not (tmp_path / "next.xlsx").exists()
 
 
 def test_a_file_sealed_before_the_key_rolls_over_without_it(sample: Generated, key: Path, tmp_path: Path) -> None:
     """Under the key a plain hash is a broken seal (a department can make one): the file made before
     the bureau had its key rolls over without --key-file, carrying the bureau's values; with it,
     rollover refuses and says to leave the key out."""
-    moved = set_cells(sample.path, tmp_path / "moved.xlsx", {sample.layout.slot("indicators[0].target").a1: 80.0})
-    refused = rollover(moved, 2025, tmp_path / "keyed.xlsx", key=seal.load_key(key))
+    refused = rollover(sample.path, 2025, tmp_path / "keyed.xlsx", key=seal.load_key(key))
     assert isinstance(refused, Finding) and refused.code.code == "not-carried"
     assert "roll it over without --key-file" in refused.message("en")
-    rolled = rollover(moved, 2025, tmp_path / "plain.xlsx")
-    assert not isinstance(rolled, Finding) and rolled.warning
+    rolled = rollover(sample.path, 2025, tmp_path / "plain.xlsx")
+    assert not isinstance(rolled, Finding)
     assert record_of(rolled.generated.path).fields["indicators[0].target"] == 100.0
 
 
@@ -374,9 +383,9 @@ def test_rollover_with_the_key_refuses_a_record_sealed_again_without_it(
     assert refused.message("en").endswith("roll it over without --key-file")
     assert refused.message("zh").startswith("未结转：文件中下达值的记录与封印不符")
     assert not out.exists()
-    # without the key the plain hash holds, and the forged record is what rollover can know of
+    # without the key the plain hash holds, but the cell no longer says what the record does
     plain = rollover(forged, 2025, tmp_path / "plain.xlsx")
-    assert not isinstance(plain, Finding)
+    assert isinstance(plain, Finding) and "changed from 80 to 100" in plain.message("en")
 
 
 @pytest.mark.parametrize("damage", ["record edited", "properties deleted"])

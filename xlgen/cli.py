@@ -404,6 +404,8 @@ def verify(
                 if details or row.status in (MISSING, DUPLICATE):  # no line of its own above
                     out_console.print(view.department_line(row, language), soft_wrap=True)
     if not as_json:
+        if key_file is None and rec is None and not quiet and any(r.plain_seal for r in results):
+            say_warning(Say.PLAIN_SEAL())  # once a run, not once a file
         say(view.summary_line(results, language, rec))
         if report is not None:
             say(Say.WROTE(file=report))

@@ -146,6 +146,10 @@ class Say(Enum):
                           "或删去不用的一份）",
                           "{source}: another file of this run belongs to the same department; {file} was not written "
                           "twice (use --distributed with --prefer newest, or remove the one not meant)")
+    PLAIN_SEAL = Text("未用 --distributed 或 --key-file：普通 SHA-256 封印只能发现无意的改动，发现不了有意的篡改（部门可自行重算）；"
+                      "请用 --distributed 按分发的文件夹核对，或用 --key-file 按财政部门的密钥核对",
+                      "without --distributed or --key-file a plain SHA-256 seal shows accidents, not intent (a "
+                      "department can compute it again); check with --distributed (the folder distributed) or --key-file")
     NEEDS_DISTRIBUTED = Text("--roster 须与 --distributed 同用", "--roster needs --distributed")
     FROM_ROSTER = Text("名单", "the roster")
     BAD_PREFER = Text("--prefer：「{value}」不是可选值；应为 {expected}", "--prefer: '{value}' is no choice; expected {expected}")

@@ -222,6 +222,33 @@ class Code(Enum):
         "文件的封印由财政部门的密钥生成，未提供 --key-file，封印无法核对（下达值仍按记录核对）",
         "the file is sealed with the bureau's key and no --key-file was given: the seal was not checked "
         "(the fixed values were still compared with the record)")
+    MARKS_REMOVED = Detail(
+        "marks-removed", ERROR,
+        "文件自称是分发给部门 {department} 的表，却没有 xlgen 的标记（缺少{missing}）：公式、保护和下达值的封印无从核对；"
+        "按栏目名称读取只用于从未由 xlgen 分发的表（import）",
+        "the file claims to be the form distributed to the department {department} but carries no xlgen marks "
+        "(missing: {missing}): its formulas, protection and the seal of the bureau's values cannot be checked; "
+        "reading by labels is only for forms xlgen never distributed (import)")
+    MARKS_CHANGED = Detail(
+        "marks-changed", ERROR,
+        "{label}与分发的表 {blank} 不同：分发的为 {expected}，交回的为 {found}",
+        "{label} differs from the distributed blank {blank}: distributed {expected}, returned {found}")
+    TASK_ADDED = Detail(
+        "task-added", ERROR,
+        "{cell}（{label}）填了 {value}：本部门的任务及其下达金额由财政部门下达，空行不得另填下达金额",
+        "{cell} ({label}) holds {value}: the bureau set this department's tasks and their amounts; a row it "
+        "left open may not be given an amount")
+    TASKS_OWN = Detail(
+        "tasks-own", WARNING,
+        "分发时未下达任务，年度主要任务（{count} 行）由部门自行填写，请财政部门核实",
+        "the distribution set no tasks: the department typed its own ({count} rows); the bureau should check them")
+    CONVERSION_REQUIRED = Detail(
+        "conversion-required", ERROR,
+        "该 {format} 文件未能转换为 .xlsx（{reason}），而本次核验须核对封印和分发的下达值：只读出的值不能作为通过的依据；"
+        "请安装 LibreOffice 后重新核验，或请部门另存为 .xlsx 后提交",
+        "this {format} file could not be converted to .xlsx ({reason}), and this verification checks the seal and the "
+        "distributed values: values read alone cannot pass; install LibreOffice and verify again, or have the "
+        "department save it as .xlsx")
     NOT_CARRIED = Detail(
         "not-carried", ERROR,
         "未结转：{seal}。结转只沿用财政部门下达并封印的值{hint}",
@@ -237,7 +264,7 @@ class Code(Enum):
 
 
 BY_CODE: dict[str, Code] = {c.code: c for c in Code}
-READ_FAILURES = frozenset({Code.UNREADABLE, Code.UNKNOWN_TEMPLATE})
+READ_FAILURES = frozenset({Code.UNREADABLE, Code.UNKNOWN_TEMPLATE, Code.CONVERSION_REQUIRED})
 
 
 @dataclass(frozen=True)

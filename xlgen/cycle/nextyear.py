@@ -24,7 +24,7 @@ from xlgen.generate.workbook import Generated, generate, refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
 from xlgen.verify.batch import verify_paths
-from xlgen.verify.reconcile import DUPLICATE, load_distribution, reconcile
+from xlgen.verify.reconcile import DUPLICATE, judged_against, load_distribution, reconcile
 from xlgen.verify.result import inputs_digest
 
 
@@ -50,7 +50,8 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
     blanks = load_distribution(dist)
     yardstick = {b.file.resolve() for b in blanks}
     files = [f for f in returns if f.resolve() not in yardstick]
-    departments = reconcile(verify_paths(files, jobs=jobs, policy=SealPolicy(key)), blanks, prefer).departments
+    policy = judged_against(SealPolicy(key), dist, blanks)  # each return against the blank its department was sent
+    departments = reconcile(verify_paths(files, jobs=jobs, policy=policy), blanks, prefer).departments
     plans: list[tuple[str, str, Path | None, Fill | None]] = []  # code, name, source, roster fill
     # next year's blanks are of the newest version of the distribution's template
     template = newest_version(_template(blanks[0].template_id, blanks[0].template_version)) if blanks else None
@@ -75,7 +76,7 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     outdir.mkdir(parents=True, exist_ok=True)
     for (code, name, source, fill), target in zip(plans, targets):
-        made = _one(source, fill, template, year, target, force, password, keep, key)
+        made = _one(source, fill, template, year, target, force, password, keep, policy)
         if isinstance(made, Finding):
             done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
             continue
@@ -109,14 +110,14 @@ def _name(name: str, fill: Fill | None) -> str:
 
 
 def _one(source: Path | None, roster: Fill | None, template: Template | None, year: int, out: Path, force: bool,
-         password: str | None, keep: Sequence[Path], key: bytes | None = None) -> Generated | Finding:
+         password: str | None, keep: Sequence[Path], policy: SealPolicy = SealPolicy()) -> Generated | Finding:
     """Next year's blank of one department: from ``source`` (its return or its blank), with the
     roster's identity and amounts over what it carries; from the roster alone for a new one."""
     if source is None:
         assert roster is not None and template is not None
         fill = roster
     else:
-        carried = next_fill(source, year, key)
+        carried = next_fill(source, year, policy)
         if isinstance(carried, Finding):
             return carried
         template, fill = carried.target, carried.fill
@@ -125,4 +126,4 @@ def _one(source: Path | None, roster: Fill | None, template: Template | None, ye
             if roster.tasks:
                 fill.tasks = roster.tasks
     fill.year = year
-    return generate(template, fill, out, year=year, force=force, password=password, keep=keep, key=key)
+    return generate(template, fill, out, year=year, force=force, password=password, keep=keep, key=policy.key)

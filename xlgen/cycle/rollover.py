@@ -4,8 +4,9 @@ What carries over is the template's choice (``[rollover]``, by default in _base/
 the department's identity, its tasks, and the indicator tree with operators, targets, units and
 weights. Next year's blank is made with the newest known version of the file's template. The
 returned file is read through the reader (never saved, never evaluated) and verified; a file
-that fails verification still rolls over, with a warning, but for one whose sealed record of the
-bureau's values is broken or missing: what the bureau set cannot be known, so nothing is carried.
+that fails verification still rolls over, with a warning, but for one that fails it against its
+seal or its distribution (a fixed value moved, the record broken or missing, xlgen's marks
+stripped, a layout older than the blank's): nothing of it is carried (``not-carried``).
 """
 
 from __future__ import annotations
@@ -84,7 +85,11 @@ def _clean(value: Any) -> Any:
     return None
 
 
-UNSEALED = (Code.SEAL_BROKEN, Code.SEAL_MISSING)
+# What rollover never carries past: the bureau's values moved, or they cannot be told from the
+# department's (record or seal broken or missing, marks stripped, a layout or seal not the
+# distributed blank's, an .xls not converted under the distribution).
+TAMPERED = (Code.SEAL_BROKEN, Code.SEAL_MISSING, Code.FIXED_CHANGED, Code.MARKS_REMOVED, Code.MARKS_CHANGED,
+            Code.CONVERSION_REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -96,22 +101,25 @@ class NextFill:
     fill: Fill
 
 
-def next_fill(source: Path, year: int, key: bytes | None = None) -> NextFill | Finding:
-    """``source`` read and verified (its seal with ``key``), and its carried fill for ``year``; a
-    Finding when it cannot be read, or when its record of the bureau's values is broken or missing
-    (``not-carried``): with the key, a record sealed again with a plain hash is broken, so a
-    department that rewrote record and seal together cannot launder its values into a blank the
-    bureau's key seals."""
+def next_fill(source: Path, year: int, policy: SealPolicy = SealPolicy()) -> NextFill | Finding:
+    """``source`` read and verified (its seal with the policy's key, against the blank its
+    department was sent under a distribution), and its carried fill for ``year``; a Finding when it
+    cannot be read, or when it would fail verification against its seal or its distribution
+    (``not-carried``): rollover never seals again values it could not check. With the key, a record
+    sealed again with a plain hash is broken, and a file of a layout before seals has nothing to
+    check, so a department cannot launder its values into a blank the bureau's key seals."""
     ret = read_returned(source)
     if isinstance(ret, Finding):
         return ret
-    verification = verify_returned(ret, SealPolicy(key))
-    unsealed = next((f for f in verification.findings if f.code in UNSEALED), None)
-    if unsealed is not None:  # the bureau's values cannot be told from the department's: never carry them
+    verification = verify_returned(ret, policy)
+    key = policy.key
+    refused = next((f for f in verification.findings if f.code in TAMPERED
+                    or (f.code is Code.SEAL_PREDATES and (key is not None or policy.strict))), None)
+    if refused is not None:  # the bureau's values cannot be told from the department's: never carry them
         hint = Text("；若该文件分发于财政部门启用密钥之前，请不带 --key-file 结转",
                     "; if the file was distributed before the bureau had its key, roll it over without --key-file")
-        return finding(Code.NOT_CARRIED, seal=Text(unsealed.message("zh"), unsealed.message("en")),
-                       hint=hint if key is not None and unsealed.code is Code.SEAL_BROKEN else "")
+        return finding(Code.NOT_CARRIED, seal=Text(refused.message("zh"), refused.message("en")),
+                       hint=hint if key is not None and refused.code is Code.SEAL_BROKEN else Text("", ""))
     target = newest_version(ret.template)
     return NextFill(verification, target, carried_fill(ret, year, target))
 
@@ -122,7 +130,7 @@ def rollover(source: Path, year: int, out: Path, force: bool = False,
     it); a Finding when the source cannot be read. Never over ``source`` or one of ``keep`` (the
     other returned files, and the outputs of this run already written), even with ``force``. What
     carries over of the bureau's fields is fixed again, sealed anew (with ``key``, the bureau's)."""
-    carried = next_fill(source, year, key)
+    carried = next_fill(source, year, SealPolicy(key))
     if isinstance(carried, Finding):
         return carried
     fill = carried.fill

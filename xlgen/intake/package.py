@@ -115,6 +115,20 @@ def open_workbook(path: Path) -> Package | Finding:
                                 f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
 
 
+def document_properties(path: Path) -> dict[str, str] | Finding:
+    """The custom document properties of the workbook at ``path`` alone (its sheets and names are
+    not parsed): what a seal and a distributed blank's record need, at half the cost of a package."""
+    try:
+        zf = open_zip(Path(path))
+        custom = next((t for _, kind, t, _ in relationships(zf, "") if kind == "custom-properties"), "docProps/custom.xml")
+        return _properties(zf, custom) if custom in zf else {}
+    except Refused as exc:
+        return unreadable(exc.reason)
+    except Exception as exc:  # a damaged part: a finding, never a traceback
+        return unreadable(Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
+                                f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
+
+
 def unreadable(reason: Text) -> Finding:
     return finding(Code.UNREADABLE, reason=reason)
 

@@ -1,5 +1,5 @@
-"""Computed cells show their values: a number format that could show another number is
-``format-changed``.
+"""Cells show their values: a number format that could show another number is ``format-changed``,
+on computed cells and on inputs alike.
 
 The template's format of each computed cell is the one the generator writes for it
 (``generate/styles.py``, by ``workbook.style_of``). A returned file's format is accepted when
@@ -9,11 +9,14 @@ no scaling (a trailing ``,``), no condition, currency or other bracket, no empty
 the value; and its text section, if any, only ``@``. What the clients rewrite on save is the
 same display: ``G/通用格式`` (Chinese Excel and WPS) for General, grouping commas (``#,##0.00``),
 negative and zero sections of the same kind (``0.00;-0.00``), padding and fill (``_ ``, ``*``),
-colours and locale tags (``[Red]``, ``[$-804]``), signs and parentheses.
+colours and locale tags (``[Red]``, ``[$-804]``), signs and parentheses. An input (or a fixed
+value) may take any such format of its own (decimals, grouping, colours; a percent on a row
+measured in %), never one showing digits or text of its own, a scaling, a condition or a date.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -22,6 +25,7 @@ from xlgen.generate.styles import number_format
 from xlgen.generate.workbook import style_of
 from xlgen.intake.package import number_formats
 from xlgen.intake.reader import Returned
+from xlgen.layout.model import FORMULA, Slot
 from xlgen.verify.plan import Plan
 
 GENERALS = ("general", "g/通用格式")  # Excel's General, and its name in Chinese Excel and WPS
@@ -144,19 +148,47 @@ def shows_the_same(found: str, expected: str) -> bool:
     return all(face(p) == Face(text=True) for p in text)
 
 
+@functools.lru_cache(maxsize=256)
+def shows_its_value(found: str, percent: bool) -> bool:
+    """Whether format ``found`` on an input shows the number the cell holds: any decimals,
+    grouping, colours and the like, but no literal digits or text, no scaling, no condition, no
+    date; a percent only where ``percent`` (a row measured in %)."""
+    parts = sections(found) if found.strip() else ["General"]
+    if len(parts) > 4:
+        return False
+    faces = [face(p) for p in parts[:3]]
+    if any(f is None or f.text or (f.percent and not percent) for f in faces):
+        return False
+    return all(face(p) == Face(text=True) for p in parts[3:])
+
+
 def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
-    """``format-changed`` at each computed cell whose number format is not the template's."""
+    """``format-changed`` at each computed cell whose number format is not the template's, and at
+    each number typed or fixed whose format shows another number than the cell holds."""
     codes = number_formats(ret.package)
     if codes is None:
         return []  # a damaged style sheet: no format can be told
     out = []
-    for s in plan.formulas:
+    for s in ret.layout.slots.values():
         c = ret.cell(s)
         if c is None:
             continue
         found = codes[c.style] if c.style < len(codes) else "General"
         expected = number_format(style_of(s))
-        if found != expected and not shows_the_same(found, expected):
+        if found == expected:
+            continue
+        if s.role == FORMULA:
+            same = shows_the_same(found, expected)
+        else:  # an input or fixed value: a number only, shown as itself
+            same = not isinstance(c.value, (int, float)) or isinstance(c.value, bool) or \
+                shows_its_value(found, _percent_row(ret, plan, s))
+        if not same:
             out.append(finding(Code.FORMAT_CHANGED, ret.sheet.name, ret.where(s), s.key,
                                label=plan.labels[s.key], found=found, expected=expected, value=c.value))
     return out
+
+
+def _percent_row(ret: Returned, plan: Plan, s: Slot) -> bool:
+    """Whether the slot's row is measured in % (its 度量单位, as the file holds it)."""
+    unit = plan.rows.get((s.section, s.index), {}).get("unit")
+    return unit is not None and ret.value(unit) == "%"

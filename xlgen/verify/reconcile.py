@@ -17,6 +17,7 @@ A file that matches no department (another year, another bureau's distribution) 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,9 @@ from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.intake.reader import read_returned
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, inputs_digest, report_json, status_of
+from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.verifier import year_of
+from xlgen.verify.yardstick import yardstick_of
 
 MISSING, DUPLICATE, UNTOUCHED = "missing", "duplicate", "untouched"
 UNEXPECTED = "unexpected"  # a file of no distributed department
@@ -168,6 +171,11 @@ def _read_blank(path: Path, manifest: Path, where: Text) -> tuple[str, str]:
     return str(year), inputs_digest(ret.inputs())
 
 
+def judged_against(policy: SealPolicy, folder: Path, blanks: Sequence[Blank]) -> SealPolicy:
+    """``policy`` with the distribution as the yardstick: each return compared with its blank."""
+    return dataclasses.replace(policy, yardstick=yardstick_of(folder, ((b.key, b.file) for b in blanks)))
+
+
 # ----------------------------------------------------------------------------- matching
 def key_of(r: FileResult) -> Key | None:
     if r.template is None or r.template_version is None or r.year is None or not r.department:
@@ -181,9 +189,9 @@ def reconcile(results: list[FileResult], blanks: Sequence[Blank], prefer: str | 
     departments = {b.key: Department(b) for b in blanks}
     unexpected = []
     for r in results:
-        if r.status == ERRORED:
-            continue  # unreadable: it cannot say whose it is; an error of the run already
         key = key_of(r)
+        if r.status == ERRORED and key is None:
+            continue  # unreadable: it cannot say whose it is; an error of the run already
         dept = departments.get(key) if key is not None else None
         if dept is None:
             r.findings.insert(0, finding(Code.NOT_DISTRIBUTED,

@@ -11,7 +11,7 @@ from typing import Any
 from xlgen.formula.engine import col_index
 from xlgen.findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exported
-from xlgen.generate import provenance
+from xlgen.generate import provenance, seal
 from xlgen.intake.reader import Returned
 from xlgen.verify.compare import text_of
 from xlgen.verify.plan import Plan
@@ -32,6 +32,7 @@ class FileResult:
     inputs_digest: str | None = None  # of what the department can type (see inputs_digest)
     saved_at: str | None = None  # when it was last saved, by its core properties (ISO 8601)
     labels: dict[str, str] = field(default_factory=dict)  # a finding's field → the label people read
+    plain_seal: bool = False  # sealed with the public SHA-256 (not the bureau's key): shows accidents, not intent
 
     def label(self, f: Finding) -> str | None:
         """The field of ``f`` as the form names it (「重点工作办结率 全年完成值」, not indicators[0].actual)."""
@@ -103,6 +104,20 @@ def finding_order(f: Finding) -> tuple[int, int, str]:
     return (int(m.group(2)), col_index(m.group(1)), f.code.code)
 
 
+def claimed_code(ret: Returned, inputs: Mapping[str, Any]) -> str | None:
+    """The department a file says it is of: its code cell, else the code its properties stamp."""
+    return text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT) or None
+
+
+def claim(ret: Returned, inputs: Mapping[str, Any], year: int | None) -> tuple[str, str, int, str] | None:
+    """Whose form the file says it is (template id and version, year, department code), as
+    reconciliation matches it to a distributed blank (``reconcile.key_of``); None when it does not say."""
+    code = claimed_code(ret, inputs)
+    if year is None or not code:
+        return None
+    return (ret.template.id, ret.template.version, year, code)
+
+
 def file_result(ret: Returned, plan: Plan, inputs: dict[str, Any], findings: list[Finding], total: Any,
                 year: int | None) -> FileResult:
     """The result of a file read as ``ret``: its findings sorted, its identity, year and score."""
@@ -111,13 +126,19 @@ def file_result(ret: Returned, plan: Plan, inputs: dict[str, Any], findings: lis
         findings.append(finding(Code.REQUIRED_MISSING, ret.sheet.name, None, "year", label=Text("年度", "year")))
     t = ret.template
     total_score = total if isinstance(total, float) else None
-    code = text_of(inputs.get("header.department_code")) or ret.package.properties.get(provenance.PROP_DEPARTMENT)
+    code = claimed_code(ret, inputs)
     name = text_of(inputs.get("header.department_name")) or None
     labels = plan.labels
     return FileResult(str(ret.path), status_of(findings), t.id, code or None, name, year, total_score, findings,
                       t.level_of(total_score) if total_score is not None else None, t.version,
                       inputs_digest(inputs), ret.package.modified,
-                      {f.field: labels.get(f.field) or _LABELS.get(f.field, f.field) for f in findings if f.field})
+                      {f.field: labels.get(f.field) or _LABELS.get(f.field, f.field) for f in findings if f.field},
+                      _plain_seal(ret.package.properties))
+
+
+def _plain_seal(properties: dict[str, str]) -> bool:
+    stored = seal.stored(properties)
+    return stored is not None and not seal.keyed(stored[1])
 
 
 _LABELS = {"year": "年度"}  # fields of a finding that are no cell of the layout

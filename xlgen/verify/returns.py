@@ -14,7 +14,7 @@ from xlgen.generate.workbook import check_suffix, refuse_inputs
 from xlgen.lang import DEFAULT
 from xlgen.verify.batch import find_workbooks, verify_paths
 from xlgen.verify.fixed import SealPolicy
-from xlgen.verify.reconcile import Reconciled, load_distribution, reconcile
+from xlgen.verify.reconcile import Reconciled, judged_against, load_distribution, reconcile
 from xlgen.verify.report import write_report
 from xlgen.verify.result import FileResult, exit_code
 
@@ -50,9 +50,10 @@ def verify_returns(options: VerifyOptions, progress: Callable[[int, int], None] 
     policy = SealPolicy(load_key(options.key_file) if options.key_file is not None else None, options.require_seal)
     files = find_workbooks(options.paths)
     blanks = load_distribution(options.distributed) if options.distributed is not None else None
-    if blanks is not None:  # the distributed blanks are the yardstick, not returns
+    if blanks is not None and options.distributed is not None:  # the distributed blanks are the yardstick, not returns
         yardstick = {b.file.resolve() for b in blanks}
         files = [f for f in files if f.resolve() not in yardstick]
+        policy = judged_against(policy, options.distributed, blanks)  # each return against its department's blank
     report = options.report
     if report is not None:  # before any work: the report never replaces an input, nor an existing file without force
         refuse_inputs([report], files)

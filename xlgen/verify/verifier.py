@@ -21,7 +21,7 @@ from xlgen.verify import cache
 from xlgen.verify.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
-from xlgen.verify.result import FileResult, file_result
+from xlgen.verify.result import FileResult, claim, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.formats import format_findings
 from xlgen.verify.rules import form_rules
@@ -31,7 +31,7 @@ from xlgen.verify.tamper import OK, contents, external_links, formula_cells, for
 # ----------------------------------------------------------------------------- one file
 def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileResult:
     if isinstance(ret, LegacyReturned):  # a form xlgen did not make: its typed results are checked
-        return verify_legacy(ret)
+        return verify_legacy(ret, policy)
     lay = ret.layout
     sheet = ret.sheet.name
     plan = plan_for(lay)
@@ -70,8 +70,10 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     findings.extend(format_findings(ret, plan))
     findings.extend(contents(ret, plan))
     label = label_year(ret, plan)  # scanned once: the seal check and the year both read it
-    findings.extend(fixed_findings(ret, plan, policy, label))
-    return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1), _year(ret, label))
+    year = _year(ret, label)
+    blank = policy.yardstick.get(claim(ret, inputs, year)) if policy.yardstick else None
+    findings.extend(fixed_findings(ret, plan, policy, label, blank))
+    return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1), year)
 
 
 def _without(program: Program, cells: set[str]) -> Program:
