@@ -10,7 +10,9 @@ manifest.csv, as ``xlgen distribute`` writes them) and the run measures what rec
 returns with that distribution adds to verifying them (``verify --distributed``): checking every
 blank's sha256 and reading the manifest, matching each result to its department, and the
 fingerprint of each file's inputs that tells an untouched blank, against the plain one-process
-run of the same files measured in the same process.
+run of the same files measured in the same process; and what judging each return against the
+blank its department was sent costs (the yardstick: each blank's record, seal and properties read
+once, then per file the record, seal, marks and every fixed value compared with the blank's).
 
 Makes N filled workbooks of the Liaoning form (the seed's department with varied amounts), then
 in one run times, per file:
