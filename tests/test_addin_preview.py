@@ -50,9 +50,14 @@ def test_preview_without_libreoffice_says_how_to_install(
     monkeypatch.setattr(libreoffice.shutil, "which", lambda name: None)
     result = runner.invoke(app, ["preview", str(sample.path), "-o", str(tmp_path / "x.pdf")])
     assert isinstance(result.exception, SystemExit) and result.exit_code == 2  # an exit code, not a raise
-    assert result.output == ("error: LibreOffice is not installed: install the Debian package libreoffice-calc-nogui "
-                             "(apt-get install libreoffice-calc-nogui fonts-wqy-microhei)\n")  # one line, no traceback
+    assert result.output == ("error: LibreOffice is not installed: install it with the system's package manager "
+                             "(Debian/Ubuntu: apt-get install libreoffice-calc-nogui fonts-wqy-microhei)\n")  # one line
     assert not (tmp_path / "x.pdf").exists()
+    monkeypatch.setattr(libreoffice.sys, "platform", "win32")  # a Windows user is never told to apt-get
+    windows = runner.invoke(app, ["preview", str(sample.path), "-o", str(tmp_path / "x.pdf"), "--lang", "zh"])
+    assert windows.exit_code == 2
+    assert windows.output == ("错误：未安装 LibreOffice：请从 https://zh-cn.libreoffice.org 下载安装 Windows 版，"
+                              "并确认 soffice 所在文件夹已加入 PATH\n")
 
 
 @pytest.mark.parametrize(("name", "message"), [("x.docx", "expected a .pdf or .png output"),

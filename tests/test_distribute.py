@@ -167,14 +167,11 @@ def test_cli_distribute(tmp_path: Path) -> None:
     assert more.is_file()
     other_year = runner.invoke(app, [*args[:5], "2026", *args[6:]])  # another year is another distribution
     assert other_year.exit_code == 2 and "manifest.csv: already exists" in other_year.output
-    clash = runner.invoke(app, ["distribute", "liaoning-department-overall", "--roster", str(roster),
-                                "--year", "2025", "-o", str(tmp_path / "out2")])
-    assert clash.exit_code == 0
-    (tmp_path / "out2" / "2025_703011_朝阳市统计局.xlsx").write_bytes(b"changed since")
-    refused = runner.invoke(app, ["distribute", "liaoning-department-overall", "--roster", str(roster),
-                                  "--year", "2025", "-o", str(tmp_path / "out2")])
-    assert refused.exit_code == 2
-    assert "already exists; pass --force to overwrite it" in refused.output
+    (tmp_path / "out" / "2025_703011_朝阳市统计局.xlsx").write_bytes(b"returned in place")  # roster unchanged
+    kept = runner.invoke(app, args)
+    assert kept.exit_code == 0, kept.output
+    assert "kept 3 workbooks" in kept.output and "wrote 0 workbooks" in kept.output
+    assert (tmp_path / "out" / "2025_703011_朝阳市统计局.xlsx").read_bytes() == b"returned in place"
     for year in ("25", "20250"):
         short = runner.invoke(app, [*args[:5], year, *args[6:]])
         assert short.exit_code == 2 and "--year" in short.output

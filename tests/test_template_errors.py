@@ -44,7 +44,7 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
          ErrorCode.VALUE_INVALID, "broken.toml: key 'tree[0].operator': '≥' is not in lists.operators"),
         ('formula = "task_score"', 'formula = "task_scor"', ErrorCode.VALUE_INVALID,
          "broken.toml: key 'tasks.columns[5].formula': 'task_scor' is not a key of [formulas]"),
-        ("[template]", "[template", ErrorCode.TOML_SYNTAX, "broken.toml: not valid TOML"),
+        ("[template]", "[template", ErrorCode.TOML_SYNTAX, "broken.toml: not valid TOML: line 8, column 10: Expected ']'"),
         # a rule's fix: a formula of [formulas], and only on a warning rule (its 请核实 row shows it)
         ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "nope"\n\n[total]\n', ErrorCode.VALUE_INVALID,
          "broken.toml: key 'checks.extra.fix': 'nope' is not a key of [formulas]"),
@@ -98,3 +98,15 @@ def test_fill_unknown_indicator_suggests(tmp_path: Path) -> None:
 def test_fill_unknown_header_field(tmp_path: Path) -> None:
     err = fill_error(tmp_path, 'area_code = "211300000"', 'area = "211300000"')
     assert "fill.toml: key 'header.area' is not known here" in str(err)
+
+
+def test_a_toml_syntax_error_has_a_chinese_lead_in_with_line_and_column(tmp_path: Path) -> None:
+    from tests.helpers.common import LIAONING, ROOT
+    from typer.testing import CliRunner
+    from xlgen.cli import app
+
+    text = (ROOT / "templates" / f"{LIAONING}.toml").read_text(encoding="utf-8").replace("[template]", "[template", 1)
+    (tmp_path / "broken.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["templates", "check", str(tmp_path / "broken.toml"), "--lang", "zh"])
+    assert result.exit_code == 1
+    assert "broken.toml：不是有效的 TOML：第 8 行第 10 列语法错误：表头缺少结尾的「]」" in result.output

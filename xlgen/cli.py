@@ -17,10 +17,12 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from xlgen import lang
 from xlgen.clitext import Help, Say
+from xlgen.cliplan import plan_lines
 from xlgen.cliusage import Refused, usage_message
 from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
 from xlgen.cycle.nextyear import NextYear
-from xlgen.errors import XlgenError
+from xlgen.errors import ErrorCode, XlgenError
+from xlgen.oserrors import os_failed
 from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
 from xlgen.template.model import TEMPLATES_ENV
@@ -54,6 +56,9 @@ class XlgenGroup(TyperGroup):
                 raise
             say_error(Say.ABORTED())
             code = 1
+        except OSError as exc:  # the last guard: a located message, never a traceback
+            say_error(os_failed(exc).message)
+            code = 2
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -240,6 +245,7 @@ def distribute(
     roster: Annotated[Path, typer.Option("--roster", help=Help.ROSTER.name)],
     year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.YEARS.name)],
     output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_FOLDER.name)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=Help.DRY_RUN.name)] = False,
     jobs: JobsOption = 1,
     force: ForceOption = False,
     password: PasswordOption = None, key_file: KeyFileOption = None,
@@ -251,16 +257,22 @@ def distribute(
     from xlgen.cycle.steps import DistributeOptions, distribute_roster
 
     try:
-        with Progress(console=err_console, transient=True) as bar:
+        with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
             task = bar.add_task(Say.GENERATING(), total=None)
-            done = distribute_roster(DistributeOptions(template, roster, year, output, jobs, force, password, key_file),
+            done = distribute_roster(DistributeOptions(template, roster, year, output, jobs, force, password, key_file,
+                                                       dry_run),
                                      progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
-        raise fail(exc) from None
-    if done.kept:  # a rerun with more departments: the earlier blanks may be out already, never rewrite them
-        say(Say.KEPT_BATCH(count=done.kept))
-    say(Say.WROTE_BATCH(count=done.written, manifest=done.manifest, template=done.template.id,
-                        version=done.template.version))
+        raise fail(exc, code=INTERRUPTED_EXIT if exc.code is ErrorCode.INTERRUPTED else 2) from None
+    refused = False
+    for kind, line in plan_lines(done.done, done.manifest, done.template.id, done.template.version):
+        {"error": say_error, "warning": say_warning}.get(kind, say)(line)
+        refused = refused or kind == "error"
+    if refused:
+        raise typer.Exit(1)
+
+
+INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 @command(help=Help.ROLLOVER.name)

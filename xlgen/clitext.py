@@ -52,6 +52,8 @@ class Help(Enum):
     TEMPLATES_DIR = Text("也在此文件夹中查找模板（先于内置模板）；可重复。",
                          "Also look for templates in this folder (before the built-in ones); repeatable.")
     ROSTER = Text("部门名单：.xlsx 或 .csv，每行一个部门。", "Departments: .xlsx or .csv, one row each.")
+    DRY_RUN = Text("只列出将要做的（新增、更新、保留、拒绝），不写任何文件。",
+                   "Show the plan (new, changed, kept, refused) and write nothing.")
     JOBS = Text("并行的进程数。", "Processes working in parallel.")
     RETURNED = Text("一份交回的自评表，或存放它们的文件夹。", "A returned workbook, or a folder of them.")
     PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.et/.xlsb）的文件夹。",
@@ -139,8 +141,19 @@ class Say(Enum):
     ROLLOVER_FAILS = Text("{file} 未通过核验（{errors} 个错误）；仍已结转",
                           "{file} does not pass verification ({errors} errors); rolled over all the same")
     WROTE = Text("已写出 {file}", "wrote {file}")
-    KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，未改动（--force 重新生成）",
-                      "kept {count} workbooks of the earlier run of this distribution, unchanged (--force rewrites them)")
+    PLAN_NEW = Text("新增 {code} {name} → {file}", "new {code} {name} → {file}")
+    PLAN_CHANGED = Text("更新 {code} {name}（名单已改）：{changes}", "update {code} {name} (roster changed): {changes}")
+    PLAN_RENAMED = Text("{old} 改为 {new}", "{old} becomes {new}")
+    PLAN_ADOPTED = Text("补记 {file}（上次运行中断时已写出，与本次写出的完全相同）",
+                        "listed {file} (written by the interrupted earlier run, identical to what this run writes)")
+    PLAN_REFUSED = Text("{code} {name}：{file}：{reason}", "{code} {name}: {file}: {reason}")
+    PLAN_GONE = Text("名单中已没有的 {count} 个部门仍列在 manifest.csv 中，其空白表未动：{codes}",
+                     "{count} departments no longer on the roster stay listed in manifest.csv, their blanks untouched: {codes}")
+    PLAN_SUMMARY = Text("计划：新增 {new} 份，更新 {changed} 份，保留 {kept} 份，拒绝 {refused} 份（--dry-run：未写任何文件）",
+                        "plan: {new} new, {changed} to update, {kept} kept, {refused} refused (--dry-run: nothing written)")
+    KEPT_BATCH = Text("保留本次分发上次写出的 {count} 份工作簿，名单未改，未改动（--force 重新生成）",
+                      "kept {count} workbooks of the earlier run of this distribution, their roster rows unchanged "
+                      "(--force rewrites them)")
     ROLLOVER_SKIPPED = Text("{code} {name}：未结转：{reason}", "{code} {name}: not rolled over: {reason}")
     ROLLOVER_TWICE = Text("{source}：与本次已结转的另一份表属于同一部门，未再写 {file}（请用 --distributed 和 --prefer newest，"
                           "或删去不用的一份）",

@@ -40,6 +40,11 @@ class ErrorCode(Enum):
     OUTPUT_FAILED = Text("{file}：无法写入：{detail}", "{file}: cannot be written: {detail}")
     OUTPUT_SUFFIX = Text("{file}：写出的是 {expected} 文件，文件名请以 {expected} 结尾",
                          "{file}: what is written is a {expected} file; give it a name ending in {expected}")
+    OS_FAILED = Text("{file}：无法读写：{detail}", "{file}: cannot be read or written: {detail}")
+    INTERRUPTED = Text("运行被中断（{why}）：已写出 {written} 份，共 {total} 份；{manifest} 列出了已写出的每一份，"
+                       "再次运行同一命令即可完成",
+                       "the run was interrupted ({why}): {written} of {total} workbooks written, each listed in "
+                       "{manifest}; run the same command again to finish")
     INPUT_UNREADABLE = Text("{file}：无法读取：{detail}", "{file}: cannot be read: {detail}")
     PREVIEW_FORMAT = Text("{file}：无法输出为「{suffix}」；应为 .pdf 或 .png",
                           "{file}: cannot render as '{suffix}'; expected a .pdf or .png output")

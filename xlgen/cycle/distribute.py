@@ -1,43 +1,41 @@
-"""Distribute: one pre-filled blank per department of a roster, and a manifest of them."""
+"""Distribute: one pre-filled blank per department of a roster, and a manifest of them (the
+reconciliation with what the folder already holds is planned in ``plan``)."""
 
 from __future__ import annotations
 
 import collections
-import contextlib
 import csv
 import functools
+import glob
 import hashlib
 import io
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from xlgen.cycle.plan import ADOPTED, CHANGED, KEPT, NEW, REFUSED, Distributed, Plan, Step, changes, digest_of, file_sha256
+from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
-from xlgen.template.fill import Fill
 from xlgen.generate.addin.protection import check_password
-from xlgen.cycle.roster import load_roster
-from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import generate, refuse_inputs, write_atomic
+from xlgen.oserrors import IS_A_FILE, output_folder
+from xlgen.template.fill import Fill
+from xlgen.template.model import Template, load_template
 from xlgen.verify.result import inputs_digest
+
+__all__ = ["MANIFEST", "Distributed", "Distribution", "distribute", "read_manifest", "write_manifest", "as_listed"]
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "code", "name", "template_id", "template_version", "sha256", "year", "inputs_sha256")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-
-
-@dataclass(frozen=True)
-class Distributed:
-    file: Path
-    code: str
-    name: str
-    sha256: str
-    year: int
-    inputs_sha256: str  # of its inputs (verify --distributed tells an untouched return by it)
-    kept: bool = False  # written by an earlier run of the same distribution, left as it was
 
 
 NAME_BYTES = 180  # file systems allow 255 bytes a name; the temporary file beside it adds ~20
@@ -60,94 +58,258 @@ def workbook_name(year: int, code: str, name: str) -> str:
     return f"{head}{part.rstrip('. ') or '_'}.xlsx"
 
 
+class Distribution(list[Distributed]):
+    """The manifest's rows after a run, in roster order and then the departments no longer on the
+    roster (a list, as callers have always used it), with the plan the run carried out."""
+
+    def __init__(self, listed: list[Distributed], plan: Plan, dry_run: bool = False) -> None:
+        super().__init__(listed)
+        self.plan = plan
+        self.dry_run = dry_run
+
+
+def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
+               jobs: int = 1, progress: Callable[[int, int], None] | None = None,
+               password: str | None = None, key: bytes | None = None, dry_run: bool = False) -> Distribution:
+    """Reconcile the folder ``outdir`` with ``roster``: write the blanks of new departments,
+    rewrite untouched blanks whose roster row changed, keep the rest; manifest.csv lists every
+    blank on disk after each one is written, so an interrupted run (Ctrl-C, SIGTERM, a worker's
+    crash) leaves a consistent folder and a plain rerun finishes it (``Interrupted`` says how far
+    it got). Everything that would refuse the run is found before the first file is written;
+    ``dry_run`` stops there and returns the plan. ``force`` rewrites every blank."""
+    if password:
+        check_password(password)  # before anything is written
+    if outdir.exists() and not outdir.is_dir():
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir, detail=IS_A_FILE)
+    entries = load_roster(roster, template)
+    for e in entries:
+        e.fill.year = year
+    targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
+    clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
+    if clash:
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=Text(f"两个部门得出同一个文件名 {clash}", f"two departments give the same file {clash}"))
+    refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
+    earlier = _earlier(outdir, template, year, force)
+    args = _Args(year, password, roster, key)
+    plan = _plan(template, entries, targets, earlier, outdir, force, args)
+    if dry_run:
+        return Distribution(_listed(plan, {}), plan, dry_run=True)
+    output_folder(outdir)
+    _sweep(outdir, [*targets, outdir / MANIFEST])
+    written: dict[str, Distributed] = {s.code: _row(s, year) for s in plan.of(ADOPTED)}
+    book = _Book(outdir / MANIFEST, template, plan, roster)
+    if written or not (outdir / MANIFEST).exists() or plan.gone:
+        book.save(written)
+    todo = plan.of(NEW, CHANGED)
+    stop = _Stop()
+    failure: BaseException | None = None
+    with stop:
+        try:
+            for step, (sha, digest) in _results(template, todo, args, force, jobs, stop):
+                written[step.code] = Distributed(step.target, step.code, step.name, sha, year, digest)
+                if step.earlier is not None and step.earlier.file.name != step.target.name:
+                    (outdir / step.earlier.file.name).unlink(missing_ok=True)  # a rename replaces the file
+                book.save(written)
+                if progress:
+                    progress(len(written), len(todo))
+        except BrokenProcessPool:
+            stop.why = Text("一个工作进程意外退出", "a worker process ended unexpectedly")
+        except (XlgenError, OSError) as exc:  # what was written stays listed; then the error
+            failure = exc
+    book.save(written)
+    if failure is not None:
+        raise failure
+    if stop.why is not None:
+        raise XlgenError(ErrorCode.INTERRUPTED, why=stop.why, written=sum(1 for s in todo if s.code in written),
+                         total=len(todo), manifest=outdir / MANIFEST)
+    return Distribution(_listed(plan, written), plan)
+
+
+def _sweep(outdir: Path, outputs: list[Path]) -> None:
+    """Remove the temporary files (``.NAME.xxxx.tmp``, see ``write_atomic``) that a killed run left
+    beside this run's outputs: never a file anyone else named."""
+    for out in outputs:
+        for stale in outdir.glob(f".{glob.escape(out.name)}.*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Args:
+    """What every workbook of a run is written with, besides its fill and file."""
+
+    year: int
+    password: str | None
+    roster: Path
+    key: bytes | None
+
+
+def _row(step: Step, year: int) -> Distributed:
+    assert step.earlier is not None
+    return replace(step.earlier, file=step.target, code=step.code, name=step.name, year=year)
+
+
+def _listed(plan: Plan, written: dict[str, Distributed]) -> list[Distributed]:
+    """The manifest's rows: each department of the roster that has a blank (what this run wrote,
+    else its earlier row), then those no longer on the roster."""
+    rows = []
+    for s in plan.steps:
+        if s.code in written:
+            rows.append(written[s.code])
+        elif s.kind in (KEPT, REFUSED, CHANGED) and s.earlier is not None and s.earlier.file.is_file():
+            rows.append(replace(s.earlier, kept=True))
+    return rows + [replace(g, kept=True) for g in plan.gone]
+
+
+class _Book:
+    """manifest.csv, rewritten (atomically) after every workbook: never a blank on disk it does not list."""
+
+    def __init__(self, path: Path, template: Template, plan: Plan, roster: Path) -> None:
+        self.path, self.template, self.plan, self.roster = path, template, plan, roster
+
+    def save(self, written: dict[str, Distributed]) -> None:
+        write_manifest(self.path, self.template, _listed(self.plan, written), force=True, keep=[self.roster])
+
+
+class _Stop:
+    """Ctrl-C (SIGINT) and SIGTERM ask the run to stop after the workbooks being written: the
+    handler only sets ``why``, so no write is cut in half and the manifest is saved last."""
+
+    def __init__(self) -> None:
+        self.why: Text | None = None
+        self._before: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stop:
+        if threading.current_thread() is threading.main_thread():  # signals reach the main thread only
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._before[sig] = signal.signal(sig, self._asked)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._before.items():
+            signal.signal(sig, handler)
+
+    def _asked(self, signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        self.why = Text(f"收到 {name}" + ("（Ctrl-C）" if signum == signal.SIGINT else ""),
+                        f"{name}" + (" (Ctrl-C)" if signum == signal.SIGINT else "") + " received")
+
+
+def _ignore_signals() -> None:
+    """A worker finishes the workbook it is writing; the main process decides when to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _results(template: Template, todo: list[Step], args: _Args, force: bool, jobs: int,
+             stop: _Stop) -> Iterator[tuple[Step, tuple[str, str]]]:
+    """(step, (sha256, inputs digest)) of each workbook written, as they finish; none started
+    once ``stop`` was asked, those already started finished and yielded."""
+    if jobs <= 1 or len(todo) <= 1:  # in this process, with the template already loaded
+        for step in todo:
+            if stop.why is not None:
+                return
+            yield step, _one(template, step.fill, step.target, force or step.kind == CHANGED, args)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_signals) as pool:
+        waiting = list(todo)
+        running: dict[Future[tuple[str, str]], Step] = {}
+        while waiting or running:
+            while waiting and len(running) < 2 * jobs and stop.why is None:
+                step = waiting.pop(0)
+                running[pool.submit(_one_in_worker, str(template.path), step.fill, step.target,
+                                    force or step.kind == CHANGED, args)] = step
+            if stop.why is not None:
+                waiting.clear()
+                for f in [f for f in running if f.cancel()]:
+                    del running[f]
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield running.pop(f), f.result()
+
+
+def _one(template: Template, fill: Fill, out: Path, force: bool, args: _Args) -> tuple[str, str]:
+    """Write one department's workbook; its sha256 and its inputs' digest for the manifest."""
+    done = generate(template, fill, out, year=args.year, force=force, password=args.password,
+                    keep=[args.roster], key=args.key)
+    return done.sha256, inputs_digest(done.inputs)
+
+
 @functools.lru_cache(maxsize=8)
 def _template(path: str) -> Template:
     """A worker process loads the template (and compiles its layout) once, not once a workbook."""
     return load_template(Path(path))
 
 
-def _one(template: Template, fill: Fill, year: int, out: Path, force: bool, password: str | None,
-         roster: Path, key: bytes | None) -> tuple[str, str]:
-    """Write one department's workbook; its sha256 and its inputs' digest for the manifest."""
-    fill.year = year
-    done = generate(template, fill, out, year=year, force=force, password=password, keep=[roster], key=key)
-    return done.sha256, inputs_digest(done.inputs)
-
-
 def _one_in_worker(template_path: str, *args: Any) -> tuple[str, str]:
     return _one(_template(template_path), *args)
 
 
-def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
-               jobs: int = 1, progress: Callable[[int, int], None] | None = None,
-               password: str | None = None, key: bytes | None = None) -> list[Distributed]:
-    if password:
-        check_password(password)  # before anything is written
-    if outdir.exists() and not outdir.is_dir():
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir,
-                         detail=Text("它是一个文件，而 --output 应为文件夹", "it is a file; --output names a folder"))
-    entries = load_roster(roster, template)
-    targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
-    clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
-    if clash:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=Text(f"两个部门得出同一个文件名 {clash}", f"two departments give the same file {clash}"))
-    refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
-    earlier = {} if force else _earlier(outdir, template, year)
-    if not force:  # refuse before writing anything: never half a distribution
-        for path in [*targets, outdir / MANIFEST]:
-            if path.exists() and path.name not in earlier and path.name != MANIFEST:
-                raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
-        if (outdir / MANIFEST).exists() and not earlier:
-            raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=outdir / MANIFEST)
-    outdir.mkdir(parents=True, exist_ok=True)
-    todo = [(e, t) for e, t in zip(entries, targets) if t.name not in earlier]
-    calls = [(e.fill, year, t, force, password, roster, key) for e, t in todo]
-    digests: list[tuple[str, str]] = []
-    try:
-        with contextlib.ExitStack() as stack:
-            if jobs > 1 and len(calls) > 1:
-                pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
-                results = pool.map(_one_in_worker, *zip(*[(str(template.path), *c) for c in calls]))
-            else:  # in this process, with the template already loaded
-                results = (_one(template, *c) for c in calls)
-            for digest in results:
-                digests.append(digest)
-                if progress:
-                    progress(len(digests), len(calls))
-    finally:  # the manifest lists what was written, even when a workbook could not be
-        written = {t.name: Distributed(t, e.code, e.name, sha, year, digest)
-                   for (e, t), (sha, digest) in zip(todo, digests)}
-        done = [d for d in (written.get(t.name) or earlier.pop(t.name, None) for t in targets) if d is not None]
-        done += earlier.values()  # departments no longer on the roster stay distributed
-        if done:
-            write_manifest(outdir / MANIFEST, template, done, force=True, keep=[roster])
-    return done
+def _plan(template: Template, entries: list[RosterEntry], targets: list[Path], earlier: dict[str, Distributed],
+          outdir: Path, force: bool, args: _Args) -> Plan:
+    """Each department's step, every refusal found before anything is written."""
+    steps = []
+    for e, target in zip(entries, targets):
+        digest, inputs = digest_of(template, e.fill)
+        old = earlier.pop(e.code, None)
+        step = Step(NEW, e.code, e.name, target, e.fill, digest, old)
+        old_file = outdir / old.file.name if old is not None else None
+        if old is None or old_file is None or not old_file.is_file():
+            if target.exists() and not force:
+                step = _adopt(template, step, args)
+        elif force:
+            step = replace(step, kind=CHANGED)
+        else:
+            same = digest == old.inputs_sha256 and target.name == old_file.name
+            if not as_listed(old_file, old.sha256):
+                step = replace(step, kind=KEPT) if same else replace(step, kind=REFUSED, reason=RETURNED)
+            elif same:
+                step = replace(step, kind=KEPT)
+            else:
+                if target.name != old_file.name and target.exists():
+                    raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=target)
+                step = replace(step, kind=CHANGED, changes=changes(template, old_file, inputs, old.name, e.name))
+        steps.append(step)
+    return Plan(steps, gone=list(earlier.values()))
 
 
-def _earlier(outdir: Path, template: Template, year: int) -> dict[str, Distributed]:
-    """The workbooks of an earlier run of this distribution (same template, version and year),
-    each still as it was written (its sha256 is the manifest's), by file name. An earlier run
-    of another template or year, or a changed workbook, is no distribution to add to."""
+RETURNED = Text("已交回或已被改动（与 manifest.csv 记录的 sha256 不符），名单的修改未写入；如确需重发，请先移走该文件",
+                "returned or changed since it was written (its sha256 is not the manifest's): the roster's change "
+                "was not written; move the file away first if it must be sent again")
+
+
+def _adopt(template: Template, step: Step, args: _Args) -> Step:
+    """A blank on disk that no manifest row lists (a run cut off after the file was written):
+    adopted when it is byte for byte what this run writes, else refused as an existing file."""
+    with tempfile.TemporaryDirectory(prefix=".xlgen-", dir=step.target.parent) as tmp:
+        sha, digest = _one(template, step.fill, Path(tmp) / step.target.name, False, args)
+    if sha != file_sha256(step.target):
+        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=step.target)
+    row = Distributed(step.target, step.code, step.name, sha, args.year, digest)
+    return replace(step, kind=ADOPTED, earlier=row)
+
+
+def _earlier(outdir: Path, template: Template, year: int, force: bool) -> dict[str, Distributed]:
+    """The rows of an earlier run of this distribution (same template, version and year), by
+    code. A manifest of another template or year (or one that cannot be read) is no distribution
+    to add to: refused unless ``force``."""
     path = outdir / MANIFEST
-    if not path.is_file():
+    if not path.exists():
         return {}
     try:
         rows = read_manifest(path)
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error):
+        rows = [{}]
     kept = {}
     for row in rows:
-        file = outdir / (row.get("file") or "")
         same = (row.get("template_id"), row.get("template_version"), row.get("year")) == \
             (template.id, template.version, str(year))
-        if not same or not row.get("inputs_sha256") or not file.is_file() or Path(row["file"]).name != row["file"]:
-            return {}
-        if not as_listed(file, row.get("sha256") or ""):
-            return {}
-        kept[row["file"]] = Distributed(file, row.get("code") or "", row.get("name") or "", row["sha256"],
+        name = row.get("file") or ""
+        if not same or not row.get("inputs_sha256") or not name or Path(name).name != name or not row.get("code"):
+            if force:
+                return {}
+            raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
+        kept[row["code"]] = Distributed(outdir / name, row["code"], row.get("name") or "", row.get("sha256") or "",
                                         year, row["inputs_sha256"], kept=True)
     return kept
-
 
 def write_manifest(path: Path, template: Template, done: list[Distributed], force: bool,
                    keep: Sequence[Path] = ()) -> None:

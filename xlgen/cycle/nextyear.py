@@ -20,6 +20,7 @@ from xlgen.verify.fixed import SealPolicy
 from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
+from xlgen.oserrors import output_folder
 from xlgen.generate.workbook import Generated, generate, refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
@@ -74,7 +75,7 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
         for path in [*targets, outdir / MANIFEST]:
             if path.exists():
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
-    outdir.mkdir(parents=True, exist_ok=True)
+    output_folder(outdir)
     for (code, name, source, fill), target in zip(plans, targets):
         made = _one(source, fill, template, year, target, force, password, keep, policy)
         if isinstance(made, Finding):

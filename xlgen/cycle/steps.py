@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.cycle.distribute import MANIFEST, Distributed, distribute
+from xlgen.cycle.distribute import MANIFEST, Distribution as Reconciled, distribute
 from xlgen.cycle.importer import ImportResult, import_forms
 from xlgen.cycle.nextyear import NextYear, roll_collection
 from xlgen.cycle.rollover import RolledOver, rollover
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
 from xlgen.generate.seal import load_key
+from xlgen.oserrors import output_folder
 from xlgen.template.model import Template, load_template
 from xlgen.verify.batch import collect, find_workbooks
 
@@ -36,12 +37,13 @@ class DistributeOptions:
     force: bool = False
     password: str | None = None
     key_file: Path | None = None
+    dry_run: bool = False  # plan only: what would be new, changed, kept or refused
 
 
 @dataclass(frozen=True)
 class Distribution:
     template: Template
-    done: list[Distributed]
+    done: Reconciled  # the manifest's rows, with the plan (new, changed, kept, refused)
     manifest: Path
 
     @property
@@ -57,7 +59,8 @@ class Distribution:
 def distribute_roster(options: DistributeOptions, progress: Progress | None = None) -> Distribution:
     tmpl = load_template(options.template)
     done = distribute(tmpl, options.roster, options.year, options.output, force=options.force, jobs=options.jobs,
-                      password=options.password, key=_key(options.key_file), progress=progress)
+                      password=options.password, key=_key(options.key_file), progress=progress,
+                      dry_run=options.dry_run)
     return Distribution(tmpl, done, options.output / MANIFEST)
 
 
@@ -105,10 +108,8 @@ def rollover_returns(options: RolloverOptions) -> Rollover:
     returned, output = options.returned, options.output
     if returned.is_dir():
         files, _ = collect([returned])
-        if output.exists() and not output.is_dir():
-            raise XlgenError(ErrorCode.OUTPUT_FAILED, file=output, detail=Text(
-                "它是一个文件，而输入是文件夹时 --output 应为文件夹", "it is a file; for a folder --output names a folder"))
-        output.mkdir(parents=True, exist_ok=True)
+        output_folder(output, Text("它是一个文件，而输入是文件夹时 --output 应为文件夹",
+                                   "it is a file; for a folder --output names a folder"))
     else:
         files = [returned]
     key = _key(options.key_file)

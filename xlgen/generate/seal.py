@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.oserrors import input_failed, output_failed
 
 PROP_SEAL = "xlgen_seal"
 PROP_PART = "xlgen_fixed_"  # + two digits: the record's parts in order
@@ -134,7 +135,7 @@ def new_key(path: Path) -> None:
     except FileExistsError:
         raise XlgenError(ErrorCode.KEY_EXISTS, file=path) from None
     except OSError as exc:
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=path, detail=exc.strerror or str(exc)) from None
+        raise output_failed(exc, path) from None
     with os.fdopen(fd, "w", encoding="ascii") as out:
         out.write(secrets.token_hex(KEY_BYTES) + "\n")
 
@@ -144,7 +145,7 @@ def load_key(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path, detail=exc.strerror or str(exc)) from None
+        raise input_failed(exc, path) from None
     text = data.strip()
     if len(text) < 16:
         raise XlgenError(ErrorCode.KEY_SHORT, file=path)

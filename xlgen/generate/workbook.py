@@ -30,6 +30,7 @@ from xlgen.generate import limits, provenance
 from xlgen.generate import seal
 from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.oserrors import make_folders, output_failed
 from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
 from xlgen.names import TOTAL
@@ -119,11 +120,11 @@ def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iter
         raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=Text("它是一个文件夹", "it is a folder"))
     if suffix is not None:
         check_suffix(out, suffix)
+    make_folders(out.parent, out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
+        raise output_failed(exc, out) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -138,7 +139,7 @@ def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iter
     except FileExistsError:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out) from None
     except OSError as exc:
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=exc.strerror or str(exc)) from None
+        raise output_failed(exc, out) from None
     finally:
         if tmp.exists():
             tmp.unlink()

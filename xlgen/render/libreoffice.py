@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import signal
 import subprocess
 import tempfile
@@ -40,11 +41,20 @@ class LibreOfficeError(Exception):
         self.text = text
 
 
-NOT_INSTALLED = Text(
-    "未安装 LibreOffice：请安装 Debian 软件包 libreoffice-calc-nogui（apt-get install libreoffice-calc-nogui "
-    "fonts-wqy-microhei）",
-    "LibreOffice is not installed: install the Debian package libreoffice-calc-nogui "
-    "(apt-get install libreoffice-calc-nogui fonts-wqy-microhei)")
+def not_installed(platform: str | None = None) -> Text:
+    """How to get LibreOffice on this kind of machine (``sys.platform``): Windows and macOS users
+    download it; on Linux, the distribution's package (Debian's name given)."""
+    platform = platform or sys.platform
+    if platform.startswith("win") or platform == "darwin":
+        where = "Windows" if platform.startswith("win") else "macOS"
+        return Text(f"未安装 LibreOffice：请从 https://zh-cn.libreoffice.org 下载安装 {where} 版，"
+                    "并确认 soffice 所在文件夹已加入 PATH",
+                    f"LibreOffice is not installed: download it for {where} from https://www.libreoffice.org "
+                    "and make sure the folder of soffice is on the PATH")
+    return Text("未安装 LibreOffice：请用系统的软件包管理器安装（Debian/Ubuntu：apt-get install libreoffice-calc-nogui "
+                "fonts-wqy-microhei）",
+                "LibreOffice is not installed: install it with the system's package manager (Debian/Ubuntu: "
+                "apt-get install libreoffice-calc-nogui fonts-wqy-microhei)")
 
 
 def installed() -> str | None:
@@ -55,7 +65,7 @@ def installed() -> str | None:
 def soffice() -> str:
     found = installed()
     if found is None:
-        raise LibreOfficeError(NOT_INSTALLED)
+        raise LibreOfficeError(not_installed())
     return found
 
 

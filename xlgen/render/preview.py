@@ -18,6 +18,7 @@ from xlgen.render.libreoffice import LibreOfficeError, convert
 from xlgen.findings import Finding, Text
 from xlgen.intake.package import open_workbook
 from xlgen.generate.workbook import refuse_inputs, write_atomic
+from xlgen.oserrors import output_file
 
 FORMATS = (".pdf", ".png")
 PNG_DPI = 110
@@ -39,8 +40,7 @@ def preview(options: PreviewOptions) -> Path:
     if not workbook.is_file():
         raise XlgenError(ErrorCode.FILE_MISSING, file=workbook)
     refuse_inputs([out], [workbook])
-    if out.exists() and not force:
-        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
+    output_file(out, force)  # before LibreOffice's minute of work
     opened = open_workbook(workbook)  # the safe path first: LibreOffice never gets a bomb or a DTD
     if isinstance(opened, Finding):
         raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=workbook, detail=opened.params["reason"])
@@ -58,9 +58,10 @@ def _first_page_png(pdf: Path, stem: Path) -> Path:
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise XlgenError(ErrorCode.RENDERER, detail=Text(
-            "未安装 pdftoppm：请安装 Debian 软件包 poppler-utils（apt-get install poppler-utils）以输出 PNG 预览",
-            "pdftoppm is not installed: install the Debian package poppler-utils (apt-get install poppler-utils) "
-            "to render PNG previews"))
+            "未安装 pdftoppm（poppler）：请输出 .pdf，或安装 poppler 后再输出 PNG 预览"
+            "（Debian/Ubuntu：apt-get install poppler-utils）",
+            "pdftoppm (poppler) is not installed: render a .pdf, or install poppler for PNG previews "
+            "(Debian/Ubuntu: apt-get install poppler-utils)"))
     proc = subprocess.run([exe, "-png", "-r", str(PNG_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
                           capture_output=True, text=True, check=False)
     png = stem.with_suffix(".png")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from enum import Enum
 from pathlib import Path
@@ -41,6 +42,36 @@ def not_a_formula(name: str, known: Iterable[str] | None = None) -> Text:
                 f"'{name}' is not a key of [formulas]" + (f"; known: {names}" if known is not None else ""))
 
 
+_AT = re.compile(r"^(?P<said>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$", re.S)
+# tomllib's commonest messages, in Chinese (any other is quoted after the located lead-in)
+_TOML_SAID = {
+    "Expected ']' at the end of a table declaration": "表头缺少结尾的「]」",
+    "Expected ']]' at the end of an array declaration": "表数组的表头缺少结尾的「]]」",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Cannot declare": "同一个表声明了两次",
+    "Invalid value": "值无效（文本要加引号）",
+    "Invalid statement": "这一行不是「键 = 值」",
+    "Expected '=' after a key in a key/value pair": "键后面缺少「=」",
+    "Unterminated string": "字符串缺少结尾的引号",
+    "Illegal character": "有不允许的字符",
+    "Expected newline or end of document after a statement": "一行只能写一个「键 = 值」",
+}
+
+
+def toml_syntax(exc: ValueError) -> Text:
+    """tomllib's English message with a Chinese lead-in naming the line and column."""
+    said = str(exc)
+    m = _AT.match(said)
+    if m is None:
+        return Text(f"语法错误（{said}）", said)
+    text = m.group("said")
+    where_zh = f"第 {m.group('line')} 行第 {m.group('col')} 列" if m.group("line") else "文件末尾"
+    where_en = f"line {m.group('line')}, column {m.group('col')}" if m.group("line") else "end of document"
+    meaning = next((zh for en, zh in _TOML_SAID.items() if text.startswith(en)), "")
+    return Text(f"{where_zh}语法错误：{meaning}（{text}）" if meaning else f"{where_zh}语法错误（{text}）",
+                f"{where_en}: {text}")
+
+
 def load_toml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise XlgenError(ErrorCode.FILE_MISSING, file=path)
@@ -48,7 +79,7 @@ def load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=exc) from None
+        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=toml_syntax(exc)) from None
     except UnicodeDecodeError as exc:
         raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=Text(f"不是 UTF-8 编码（{exc.reason}）", f"not UTF-8 ({exc.reason})")) from None
     _refuse_non_finite(path, data, "")

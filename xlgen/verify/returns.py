@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlgen.oserrors import output_file
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.generate.seal import load_key
 from xlgen.generate.workbook import check_suffix, refuse_inputs
@@ -57,9 +58,8 @@ def verify_returns(options: VerifyOptions, progress: Callable[[int, int], None] 
     report = options.report
     if report is not None:  # before any work: the report never replaces an input, nor an existing file without force
         refuse_inputs([report], files)
-        if report.exists() and not options.force:
-            raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=report)
         check_suffix(report)
+        output_file(report, options.force)
     count = [0]
 
     def advance(_r: FileResult) -> None:

@@ -1,0 +1,200 @@
+"""Distribute is a reconciliation of the roster with the folder: a corrected roster rewrites the
+untouched blanks it changes (saying old → new), a rename replaces the file, a returned blank is
+never touched, --dry-run writes nothing; an interrupted run (a real SIGINT or SIGTERM to a
+``--jobs 2`` run, a worker killed) leaves every blank on disk in the manifest and a rerun finishes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.helpers.common import LIAONING, ROOT
+from xlgen.cli import app
+from xlgen.cycle.distribute import MANIFEST, read_manifest
+
+runner = CliRunner()
+HEAD = ["部门编码", "部门名称", "区划编码", "部门年初预算收入金额", "部门年初预算支出金额"]
+
+
+def roster(path: Path, rows: list[list[object]]) -> Path:
+    path.write_text("\n".join(",".join(map(str, r)) for r in [HEAD, *rows]) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def departments(n: int) -> list[list[object]]:
+    return [[f"{703100 + i}", f"部门{i:03d}", "211300000", 100 + i, 100 + i] for i in range(n)]
+
+
+def args(r: Path, out: Path, *more: str) -> list[str]:
+    return ["distribute", LIAONING, "--roster", str(r), "--year", "2025", "-o", str(out), "--lang", "zh", *more]
+
+
+def consistent(out: Path) -> list[dict[str, str]]:
+    """Every blank on disk is a manifest row whose sha256 is the file's, and the other way round;
+    one row per code, no temporary file left."""
+    rows = read_manifest(out / MANIFEST)
+    on_disk = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)
+    assert on_disk == sorted(r["file"] for r in rows)  # nothing hidden either (.tmp files)
+    for r in rows:
+        assert hashlib.sha256((out / r["file"]).read_bytes()).hexdigest() == r["sha256"]
+    assert len({r["code"] for r in rows}) == len(rows)
+    return rows
+
+
+def test_a_corrected_budget_rewrites_that_blank_and_says_old_to_new(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rows = departments(3)
+    r = roster(tmp_path / "r.csv", rows)
+    assert runner.invoke(app, args(r, out, "--lang", "en")).exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+    rows[1][4] = 12000
+    roster(r, rows)
+    dry = runner.invoke(app, args(r, out, "--dry-run"))
+    assert dry.exit_code == 0, dry.output
+    assert "更新 703101 部门001（名单已改）：部门年初预算支出金额 101 → 12,000" in dry.output
+    assert "计划：新增 0 份，更新 1 份，保留 2 份，拒绝 0 份" in dry.output
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")} == before  # dry: nothing written
+    again = runner.invoke(app, args(r, out))
+    assert again.exit_code == 0, again.output
+    assert "部门年初预算支出金额 101 → 12,000" in again.output
+    assert "保留本次分发上次写出的 2 份工作簿" in again.output and "已写出 1 份工作簿" in again.output
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+    assert [n for n in after if after[n] != before[n]] == ["2025_703101_部门001.xlsx"]
+    from tests.helpers.common import read_values
+    from xlgen.generate.workbook import layout_for
+    from xlgen.template.model import load_template
+    slot = layout_for(load_template(LIAONING), None).slot("header.budget_expenditure")
+    assert read_values(out / "2025_703101_部门001.xlsx")[slot.a1] == 12000
+    assert len(consistent(out)) == 3
+
+
+def test_a_rename_replaces_the_file_and_keeps_one_row_per_code(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rows = departments(10)
+    r = roster(tmp_path / "r.csv", rows)
+    assert runner.invoke(app, args(r, out)).exit_code == 0
+    rows[4][1] = "新部门名"
+    roster(r, rows)
+    again = runner.invoke(app, args(r, out))
+    assert again.exit_code == 0, again.output
+    assert "更新 703104 新部门名（名单已改）：部门（单位）全称 部门004 → 新部门名；" in again.output
+    assert "2025_703104_部门004.xlsx 改为 2025_703104_新部门名.xlsx" in again.output
+    listed = consistent(out)
+    assert len(listed) == 10 and len(list(out.glob("*.xlsx"))) == 10
+    assert [x["name"] for x in listed if x["code"] == "703104"] == ["新部门名"]
+
+
+def test_a_returned_blank_is_never_touched_and_named(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rows = departments(3)
+    r = roster(tmp_path / "r.csv", rows)
+    assert runner.invoke(app, args(r, out)).exit_code == 0
+    returned = out / "2025_703102_部门002.xlsx"
+    returned.write_bytes(b"filled by the department and saved back")
+    rows[2][3] = 7
+    rows[0][3] = 8
+    roster(r, rows)
+    again = runner.invoke(app, args(r, out, "--lang", "en"))
+    assert again.exit_code == 1
+    assert ("703102 部门002: 2025_703102_部门002.xlsx: returned or changed since it was written (its sha256 is "
+            "not the manifest's)") in again.output
+    assert "update 703100 部门000 (roster changed): 部门年初预算收入金额 100 → 8" in again.output
+    assert returned.read_bytes() == b"filled by the department and saved back"
+    rows_after = read_manifest(out / MANIFEST)
+    assert [x["code"] for x in rows_after] == ["703100", "703101", "703102"]
+
+
+def test_departments_dropped_from_the_roster_stay_listed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = roster(tmp_path / "r.csv", departments(3))
+    assert runner.invoke(app, args(r, out)).exit_code == 0
+    roster(r, departments(2))
+    again = runner.invoke(app, args(r, out, "--lang", "en"))
+    assert again.exit_code == 0
+    assert "1 departments no longer on the roster stay listed in manifest.csv, their blanks untouched: 703102" in again.output
+    assert len(consistent(out)) == 3
+
+
+def _run(r: Path, out: Path, *more: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XLGEN_LANG": "zh"}
+    return subprocess.Popen([sys.executable, "-m", "xlgen.cli", *args(r, out, *more)], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _wait_for_blanks(out: Path, proc: subprocess.Popen[str], at_least: int) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.is_dir() and len(list(out.glob("*.xlsx"))) >= at_least:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the run ended or hung before {at_least} blanks: {proc.poll()}")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_real_signal_to_a_two_job_run_leaves_a_consistent_folder(tmp_path: Path, sig: signal.Signals) -> None:
+    out = tmp_path / "out"
+    r = roster(tmp_path / "r.csv", departments(40))
+    proc = _run(r, out, "--jobs", "2")
+    _wait_for_blanks(out, proc, 3)
+    if sig == signal.SIGINT:  # Ctrl-C: the terminal signals the whole process group, workers too
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    rows = consistent(out)
+    assert 3 <= len(rows) < 40
+    assert f"运行被中断（收到 {sig.name}" in err
+    assert f"已写出 {len(rows)} 份，共 40 份" in err and "再次运行同一命令即可完成" in err
+    assert "Traceback" not in err
+    rerun = runner.invoke(app, args(r, out))
+    assert rerun.exit_code == 0, rerun.output
+    assert f"保留本次分发上次写出的 {len(rows)} 份工作簿" in rerun.output
+    assert f"已写出 {40 - len(rows)} 份工作簿" in rerun.output
+    assert len(consistent(out)) == 40
+
+
+def test_a_killed_worker_interrupts_and_a_blank_it_left_unlisted_is_adopted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    r = roster(tmp_path / "r.csv", departments(30))
+    proc = _run(r, out, "--jobs", "2")
+    _wait_for_blanks(out, proc, 3)
+    workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert workers, "no worker process"
+    os.kill(int(workers[0]), signal.SIGKILL)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "一个工作进程意外退出" in err and "Traceback" not in err
+    rows = read_manifest(out / MANIFEST)
+    listed = {x["file"] for x in rows}
+    for p in out.glob("*.xlsx"):  # every listed blank is as written; an unlisted one, if any, is adopted below
+        if p.name in listed:
+            assert hashlib.sha256(p.read_bytes()).hexdigest() == next(x["sha256"] for x in rows if x["file"] == p.name)
+    # a blank written but never reported (the worker died after the rename) is what a crash can leave
+    leftover = out / "2025_703129_部门029.xlsx"
+    if not leftover.exists():
+        solo = tmp_path / "solo"
+        assert runner.invoke(app, args(roster(tmp_path / "one.csv", departments(30)[29:]), solo)).exit_code == 0
+        leftover.write_bytes((solo / leftover.name).read_bytes())
+    rerun = runner.invoke(app, args(r, out))
+    assert rerun.exit_code == 0, rerun.output
+    assert "补记 2025_703129_部门029.xlsx" in rerun.output
+    assert len(consistent(out)) == 30
+
+
+def test_an_unlisted_file_that_is_not_ours_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2025_703101_部门001.xlsx").write_bytes(b"someone's own file")
+    result = runner.invoke(app, args(roster(tmp_path / "r.csv", departments(3)), out, "--lang", "en"))
+    assert result.exit_code == 2
+    assert "2025_703101_部门001.xlsx: already exists; pass --force to overwrite it" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["2025_703101_部门001.xlsx"]
