@@ -20,8 +20,9 @@ from xlgen.generate.workbook import Generated, generate
 
 PASS, FAIL, VERIFY = "通过", "未通过", "请核实"
 CLEAN = {"task_weights": 40, "indicator_weights": 60, "missing_required": 0, "missing_analysis": 0,
-         "score_range": 0, "band": 0, "operator_invalid": 0, "weight_not_positive": 0, "percent_scale": 0}
-WARNS = {"percent_scale"}  # a warning's row asks (请核实); the verdict leaves it out
+         "score_range": 0, "band": 0, "operator_invalid": 0, "weight_not_positive": 0, "percent_scale": 0,
+         "not_a_number": 0, "unit_invalid": 0}
+WARNS = {"percent_scale", "unit_invalid"}  # a warning's row asks (请核实); the verdict leaves it out
 ASKED = {"percent_scale": "请核实：是否应填 98？"}  # one slipped row (0.98 typed for 98 %): the value meant
 GRADE_1 = "全部或基本达成预期指标 100%-80% (含)"
 GRADE_2 = "部分达成预期指标并具有一定效果 80%-60% (含)"
@@ -39,6 +40,8 @@ def _missing_analysis(f: Fill) -> None:
     f.indicators["重点工作办结率"]["actual"] = 90  # = 100 %: degree 0.9, no cause, no measure
     del f.indicators["预算执行率"]["measures"]  # degree 0.92 with a cause but no measure
     f.indicators["总体工作完成率"].update(actual=95, cause_system="制度", measures="改进")  # explained
+    # white space is no reason: ASCII and full-width spaces, a tab, a line break
+    f.indicators["工作完成及时率"].update(actual=95, cause_staff=" \u3000", measures="\t\n")
 
 
 def _missing_required(f: Fill) -> None:
@@ -48,6 +51,19 @@ def _missing_required(f: Fill) -> None:
     del f.indicators["工作质量达标率"]["actual"]  # 1
     del f.indicators["综合管理水平"]["degree"]  # 1: a qualitative row without its 完成程度
     f.extra_indicators.append({"level1": "社会效应", "level2": "社会效益", "name": "新增指标"})  # 5: op, target, unit, actual, weight
+
+
+def _not_a_number(f: Fill) -> None:
+    f.indicators["重点工作办结率"]["actual"] = "100%"  # pasted: a text, the row scores nothing
+    f.indicators["总体工作完成率"]["actual"] = "九十五"
+    f.indicators["工作完成及时率"]["actual"] = "１００"  # full-width digits
+    f.tasks[0]["executed"] = "12.2"  # a number stored as text
+    f.header["budget_income"] = "一百万"  # a header's number, too
+
+
+def _unit_invalid(f: Fill) -> None:
+    f.extra_indicators.append({**OWN, "operator": ">=", "unit": "人 ", "weight": 1.0})  # a stray space; 61
+    f.extra_indicators.append({**OWN, "operator": ">=", "unit": "％", "weight": 1.0})  # full-width %; 62
 
 
 def _score_range(f: Fill) -> None:
@@ -67,7 +83,7 @@ def _percent_scale(f: Fill) -> None:
     f.indicators["工作完成及时率"].update(actual=0.98, cause_staff="人手不足", measures="补充人员")
 
 
-OWN = {"level1": "产出指标", "level2": "数量指标", "name": "自设指标（培训人次）", "target": 100.0, "unit": "人",
+OWN: dict[str, Any] = {"level1": "产出指标", "level2": "数量指标", "name": "自设指标（培训人次）", "target": 100.0, "unit": "人",
        "actual": 100.0}
 
 
@@ -82,7 +98,9 @@ def _weight_not_positive(f: Fill) -> None:
 CASES: dict[str, tuple[Callable[[Fill], None], dict[str, float]]] = {
     "task_weights": (_task_weights, {"task_weights": 41}),
     "indicator_weights": (_indicator_weights, {"indicator_weights": 60.5}),
-    "missing_analysis": (_missing_analysis, {"missing_analysis": 2}),
+    "missing_analysis": (_missing_analysis, {"missing_analysis": 3}),
+    "not_a_number": (_not_a_number, {"not_a_number": 5}),
+    "unit_invalid": (_unit_invalid, {"unit_invalid": 2, "indicator_weights": 62}),
     "missing_required": (_missing_required, {"missing_required": 10}),
     "score_range": (_score_range, {"score_range": 2, "band": 1, "missing_analysis": 1}),
     "band": (_band, {"band": 2}),

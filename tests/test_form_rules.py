@@ -29,8 +29,8 @@ from xlgen.template.model import load_template
 
 runner = CliRunner()
 LIAONING = (ROOT / "templates" / "liaoning-department-overall.toml").read_text(encoding="utf-8")
-ORIGINAL = ('formula = \'IF(AND(ISNUMBER({degree}),{degree}<1),IF(OR(AND({cause_funding}="",{cause_system}="",'
-            '{cause_staff}="",{cause_hardware}=""),{measures}=""),1,0),0)\'')
+ORIGINAL = ("formula = 'IF(AND(ISNUMBER({degree}),{degree}<1),IF(OR(AND({cause_funding:blank},{cause_system:blank},"
+            "{cause_staff:blank},{cause_hardware:blank}),{measures:blank}),1,0),0)'")
 SHORT = ["重点工作办结率", "总体工作完成率", "预算执行率"]  # the rows below 100 %, in sheet order
 RULES = {  # the bureau's wording of the analysis rule → the field a finding points at
     "measures": ("IF({measures}=\"\",1,0)", "measures"),

@@ -65,7 +65,7 @@ def input_mutations(template: Template) -> dict[str, tuple[str, Any, str, str]]:
         "percent-text": ("indicators[0].actual", "92.15%", "not-a-number", "indicators[0].actual"),
         "full-width": ("indicators[0].actual", "９２", "not-a-number", "indicators[0].actual"),
         "at-least": ("indicators[0].actual", "≥100", "not-a-number", "indicators[0].actual"),
-        "no-unit": ("indicators[0].unit", "", "unit-missing", "indicators[0].unit"),
+        "no-unit": ("indicators[0].unit", "", "required-missing", "indicators[0].unit"),
         "odd-unit": ("indicators[0].unit", "米", "unit-invalid", "indicators[0].unit"),
         "operator": ("indicators[0].operator", "≈", "operator-invalid", "indicators[0].operator"),
         "grade": (f"indicators[{grade}].actual", "优秀", "grade-invalid", f"indicators[{grade}].actual"),
@@ -197,7 +197,7 @@ def test_a_typed_input_gives_its_finding(name: str, returned: dict[str, Path], t
     finding = next(f for f in result.findings if f.code.code == code)
     assert finding.sheet == template.sheet
     assert finding.field == at
-    warning = code in ("unit-missing", "unit-invalid", "execution-over-100")
+    warning = code in ("unit-invalid", "execution-over-100")
     assert finding.severity == ("warning" if warning else "error")
     assert result.status == ("pass" if warning and len(expected) == 1 else "fail")  # a moved fixed value fails
     if code == "not-a-number":

@@ -119,10 +119,6 @@ class Code(Enum):
         "not-a-number", ERROR,
         "{cell}（{label}）应填数字，却是文本「{text}」",
         "{cell} ({label}) must hold a number but holds the text '{text}'")
-    UNIT_MISSING = Detail(
-        "unit-missing", WARNING,
-        "{cell}：定量指标「{name}」未填写度量单位",
-        "{cell}: the quantitative indicator '{name}' has no unit")
     UNIT_INVALID = Detail(
         "unit-invalid", WARNING,
         "{cell}：度量单位「{unit}」不在模板的单位列表中（{expected}）",

@@ -215,6 +215,12 @@ def _left(text: Any, count: Any = 1.0) -> str:
     return to_text(text)[:int(n)]
 
 
+def _substitute(text: Any, old: Any, new: Any) -> str:
+    """SUBSTITUTE(text, old, new): every ``old`` replaced (Excel: an empty ``old`` changes nothing)."""
+    t, o = to_text(text), to_text(old)
+    return t.replace(o, to_text(new)) if o else t
+
+
 def _pow(a: Any, b: Any) -> float:
     try:
         r = to_number(a) ** to_number(b)
@@ -269,6 +275,8 @@ STRICT: dict[str, Callable[..., Any]] = {
     "LEN": lambda a: float(len(to_text(a))),
     "TRIM": lambda a: re.sub(" +", " ", to_text(a)).strip(" "),
     "LEFT": _left,
+    "SUBSTITUTE": _substitute,
+    "CLEAN": lambda a: "".join(ch for ch in to_text(a) if ord(ch) >= 32),  # Excel: drops codes 0–31
     "ROUND": _round("round"),
     "ROUNDDOWN": _round("down"),
     "ROUNDUP": _round("up"),

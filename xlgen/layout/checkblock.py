@@ -12,12 +12,13 @@ import re
 
 from xlgen.generate.addin import checks as chk
 from xlgen.layout.formulas import ref
-from xlgen.layout.model import (EMPTY, FORMULA, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1_range,
+from xlgen.layout import cellrules
+from xlgen.layout.model import (FORMULA, blank, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1_range,
                                 excel_number, excel_string)
-from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
+from xlgen.names import INDICATORS, TASKS
 from xlgen.template import rules
-from xlgen.template.model import PLACEHOLDER, QUALITATIVE, FormulaSpec
-from xlgen.template.rules import BAND, OPERATOR, REQUIRED, Rule
+from xlgen.template.model import PLACEHOLDER, FormulaSpec
+from xlgen.template.rules import REQUIRED, Rule
 
 
 class CheckBlock:
@@ -47,12 +48,8 @@ class CheckBlock:
         for rule in t.checks:
             for table, indexes in rows.items():
                 for i in indexes:
-                    if rule.name == REQUIRED:
-                        ok = bool(lay.row_inputs(table, i))
-                    elif rule.name == BAND:
-                        ok = table == INDICATORS and lay.indicator_rows[i].kind == QUALITATIVE and bool(t.grades)
-                    elif rule.name == OPERATOR:
-                        ok = table == INDICATORS and f"indicators[{i}].operator" in lay.slots
+                    if rule.structural:
+                        ok = bool(cellrules.row_tests(lay, rule.name, table, i))
                     else:
                         names = t.formulas[rule.formula].placeholders()
                         ok = set(names) <= fields[table] and (
@@ -80,11 +77,8 @@ class CheckBlock:
                 key = f"{chk.HELPER}.{table}[{i}].{rule.name}"
                 if rule.name == REQUIRED:
                     formula = self.required_count(table, i)
-                elif rule.name == BAND:
-                    formula = f"IF(OR({lay.slots[f'indicators[{i}].actual'].a1}={EMPTY},"\
-                              f"{lay.slots[f'indicators[{i}].degree'].a1}={EMPTY}),0,IF({lay.band_rule(i)},0,1))"
-                elif rule.name == OPERATOR:
-                    formula = self.operator_rule(i)
+                elif rule.structural:
+                    formula = cellrules.count(cellrules.row_tests(lay, rule.name, table, i))
                 else:
                     formula = ""
                     self.pending.append((key, t.formulas[rule.formula], table, i))
@@ -93,23 +87,14 @@ class CheckBlock:
             first, last = min(lay.helper_cols.values()), max(lay.helper_cols.values())
             lay.regions["helpers"] = (min(helper_rows), first, max(helper_rows), last)
 
-    def operator_rule(self, index: int) -> str:
-        """1 when the row's operator is not exactly one of the list (Excel's = keeps spaces: ">= "
-        is none, and the row's 完成程度 formula gives nothing), or a qualitative row has one."""
-        op = self.lay.slots[f"indicators[{index}].operator"].a1
-        if self.lay.indicator_rows[index].kind == QUALITATIVE:
-            return f"IF({op}={EMPTY},0,1)"
-        listed = ",".join(f"{op}={excel_string(o)}" for o in self.t.operators)
-        return f"IF({op}={EMPTY},0,IF(OR({listed}),0,1))"
-
     def required_count(self, table: str, index: int) -> str:
         """How many required inputs of the row are empty."""
         inputs = self.lay.row_inputs(table, index)
-        always = [s for s in inputs if s.required == REQUIRED_ALWAYS]
-        in_use = [s for s in inputs if s.required == REQUIRED_IN_USE]
-        parts = [_count_blank(always)] if always else []
-        if in_use:
-            parts.append(f"IF({self.lay.in_use(table, index)},{_count_blank(in_use)},0)")
+        always = [(s, blank(s.a1)) for s in inputs if s.required == REQUIRED_ALWAYS]
+        in_use = [(s, blank(s.a1)) for s in inputs if s.required == REQUIRED_IN_USE]
+        parts = [cellrules.count(always)] if always else []
+        if in_use:  # the row's in-use test once (layout.required_blank, per cell, has it for each)
+            parts.append(f"IF({self.lay.in_use(table, index)},{cellrules.count(in_use)},0)")
         applies = self.lay.applies(table, index)
         if applies and parts:  # a row marked not applicable needs none of its inputs (F9)
             return f"IF({applies},{'+'.join(parts)},0)"
@@ -201,15 +186,8 @@ class CheckBlock:
             rows = lay.helper_rows(table_name, rule)
             if rows:
                 sums.append(f"SUM({a1_range(min(rows), col, max(rows), col)})")
-        if rule == REQUIRED:
-            fixed = [s for s in lay.slots.values() if s.section in (HEADER, GOALS, FOOTER) and s.required]
-            if fixed:
-                sums.append(_count_blank(fixed))
+        outside = cellrules.form_tests(lay, rule)  # the header's required or number cells
+        if outside and sums:
+            sums.append(cellrules.count(outside))
         return "+".join(sums)
 
-
-def _count_blank(slots: list[Slot]) -> str:
-    """Formula: how many of ``slots`` are empty (TRUE counts 1 in a sum)."""
-    if len(slots) == 1:
-        return f"IF({slots[0].a1}={EMPTY},1,0)"
-    return "+".join(f"({s.a1}={EMPTY})" for s in slots)

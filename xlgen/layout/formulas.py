@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xlgen.layout.model import Layout, a1_range, excel_number, excel_string
+from xlgen.layout.model import Layout, a1_range, blank, excel_number, excel_string
 from xlgen.names import TOTAL
 from xlgen.template.model import LEVEL, PLACEHOLDER, FormulaSpec
 
@@ -28,7 +28,8 @@ def substitute(lay: Layout, spec: FormulaSpec, section: str, index: int) -> str:
     """The formula of ``spec`` on row ``index`` of ``section``: placeholders by cells, guarded by
     its ``when`` and ``needs``."""
     def sub(text: str) -> str:
-        return PLACEHOLDER.sub(lambda m: ref(lay, m.group(1), section, index), text)
+        return PLACEHOLDER.sub(lambda m: f"({blank(ref(lay, m.group(1), section, index))})" if m.group(2)
+                               else ref(lay, m.group(1), section, index), text)
 
     body = sub(spec.formula)
     if spec.when:

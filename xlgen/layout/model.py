@@ -208,7 +208,7 @@ class Layout:
 
     def required_blank(self, slot: Slot) -> str:
         """Formula: TRUE while the required input ``slot`` is empty (conditional format, checks)."""
-        tests = [f"{slot.a1}={EMPTY}"]
+        tests = [blank(slot.a1)]
         if slot.required == REQUIRED_IN_USE:
             tests.append(self.in_use(slot.section, slot.index))
         tests += [t for t in (self.applies(slot.section, slot.index),) if t]
@@ -238,6 +238,15 @@ def own_kind(target: object) -> str:
 
 
 EMPTY = '""'
+FULL_WIDTH_SPACE = "\u3000"
+
+
+def blank(a1: str) -> str:
+    """Formula: TRUE when the cell holds nothing, or nothing but white space: spaces, full-width
+    spaces (U+3000) and control characters (tab, line break; CLEAN drops them). The one definition
+    of an empty input, for the required inputs and a template formula's ``{field:blank}``: a reason
+    of spaces is no reason. A number is never blank."""
+    return f'TRIM(CLEAN(SUBSTITUTE({a1},"{FULL_WIDTH_SPACE}"," ")))={EMPTY}'
 
 
 def excel_string(text: str) -> str:

@@ -43,7 +43,9 @@ def input_columns(columns: tuple[Column, ...]) -> dict[str, str]:
     return {c.field: c.type for c in columns if c.field and c.type not in ("computed", "blank")}
 # Classic functions only (Excel 2010, WPS, LibreOffice): exactly those xlgen can evaluate.
 ALLOWED_FUNCTIONS = FUNCTION_NAMES
-PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)\}")  # {field} of the row, {table.field}: a column
+# {field} of the row, {table.field}: a column; {field:blank}: TRUE when the cell holds nothing but
+# white space (layout.model.blank, the one definition: a reason of spaces is no reason)
+PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)?)(:blank)?\}")
 TOTAL = "total"  # the placeholder {total}: the form's total cell (a header's 自评总分, its grade)
 LEVEL = "level"  # the placeholder {level}: the total's 优/良/中/差 by [[levels]], a live IF chain
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
@@ -62,8 +64,8 @@ class FormulaSpec:
 
     def placeholders(self) -> list[str]:
         """The fields it reads, in order of first mention (``field`` or ``table.field``)."""
-        found = PLACEHOLDER.findall(self.formula + self.when + "".join("{%s}" % n for n in self.needs))
-        return list(dict.fromkeys(found))
+        text = self.formula + self.when + "".join("{%s}" % n for n in self.needs)
+        return list(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(text)))
 
 
 @dataclass(frozen=True)

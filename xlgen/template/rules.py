@@ -33,11 +33,15 @@ A message may name ``{cell}``, ``{label}`` (the pointed cell's), ``{name}`` (the
 the row's), ``{missing}`` (the blank inputs the formula reads) and every column of the row by its
 field. Without ``at`` a finding points at the first blank input the formula reads.
 
-``required``, ``band`` and ``operator`` are built by xlgen, not by a formula (empty required
-inputs; a qualitative grade not in the list or its 完成程度 outside the grade's band; an operator
-not exactly one of ``[lists] operators``, or any on a qualitative row); the template gives their
-wording only. verify reports them as ``required-missing``, ``grade-invalid``/``grade-band`` and
-``operator-invalid``, comparing exactly as these formulas do (``">= "`` is no operator).
+``required``, ``number``, ``band``, ``operator`` and ``unit`` are built by xlgen from the layout,
+not by a template formula (empty required inputs, white space counting as empty; a text in a cell
+that holds a number — "100%", "九十五", full-width digits, a number stored as text; a qualitative
+grade not in the list or its 完成程度 outside the grade's band; an operator not exactly one of
+``[lists] operators``, or any on a qualitative row; a unit not one of ``[lists] units``); the
+template gives their wording only. Their helper formulas are the definition for verify too: it
+evaluates each row's helper and the per-cell test it is made of (``layout/cellrules.py``) and
+reports ``required-missing``, ``not-a-number``, ``grade-invalid``/``grade-band``,
+``operator-invalid`` and ``unit-invalid``.
 """
 
 from __future__ import annotations
@@ -52,8 +56,11 @@ from xlgen.lang import Text
 from xlgen.template.tomlspec import Node, not_a_formula
 
 # Rules xlgen builds itself (their helper formulas are structural, not a template formula).
-REQUIRED, BAND, OPERATOR = "required", "band", "operator"
-STRUCTURAL = (REQUIRED, BAND, OPERATOR)
+REQUIRED, NUMBER, BAND, OPERATOR, UNIT = "required", "number", "band", "operator", "unit"
+STRUCTURAL = (REQUIRED, NUMBER, BAND, OPERATOR, UNIT)
+# the finding (its severity) of each: a unit off the list is a warning, so its row says 请核实
+_STRUCTURAL_CODES = {REQUIRED: "required-missing", NUMBER: "not-a-number", BAND: "grade-band",
+                     OPERATOR: "operator-invalid", UNIT: "unit-invalid"}
 WEIGHT_CHECKS = ("task_weights", "indicator_weights")  # the other rows of 填报检查, and its verdict
 OVERALL = "overall"
 _KEYS = ("formula", "check", "label", "guide", "highlight", "code", "severity", "zh", "en", "at", "fix")
@@ -87,8 +94,9 @@ class Rule:
     @property
     def warns(self) -> bool:
         """Its finding is a warning: the 填报检查 row asks to check (请核实), the verdict ignores it."""
-        if self.code in BY_CODE:
-            return BY_CODE[self.code].severity == WARNING
+        code = self.code or _STRUCTURAL_CODES.get(self.name, "")
+        if code in BY_CODE:
+            return BY_CODE[code].severity == WARNING
         return self.severity == WARNING
 
     @property

@@ -1,6 +1,7 @@
-"""The form's rules on a returned file's values: numbers, weights, units, operators, grades and
-required inputs (built into xlgen), and the template's own per-row rules (its [checks]),
-evaluated by the engine on the template's formulas."""
+"""The form's rules on a returned file's values, each by evaluating with the engine the formula
+the workbook's live 填报检查 has for it (no Python copy): the weight sums, the rules xlgen builds
+from the layout (required inputs, numbers, grades and bands, operators, units:
+layout/cellrules.py) and the template's own per-row rules (its [checks])."""
 
 from __future__ import annotations
 
@@ -10,28 +11,23 @@ from typing import Any
 from xlgen.findings import Code, Finding, Text, finding, rule_code
 from xlgen.formula.engine import evaluate
 from xlgen.generate.addin import printsetup
-from xlgen.intake.celltext import as_text
+from xlgen.generate.addin import checks as chk
 from xlgen.intake.reader import Returned
+from xlgen.layout import cellrules
 from xlgen.layout.formulas import substitute
-from xlgen.layout.model import FORMULA, INPUT, REQUIRED_IN_USE, Layout, Slot
+from xlgen.layout.model import FORMULA, INPUT, Layout, Slot, blank
 from xlgen.names import INDICATORS, TASKS
-from xlgen.template.model import QUALITATIVE, Table, Template
+from xlgen.template.model import QUALITATIVE, Table
+from xlgen.template.rules import BAND, NUMBER, OPERATOR, UNIT, WEIGHT_CHECKS
 from xlgen.verify.compare import empty, text_of
 from xlgen.verify.plan import Plan
 
 
 # ----------------------------------------------------------------------------- the form's rules
-def _number_slot(lay: Layout, s: Slot) -> bool:
-    return s.role == INPUT and lay.holds_number(s)
-
-
-def _in_use(row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
-    return any(not empty(inputs.get(s.key)) for s in row.values() if s.role == INPUT)
-
-
 def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], by_cell: dict[str, Any],
                computed: dict[str, Any], typed_over: Collection[str] = ()) -> list[Finding]:
-    """Every rule of the form on a returned file: the built-in ones, then the template's.
+    """Every rule of the form on a returned file: the weight sums, the structural rules, then the
+    template's; each by evaluating the formula the workbook's 填报检查 has for it.
 
     ``by_cell``: the typed inputs and ``computed``: the formula cells' results, both by layout
     cell. A formula cell whose slot key is in ``typed_over`` (its formula overwritten, changed …)
@@ -42,69 +38,76 @@ def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], by_cell: dict[
             return inputs.get(s.key)
         return ret.value(s) if s.key in typed_over else computed.get(s.a1)
 
-    return _built_in(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, {**by_cell, **computed})
+    values = {**by_cell, **computed}
+    return (weight_sums(ret, plan, values) + structural(ret, plan, inputs, values)
+            + text_overflows(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, values))
 
 
-def _built_in(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
+def weight_sums(ret: Returned, plan: Plan, values: dict[str, Any]) -> list[Finding]:
+    """The 填报检查's weight rows (分值合计 against the template's totals), their value and status
+    formulas evaluated on the returned values."""
     lay, t = ret.layout, ret.template
-    sheet = ret.sheet.name
-    out: list[Finding] = []
-
-    def add(code: Code, s: Slot | None, **params: Any) -> None:
-        out.append(finding(code, sheet, ret.where(s) if s else None, s.key if s else None, **params))
-
-    deleted = {s.key for s in lay.slots.values() if ret.file_row(s.row) is None}
-    texts: set[str] = set()
-    # numbers are numbers
-    for s in lay.slots.values():
-        if s.key in deleted or not _number_slot(lay, s):
+    out = []
+    for field, table, name, total in ((WEIGHT_CHECKS[0], TASKS, Text("年度主要任务", "the tasks"), t.weight_tasks),
+                                      (WEIGHT_CHECKS[1], INDICATORS, Text("绩效指标", "the indicators"),
+                                       t.weight_indicators)):
+        value, status = lay.slots.get(f"{chk.SECTION}.{field}"), lay.slots.get(chk.status_key(field))
+        if value is None or status is None:
             continue
-        v = inputs.get(s.key)
-        if isinstance(v, str) or isinstance(v, bool):
-            texts.add(s.key)
-            add(Code.NOT_A_NUMBER, s, label=plan.labels[s.key], text=v)
-
-    # weights add up to the template's totals
-    for table, name, total in ((TASKS, Text("年度主要任务", "the tasks"), t.weight_tasks),
-                               (INDICATORS, Text("绩效指标", "the indicators"), t.weight_indicators)):
+        found = evaluate(value.a1, value.formula, values.get)
+        if evaluate(status.a1, status.formula, {**values, value.a1: found}.get) == chk.PASS:
+            continue
         weights = [s for (sec, _), row in plan.rows.items() if sec == table
-                   for s in row.values() if s.type == "weight" and s.key not in deleted]
-        if not weights:
-            continue
-        found = sum(v for v in (inputs.get(s.key) for s in weights) if isinstance(v, float))
-        if round(found, 6) != round(total, 6):
-            out.append(finding(Code.WEIGHTS_TOTAL, sheet, ret.range_a1(weights), f"{table}.{weights[0].field}",
-                               table=name, found=round(found, 6), expected=total))
-
-    required_done: set[str] = set()
-    for (section, index), row in plan.rows.items():
-        if index < 0 or section not in (TASKS, INDICATORS):
-            continue
-        if any(s.key in deleted for s in row.values()):
-            continue
-        if section == INDICATORS and not _applies(t, row, inputs):  # marked not applicable (F9): no input of it is required
-            required_done.update(s.key for s in row.values())
-        elif section == INDICATORS:
-            _indicator_rules(lay, t, index, row, inputs, _in_use(row, inputs), add, required_done)
-
-    # required inputs
-    for s in lay.slots.values():
-        if s.role != INPUT or s.key in deleted or s.key in texts or s.key in required_done:
-            continue
-        if not s.required:
-            continue
-        if s.required == REQUIRED_IN_USE and not _in_use(plan.rows[(s.section, s.index)], inputs):
-            continue
-        if _blank_text(inputs.get(s.key)):
-            add(Code.REQUIRED_MISSING, s, label=plan.labels[s.key])
-    out.extend(text_overflows(ret, plan, inputs))
+                   for s in row.values() if s.type == "weight" and ret.file_row(s.row) is not None]
+        out.append(finding(Code.WEIGHTS_TOTAL, ret.sheet.name, ret.range_a1(weights), f"{table}.{weights[0].field}",
+                           table=name, found=found, expected=total))
     return out
 
 
-def _applies(t: Template, row: dict[str, Slot], inputs: dict[str, Any]) -> bool:
-    """Whether an indicator row is scored: not marked with the template's not-applicable word (F9)."""
-    mark = row.get(t.indicators.applies) if t.indicators.not_applicable else None
-    return mark is None or text_of(inputs.get(mark.key)) != t.indicators.not_applicable
+def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[str, Any]) -> list[Finding]:
+    """The rules xlgen builds from the layout (required, number, band, operator, unit): on each row
+    whose helper formula — the one the 填报检查 counts — is not 0, and on the header's cells, the
+    cell tests it is made of (layout/cellrules.py), each breaking cell a finding."""
+    lay = ret.layout
+    out = []
+    for rule in ret.template.checks:
+        if not rule.structural:
+            continue
+        tests = []
+        for helper in plan.helpers.get(rule.name, ()):
+            section, index = plan.table_rows[helper.row]
+            if ret.file_row(helper.row) is not None and _breaks(helper, values.get):
+                tests += cellrules.row_tests(lay, rule.name, section, index)
+        tests += cellrules.form_tests(lay, rule.name)
+        for slot, test in tests:
+            if ret.file_row(slot.row) is not None and _holds(slot.a1, test, values.get):
+                out.append(_structural_finding(ret, plan, rule.name, slot, inputs))
+    return out
+
+
+def _structural_finding(ret: Returned, plan: Plan, rule: str, s: Slot, inputs: dict[str, Any]) -> Finding:
+    """What verify says of the cell ``s`` breaking the structural ``rule``."""
+    lay, t = ret.layout, ret.template
+    value = inputs.get(s.key)
+    code, params = Code.REQUIRED_MISSING, dict[str, Any](label=plan.labels[s.key])
+    if rule == NUMBER:
+        code, params["text"] = Code.NOT_A_NUMBER, value
+    elif rule in (OPERATOR, UNIT, BAND):
+        name = _row_name(lay, s.section, s.index, plan.rows[(s.section, s.index)], inputs)
+        if rule == OPERATOR:
+            qualitative = lay.indicator_rows[s.index].kind == QUALITATIVE
+            code, params = Code.OPERATOR_INVALID, {"name": name, "operator": value, "expected": Text(
+                "空（定性指标）", "blank (a qualitative row)") if qualitative else " ".join(t.operators)}
+        elif rule == UNIT:
+            code, params = Code.UNIT_INVALID, {"unit": value, "expected": " ".join(t.units)}
+        elif s.type == "actual":
+            code, params = Code.GRADE_INVALID, {"name": name, "grade": value}
+        else:
+            grade = t.grade(str(inputs.get(f"indicators[{s.index}].actual")))
+            assert grade is not None  # the test holds on a listed grade only
+            band = f"[{grade.min:g}, {grade.max:g}" + ("]" if grade.max_inclusive else ")")  # both languages
+            code, params = Code.GRADE_BAND, {"name": name, "degree": value, "grade": grade.label, "band": band}
+    return finding(code, ret.sheet.name, ret.where(s), s.key, **params)
 
 
 def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Finding]:
@@ -120,44 +123,6 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
             out.append(finding(Code.TEXT_OVERFLOWS, ret.sheet.name, ret.where(slot), key, label=plan.labels[key],
                                length=len(value), shown=printsetup.shown_chars(lay, slot)))
     return out
-
-
-def _indicator_rules(lay: Layout, t: Template, index: int, row: dict[str, Slot], inputs: dict[str, Any],
-                     used: bool, add: Callable[..., None], required_done: set[str]) -> None:
-    ind = lay.indicator_rows[index]
-    if ind.tree is None and not used:
-        return
-    name = _row_name(lay, INDICATORS, index, row, inputs)
-    operator = next((s for s in row.values() if s.type == "operator"), None)
-    unit = next((s for s in row.values() if s.type == "unit"), None)
-    actual = next((s for s in row.values() if s.type == "actual"), None)
-    degree = row.get("degree")
-    if ind.kind == QUALITATIVE:
-        if operator is not None and not empty(inputs.get(operator.key)):
-            add(Code.OPERATOR_INVALID, operator, name=name, operator=inputs.get(operator.key),
-                expected=Text("空（定性指标）", "blank (a qualitative row)"))
-            required_done.add(operator.key)
-        grade = inputs.get(actual.key) if actual else None
-        chosen = t.grade(grade) if isinstance(grade, str) else None  # as the band formula compares: no strip
-        if actual is not None and not empty(grade) and chosen is None:
-            add(Code.GRADE_INVALID, actual, name=name, grade=grade)
-        d = inputs.get(degree.key) if degree is not None else None
-        if chosen is not None and isinstance(d, float) and not chosen.contains(d):
-            band = f"[{chosen.min:g}, {chosen.max:g}" + ("]" if chosen.max_inclusive else ")")  # both languages
-            add(Code.GRADE_BAND, degree, name=name, degree=d, grade=chosen.label, band=band)
-    else:
-        if operator is not None:
-            op = inputs.get(operator.key)
-            # exactly as the 完成程度 formula compares it: ">= " is no operator, the row scores nothing
-            if not empty(op) and op not in t.operators:
-                add(Code.OPERATOR_INVALID, operator, name=name, operator=op, expected=" ".join(t.operators))
-        if unit is not None:
-            u = inputs.get(unit.key)
-            required_done.add(unit.key)
-            if _blank_text(u):
-                add(Code.UNIT_MISSING, unit, name=name)
-            elif as_text(u) not in t.units:  # as the formulas compare it ({unit}="%"): no strip
-                add(Code.UNIT_INVALID, unit, unit=u, expected=" ".join(t.units))
 
 
 def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
@@ -198,8 +163,13 @@ def _filled(values: dict[str, Any], cell: str) -> Callable[[str], Any]:
 
 
 def _breaks(helper: Slot, get: Callable[[str], Any]) -> bool:
-    value = evaluate(helper.a1, helper.formula, get)
-    return isinstance(value, float) and value != 0
+    return _holds(helper.a1, helper.formula, get)
+
+
+def _holds(a1: str, formula: str, get: Callable[[str], Any]) -> bool:
+    """Whether ``formula`` (in cell ``a1``) gives TRUE or a number other than 0."""
+    value = evaluate(a1, formula, get)
+    return value is True or (isinstance(value, float) and value != 0)
 
 
 def _row_name(lay: Layout, section: str, index: int, row: dict[str, Slot], inputs: dict[str, Any]) -> str:
@@ -225,4 +195,5 @@ def _labels(table: Table, fields: list[str]) -> list[str]:
 
 
 def _blank_text(v: Any) -> bool:
-    return empty(v) or (isinstance(v, str) and not v.strip())
+    """Empty as the workbook's formulas test it (layout.model.blank): white space is nothing."""
+    return empty(v) or (isinstance(v, str) and _holds("A1", blank("A1"), {"A1": v}.get))
