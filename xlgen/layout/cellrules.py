@@ -67,7 +67,6 @@ def form_tests(lay: Layout, rule: str) -> list[Test]:
 
 
 def count(tests: list[Test]) -> str:
-    """Formula: how many of ``tests`` hold (TRUE counts 1 in a sum); "0" for none."""
-    if len(tests) == 1:
-        return f"IF({tests[0][1]},1,0)"
-    return "+".join(f"({formula})" for _, formula in tests) or "0"
+    """Formula: how many of ``tests`` hold; "0" for none. Each test is turned into 1 or 0 by IF,
+    never summed as TRUE/FALSE: LibreOffice saves such a sum to .xls as the logical FALSE."""
+    return "+".join(f"IF({formula},1,0)" for _, formula in tests) or "0"
