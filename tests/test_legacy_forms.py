@@ -283,7 +283,9 @@ def test_roster_sheets(forms: dict[str, Built], tmp_path: Path) -> None:
     imported(forms["own"].path, tmp_path)
     wb = openpyxl.load_workbook(tmp_path / "roster-liaoning-department-overall.xlsx")
     assert wb.sheetnames == ["部门", "任务", "指标"]
-    assert [c.value for c in wb["部门"][2]] == ["703010", "朝阳市工业和信息化工作服务中心", "211300000"]
+    assert [c.value for c in wb["部门"][1]] == ["部门编码", "部门（单位）全称", "区划编码", "部门年初预算收入金额",
+                                              "部门年初预算支出金额"]  # the form's names; next year's amounts left to fill
+    assert [c.value for c in wb["部门"][2]] == ["703010", "朝阳市工业和信息化工作服务中心", "211300000", None, None]
     assert wb["任务"].max_row == 4 and wb["指标"].max_row == 26
 
 

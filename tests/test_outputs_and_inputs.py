@@ -118,7 +118,7 @@ def test_distribute_never_writes_over_its_roster(template: Template, tmp_path: P
     roster.write_text("部门编码,部门名称\n703010,朝阳市工业和信息化工作服务中心\n", encoding="utf-8")
     before = digest(roster)
     text = invoke("distribute", "liaoning-department-overall", "--roster", roster, "--year", "2025",
-                        "-o", out, "--force")
+                        "-o", out, "--force", "--leave-open")
     assert "is an input of this command" in text
     assert digest(roster) == before
     assert sorted(p.name for p in out.iterdir()) == ["manifest.csv"]  # nothing written at all
@@ -236,7 +236,7 @@ def test_xlsx_roster_text_stays_text(template: Template, tmp_path: Path) -> None
     ws.write_string(1, 1, "=cmd|' /C calc'!A0")
     ws.write_formula(1, 2, '="@SUM"&"(A1)"', None, "@SUM(A1)")  # the roster's own formula: its saved text
     wb.close()
-    (done,) = distribute(template, roster, 2025, tmp_path / "out")
+    (done,) = distribute(template, roster, 2025, tmp_path / "out", leave_open=True)
     with zipfile.ZipFile(done.file) as zf:
         xml = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
         strings = re.findall(r"<si><t[^>]*>(.*?)</t></si>", zf.read("xl/sharedStrings.xml").decode("utf-8"), re.S)

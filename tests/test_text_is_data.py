@@ -95,7 +95,7 @@ def test_roster_text_stays_text(template: Template, tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("department_code,department_name,area_code\n"
                       "703010,\"=cmd|' /C calc'!A0\",@SUM(A1)\n", encoding="utf-8")
-    (done,) = distribute(template, roster, 2025, tmp_path / "out")
+    (done,) = distribute(template, roster, 2025, tmp_path / "out", leave_open=True)
     cells = sheet_cells(done.file)
     from xlgen.generate.workbook import layout_for
 

@@ -246,6 +246,7 @@ def distribute(
     year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.YEARS.name)],
     output: Annotated[Path, typer.Option("--output", "-o", help=Help.OUTPUT_FOLDER.name)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=Help.DRY_RUN.name)] = False,
+    leave_open: Annotated[bool, typer.Option("--leave-open", help=Help.LEAVE_OPEN.name)] = False,
     jobs: JobsOption = 1,
     force: ForceOption = False,
     password: PasswordOption = None, key_file: KeyFileOption = None,
@@ -260,7 +261,7 @@ def distribute(
         with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
             task = bar.add_task(Say.GENERATING(), total=None)
             done = distribute_roster(DistributeOptions(template, roster, year, output, jobs, force, password, key_file,
-                                                       dry_run),
+                                                       dry_run, leave_open),
                                      progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
         raise fail(exc, code=INTERRUPTED_EXIT if exc.code is ErrorCode.INTERRUPTED else 2) from None

@@ -54,6 +54,9 @@ class Help(Enum):
     ROSTER = Text("部门名单：.xlsx 或 .csv，每行一个部门。", "Departments: .xlsx or .csv, one row each.")
     DRY_RUN = Text("只列出将要做的（新增、更新、保留、拒绝），不写任何文件。",
                    "Show the plan (new, changed, kept, refused) and write nothing.")
+    LEAVE_OPEN = Text("名单缺少由财政填写的列时，把这些单元格留给部门填写（默认：拒绝该名单）。",
+                      "When the roster lacks a column the bureau fills, leave those cells to the departments "
+                      "(default: refuse the roster).")
     JOBS = Text("并行的进程数。", "Processes working in parallel.")
     RETURNED = Text("一份交回的自评表，或存放它们的文件夹。", "A returned workbook, or a folder of them.")
     PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.et/.xlsb）的文件夹。",

@@ -70,7 +70,8 @@ class Distribution(list[Distributed]):
 
 def distribute(template: Template, roster: Path, year: int, outdir: Path, force: bool = False,
                jobs: int = 1, progress: Callable[[int, int], None] | None = None,
-               password: str | None = None, key: bytes | None = None, dry_run: bool = False) -> Distribution:
+               password: str | None = None, key: bytes | None = None, dry_run: bool = False,
+               leave_open: bool = False) -> Distribution:
     """Reconcile the folder ``outdir`` with ``roster``: write the blanks of new departments,
     rewrite untouched blanks whose roster row changed, keep the rest; manifest.csv lists every
     blank on disk after each one is written, so an interrupted run (Ctrl-C, SIGTERM, a worker's
@@ -81,7 +82,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
         check_password(password)  # before anything is written
     if outdir.exists() and not outdir.is_dir():
         raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir, detail=IS_A_FILE)
-    entries = load_roster(roster, template)
+    entries = load_roster(roster, template, leave_open=leave_open)
     for e in entries:
         e.fill.year = year
     targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
@@ -92,6 +93,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     earlier = _earlier(outdir, template, year, force)
     args = _Args(year, password, roster, key)
     plan = _plan(template, entries, targets, earlier, outdir, force, args)
+    plan.notes = entries.notes
     if dry_run:
         return Distribution(_listed(plan, {}), plan, dry_run=True)
     output_folder(outdir)

@@ -168,26 +168,45 @@ def _latest(forms: list[LegacyForm]) -> list[LegacyForm]:
     return list(by_code.values())
 
 
+def _header_labels(t: Template) -> dict[str, str]:
+    """Each header field's column name in a roster, as the form names it (a hint that names the
+    field, else the row's label when the field is alone on it): a clerk reads 部门编码, not
+    department_code, and the roster reader knows both."""
+    out: dict[str, str] = {}
+    for hrow in t.header:
+        for f in hrow.fields:
+            if f.hint and f.hint != "万元":
+                out[f.field] = f.hint
+            elif len(hrow.fields) == 1 and hrow.label:
+                out[f.field] = hrow.label
+    return out
+
+
 def _write_roster(tmp: Path, t: Template, forms: list[LegacyForm]) -> None:
     """部门 (the header fields the template carries), 任务 and 指标 (the carried task and
     indicator fields), each row with the department's code first."""
     keep = t.rollover
-    header = [f for f in keep.get(HEADER, ()) if f]
+    inputs = t.header_inputs()
+    # the carried fields, then the bureau's fields not carried (next year's amounts): empty columns to fill in
+    carried = [f for f in keep.get(HEADER, ()) if f]
+    header = list(dict.fromkeys([*carried, *(f for f in t.fixed.get(HEADER, ()) if f in inputs)]))
     labels = {c.field: c.label for c in (*t.tasks.columns, *t.indicators.columns) if c.field and c.label}
+    heads = _header_labels(t)
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     code = CODE_NAMES[0]
+    code_head = heads.get(code, CODE_NAMES[1])
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
-        (DEPARTMENTS_SHEET, header, [[f.fill.header.get(h) for h in header] for f in forms]),
-        (TASK_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get(TASKS, ()))],
+        (DEPARTMENTS_SHEET, [heads.get(h, h) for h in header], [[f.fill.header.get(h) if h in carried else None for h in header] for f in forms]),
+        (TASK_SHEETS[0], [code_head, *(labels.get(k, k) for k in keep.get(TASKS, ()))],
          [[f.fill.header.get(code), *(task.get(k) for k in keep.get(TASKS, ()))] for f in forms for task in f.fill.tasks]),
-        (INDICATOR_SHEETS[0], [code, *(labels.get(k, k) for k in keep.get(INDICATORS, ()))],
+        (INDICATOR_SHEETS[0], [code_head, *(labels.get(k, k) for k in keep.get(INDICATORS, ()))],
          [[f.fill.header.get(code), *(ind.get(k) for k in keep.get(INDICATORS, ()))] for f in forms
           for ind in _indicators(f.fill, t)]),
     ]
-    for name, heads, rows in sheets:
+    for name, names, rows in sheets:
         ws = wb.add_worksheet(name)
-        for col, head in enumerate(heads):
+        for col, head in enumerate(names):
             ws.write_string(0, col, head)
         for r, row in enumerate(rows, start=1):
             for col, value in enumerate(row):

@@ -103,7 +103,7 @@ def _roster(roster: Path | None, template: Template | None) -> dict[str, RosterE
     """The roster's departments by code, read for next year's template (none: no distribution)."""
     if roster is None or template is None:
         return {}
-    return {e.code: e for e in load_roster(roster, template)}
+    return {e.code: e for e in load_roster(roster, template, leave_open=True)}
 
 
 def _name(name: str, fill: Fill | None) -> str:

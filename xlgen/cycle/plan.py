@@ -73,6 +73,7 @@ class Step:
 class Plan:
     steps: list[Step]
     gone: list[Distributed] = field(default_factory=list)  # listed, no longer on the roster: kept
+    notes: list[Text] = field(default_factory=list)  # what reading the roster noted (columns ignored …)
 
     def of(self, *kinds: str) -> list[Step]:
         return [s for s in self.steps if s.kind in kinds]

@@ -45,6 +45,7 @@ ALIASES = {
 }
 SKIPPED = ("序号", "编号", "no", "no.", "#")  # a row number column, not data
 HEADER_SEARCH = 10  # title rows above the header: the header is the first of these rows naming 2 columns
+_TOTAL_ROW = re.compile(r"(合计|小计|总计|共计|合\s*计)[:：]?")
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 _SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE][+-]?\d+")
 
@@ -85,6 +86,8 @@ class _Sheet:
         self.all_rows = rows
         self.use_header(0)
         self.problems: list[XlgenError] = []
+        self.ignored: list[str] = []  # unknown columns, as "D（联系人）"
+        self.totals: list[int] = []  # 合计/小计 rows skipped, as the spreadsheet numbers them
 
     def use_header(self, at: int) -> None:
         """Row ``at`` holds the column names; the rows above it (a title) are not read."""
@@ -93,12 +96,13 @@ class _Sheet:
                        (self.all_rows[at] if at < len(self.all_rows) else [])]
         self.rows = self.all_rows[at + 1:]
 
-    def find_header(self, known: dict[str, tuple[str, str]]) -> None:
+    def find_header(self, known: dict[str, tuple[str, str]]) -> bool:
         """Skip title rows: the header is the first row naming two known columns."""
         for at, raw in enumerate(self.all_rows[:HEADER_SEARCH]):
             if sum(1 for v in raw if v is not None and _norm(str(v)) in known) >= 2:
                 self.use_header(at)
-                return
+                return True
+        return False
 
     def error_column(self, index: int, detail: Text) -> XlgenError:
         return XlgenError(ErrorCode.ROSTER_COLUMN, file=self.path, sheet=self.name, column=col_letters(index),
@@ -116,11 +120,8 @@ class _Sheet:
         for i, head in enumerate(self.header):
             if not head or _norm(head) in SKIPPED:
                 continue
-            if _norm(head) not in known:
-                names = _shown(known)
-                self.problems.append(self.error_column(i, Text(f"不是可识别的列；应为以下之一：{names.zh}",
-                                                               f"not a known column; expected one of: {names.en} "
-                                                               "(or their Chinese labels)")))
+            if _norm(head) not in known:  # 联系人, 备注 …: ignored, and said once (a typo stays visible)
+                self.ignored.append(f"{col_letters(i)}（{head}）")
                 continue
             field, kind = known[_norm(head)]
             if field in seen:
@@ -137,6 +138,10 @@ class _Sheet:
         readable (a bad value is a problem of the sheet; a bad code, its row's only one)."""
         for r, raw in enumerate(self.rows):
             if all(v is None or str(v).strip() == "" for v in raw):
+                continue
+            if any(isinstance(v, str) and _TOTAL_ROW.fullmatch(unicodedata.normalize("NFKC", v).replace(" ", ""))
+                   for v in raw[:4]):
+                self.totals.append(r + self.first + 2)  # a 合计/小计 row under the departments: not one
                 continue
             record = {}
             bad_code = False
@@ -238,11 +243,27 @@ def _table_columns(types: dict[str, str], labels: dict[str, str]) -> dict[str, t
     return known
 
 
-def load_roster(path: Path, template: Template) -> list[RosterEntry]:
-    """The departments of the roster, each as a fill; every problem of the file at once."""
+class Roster(list[RosterEntry]):
+    """The departments of a roster (a list, as callers use it), with what reading it noted: the
+    columns ignored, the 合计 rows skipped, the bureau's columns left open."""
+
+    def __init__(self, entries: list[RosterEntry], notes: list[Text]) -> None:
+        super().__init__(entries)
+        self.notes = notes
+
+
+LEAVE_OPEN = "--leave-open"
+
+
+def load_roster(path: Path, template: Template, leave_open: bool = False) -> Roster:
+    """The departments of the roster, each as a fill; every problem of the file at once. Every
+    column that fills one of the bureau's fixed header cells (the template's ``[fixed] header``)
+    must be there, unless ``leave_open``: those cells are then left for the department to type."""
     sheets = _read(path)
-    main = sheets[0]
     known = _header_columns(template)
+    side = {n for names in (TASK_SHEETS, INDICATOR_SHEETS) for n in names}
+    # the departments' sheet is found by its headers (a cover page or a notes sheet before it is passed over)
+    main = next((sh for sh in sheets if sh.name.strip().lower() not in side and sh.find_header(known)), sheets[0])
     cols = main.columns(known)
     fields = {c.field for c in cols}
     for need in ("department_code", "department_name"):
@@ -252,10 +273,34 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
                 ErrorCode.ROSTER_FORMAT, file=path,
                 detail=Text(f"工作表「{main.name}」的前几行中没有「{label}」列（{need}）",
                             f"sheet '{main.name}' has no column {need} ({label}) in its first rows"))])
+    notes: list[Text] = []
+    inputs = template.header_inputs()
+    missing = [f for f in template.fixed.get("header", ()) if f in inputs and f not in fields]
+    if missing:
+        named = Text("、".join(f"「{_label(known, f) or f}」（{f}）" for f in missing),
+                     ", ".join(f"{f} ({_label(known, f)})" if _label(known, f) else f for f in missing))
+        if not leave_open:
+            main.problems.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
+                f"工作表「{main.name}」缺少模板 {template.id} 由财政填写的列：{named.zh}；请补上这些列，"
+                f"或加 {LEAVE_OPEN} 把这些单元格留给部门填写",
+                f"sheet '{main.name}' lacks the columns template {template.id} fills for the bureau: {named.en}; "
+                f"add them, or pass {LEAVE_OPEN} to leave those cells for the departments to fill")))
+        else:
+            notes.append(Text(f"名单中没有 {named.zh}：这些单元格留空，由部门填写（{LEAVE_OPEN}）",
+                              f"the roster has no {named.en}: those cells are left open for the departments "
+                              f"({LEAVE_OPEN})"))
     entries: dict[str, RosterEntry] = {}
     code_col = next(c.index for c in cols if c.field == "department_code")
+    name_col = next(c.index for c in cols if c.field == "department_name")
     for r, record in main.records(cols):
         code = record.get("department_code")
+        for c in cols:
+            if isinstance(record.get(c.field), float) and record[c.field] < 0:
+                main.problems.append(main.error_cell(r, c.index, Text(
+                    f"「{record[c.field]:g}」是负数；金额应大于或等于 0",
+                    f"{record[c.field]:g} is negative; an amount is 0 or more")))
+        if code and not record.get("department_name"):
+            main.problems.append(main.error_cell(r, name_col, Text("部门名称为空", "the department name is empty")))
         if not code:
             main.problems.append(main.error_cell(r, code_col, Text("部门编码为空", "the department code is empty")))
         elif code in entries:
@@ -267,7 +312,7 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
     if not entries and not main.problems:
         raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(f"工作表「{main.name}」中没有部门",
                                                                          f"sheet '{main.name}' lists no department"))
-    by_name = {s.name.strip().lower(): s for s in sheets[1:]}
+    by_name = {s.name.strip().lower(): s for s in sheets if s is not main}
     tables = ((TASK_SHEETS, input_columns(template.tasks.columns), template.tasks),
               (INDICATOR_SHEETS, indicator_inputs(template), template.indicators))
     weights_from: _Sheet | None = None
@@ -302,7 +347,15 @@ def load_roster(path: Path, template: Template) -> list[RosterEntry]:
         problems += _weights(weights_from, template, list(entries.values()))
     if problems:
         raise _problems(path, problems)
-    return list(entries.values())
+    for sh in sheets:
+        if sh.ignored:
+            notes.append(Text(f"工作表「{sh.name}」中不认识的列已忽略：{'、'.join(sh.ignored)}",
+                              f"sheet '{sh.name}': columns not known, ignored: {', '.join(sh.ignored)}"))
+        if sh.totals:
+            rows = "、".join(map(str, sh.totals))
+            notes.append(Text(f"工作表「{sh.name}」第 {rows} 行是合计/小计，已跳过",
+                              f"sheet '{sh.name}': row {rows.replace('、', ', ')} (合计/小计) skipped"))
+    return Roster(list(entries.values()), notes)
 
 
 def _weights(sheet: _Sheet, template: Template, entries: list[RosterEntry]) -> list[XlgenError]:
@@ -339,7 +392,44 @@ def _read(path: Path) -> list[_Sheet]:
         return [_read_csv(path)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
-    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("名单应为 .xlsx 或 .csv 文件", "a roster is an .xlsx or a .csv file"))
+    if suffix == ".xls":
+        return _read_xls(path)
+    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("名单应为 .xlsx、.xls 或 .csv 文件",
+                                                                     "a roster is an .xlsx, .xls or .csv file"))
+
+
+def _read_xls(path: Path) -> list[_Sheet]:
+    """The sheets of an Excel 97–2003 roster, values only (xlrd reads no formula, no macro)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError … on a damaged file
+        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
+            f"无法作为 .xls 读取（{type(exc).__name__}）", f"cannot be read as .xls ({type(exc).__name__}: {exc})")) from None
+    sheets = []
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            if sheet.nrows > MAX_ROWS + 1 or sheet.nrows * min(sheet.ncols, MAX_COLUMNS) > MAX_CELLS:
+                raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
+                    f"工作表「{sheet.name}」超过 {MAX_ROWS} 行", f"sheet '{sheet.name}' has more than {MAX_ROWS} rows"))
+            rows = [[_xls_value(sheet.cell(r, c)) for c in range(min(sheet.ncols, MAX_COLUMNS))]
+                    for r in range(sheet.nrows)]
+            sheets.append(_Sheet(path, sheet.name, rows))
+    finally:
+        book.release_resources()
+    return sheets
+
+
+def _xls_value(cell: Any) -> Any:
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return cell.value  # text as str, numbers and dates as float
 
 
 def _read_csv(path: Path) -> _Sheet:

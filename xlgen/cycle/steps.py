@@ -38,6 +38,7 @@ class DistributeOptions:
     password: str | None = None
     key_file: Path | None = None
     dry_run: bool = False  # plan only: what would be new, changed, kept or refused
+    leave_open: bool = False  # the bureau's columns the roster lacks: cells left for the departments
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def distribute_roster(options: DistributeOptions, progress: Progress | None = No
     tmpl = load_template(options.template)
     done = distribute(tmpl, options.roster, options.year, options.output, force=options.force, jobs=options.jobs,
                       password=options.password, key=_key(options.key_file), progress=progress,
-                      dry_run=options.dry_run)
+                      dry_run=options.dry_run, leave_open=options.leave_open)
     return Distribution(tmpl, done, options.output / MANIFEST)
 
 
