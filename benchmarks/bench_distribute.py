@@ -34,7 +34,7 @@ from xlgen.layout.model import FORMULA
 from xlgen.cycle.roster import load_roster
 from xlgen.template.model import load_template
 from xlgen.layout.values import bind_inputs
-from xlgen.generate.workbook import layout_for
+from xlgen.layout.values import layout_for
 
 
 def make_roster(path: Path, n: int) -> Path:

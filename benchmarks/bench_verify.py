@@ -89,7 +89,7 @@ def per_file(label: str, files: list[Path], run: object) -> float:
 def reconciliation(tmp: Path, files: list[Path], plain_ms: float) -> None:
     """What ``verify --distributed`` adds to the plain run of the same files (``plain_ms`` a file)."""
     from xlgen.cycle.distribute import distribute
-    from xlgen.intake.reader import read_returned
+    from xlgen.intake.returned import read_returned
     from xlgen.verify.reconcile import load_distribution, reconcile
     from xlgen.verify.result import inputs_digest
 
@@ -159,7 +159,7 @@ def seal_cost(files: list[Path], plain_ms: float, key: bytes) -> None:
     making the record and its seal (generate, distribute, rollover), and checking them (verify:
     the record read from the properties, the seal recomputed, every fixed value compared)."""
     from xlgen.generate import seal
-    from xlgen.intake.reader import read_returned
+    from xlgen.intake.returned import read_returned
     from xlgen.verify.fixed import SealPolicy, fixed_findings
     from xlgen.verify.plan import plan_for
     from xlgen.verify.verifier import label_year
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         files = make_files(tmp / "made", args.files)
         if args.libreoffice:
-            from xlgen.render.libreoffice import convert
+            from xlgen.libreoffice import convert
 
             files = convert(files, "xlsx", tmp / "returned")
         print(f"{len(files)} returned workbooks made in {time.perf_counter() - t0:.1f} s "

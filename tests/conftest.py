@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 
 from tests.helpers.common import LIAONING, LONG_CAUSE, ROOT, SAMPLE, read_values
 from xlgen.template.fill import Fill, load_fill
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import Generated, generate
 

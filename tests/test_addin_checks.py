@@ -13,7 +13,7 @@ import pytest
 
 from tests.helpers.addinxml import without_cached_values
 from tests.helpers.common import read_values
-from xlgen.generate.addin import checks
+from xlgen.layout import selfcheck as checks
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
 from xlgen.generate.workbook import Generated, generate

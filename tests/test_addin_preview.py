@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.helpers.addinxml import without_cached_values
-from xlgen.render import libreoffice
+from xlgen import libreoffice
 from xlgen.cli import app
 from xlgen.generate.workbook import Generated
 

@@ -19,9 +19,10 @@ from tests.helpers.addinxml import NS, sheet
 from tests.helpers.common import ARTIFACTS, HEAD_MARK, LONG_CAUSE, SEED, TAIL_MARK
 from tests.helpers.seedform import read_seed
 from xlgen.formula.engine import col_letters
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.model import Template
-from xlgen.generate.workbook import Generated, generate, layout_for
+from xlgen.generate.workbook import Generated, generate
+from xlgen.layout.values import layout_for
 
 A4_LANDSCAPE = (841.89, 595.28)
 CJK_FONTS = re.compile(r"WenQuanYi|Noto\w*CJK|SimSun|Droid\s*Sans\s*Fallback|Source\s*Han|Song", re.I)

@@ -23,8 +23,8 @@ from xlgen.verify.returns import VerifyOptions
 CLI_MODULES = [ROOT / "xlgen" / name for name in ("cli.py", "cliseal.py", "cliusage.py", "clitext.py", "cliplan.py")]
 # what the command line may call of the stages: their one entry each, and the names it parses with
 ENTRIES = {"xlgen.generate.form", "xlgen.cycle.steps", "xlgen.verify.returns", "xlgen.render.preview",
-           "xlgen.template.check", "xlgen.generate.seal", "xlgen.verify.report", "xlgen.verify.reconcile",
-           "xlgen.verify.result", "xlgen.cycle.distribute", "xlgen.cycle.nextyear", "xlgen.template.model",
+           "xlgen.generate.templatecheck", "xlgen.generate.seal", "xlgen.verify.report", "xlgen.verify.reconcile",
+           "xlgen.verify.result", "xlgen.verify.manifest", "xlgen.cycle.distribute", "xlgen.cycle.nextyear", "xlgen.template.model",
            "xlgen.template.fill", "xlgen.template.duplicates", "xlgen.errors", "xlgen.findings", "xlgen.lang",
            "xlgen.clitext", "xlgen.cliusage", "xlgen.cliseal", "xlgen.cli", "xlgen.cliplan", "xlgen.cycle.plan",
            "xlgen.oserrors"}

@@ -20,10 +20,11 @@ from tests.helpers.userfill import set_cells
 
 from tests.test_distribute import write_xlsx
 from xlgen.cli import app
-from xlgen.cycle.distribute import distribute, read_manifest
-from xlgen.generate.workbook import layout_for
+from xlgen.cycle.distribute import distribute
+from xlgen.verify.manifest import read_manifest
+from xlgen.layout.values import layout_for
 from xlgen.layout.values import bind_inputs
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
 

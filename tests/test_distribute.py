@@ -11,10 +11,11 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from xlgen.cli import app
-from xlgen.cycle.distribute import distribute, read_manifest, safe_name
+from xlgen.cycle.distribute import distribute, safe_name
+from xlgen.verify.manifest import read_manifest
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.model import Template
-from xlgen.generate.workbook import layout_for
+from xlgen.layout.values import layout_for
 
 runner = CliRunner()
 SEED_DEPT = ["703010", "朝阳市工业和信息化工作服务中心", "211300000", 175.41, 175.4052]
@@ -204,7 +205,7 @@ def test_seed_department_filled_with_the_seed_verifies(template: Template, sampl
     """The distributed blank of 703010, typed in with the seed's values and saved by LibreOffice,
     verifies `pass` with the seed's 总评价得分 97.18."""
     from tests.helpers.userfill import set_cells
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
     from xlgen.layout.values import bind_inputs
     from xlgen.verify.batch import verify_file
 

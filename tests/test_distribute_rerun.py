@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.common import LIAONING, ROOT
 from xlgen.cli import app
-from xlgen.cycle.distribute import MANIFEST, read_manifest
+from xlgen.verify.manifest import MANIFEST, read_manifest
 
 runner = CliRunner()
 HEAD = ["部门编码", "部门名称", "区划编码", "部门年初预算收入金额", "部门年初预算支出金额"]
@@ -69,7 +69,7 @@ def test_a_corrected_budget_rewrites_that_blank_and_says_old_to_new(tmp_path: Pa
     after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
     assert [n for n in after if after[n] != before[n]] == ["2025_703101_部门001.xlsx"]
     from tests.helpers.common import read_values
-    from xlgen.generate.workbook import layout_for
+    from xlgen.layout.values import layout_for
     from xlgen.template.model import load_template
     slot = layout_for(load_template(LIAONING), None).slot("header.budget_expenditure")
     assert read_values(out / "2025_703101_部门001.xlsx")[slot.a1] == 12000

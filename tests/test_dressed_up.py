@@ -22,10 +22,10 @@ from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import SHEET, edit_part, edit_sheet, set_formula, set_property
 from xlgen.findings import Finding
 from xlgen.generate import provenance
-from xlgen.generate.addin import checks as chk
+from xlgen.layout import selfcheck as chk
 from tests.helpers.common import ROOT
 from xlgen.generate.workbook import Generated, generate
-from xlgen.intake.reader import read_returned
+from xlgen.intake.returned import read_returned
 from xlgen.layout.model import Layout
 from xlgen.template.fill import load_fill
 from xlgen.template.model import QUALITATIVE, load_template
@@ -191,7 +191,7 @@ def test_the_live_check_and_verify_agree_on_every_case(sample: Generated, tmp_pa
     number format and the validation typed in LibreOffice itself, the values set in the cells
     first, as test_seal does); then the 填报检查's verdict and each of its rows are compared
     with verify's."""
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     by_case = cases(sample.layout, 2024)
     (tmp_path / "in").mkdir()

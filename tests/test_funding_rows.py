@@ -21,7 +21,8 @@ from tests.helpers.expect import assert_matches
 from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import edit_sheet, set_formula
 from xlgen.errors import XlgenError
-from xlgen.generate.workbook import generate, layout_for
+from xlgen.generate.workbook import generate
+from xlgen.layout.values import layout_for
 from xlgen.layout.values import bind_inputs
 from xlgen.layout.model import FIXED, FORMULA, INPUT, a1, a1_range
 from xlgen.template.fill import load_fill
@@ -82,7 +83,7 @@ def test_a_blank_shows_no_total_until_a_source_is_typed(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_libreoffice_fills_the_blank_and_verify_judges_it(tmp_path: Path) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
     from xlgen.verify.batch import verify_file
 
     mof = load_template("mof-project")

@@ -64,7 +64,7 @@ def test_the_header_shows_the_totals_level(book: Generated, tmp_path: Path) -> N
 @pytest.mark.libreoffice
 def test_libreoffice_agrees_and_verify_judges(book: Generated, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
     from xlgen.verify.batch import verify_file
 
     monkeypatch.setenv("XLGEN_TEMPLATES", str(book.layout.template.path.parent))

@@ -66,7 +66,7 @@ from tests.helpers.verifykit import edit_rows, random_inputs, set_formula, set_p
 from xlgen.formula.engine import col_letters
 from xlgen.template.fill import Fill, load_fill
 from xlgen.layout.model import INPUT, Layout
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import generate
 

@@ -27,8 +27,8 @@ from xlgen.cli import app
 from xlgen.cycle.roster import load_roster
 from xlgen.generate.workbook import generate
 from xlgen.intake.legacy import grade, key, parse_number, read_legacy
-from xlgen.intake.reader import read_returned
-from xlgen.render.libreoffice import convert
+from xlgen.intake.returned import read_returned
+from xlgen.libreoffice import convert
 from xlgen.template.fill import load_fill
 from xlgen.template.model import Template
 from xlgen.verify.batch import verify_file

@@ -22,8 +22,9 @@ from xlgen.findings import Code
 from xlgen.lang import Text
 from xlgen.generate import limits
 from xlgen.generate.addin import printsetup
-from xlgen.generate.workbook import Generated, generate, layout_for
-from xlgen.template.check import check_template
+from xlgen.generate.workbook import Generated, generate
+from xlgen.layout.values import layout_for
+from xlgen.generate.templatecheck import check_template
 from xlgen.template.model import Template, load_template
 from xlgen.verify.batch import verify_paths
 

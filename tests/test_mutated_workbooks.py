@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from xlgen.template.fill import Fill, load_fill
 from xlgen.findings import BY_CODE, Code, Finding
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.intake.reader import Returned
+from xlgen.intake.returned import read_returned
 from xlgen.template.model import Template, load_template
 from xlgen.verify.result import FileResult
 from xlgen.verify.batch import verify_file

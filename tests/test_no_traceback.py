@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.common import LIAONING, ROOT, SAMPLE
 from xlgen.cli import app
-from xlgen.cycle.distribute import MANIFEST, read_manifest
+from xlgen.verify.manifest import MANIFEST, read_manifest
 
 runner = CliRunner()
 TEMPLATE = (ROOT / "templates" / f"{LIAONING}.toml").read_text(encoding="utf-8")

@@ -87,7 +87,7 @@ def test_unmarked_the_form_scores_as_the_mof_form(tmp_path: Path) -> None:
 @pytest.mark.libreoffice
 def test_libreoffice_agrees_and_verify_judges(book: Generated, lo_recalc: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
     from xlgen.verify.batch import verify_file
 
     monkeypatch.setenv("XLGEN_TEMPLATES", str(TEMPLATE.parent))

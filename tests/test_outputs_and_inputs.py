@@ -20,7 +20,8 @@ from xlgen.render import preview
 from xlgen.errors import XlgenError
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
-from xlgen.generate.workbook import Generated, generate, write_atomic
+from xlgen.generate.workbook import Generated, generate
+from xlgen.outputs import write_atomic
 
 runner = CliRunner()
 
@@ -225,7 +226,7 @@ def test_xlsx_roster_text_stays_text(template: Template, tmp_path: Path) -> None
     import xlsxwriter
 
     from xlgen.cycle.distribute import distribute
-    from xlgen.generate.workbook import layout_for
+    from xlgen.layout.values import layout_for
 
     roster = tmp_path / "roster.xlsx"
     wb = xlsxwriter.Workbook(str(roster), {"strings_to_formulas": False})

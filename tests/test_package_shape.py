@@ -91,7 +91,7 @@ def test_the_graph_sees_xlgens_imports() -> None:
     edges = graph()
     assert "xlgen.layout.model" in edges["xlgen.verify.rules"]
     assert "xlgen.template.rules" in edges["xlgen.template.model"]
-    assert "xlgen.generate.addin.checks" in edges["xlgen.layout.model"]  # `from pkg import module`
+    assert "xlgen.layout.selfcheck" in edges["xlgen.layout.model"]  # `from pkg import module`
 
 
 def test_no_import_cycles() -> None:

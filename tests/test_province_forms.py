@@ -99,7 +99,7 @@ def test_engine_and_cached_values(books: dict[str, Generated], name: str) -> Non
 
 @pytest.mark.libreoffice
 def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_recalc: Any, tmp_path: Path) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
     from xlgen.verify.batch import verify_file
 
     names = list(FORMS)
@@ -199,7 +199,7 @@ def test_hunan_is_the_yueyang_table() -> None:
 
 
 def generate_layout(name: str) -> Any:
-    from xlgen.generate.workbook import layout_for
+    from xlgen.layout.values import layout_for
 
     return layout_for(load_template(name), None)
 

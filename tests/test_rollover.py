@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from tests.helpers.common import ROOT
 from xlgen.cli import app
 from xlgen.template.fill import Fill, load_fill
-from xlgen.render.libreoffice import convert
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.libreoffice import convert
+from xlgen.intake.reader import Returned
+from xlgen.intake.returned import read_returned
 from xlgen.cycle.rollover import RolledOver, rollover
 from xlgen.template.model import Template, load_template
 from xlgen.generate.workbook import Generated, generate

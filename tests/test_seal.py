@@ -28,7 +28,7 @@ from xlgen.cycle.rollover import rollover
 from xlgen.findings import Finding
 from xlgen.generate import seal
 from xlgen.generate.workbook import Generated, generate
-from xlgen.intake.reader import read_returned
+from xlgen.intake.returned import read_returned
 from xlgen.layout.model import FIXED, Layout
 from xlgen.layout.placer import build_layout
 from xlgen.names import INDICATORS
@@ -275,7 +275,7 @@ def honest(lay: Layout, values: dict[str, Any], record: seal.Record) -> dict[str
 def returned(template: Template, key: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Per source (data, roster, rollover): an honest return and one return per changed field
     kind, each typed into the cells and saved by LibreOffice; all converted in one soffice run."""
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     tmp = tmp_path_factory.mktemp("sealed-returns")
     k = seal.load_key(key)

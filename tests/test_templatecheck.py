@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers.common import ROOT
 from xlgen.template.model import load_template
-from xlgen.template.check import check_template
+from xlgen.generate.templatecheck import check_template
 
 MOF = (ROOT / "templates" / "mof-project.toml").read_text(encoding="utf-8")
 

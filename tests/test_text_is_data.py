@@ -69,7 +69,7 @@ def hostile_fill(layout: Layout) -> Fill:
 @pytest.mark.parametrize("name", ["liaoning-department-overall", "mof-project"])
 def test_every_text_field_stays_text(name: str, tmp_path: Path) -> None:
     template: Template = load_template(name)
-    from xlgen.generate.workbook import layout_for
+    from xlgen.layout.values import layout_for
 
     probe = layout_for(template, None)
     fill = hostile_fill(probe)
@@ -97,7 +97,7 @@ def test_roster_text_stays_text(template: Template, tmp_path: Path) -> None:
                       "703010,\"=cmd|' /C calc'!A0\",@SUM(A1)\n", encoding="utf-8")
     (done,) = distribute(template, roster, 2025, tmp_path / "out", leave_open=True)
     cells = sheet_cells(done.file)
-    from xlgen.generate.workbook import layout_for
+    from xlgen.layout.values import layout_for
 
     lay = layout_for(template, None)
     for key in ("header.department_name", "header.area_code"):

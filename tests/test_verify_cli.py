@@ -16,7 +16,7 @@ from tests.helpers.userfill import set_cells
 
 from xlgen.cli import app
 from xlgen.template.fill import Fill
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.model import Template
 from xlgen.verify.batch import verify_file
 from xlgen.generate.workbook import generate

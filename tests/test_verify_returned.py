@@ -36,12 +36,13 @@ from tests.helpers.verifykit import (
 
 from xlgen.template.fill import Fill, load_fill
 from xlgen.layout.model import Layout
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.model import Template, load_template
 from xlgen.verify.result import FileResult
 from xlgen.layout.values import bind_inputs
 from xlgen.verify.batch import verify_file
-from xlgen.generate.workbook import generate, layout_for
+from xlgen.generate.workbook import generate
+from xlgen.layout.values import layout_for
 
 
 RANDOM_FILLS = 50

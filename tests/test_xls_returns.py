@@ -25,7 +25,7 @@ from tests.helpers.common import ROOT
 from tests.helpers.userfill import set_cells
 from xlgen.cli import app
 from xlgen.generate.workbook import Generated
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.verify.batch import verify_file
 
 pytestmark = pytest.mark.libreoffice

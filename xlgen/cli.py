@@ -323,7 +323,7 @@ def rollover(
 
 def _said_collection(done: NextYear, year: int, output: Path) -> None:
     """rollover --distributed: each department once, from its chosen return; and manifest.csv."""
-    from xlgen.cycle.distribute import MANIFEST
+    from xlgen.verify.manifest import MANIFEST
 
     for d in done.written:
         source = done.sources.get(d.code)
@@ -484,7 +484,7 @@ def templates_check(
     templates: TemplatesOption = None,
     lang_: LangOption = None,
 ) -> None:
-    from xlgen.template.check import check_template_file
+    from xlgen.generate.templatecheck import check_template_file
 
     try:
         tmpl, problems = check_template_file(file)

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from xlgen.layout.model import Layout
 from xlgen.template.model import Template
-from xlgen.render.libreoffice import LibreOfficeError, private_profile, run
+from xlgen.libreoffice import LibreOfficeError, private_profile, run
 
 SHEET = "xl/worksheets/sheet1.xml"  # the form is the first sheet (XlsxWriter and LibreOffice alike)
 

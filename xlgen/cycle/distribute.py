@@ -7,13 +7,11 @@ import collections
 import csv
 import functools
 import glob
-import hashlib
-import io
 import re
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -25,16 +23,14 @@ from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.generate.addin.protection import check_password
-from xlgen.generate.workbook import generate, refuse_inputs, write_atomic
+from xlgen.generate.workbook import generate
 from xlgen.oserrors import IS_A_FILE, output_folder
+from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, load_template
+from xlgen.verify.manifest import MANIFEST, as_listed, read_manifest, write_manifest
 from xlgen.verify.result import inputs_digest
 
-__all__ = ["MANIFEST", "Distributed", "Distribution", "distribute", "read_manifest", "write_manifest", "as_listed"]
-
-MANIFEST = "manifest.csv"
-MANIFEST_COLUMNS = ("file", "code", "name", "template_id", "template_version", "sha256", "year", "inputs_sha256")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
@@ -312,23 +308,3 @@ def _earlier(outdir: Path, template: Template, year: int, force: bool) -> dict[s
         kept[row["code"]] = Distributed(outdir / name, row["code"], row.get("name") or "", row.get("sha256") or "",
                                         year, row["inputs_sha256"], kept=True)
     return kept
-
-def write_manifest(path: Path, template: Template, done: list[Distributed], force: bool,
-                   keep: Sequence[Path] = ()) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
-    for d in done:
-        writer.writerow([d.file.name, d.code, d.name, template.id, template.version, d.sha256, d.year, d.inputs_sha256])
-    data = buf.getvalue().encode("utf-8-sig")  # with a BOM, so Excel opens the Chinese right
-    write_atomic(path, force, lambda tmp: tmp.write_bytes(data), keep=keep, suffix=".csv")
-
-
-def as_listed(file: Path, sha256: str) -> bool:
-    """Whether ``file`` is still the one the manifest lists by ``sha256`` (as it was written)."""
-    return hashlib.sha256(file.read_bytes()).hexdigest() == sha256.strip().lower()
-
-
-def read_manifest(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))

@@ -24,12 +24,13 @@ from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
 from xlgen import lang
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
-from xlgen.generate.workbook import refuse_inputs, write_atomic
+from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.cycle.rollover import carried_fill
-from xlgen.generate.workbook import layout_for
+from xlgen.layout.values import layout_for
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.intake.reader import Returned
+from xlgen.intake.returned import read_returned
 from xlgen.verify.verifier import year_of
 from xlgen.layout.model import INPUT
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS

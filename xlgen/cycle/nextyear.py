@@ -14,14 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.cycle.distribute import MANIFEST, Distributed, workbook_name, write_manifest
+from xlgen.cycle.distribute import workbook_name
+from xlgen.verify.manifest import MANIFEST, Distributed, write_manifest
 from xlgen.cycle.rollover import next_fill
 from xlgen.verify.fixed import SealPolicy
 from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
 from xlgen.oserrors import output_folder
-from xlgen.generate.workbook import Generated, generate, refuse_inputs
+from xlgen.generate.workbook import Generated, generate
+from xlgen.outputs import refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
 from xlgen.verify.batch import verify_paths

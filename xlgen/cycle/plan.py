@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.findings import Text
-from xlgen.generate.workbook import layout_for
-from xlgen.layout.values import bind_inputs
+from xlgen.layout.values import bind_inputs, layout_for
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
+from xlgen.verify.manifest import Distributed as Distributed  # one row of manifest.csv, re-exported
 from xlgen.verify.result import inputs_digest
 
 NEW = "new"
@@ -35,19 +35,6 @@ CHANGED = "changed"
 KEPT = "kept"
 REFUSED = "refused"
 ADOPTED = "adopted"
-
-
-@dataclass(frozen=True)
-class Distributed:
-    """One row of manifest.csv: a department's blank as it was written."""
-
-    file: Path
-    code: str
-    name: str
-    sha256: str
-    year: int
-    inputs_sha256: str  # of its inputs (verify --distributed tells an untouched return by it)
-    kept: bool = False  # written by an earlier run of the same distribution, left as it was
 
 
 @dataclass(frozen=True)
@@ -94,7 +81,7 @@ def changes(template: Template, old_file: Path, new_inputs: Mapping[str, Any], o
             new_name: str) -> tuple[tuple[str, str, str], ...]:
     """What differs between the blank on disk and what the roster now gives, field by field as the
     form names them (at most the first few; the blank is read as verify reads a return)."""
-    from xlgen.intake.reader import read_returned
+    from xlgen.intake.returned import read_returned
     from xlgen.verify.plan import plan_for
 
     read = read_returned(old_file)

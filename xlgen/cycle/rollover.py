@@ -21,7 +21,8 @@ from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.layout.model import FORMULA
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.intake.reader import Returned
+from xlgen.intake.returned import read_returned
 from xlgen.template.model import Template, newest_version
 from xlgen.verify.result import FileResult
 from xlgen.verify.fixed import SealPolicy

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.cycle.distribute import MANIFEST, Distribution as Reconciled, distribute
+from xlgen.cycle.distribute import Distribution as Reconciled, distribute
 from xlgen.cycle.importer import ImportResult, import_forms
 from xlgen.cycle.nextyear import NextYear, roll_collection
 from xlgen.cycle.rollover import RolledOver, rollover
@@ -18,6 +18,7 @@ from xlgen.generate.seal import load_key
 from xlgen.oserrors import output_folder
 from xlgen.template.model import Template, load_template
 from xlgen.verify.batch import collect, find_workbooks
+from xlgen.verify.manifest import MANIFEST
 
 Progress = Callable[[int, int], None]  # (done, of)
 

@@ -4,21 +4,15 @@ Excel repairs (and so changes) a file that breaks one of these, or shows it cut:
 formula over 255 characters, a row over 409 points, a formula over 8,192 characters or nested
 deeper than 64 levels. XlsxWriter itself refuses long input titles and messages and bad sheet
 names, but with a warning or an exception; checked here first, they become located errors.
-``breaches(layout)`` is the one list of what a layout would break: the writer refuses to write
-such a workbook, and ``xlgen templates check`` refuses the template.
+``breaches.breaches(layout)`` is the one list of what a layout would break.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xlgen.findings import Text
-
-if TYPE_CHECKING:
-    from xlgen.layout.model import Layout
 
 VALIDATION_FORMULA = 255  # characters of a data validation's formula or list source
 INPUT_TITLE = 32  # characters of an input message's (and an error alert's) title
@@ -36,16 +30,6 @@ VALIDATION_TEXTS = {  # XlsxWriter's option: its limit, and what a message calls
     "error_message": (PROMPT, Text("出错警告", "error message")),
 }
 VALIDATION_FORMULAS = ("value", "source", "minimum", "maximum")
-
-
-@dataclass(frozen=True)
-class Breach:
-    """One limit a layout would break: where (cell, sheet or column), the template key that
-    causes it, and what."""
-
-    where: Text
-    key: str
-    detail: Text
 
 
 def length(text: str) -> int:
@@ -119,40 +103,3 @@ def sheet_name_problems(name: str) -> list[Text]:
     if name.lower() == "history":
         out.append(Text("工作表名 History 为 Excel 保留", "Excel reserves the sheet name 'History'"))
     return out
-
-
-def breaches(layout: "Layout") -> list[Breach]:
-    """Every Excel limit the workbook of ``layout`` would break, whatever values fill it (row
-    heights grown by filled texts are capped when they are set)."""
-    return list(_breaches(layout))
-
-
-def _breaches(layout: "Layout") -> Iterator[Breach]:
-    # the emitters import this module's limits; their plans are imported here, when called
-    from xlgen.generate.addin import guide, printsetup, validation
-    from xlgen.layout.model import FORMULA, LIST_SHEET
-
-    t = layout.template
-    names = [(t.sheet, "template.sheet"), (guide.SHEET, "template.sheet"), (LIST_SHEET, "template.sheet")]
-    for name, key in names:
-        for problem in sheet_name_problems(name):
-            yield Breach(Text(f"工作表「{name}」", f"sheet '{name}'"), key, problem)
-    if len({n.lower() for n, _ in names}) < len(names):
-        yield Breach(Text(f"工作表「{t.sheet}」", f"sheet '{t.sheet}'"), "template.sheet",
-                     Text(f"表单工作表不能与 xlgen 自己的工作表（{guide.SHEET}、{LIST_SHEET}）同名",
-                          f"the form's sheet may not be named like xlgen's own sheets ({guide.SHEET}, {LIST_SHEET})"))
-    for first, options in validation.plan(layout):
-        for problem in validation_problems(options):
-            where = f"{first.a1} ({first.key})"
-            yield Breach(Text(where, where), validation.template_key(layout, first),
-                         Text(f"{first.key} 的数据验证：{problem.zh}", f"the data validation of {first.key}: {problem.en}"))
-    for slot in layout.slots.values():
-        if slot.role == FORMULA:
-            where = f"{slot.a1} ({slot.key})"
-            for problem in formula_problems(slot.formula):
-                yield Breach(Text(where, where), "formulas", problem)
-    for col, width in enumerate(printsetup.column_widths(layout)):
-        if width > COLUMN_WIDTH:
-            yield Breach(Text(f"第 {col + 1} 列", f"column {col + 1}"), "columns",
-                         Text(f"列宽 {width:g} 超过 Excel 的上限 {COLUMN_WIDTH:g}",
-                              f"the width {width:g} is over Excel's limit of {COLUMN_WIDTH:g}"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from xlgen import __version__
-from xlgen.generate.addin.checks import SECTION as CHECKS
+from xlgen.layout.selfcheck import SECTION as CHECKS
 from xlgen.layout.model import Layout, a1, quote_sheet
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 

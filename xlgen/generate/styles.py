@@ -6,6 +6,9 @@ from typing import Any
 
 import xlsxwriter
 
+from xlgen.layout import selfcheck as checks
+from xlgen.layout.model import FIXED, FORMULA, Slot
+
 FONT = "宋体"  # SimSun; LibreOffice falls back to a CJK font such as WenQuanYi
 FONT_CHARSET = 134  # GB2312: a client without SimSun substitutes a Chinese font, not a Latin one
 INPUT_FILL = "#FFF2CC"  # every cell a user fills has this colour (see 填表说明)
@@ -42,6 +45,23 @@ def number_format(role: str) -> str:
     """The number format code the form writes for a cell of ``role`` (``General`` unless set):
     what verify expects a computed cell to keep (format-changed)."""
     return str(_ROLES[role].get("num_format", "General"))
+
+
+def style_of(slot: Slot) -> str:
+    """The role of the format a slot is written with (styles.py)."""
+    if slot.role == FIXED:
+        return "fixed"
+    if slot.section == checks.SECTION:
+        return "check_result"
+    if slot.section == checks.HELPER:
+        return "helper"
+    if slot.role == FORMULA:
+        return "formula_percent" if slot.format == "percent" else "formula"
+    if slot.type in ("amount", "weight", "target", "actual", "computed", "score"):
+        return "input_number"
+    if slot.type in ("operator", "unit"):
+        return "input_center"
+    return "input_text"
 
 
 class Styles:

@@ -9,40 +9,36 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
-import tempfile
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import xlsxwriter
 
 from xlgen import __version__
-from xlgen.generate.addin import checks
+from xlgen.layout import selfcheck as checks
 from xlgen.generate.addin import conditional
 from xlgen.generate.addin import guide
 from xlgen.generate.addin import lists
 from xlgen.generate.addin import printsetup
 from xlgen.generate.addin import protection
-from xlgen.generate import limits, provenance
+from xlgen.generate import provenance
+from xlgen.generate.breaches import breaches
 from xlgen.generate import seal
 from xlgen.generate.addin import validation
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.oserrors import make_folders, output_failed
 from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
 from xlgen.names import TOTAL
 from xlgen.template.fill import Fill, next_year
 from xlgen.layout.model import FIXED, FORMULA, Layout, Slot
-from xlgen.layout.placer import build_layout
-from xlgen.generate.styles import Styles
+from xlgen.generate.styles import Styles, style_of
 from xlgen.template.model import Template
-from xlgen.layout.values import bind_inputs, cached_form, compute, layout_counts
+from xlgen.layout.values import bind_inputs, cached_form, compute, layout_for
 from xlgen.generate.xlsxcall import checked
-
-T = TypeVar("T")
+from xlgen.outputs import XLSX, refuse_inputs, write_atomic
 
 
 @dataclass(frozen=True)
@@ -56,11 +52,6 @@ class Generated:
     @property
     def total(self) -> Any:
         return self.results[TOTAL]
-
-
-def layout_for(template: Template, fill: Fill | None) -> Layout:
-    tasks, extra = layout_counts(template.task_rows, template.spare_kinds, fill)
-    return build_layout(template, tasks, extra)
 
 
 def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,
@@ -79,84 +70,6 @@ def generate(template: Template, fill: Fill | None, out: Path, year: int | None 
     digest = write_atomic(out, force, lambda tmp: _write(tmp, out, layout, inputs, results, year, password, key),
                           suffix=XLSX)
     return Generated(out, layout, inputs, results, digest)
-
-
-XLSX = ".xlsx"
-
-
-def check_suffix(out: Path, suffix: str = XLSX) -> Path:
-    """``out`` when its name says what is written there (an .xlsx is not named x.xls or x.csv)."""
-    if out.suffix.lower() != suffix:
-        raise XlgenError(ErrorCode.OUTPUT_SUFFIX, file=out, expected=suffix)
-    return out
-
-
-def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
-    """No output may be one of the command's inputs (the same file by any path or link):
-    what a user gave is never overwritten, not even with --force."""
-    given = [p for p in inputs if p.exists()]
-    for out in outputs:
-        if not out.exists():
-            continue
-        for src in given:
-            try:
-                same = os.path.samefile(out, src)
-            except OSError:
-                same = False
-            if same:
-                raise XlgenError(ErrorCode.OUTPUT_IS_INPUT, file=out, input=src)
-
-
-def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iterable[Path] = (),
-                 suffix: str | None = None) -> T:
-    """Write to a temporary file beside ``out`` and rename it: never a half-written file, never
-    over an existing file without ``force`` (the rename is a hard link then, which fails if
-    the name appeared meanwhile), never over one of ``keep``, never under a name whose extension
-    says another format than ``suffix``. Returns what ``writer`` returned."""
-    refuse_inputs([out], keep)
-    if (out.exists() or out.is_symlink()) and not force:
-        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
-    if out.is_dir():
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=Text("它是一个文件夹", "it is a folder"))
-    if suffix is not None:
-        check_suffix(out, suffix)
-    make_folders(out.parent, out)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise output_failed(exc, out) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        result = writer(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an output is an ordinary file
-        if force:
-            os.replace(tmp, out)
-        else:
-            _link_new(tmp, out)
-    except FileExistsError:
-        raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out) from None
-    except OSError as exc:
-        raise output_failed(exc, out) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return result
-
-
-def _link_new(tmp: Path, out: Path) -> None:
-    """Give ``tmp`` the name ``out`` only if no such name exists (atomically, where the file
-    system has hard links)."""
-    try:
-        os.link(tmp, out)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links here (some network and FAT file systems)
-        if out.exists() or out.is_symlink():
-            raise FileExistsError(out) from None
-        os.replace(tmp, out)
 
 
 def _write(tmp: Path, out: Path, layout: Layout, inputs: dict[str, Any], results: dict[str, Any],
@@ -183,7 +96,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
                 results: dict[str, Any], year: int | None, password: str | None = None,
                 key: bytes | None = None) -> None:
     t = layout.template
-    for breach in layout.cached("limit_breaches", lambda: limits.breaches(layout)):
+    for breach in layout.cached("limit_breaches", lambda: breaches(layout)):
         raise XlgenError(ErrorCode.EXCEL_LIMIT, file=out, where=breach.where, key=breach.key, detail=breach.detail)
     styles = Styles(wb)
     ws = wb.add_worksheet(t.sheet, worksheet_class=FastWorksheet)
@@ -244,23 +157,6 @@ def _form_cells(layout: Layout) -> list[_FormCell]:
         cells.append(_FormCell(slot, style_of(slot), (slot.row, slot.col, slot.bottom, slot.last_col) if merged
                                else None, "=" + slot.formula if slot.role == FORMULA else ""))
     return cells
-
-
-def style_of(slot: Slot) -> str:
-    """The role of the format a slot is written with (styles.py)."""
-    if slot.role == FIXED:
-        return "fixed"
-    if slot.section == checks.SECTION:
-        return "check_result"
-    if slot.section == checks.HELPER:
-        return "helper"
-    if slot.role == FORMULA:
-        return "formula_percent" if slot.format == "percent" else "formula"
-    if slot.type in ("amount", "weight", "target", "actual", "computed", "score"):
-        return "input_number"
-    if slot.type in ("operator", "unit"):
-        return "input_center"
-    return "input_text"
 
 
 def _given_style(slot: Slot) -> str:

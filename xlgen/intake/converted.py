@@ -28,10 +28,12 @@ from pathlib import Path
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.provenance import NAME_PREFIX
 from xlgen.intake.package import unreadable
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.intake.adopted import read_adopted
+from xlgen.intake.reader import Returned
+from xlgen.intake.xlsxreturn import read_xlsx
 from xlgen.intake.safezip import Refused, encrypted, ole2_reason, read_bytes
 from xlgen.layout.model import LIST_SHEET
-from xlgen.render.libreoffice import LibreOfficeError, convert
+from xlgen.libreoffice import LibreOfficeError, convert
 
 TIMEOUT_ENV = "XLGEN_CONVERT_TIMEOUT"  # seconds one conversion may take
 TIMEOUT = 120.0
@@ -80,8 +82,6 @@ def xlgen_marks(data: bytes) -> bool:
 
 
 def _values(path: Path) -> Returned | Finding:
-    from xlgen.intake.adopted import read_adopted  # the legacy reader builds on the reader
-
     return read_adopted(path)
 
 
@@ -95,7 +95,7 @@ def _converted(path: Path, shown: str) -> Returned | Finding | Text:
             (xlsx,) = convert([copy], "xlsx", Path(tmp) / "out", timeout())
         except LibreOfficeError as exc:
             return exc.text
-        ret = read_returned(xlsx)  # inside the folder: a legacy read opens the file again
+        ret = read_xlsx(xlsx)  # inside the folder: a legacy read opens the file again
     if isinstance(ret, Finding):
         return ret
     ret = dataclasses.replace(ret, path=path, package=dataclasses.replace(ret.package, path=path))

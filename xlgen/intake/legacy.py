@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, internal_error
-from xlgen.generate.workbook import layout_for
+from xlgen.layout.values import layout_for
 from xlgen.intake.celltext import as_text
 from xlgen.intake.grid import Grid, open_grids
 from xlgen.layout.model import FORMULA, Layout, a1, own_kind
 from xlgen.layout.values import bind_inputs, compute
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
-from xlgen.verify.compare import same
+from xlgen.intake.compare import same
 from xlgen.template.fill import Fill, Value
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, Column, Table, Template, known_templates, value_kind
 

@@ -10,7 +10,7 @@ Why not openpyxl's loader: it reads a file either as formulas or as values (two 
 for our form), parses the style sheet we do not need, and does not show sheet protection or data
 validations in read-only mode. We use its formula ``Translator`` for Excel's shared formulas.
 
-``open_workbook`` is the one place a file is opened: it returns a ``Package`` or an
+``package.open_workbook`` is the one place a file is opened (``returned.read_returned`` is the door): it returns a ``Package`` or an
 ``unreadable`` finding, never raises. In front of it, ``safezip`` checks the zip (declared sizes,
 ratios, names, encryption, DTDs in every XML part) before anything is inflated, and inflates
 each part with a hard cap. Work is bounded: the sheet is parsed only down to the rows the form
@@ -41,11 +41,9 @@ from xlgen.intake.package import (
     Package,
     Sheet,
     SheetRef,
-    open_workbook,
     unreadable,
 )
 from xlgen.intake.refs import parse_ref
-from xlgen.intake.safezip import OLE2, Refused
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind
 from xlgen.layout.placer import build_layout
@@ -145,23 +143,17 @@ _CELLREF = re.compile(
     r"(?<![A-Za-z0-9_.!$'\]])(\$?)([A-Z]{1,3})(\$?)(\d+)(:(\$?)([A-Z]{1,3})(\$?)(\d+))?(?![A-Za-z0-9_(!])")
 
 
-def read_returned(path: Path) -> Returned | Finding:
-    """Open ``path``, find its template and its tables: a ``Returned``, or why it cannot be read.
-    A form xlgen did not make (an .xls, or an .xlsx without xlgen's marks) is read by its labels."""
-    if _ole2(path):  # an .xls or .et: converted by LibreOffice, or its values read (intake/converted.py)
-        from xlgen.intake.converted import read_ole2  # which builds on this module
-
-        return read_ole2(path)
-    pkg = open_workbook(path)
-    if isinstance(pkg, Finding):
-        return pkg
-    try:
-        return _read_returned(pkg)
-    except Refused as exc:
-        return unreadable(exc.reason)
+def marked(pkg: Package) -> bool:
+    """Whether the file carries a mark of xlgen: its template property, an ``xlgen_`` defined name
+    or the lists sheet (a file with none is a form xlgen did not make, read by its labels)."""
+    return bool(pkg.properties.get(provenance.PROP_TEMPLATE_ID)) or \
+        any(name.startswith(provenance.NAME_PREFIX) for name in pkg.names) or pkg.sheet(LIST_SHEET) is not None
 
 
-def _read_returned(pkg: Package) -> Returned | Finding:
+def read_package(pkg: Package) -> Returned | Finding:
+    """xlgen's form in ``pkg``: its template by the provenance properties, else by its sheet,
+    title and section labels (``returned.py`` tries a form without any mark of xlgen as one
+    xlgen did not make first)."""
     if not pkg.sheets:
         return unreadable(Text("工作簿中没有工作表", "the workbook has no sheets"))
     props = pkg.properties
@@ -188,12 +180,6 @@ def _read_returned(pkg: Package) -> Returned | Finding:
         located = _locate(pkg, match[0], by_properties=True)
         assert located is not None
         return located
-    if not any(name.startswith(provenance.NAME_PREFIX) for name in pkg.names) and pkg.sheet(LIST_SHEET) is None:
-        from xlgen.intake.adopted import read_adopted
-
-        adopted = read_adopted(pkg.path)  # no mark of xlgen at all: a legacy form, read by its labels
-        if not isinstance(adopted, Finding):
-            return adopted
     # No provenance: recognise the form by its sheet, title and section labels.
     for t in templates:
         result = _locate(pkg, t, by_properties=False)
@@ -202,15 +188,6 @@ def _read_returned(pkg: Package) -> Returned | Finding:
     return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
         "文件没有 xlgen 的模板标记，其结构也不符合任何已知模板",
         "the file carries no xlgen template properties and its structure matches no known template"))
-
-
-def _ole2(path: Path) -> bool:
-    """Whether ``path`` is an OLE2 compound file (an .xls, or an encrypted workbook)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(OLE2)) == OLE2
-    except OSError:
-        return False  # open_workbook says why
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from xlgen.generate.addin import checks as chk
+from xlgen.layout import selfcheck as chk
 from xlgen.layout.formulas import ref
 from xlgen.layout import cellrules
 from xlgen.layout.model import (FORMULA, blank, REQUIRED_ALWAYS, REQUIRED_IN_USE, Label, Layout, Slot, a1_range,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from xlgen.generate.addin import checks as chk
+from xlgen.layout import selfcheck as chk
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlgen.formula.engine import Program, build_program

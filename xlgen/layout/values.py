@@ -9,6 +9,8 @@ from xlgen.formula.engine import XlError
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.layout.model import FORMULA, INPUT, Layout, own_kind
+from xlgen.layout.placer import build_layout
+from xlgen.template.model import Template
 
 
 def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None) -> tuple[int, tuple[str, ...]]:
@@ -22,6 +24,11 @@ def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None)
         if kind in left:
             left.remove(kind)
     return max(template_rows, tasks), own + tuple(left)
+
+
+def layout_for(template: Template, fill: Fill | None) -> Layout:
+    tasks, extra = layout_counts(template.task_rows, template.spare_kinds, fill)
+    return build_layout(template, tasks, extra)
 
 
 def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:

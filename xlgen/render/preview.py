@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.render.libreoffice import LibreOfficeError, convert
+from xlgen.libreoffice import LibreOfficeError, convert
 from xlgen.findings import Finding, Text
 from xlgen.intake.package import open_workbook
-from xlgen.generate.workbook import refuse_inputs, write_atomic
+from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.oserrors import output_file
 
 FORMATS = (".pdf", ".png")

@@ -4,14 +4,49 @@ located error naming the file and key, never a KeyError or IndexError while a wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
 
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.lang import Text
+from xlgen.template.parts import HeaderRow, Table
 from xlgen.template.tomlspec import not_a_formula
 
-if TYPE_CHECKING:
-    from xlgen.template.model import Template
+
+class _Formula(Protocol):
+    def placeholders(self) -> list[str]: ...
+
+
+class Template(Protocol):
+    """What of a template (``model.Template``, which checks itself with this module when it
+    loads) its shape is judged by."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def tasks(self) -> Table: ...
+    @property
+    def goals(self) -> Table: ...
+    @property
+    def indicators(self) -> Table: ...
+    @property
+    def header(self) -> tuple[HeaderRow, ...]: ...
+    @property
+    def formulas(self) -> Mapping[str, _Formula]: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def tiers(self) -> tuple[str, ...]: ...
+    @property
+    def total_label_span(self) -> int: ...
+    @property
+    def total_weight(self) -> bool: ...
+    @property
+    def subtotals(self) -> str: ...
+    @property
+    def subtotal_label(self) -> str: ...
+
 
 def check_shape(t: Template) -> None:
     for table_name, table in (("tasks", t.tasks), ("indicators", t.indicators)):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError, XlgenErrors
 from xlgen.findings import Code, Finding, Text, finding, internal_error
-from xlgen.intake.reader import default_layout, read_returned
+from xlgen.intake.reader import default_layout
+from xlgen.intake.returned import read_returned
 from xlgen.template.model import known_templates
 from xlgen.verify import cache
 from xlgen.verify.result import ERRORED, FileResult

@@ -23,7 +23,7 @@ from xlgen.layout.model import LIST_SHEET
 from xlgen.verify.identity import BROKEN, MISSING, UNCHECKED, identity_of
 from xlgen.layout.model import FORMULA
 from xlgen.names import HEADER, TASKS
-from xlgen.verify.compare import empty
+from xlgen.intake.compare import empty
 from xlgen.verify.plan import Plan
 from xlgen.verify.result import claimed_code
 from xlgen.verify.yardstick import Reference, Yardstick

@@ -2,7 +2,7 @@
 on computed cells and on inputs alike.
 
 The template's format of each computed cell is the one the generator writes for it
-(``generate/styles.py``, by ``workbook.style_of``). A returned file's format is accepted when
+(``generate/styles.py``, by ``styles.style_of``). A returned file's format is accepted when
 every section of it displays a number as the template's does: the same kind (General, or a
 number of decimals, a percent, an exponent), no literal text or digits (``"96.18"``, ``\\9``),
 no scaling (a trailing ``,``), no condition, currency or other bracket, no empty section hiding
@@ -21,8 +21,7 @@ import re
 from typing import NamedTuple
 
 from xlgen.findings import Code, Finding, finding
-from xlgen.generate.styles import number_format
-from xlgen.generate.workbook import style_of
+from xlgen.generate.styles import number_format, style_of
 from xlgen.intake.package import number_formats
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Slot

@@ -19,7 +19,7 @@ from xlgen.intake.adopted import LegacyReturned
 from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
-from xlgen.verify.compare import blank_or_zero, empty, same
+from xlgen.intake.compare import blank_or_zero, empty, same
 from xlgen.verify.plan import plan_for
 from xlgen.verify.fixed import SealPolicy, fields_changed, marks_removed
 from xlgen.verify.result import FileResult, claim, file_result

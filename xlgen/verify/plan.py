@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 
 from xlgen.formula.engine import col_index
-from xlgen.generate.addin.checks import HELPER, SECTION, STATUS_SUFFIX, TITLE
+from xlgen.layout.selfcheck import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from xlgen.intake.celltext import norm
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Layout, Slot
 from xlgen.names import HEADER, INDICATORS, TASKS, TOTAL
-from xlgen.verify.compare import canonical
+from xlgen.intake.compare import canonical
 
 
 # ----------------------------------------------------------------------------- per-layout plan

@@ -25,10 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from xlgen.cycle.distribute import MANIFEST, as_listed, read_manifest
+from xlgen.verify.manifest import MANIFEST, as_listed, read_manifest
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
-from xlgen.intake.reader import read_returned
+from xlgen.intake.returned import read_returned
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, inputs_digest, report_json, status_of
 from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.verifier import year_of

@@ -27,7 +27,7 @@ from rich.text import Text as RichText
 
 from xlgen.formula.engine import col_letters
 from xlgen.generate.addin.printsetup import PAPER_A4
-from xlgen.generate.workbook import XLSX, write_atomic
+from xlgen.outputs import XLSX, write_atomic
 from xlgen.lang import Text, fill, pick
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNEXPECTED, UNTOUCHED, Reconciled
 from xlgen.template.model import known_templates

@@ -13,7 +13,7 @@ from xlgen.findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exported
 from xlgen.generate import provenance, seal
 from xlgen.intake.reader import Returned
-from xlgen.verify.compare import text_of
+from xlgen.intake.compare import text_of
 from xlgen.verify.plan import Plan
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from xlgen.oserrors import output_file
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.generate.seal import load_key
-from xlgen.generate.workbook import check_suffix, refuse_inputs
 from xlgen.lang import DEFAULT
+from xlgen.outputs import check_suffix, refuse_inputs
 from xlgen.verify.batch import find_workbooks, verify_paths
 from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.reconcile import Reconciled, judged_against, load_distribution, reconcile

@@ -19,7 +19,7 @@ from xlgen.layout.model import FORMULA, INPUT, Layout, Slot, blank
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table
 from xlgen.template.rules import BAND, NUMBER, OPERATOR, UNIT, WEIGHT_CHECKS
-from xlgen.verify.compare import empty, text_of
+from xlgen.intake.compare import empty, text_of
 from xlgen.verify.plan import Plan
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.addin import validation
-from xlgen.generate.addin.checks import HELPER
+from xlgen.layout.selfcheck import HELPER
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA
 from xlgen.names import INDICATORS, TASKS
-from xlgen.verify.compare import canonical, empty
+from xlgen.intake.compare import canonical, empty
 from xlgen.verify.plan import Plan
 
 MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)

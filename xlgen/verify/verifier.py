@@ -18,7 +18,7 @@ from xlgen.intake.reader import Returned
 from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
-from xlgen.verify.compare import blank_or_zero, same
+from xlgen.intake.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
 from xlgen.verify.legacy import verify_legacy
 from xlgen.verify.result import FileResult, claim, file_result

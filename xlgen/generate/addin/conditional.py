@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from xlgen.generate.addin import checks as chk
+from xlgen.layout import selfcheck as chk
 from xlgen.formula.engine import col_letters
 from xlgen.layout.model import FORMULA, Layout, Slot
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups

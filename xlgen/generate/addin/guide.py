@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgen.generate.addin import checks as chk
+from xlgen.layout import selfcheck as chk
 from xlgen.generate.addin import conditional
 from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import Layout

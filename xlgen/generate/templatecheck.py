@@ -12,6 +12,8 @@ from pathlib import Path
 from xlgen.formula.engine import EngineError, XlError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
+from xlgen.generate.addin.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
+from xlgen.generate.breaches import breaches
 from xlgen.layout.model import FORMULA
 from xlgen.layout.placer import build_layout
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
@@ -43,8 +45,6 @@ def check_template_file(name: str | Path) -> tuple[Template, list[XlgenError]]:
 
 def _excel_limits(t: Template) -> list[XlgenError]:
     """The blank breaks none of Excel's limits (the writer refuses what would)."""
-    from xlgen.generate.limits import breaches
-
     try:
         layout = build_layout(t, t.task_rows, t.spare_kinds)
     except (EngineError, KeyError):
@@ -131,8 +131,6 @@ def _tree_rows(t: Template) -> list[XlgenError]:
 
 def _labels_fit(t: Template) -> list[XlgenError]:
     """Each label wraps into at most three lines per row it spans, at the widths xlgen sets."""
-    from xlgen.generate.addin.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
-
     layout = build_layout(t, t.task_rows, t.spare_kinds)
     widths = column_widths(layout)
     out = []
