@@ -1,4 +1,4 @@
-"""verify compares a returned file's formulas by meaning, not by text (xlgen/verify/compare.py
+"""verify compares a returned file's formulas by meaning, not by text (xlgen/intake/compare.py
 ``canonical``): an honest return whose formulas another program rewrote equivalently on save
 passes; a real change (another cell, function, operator or constant) still fails at its cell.
 
@@ -19,7 +19,7 @@ from tests.helpers.verifykit import edit_sheet, set_formula
 
 from xlgen.generate.workbook import Generated
 from xlgen.verify.batch import verify_file
-from xlgen.verify.compare import canonical
+from xlgen.intake.compare import canonical
 
 SAMPLES = {
     "liaoning-department-overall": ROOT / "samples" / "chaoyang-2024.toml",

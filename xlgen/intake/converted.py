@@ -3,7 +3,7 @@
 - It carries xlgen's marks (defined names ``xlgen_…`` or the hidden ``lists`` sheet, which Excel,
   WPS and LibreOffice keep when a department saves xlgen's form as .xls/.et) and LibreOffice is
   installed: a copy is converted to .xlsx in a temporary folder (private profile, time limit,
-  render/libreoffice.py) and read as any .xlsx, so formulas, protection, validation and the seal
+  libreoffice.py) and read as any .xlsx, so formulas, protection, validation and the seal
   are all checked; a ``converted`` warning says so. The temporary folder is removed; the original
   is never opened by LibreOffice (no lock file beside it) and never changed.
 - It carries no mark of xlgen (a hand-made or budget-system form): its values are read by xlrd
