@@ -20,13 +20,13 @@ from xlgen.generate.form import FormOptions
 from xlgen.render.preview import PreviewOptions
 from xlgen.verify.returns import VerifyOptions
 
-CLI_MODULES = [ROOT / "xlgen" / name for name in ("cli.py", "cliseal.py", "cliusage.py", "clitext.py", "cliplan.py")]
+CLI_MODULES = [ROOT / "xlgen" / name for name in ("cli.py", "cliseal.py", "cliusage.py", "clitext.py", "cliplan.py", "cliout.py")]
 # what the command line may call of the stages: their one entry each, and the names it parses with
 ENTRIES = {"xlgen.generate.form", "xlgen.cycle.steps", "xlgen.verify.returns", "xlgen.render.preview",
            "xlgen.generate.templatecheck", "xlgen.generate.seal", "xlgen.verify.report", "xlgen.verify.reconcile",
            "xlgen.verify.result", "xlgen.verify.manifest", "xlgen.cycle.distribute", "xlgen.cycle.nextyear", "xlgen.template.model",
            "xlgen.template.fill", "xlgen.template.duplicates", "xlgen.errors", "xlgen.findings", "xlgen.lang",
-           "xlgen.clitext", "xlgen.cliusage", "xlgen.cliseal", "xlgen.cli", "xlgen.cliplan", "xlgen.cycle.plan",
+           "xlgen.clitext", "xlgen.cliusage", "xlgen.cliseal", "xlgen.cliout", "xlgen.cli", "xlgen.cliplan", "xlgen.cycle.plan",
            "xlgen.oserrors"}
 # stage functions that work on files: only the entries call them
 WORKERS = {"verify_paths", "collect", "find_workbooks", "roll_collection", "generate", "distribute",

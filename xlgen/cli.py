@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from typer import _click as click
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -19,6 +18,7 @@ from xlgen import lang
 from xlgen.clitext import Help, Say
 from xlgen.cliplan import plan_lines
 from xlgen.cliusage import Refused, usage_message
+from xlgen.cliout import err_console, fail, out_console, say, say_error, say_warning
 from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
 from xlgen.cycle.nextyear import NextYear
 from xlgen.errors import ErrorCode, XlgenError
@@ -27,8 +27,6 @@ from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
 from xlgen.template.model import TEMPLATES_ENV
 
-out_console = Console()
-err_console = Console(stderr=True)
 
 
 class XlgenGroup(TyperGroup):
@@ -132,26 +130,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # returned workbooks hold financial data
 )
 command = partial(app.command, cls=XlgenCommand)
-
-
-def say(text: str, err: bool = False) -> None:
-    """One plain line on stdout (stderr): never wrapped (paths stay whole at any terminal
-    width) and never read as rich markup (a file may be named "[2024].xlsx")."""
-    (err_console if err else out_console).print(text, highlight=False, soft_wrap=True, markup=False)
-
-
-def say_error(text: str) -> None:
-    err_console.print(f"[bold red]{escape(Say.ERROR())}[/]{escape(text)}", highlight=False, soft_wrap=True)
-
-
-def say_warning(text: str) -> None:
-    err_console.print(f"[yellow]{escape(Say.WARNING())}[/]{escape(text)}", highlight=False, soft_wrap=True)
-
-
-def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
-    for each in exc.each:
-        say_error(each.message)
-    return typer.Exit(code)
 
 
 def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Optional[list[Path]]:

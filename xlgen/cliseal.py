@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from xlgen.cliout import fail, say
 from xlgen.clitext import Help, Say
 from xlgen.errors import XlgenError
 from xlgen.generate.seal import new_key
@@ -16,8 +17,6 @@ RequireSealOption = Annotated[bool, typer.Option("--require-seal", help=Help.REQ
 
 
 def keygen(file: Annotated[Path, typer.Argument(help=Help.KEY_OUTPUT.name)]) -> None:
-    from xlgen.cli import fail, say
-
     try:
         new_key(file)
     except XlgenError as exc:

@@ -18,7 +18,6 @@ from typing import Any
 import xlsxwriter
 
 from xlgen import __version__
-from xlgen.layout import selfcheck as checks
 from xlgen.generate.addin import conditional
 from xlgen.generate.addin import guide
 from xlgen.generate.addin import lists

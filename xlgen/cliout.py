@@ -1,0 +1,34 @@
+"""What the command line prints: plain lines on stdout or stderr, errors and warnings, in the
+run's language (the texts are ``clitext.Say``'s)."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from xlgen.clitext import Say
+from xlgen.errors import XlgenError
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+def say(text: str, err: bool = False) -> None:
+    """One plain line on stdout (stderr): never wrapped (paths stay whole at any terminal
+    width) and never read as rich markup (a file may be named "[2024].xlsx")."""
+    (err_console if err else out_console).print(text, highlight=False, soft_wrap=True, markup=False)
+
+
+def say_error(text: str) -> None:
+    err_console.print(f"[bold red]{escape(Say.ERROR())}[/]{escape(text)}", highlight=False, soft_wrap=True)
+
+
+def say_warning(text: str) -> None:
+    err_console.print(f"[yellow]{escape(Say.WARNING())}[/]{escape(text)}", highlight=False, soft_wrap=True)
+
+
+def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
+    for each in exc.each:
+        say_error(each.message)
+    return typer.Exit(code)
