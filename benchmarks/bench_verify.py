@@ -124,7 +124,7 @@ def yardstick_cost(dist: Path, blanks: list[Any], files: list[Path], plain_ms: f
     """What judging each return against its department's blank costs (``verify --distributed``):
     the blanks' records read once per run (and worker), then per file the record, seal, marks and
     every fixed value compared with the blank's, against the plain verify of the same files."""
-    from xlgen.intake.reader import read_returned
+    from xlgen.intake.returned import read_returned
     from xlgen.verify.fixed import SealPolicy, fixed_findings
     from xlgen.verify.plan import plan_for
     from xlgen.verify.reconcile import judged_against

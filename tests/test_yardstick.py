@@ -30,7 +30,7 @@ from xlgen.cycle.distribute import distribute
 from xlgen.cycle.rollover import next_fill
 from xlgen.findings import Finding
 from xlgen.generate import seal
-from xlgen.generate.workbook import layout_for
+from xlgen.layout.values import layout_for
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
 from xlgen.verify.batch import verify_file
@@ -153,7 +153,7 @@ ATTACKS = {  # name → (distribution, the blank's department, the department ty
 
 @pytest.fixture(scope="module")
 def returns(bureau: dict[str, Any], template: Template, sample_fill: Fill) -> dict[str, Path]:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     root = bureau["root"] / "typed"
     root.mkdir()
@@ -219,7 +219,7 @@ def test_an_xls_return_that_cannot_be_converted_is_an_error_under_the_distributi
         bureau: dict[str, Any], returns: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """xlgen's form saved as .xls, on a machine without LibreOffice: its values alone cannot pass
     under --distributed or --require-seal (without either it is read for its values, as before)."""
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     (xls,) = convert([returns["honest"]], "xls", tmp_path / "xls")
     monkeypatch.setenv("PATH", str(tmp_path))  # soffice is not on the PATH

@@ -20,8 +20,8 @@ from tests.helpers.common import ROOT
 from tests.helpers.userfill import set_cells
 from xlgen.cycle.distribute import distribute
 from xlgen.generate import seal
-from xlgen.generate.workbook import layout_for
-from xlgen.intake.reader import read_returned
+from xlgen.layout.values import layout_for
+from xlgen.intake.returned import read_returned
 from xlgen.layout.model import FORMULA
 from xlgen.layout.values import bind_inputs
 from xlgen.template.fill import load_fill
@@ -55,7 +55,7 @@ def honest(blank: Path, sample: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     root = tmp_path_factory.mktemp("honest")
     key_file = root / "bureau.key"
