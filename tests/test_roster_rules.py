@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from tests.helpers.common import LIAONING
 from tests.test_distribute import write_xlsx
 from xlgen.cli import app
-from xlgen.cycle.distribute import MANIFEST, distribute, read_manifest
+from xlgen.cycle.distribute import distribute
+from xlgen.verify.manifest import MANIFEST, read_manifest
 from xlgen.cycle.roster import load_roster
 from xlgen.errors import XlgenError
 from xlgen.template.model import Template
@@ -89,7 +90,7 @@ def test_the_departments_sheet_is_found_by_its_headers(template: Template, tmp_p
 
 @pytest.mark.libreoffice
 def test_an_xls_roster_is_read(template: Template, tmp_path: Path) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     source = write_xlsx(tmp_path / "名单.xlsx", {"封面": [["说明"]], "名单": [HEAD, ONE, TWO]})
     (xls,) = convert([source], "xls", tmp_path / "xls")
