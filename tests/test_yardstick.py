@@ -322,6 +322,11 @@ def test_tasks_a_department_typed_itself_are_named_for_the_bureau(tmp_path: Path
     (found,) = [f for f in result.findings if f.code.code == "tasks-own"]
     assert found.severity == "warning" and "typed its own (1 rows)" in found.message("en")
     assert "task-added" not in {f.code.code for f in result.findings}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    typed.replace(returns / typed.name)
+    out = runner.invoke(app, ["verify", str(returns), "--distributed", str(dist), "--lang", "en"], terminal_width=400)
+    assert out.output.rstrip().splitlines()[-1].endswith(f"; 1 departments typed their own tasks ({done.code})")
 
 
 @pytest.mark.libreoffice

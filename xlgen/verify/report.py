@@ -25,6 +25,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text as RichText
 
+from xlgen.findings import Code
 from xlgen.formula.engine import col_letters
 from xlgen.generate.addin.printsetup import PAPER_A4
 from xlgen.outputs import XLSX, write_atomic
@@ -267,6 +268,8 @@ FILES_SUMMARY = Text("{files} 个文件：通过 {passed}，未通过 {failed}�
                      "{files} files: {passed} pass, {failed} fail, {errors} error")
 DEPARTMENTS_SUMMARY = Text("{departments} 个部门：{parts}；非本次分发的文件 {unexpected}；共 {files} 个文件",
                            "{departments} departments: {parts}; {unexpected} unexpected files; {files} files")
+TASKS_OWN_SUMMARY = Text("；自行填写任务的部门 {count} 个（{codes}）", "; {count} departments typed their own tasks ({codes})")
+MAX_LISTED = 10  # department codes a summary line names
 STYLE = {PASS: "bold green", FAIL: "bold red", ERRORED: "bold magenta", MISSING: "bold", DUPLICATE: "bold yellow",
          UNTOUCHED: "yellow", UNEXPECTED: "bold red"}
 STATUS_WIDTH = 10  # terminal cells of the longest status (非本次分发, unexpected)
@@ -323,5 +326,11 @@ def summary_line(results: Sequence[FileResult], lang: str = "zh", reconciled: Re
     shown = [s for s in STATUS[lang] if s != UNEXPECTED]
     parts = Text("，".join(f"{STATUS['zh'][s]} {by[s]}" for s in shown),
                  ", ".join(f"{by[s]} {STATUS['en'][s]}" for s in shown))
-    return fill(DEPARTMENTS_SUMMARY, {"departments": len(reconciled.departments), "parts": parts,
+    line = fill(DEPARTMENTS_SUMMARY, {"departments": len(reconciled.departments), "parts": parts,
                                       "unexpected": len(reconciled.unexpected), "files": len(results)}, lang)
+    own = [d.blank.code for d in reconciled.departments
+           if d.chosen is not None and any(f.code is Code.TASKS_OWN for f in d.chosen.findings)]
+    if own:  # the distribution set no tasks: the bureau sees who typed its own
+        codes = ", ".join(own[:MAX_LISTED]) + (" …" if len(own) > MAX_LISTED else "")
+        line += fill(TASKS_OWN_SUMMARY, {"count": len(own), "codes": codes}, lang)
+    return line
