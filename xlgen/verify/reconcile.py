@@ -12,7 +12,8 @@ cells), never by its file name. Per department one status:
 - ``untouched``: its inputs equal those of the distributed blank.
 
 A file that matches no department (another year, another bureau's distribution) gets a
-``not-distributed`` error finding and counts as ``unexpected``.
+``not-distributed`` error finding and counts as ``unexpected``. The returns themselves are judged
+against their departments' blanks while they are verified (``judged_against``, yardstick.py).
 """
 
 from __future__ import annotations
