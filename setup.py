@@ -8,5 +8,7 @@ TEMPLATES = {"xlgen.templates": "templates", "xlgen.templates._base": "templates
 setup(
     packages=[*find_packages(include=["xlgen", "xlgen.*"]), *TEMPLATES],
     package_dir=TEMPLATES,
-    package_data={"xlgen": ["py.typed"], **{name: ["*.toml"] for name in TEMPLATES}},
+    # the workbench's pages and their styles and script (xlgen serve works offline, from the wheel)
+    package_data={"xlgen": ["py.typed"], "xlgen.web": ["templates/*.html", "static/*.css", "static/*.js"],
+                  **{name: ["*.toml"] for name in TEMPLATES}},
 )

@@ -27,7 +27,7 @@ ENTRIES = {"xlgen.generate.form", "xlgen.cycle.steps", "xlgen.verify.returns", "
            "xlgen.verify.result", "xlgen.verify.manifest", "xlgen.cycle.distribute", "xlgen.cycle.nextyear", "xlgen.template.model",
            "xlgen.template.fill", "xlgen.template.duplicates", "xlgen.errors", "xlgen.findings", "xlgen.lang",
            "xlgen.clitext", "xlgen.cliusage", "xlgen.cliseal", "xlgen.cliout", "xlgen.cli", "xlgen.cliplan", "xlgen.cycle.plan",
-           "xlgen.oserrors"}
+           "xlgen.oserrors", "xlgen.web.serve"}
 # stage functions that work on files: only the entries call them
 WORKERS = {"verify_paths", "collect", "find_workbooks", "roll_collection", "generate", "distribute",
            "load_template", "load_fill", "load_key", "load_distribution", "reconcile", "write_report",

@@ -62,3 +62,13 @@ def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
     assert checked.returncode == 0 and '"status": "pass"' in checked.stdout, checked.stdout + checked.stderr
     blank = xlgen("generate", "mof-project", "--year", "2025", "-o", "blank.xlsx")  # its base from _base/
     assert blank.returncode == 0 and (elsewhere / "blank.xlsx").is_file(), blank.stderr
+
+    # the workbench: its pages, styles and script ship in the wheel and are served from it
+    served = subprocess.run([python, "-c", (
+        "import sys, xlgen.web.app as w; from pathlib import Path\n"
+        "c = w.create_app(Path('ws')).test_client()\n"
+        "pages = [c.get(u) for u in ('/templates', '/collect', '/static/style.css', '/static/app.js')]\n"
+        "print(w.__file__, [p.status_code for p in pages], '绩效自评工作台' in pages[0].get_data(as_text=True))")],
+        cwd=elsewhere, env={**env, "XLGEN_LANG": "zh"}, capture_output=True, text=True, timeout=300)
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.startswith(str(venv)) and "[200, 200, 200, 200] True" in served.stdout, served.stdout

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install what the tests need (xlgen with its test extras; LibreOffice Calc, a CJK font and
-# poppler from Debian's packages when missing), then run the whole suite. Extra arguments go
+# Install what the tests need (xlgen with its test extras; LibreOffice Calc, a CJK font,
+# poppler and Chromium from Debian's packages when missing), then run the whole suite. Extra arguments go
 # to pytest; --install-only installs and stops. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v pdffonts >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || need+=(fonts-wqy-microhei)
 fc-list 2>/dev/null | grep -qi 'Carlito' || need+=(fonts-crosextra-carlito)
+# the workbench's browser tests: Debian's Chromium, driven by Playwright (which downloads no browser)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing from Debian's packages: ${need[*]}"
   sudo_cmd=""

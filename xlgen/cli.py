@@ -22,7 +22,7 @@ from xlgen.cliout import err_console, fail, out_console, say, say_error, say_war
 from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
 from xlgen.cycle.nextyear import NextYear
 from xlgen.errors import ErrorCode, XlgenError
-from xlgen.oserrors import os_failed
+from xlgen.oserrors import os_failed, reason
 from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
 from xlgen.template.model import TEMPLATES_ENV
@@ -421,6 +421,26 @@ def preview(
     except XlgenError as exc:
         raise fail(exc) from None
     say(Say.WROTE(file=out))
+
+
+@command(help=Help.SERVE.name)
+def serve(
+    workspace: Annotated[Path, typer.Option("--workspace", help=Help.WORKSPACE.name)] = Path("xlgen-workspace"),
+    host: Annotated[str, typer.Option("--host", help=Help.HOST.name)] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help=Help.PORT.name)] = 8765,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help=Help.NO_BROWSER.name)] = False,
+    templates: TemplatesOption = None,
+    lang_: LangOption = None,
+) -> None:
+    from xlgen.web.serve import ServeOptions
+    from xlgen.web.serve import serve as run_serve
+
+    try:
+        run_serve(ServeOptions(workspace, host, port, not no_browser), say)
+    except XlgenError as exc:
+        raise fail(exc) from None
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        raise fail(XlgenError(ErrorCode.SERVE_FAILED, address=f"{host}:{port}", detail=reason(exc))) from None
 
 
 templates_app = typer.Typer(cls=XlgenGroup, help=Help.TEMPLATES.name, invoke_without_command=True)

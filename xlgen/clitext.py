@@ -100,6 +100,16 @@ class Help(Enum):
     KEY_FILE = Text("财政部门的密钥（xlgen keygen 生成）：用 HMAC 封存下达的固定值，部门无法伪造；核验时用同一密钥。",
                     "The bureau's key (from xlgen keygen): seals the fixed values with an HMAC a department cannot "
                     "forge; verify with the same key.")
+    SERVE = Text("在本机启动工作台网页（中文；--lang en 为英文），在浏览器中完成模板、分发、收集、汇总和结转；"
+                  "文件保存在工作文件夹中，与命令行的文件夹布局相同。",
+                  "Start the workbench, a local web page for templates, distribution, collection, the summary and "
+                  "rollover; its files stay in the workspace, in the command line's own layout.")
+    WORKSPACE = Text("工作文件夹（默认 ./xlgen-workspace）。", "The workspace folder (default ./xlgen-workspace).")
+    HOST = Text("监听的地址（默认 127.0.0.1，仅本机；其他地址须使用启动时显示的令牌）。",
+                "Address to listen on (default 127.0.0.1, this machine only; any other needs the token printed at "
+                "start).")
+    PORT = Text("端口（0：任一空闲端口）。", "Port (0: any free one).")
+    NO_BROWSER = Text("不自动打开浏览器。", "Do not open the browser.")
     REQUIRE_SEAL = Text("封印出现之前生成的文件（没有封印）判为错误 seal-missing，而不只是警告。",
                         "A file made before seals existed fails (seal-missing) instead of a warning.")
 

@@ -61,6 +61,7 @@ class ErrorCode(Enum):
     ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
     ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
                          "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")
+    SERVE_FAILED = Text("{address}：无法启动工作台：{detail}", "{address}: the workbench cannot start: {detail}")
     NO_SUCH_PATH = Text("{file}：文件或文件夹不存在", "{file}: no such file or folder")
     NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls、.et 或 .xlsb 工作簿",
                        "no .xlsx, .xlsm, .xls, .et or .xlsb workbook found in {paths}")

@@ -36,6 +36,8 @@ REASONS: dict[int, Text] = {
     errno.EXDEV: Text("不能跨磁盘移动", "cannot move across disks"),
     errno.EINVAL: Text("文件名无效", "invalid file name"),
     errno.ENOTEMPTY: Text("文件夹不是空的", "the folder is not empty"),
+    errno.EADDRINUSE: Text("端口已被其他程序占用（可用 --port 另选）", "the port is in use by another program (choose one with --port)"),
+    errno.EADDRNOTAVAIL: Text("这个地址不属于本机", "the address is not this machine's"),
 }
 _WINDOWS_SHARING = (32, 33)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: Excel holds the file
 

@@ -116,12 +116,17 @@ def _write(tmp: Path, results: Sequence[FileResult], reconciled: Reconciled | No
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     rows = summary_rows(results, reconciled)
-    statuses = [s for s in STATUS[lang] if reconciled is not None or s in (PASS, FAIL, ERRORED)]
+    statuses = chart_statuses(reconciled, lang)
     fmt = _formats(wb)
     summary_name = _summary(wb, fmt, rows, lang)
     _findings(wb, fmt, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang)
-    _charts(wb, fmt, summary_name, rows, statuses, _grades(results), lang)
+    _charts(wb, fmt, summary_name, rows, statuses, grades_of(results), lang)
     wb.close()
+
+
+def chart_statuses(reconciled: Reconciled | None, lang: str) -> list[str]:
+    """The statuses 图表 counts: a collection's all, plain files' pass, fail and error."""
+    return [s for s in STATUS[lang] if reconciled is not None or s in (PASS, FAIL, ERRORED)]
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -176,7 +181,7 @@ def _findings(wb: Any, fmt: dict[str, Any], results: Sequence[FileResult], lang:
     _page(ws, len(FINDING_COLUMNS[lang]), n)
 
 
-def _grades(results: Sequence[FileResult]) -> list[str]:
+def grades_of(results: Sequence[FileResult]) -> list[str]:
     """The grades of the files' templates, best first (优 良 中 差)."""
     ids = {r.template for r in results}
     levels = {lv.label: lv.min for t in known_templates() if t.id in ids for lv in t.levels}
@@ -189,21 +194,7 @@ def _grades(results: Sequence[FileResult]) -> list[str]:
 def _charts(wb: Any, fmt: dict[str, Any], summary: str, rows: Sequence[Row], statuses: Sequence[str],
             grades: Sequence[str], lang: str) -> None:
     ws = wb.add_worksheet(SHEETS[lang][2])
-    quoted = "'" + summary.replace("'", "''") + "'"
-    last = max(len(rows), 1) + 1
-
-    def column(col: int) -> str:
-        letter = col_letters(col)
-        return f"{quoted}!${letter}$2:${letter}${last}"
-
-    scores = [r.total_score for r in rows if r.total_score is not None]
-    tables: list[list[tuple[str, str, float]]] = [
-        [(STATUS[lang][s], f'COUNTIF({column(STATUS_COL)},"{STATUS[lang][s]}")',
-          float(sum(1 for r in rows if r.status == s))) for s in statuses],
-        [(g, f'COUNTIF({column(GRADE_COL)},"{g}")', float(sum(1 for r in rows if r.grade == g))) for g in grades],
-        [(_band(lo, hi), _band_formula(column(SCORE_COL), lo, hi),
-          float(sum(1 for x in scores if x >= lo and (hi is None or x < hi)))) for lo, hi in BANDS],
-    ]
+    tables = chart_tables(rows, statuses, grades, lang, summary)
     charts = []
     for k, (table, (h1, h2), title) in enumerate(zip(tables, CHART_HEADS[lang], CHART_TITLES[lang])):
         c0 = 3 * k
@@ -230,6 +221,27 @@ def _charts(wb: Any, fmt: dict[str, Any], summary: str, rows: Sequence[Row], sta
     ws.set_paper(PAPER_A4)
     ws.set_landscape()
     ws.fit_to_pages(1, 1)
+
+
+def chart_tables(rows: Sequence[Row], statuses: Sequence[str], grades: Sequence[str], lang: str,
+                 summary: str | None = None) -> list[list[tuple[str, str, float]]]:
+    """The tables of 图表 (counts by status, grade and score band): (label, live formula over
+    汇总, its value) each; the page draws the same. ``summary``: the name of 汇总."""
+    quoted = "'" + (summary or SHEETS[lang][0]).replace("'", "''") + "'"
+    last = max(len(rows), 1) + 1
+
+    def column(col: int) -> str:
+        letter = col_letters(col)
+        return f"{quoted}!${letter}$2:${letter}${last}"
+
+    scores = [r.total_score for r in rows if r.total_score is not None]
+    return [
+        [(STATUS[lang][s], f'COUNTIF({column(STATUS_COL)},"{STATUS[lang][s]}")',
+          float(sum(1 for r in rows if r.status == s))) for s in statuses],
+        [(g, f'COUNTIF({column(GRADE_COL)},"{g}")', float(sum(1 for r in rows if r.grade == g))) for g in grades],
+        [(_band(lo, hi), _band_formula(column(SCORE_COL), lo, hi),
+          float(sum(1 for x in scores if x >= lo and (hi is None or x < hi)))) for lo, hi in BANDS],
+    ]
 
 
 def _band(lo: float, hi: float | None) -> str:
