@@ -366,3 +366,19 @@ def test_serve_on_a_taken_port_says_so(tmp_path: Path, monkeypatch: pytest.Monke
 def test_serve_help_is_from_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     out = CliRunner().invoke(cli_app, ["serve", "--help"], env={"XLGEN_LANG": None}).output
     assert "在本机启动工作台网页" in out and "--workspace" in out and "--no-browser" in out and "不自动打开浏览器" in out
+
+
+def test_generate_from_a_plan_another_tab_replaced_is_refused(bench: Bench, tmp_path: Path) -> None:
+    from tests.test_collect import NAMES, roster
+
+    plans = []
+    for i, codes in enumerate((CODES[:2], CODES[:3])):  # two tabs check two rosters of the same year
+        path = roster(tmp_path / f"r{i}.xlsx", codes, NAMES[:len(codes)])
+        state, _ = bench.finish(bench.post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
+                                                                  "roster": (path.open("rb"), path.name)}))
+        plans.append(state["id"])
+    page = bench.post("/distribute/run", {"year": str(YEAR), "plan": plans[0]})
+    assert page.status_code == 409 and "was checked again in another page" in text(page)
+    assert not (bench.workspace / str(YEAR)).exists()
+    html = text(bench.get(f"/distribute?year={YEAR}"))
+    assert f'name="plan" value="{plans[1]}"' in html and "3 departments, no problem found" in html

@@ -63,6 +63,6 @@ class Bench:
         state, _ = self.finish(self.post("/distribute/roster", {
             "year": str(YEAR), "template": TEMPLATE, "roster": (path.open("rb"), path.name)}))
         assert state["state"] == "done", state
-        state, page = self.finish(self.post("/distribute/run", {"year": str(YEAR)}))
+        state, page = self.finish(self.post("/distribute/run", {"year": str(YEAR), "plan": state["id"]}))
         assert state["state"] == "done", state
         return page

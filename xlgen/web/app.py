@@ -149,7 +149,7 @@ def _routes(app: Flask, state: State) -> None:
                 tmp.unlink(missing_ok=True)
 
         ws.previews.mkdir(parents=True, exist_ok=True)
-        job = state.jobs.start(Page.JOB_PICTURE.value, "", "libreoffice", work)
+        job = state.jobs.start(Page.JOB_PICTURE.value, "libreoffice", work)
         return _to_job(job, "templates_page")
 
     @app.post("/templates/blank")
@@ -159,7 +159,7 @@ def _routes(app: Flask, state: State) -> None:
         t = load_template(name)
         out = ws.blanks / f"{t.id}-{year}.xlsx"
         ws.blanks.mkdir(parents=True, exist_ok=True)
-        job = state.jobs.start(Page.JOB_BLANK.value, "", f"blank-{out.name}",
+        job = state.jobs.start(Page.JOB_BLANK.value, f"blank-{out.name}",
                                lambda job: make_form(FormOptions(name, year=year, output=out, force=True)))
         return _to_job(job, "templates_page", made=out.name)
 
@@ -194,19 +194,19 @@ def _routes(app: Flask, state: State) -> None:
         state.plans.pop(year, None)
 
         def work(job: Job) -> views.RosterPlan:
-            plan = views.roster_plan(ws, load_template(name), roster, year)
+            plan = views.roster_plan(ws, load_template(name), roster, year, job.id)
             state.plans[year] = plan
             return plan
 
-        job = state.jobs.start(Page.JOB_CHECK.value, "", f"year-{year}", work)
+        job = state.jobs.start(Page.JOB_CHECK.value, f"year-{year}", work)
         return _to_job(job, "distribute_page", year=year)
 
     @app.post("/distribute/run")
     def run_distribute() -> Any:
         year = _year(request.form.get("year"), next_year())
         plan = state.plans.get(year)
-        if plan is None:
-            return redirect(url_for("distribute_page", year=year))
+        if plan is None or plan.id != request.form.get("plan"):  # another tab checked another roster since
+            return _problem(409, Page.PLAN_GONE_STALE(year=year))
         options = DistributeOptions(plan.template, plan.roster, year, ws.distributed(year))
 
         def work(job: Job) -> Any:
@@ -214,7 +214,7 @@ def _routes(app: Flask, state: State) -> None:
             state.plans.pop(year, None)
             return done
 
-        job = state.jobs.start(Page.JOB_DISTRIBUTE.value, "", f"year-{year}", work)
+        job = state.jobs.start(Page.JOB_DISTRIBUTE.value, f"year-{year}", work)
         return _to_job(job, "distribute_page", year=year)
 
     @app.get("/distribute/<int:year>/blanks.zip")
@@ -341,7 +341,7 @@ def _routes(app: Flask, state: State) -> None:
             state.rolled[year] = done
             return done
 
-        job = state.jobs.start(Page.JOB_ROLLOVER.value, "", f"year-{year + 1}", work)
+        job = state.jobs.start(Page.JOB_ROLLOVER.value, f"year-{year + 1}", work)
         return _to_job(job, "rollover_page", year=year)
 
 
@@ -371,7 +371,7 @@ def _verify(state: State, year: int) -> Job:
         state.verified[year] = done
         return done
 
-    return state.jobs.start(Page.JOB_VERIFY.value, "", f"year-{year}", work)
+    return state.jobs.start(Page.JOB_VERIFY.value, f"year-{year}", work)
 
 
 def _to_job(job: Job, page: str, **args: Any) -> Any:

@@ -24,8 +24,8 @@ log = logging.getLogger("xlgen.web")
 class Job:
     id: str
     title: Text
-    next: str  # the page to show when it ends
     state: str = RUNNING
+    next: str = ""  # the page to show when it ends
     waiting: bool = True  # for its lock
     done: int = 0
     total: int | None = None
@@ -51,32 +51,27 @@ class Jobs:
         with self._guard:
             return self._jobs.get(job_id)
 
-    def start(self, title: Text, next_url: str, lock: str, work: Callable[[Job], Any],
-              then: Callable[[Job], None] | None = None) -> Job:
+    def start(self, title: Text, lock: str, work: Callable[[Job], Any]) -> Job:
         """Run ``work(job)`` in a thread holding ``lock``; its value is the job's result, an
-        XlgenError its problems (in the page's language), anything else a logged internal error.
-        ``then`` runs after a success, still under the lock."""
-        job = Job(secrets.token_hex(8), title, next_url)
+        XlgenError its problems (in the page's language), anything else a logged internal error."""
+        job = Job(secrets.token_hex(8), title)
         with self._guard:
             self._jobs[job.id] = job
             held = self._locks.setdefault(lock, threading.Lock())
             finished = [j for j in self._jobs.values() if j.state != RUNNING]
             for old in finished[:max(0, len(finished) - KEEP)]:
                 del self._jobs[old.id]
-        thread = threading.Thread(target=self._run, args=(job, held, work, then), daemon=True,
+        thread = threading.Thread(target=self._run, args=(job, held, work), daemon=True,
                                   name=f"xlgen-job-{job.id}")
         thread.start()
         return job
 
     @staticmethod
-    def _run(job: Job, held: threading.Lock, work: Callable[[Job], Any],
-             then: Callable[[Job], None] | None) -> None:
+    def _run(job: Job, held: threading.Lock, work: Callable[[Job], Any]) -> None:
         with held:
             job.waiting = False
             try:
                 job.result = work(job)
-                if then is not None:
-                    then(job)
                 job.state = DONE
             except XlgenError as exc:
                 job.problems = [e.message for e in exc.each]

@@ -42,6 +42,9 @@ class Page(Enum):
     PLAN_NEW = Text("新增", "new")
     PLAN_KEPT = Text("已分发（保留不动）", "distributed already (kept as it is)")
     PLAN_GONE = Text("不在名单中（仍保留）", "no longer on the roster (kept)")
+    PLAN_GONE_STALE = Text("{year} 年度的名单已在另一页面重新检查或已分发，请回到「分发」页面查看最新的计划后再生成",
+                           "{year}'s roster was checked again in another page, or distributed: open 分发 again and "
+                           "generate from the plan it shows")
     GENERATE = Text("生成空白表", "Generate the blanks")
     DISTRIBUTED = Text("{year} 年度已分发 {count} 份（模板 {template} {version}）",
                        "{year}: {count} blanks distributed (template {template} {version})")

@@ -58,6 +58,7 @@ def picture_name(t: Template) -> str:
 # ----------------------------------------------------------------------------- 分发
 @dataclass(frozen=True)
 class RosterPlan:
+    id: str  # of the check that made it: the page's 生成 names it
     roster: Path
     template: str
     year: int
@@ -67,13 +68,13 @@ class RosterPlan:
     gone: list[tuple[str, str]]
 
 
-def roster_plan(ws: Workspace, template: Template, roster: Path, year: int) -> RosterPlan:
+def roster_plan(ws: Workspace, template: Template, roster: Path, year: int, plan_id: str) -> RosterPlan:
     """The roster read as ``distribute`` reads it (an XlgenError naming every problem by row and
     column), against what the year's distribution holds already."""
     entries = load_roster(roster, template)
     earlier = {r["code"]: r["name"] for r in manifest_rows(ws, year)}
     listed = {e.code for e in entries}
-    return RosterPlan(roster, template.id, year, len(entries),
+    return RosterPlan(plan_id, roster, template.id, year, len(entries),
                       [(e.code, e.name) for e in entries if e.code not in earlier],
                       [(e.code, e.name) for e in entries if e.code in earlier],
                       [(c, n) for c, n in earlier.items() if c not in listed])
