@@ -382,3 +382,10 @@ def test_generate_from_a_plan_another_tab_replaced_is_refused(bench: Bench, tmp_
     assert not (bench.workspace / str(YEAR)).exists()
     html = text(bench.get(f"/distribute?year={YEAR}"))
     assert f'name="plan" value="{plans[1]}"' in html and "3 departments, no problem found" in html
+
+
+def test_a_hostile_roster_is_refused_by_the_safe_layer(bench: Bench, sample: Any, tmp_path: Path) -> None:
+    bomb = bomb_of(Path(sample.path), tmp_path / "roster.xlsx")
+    state, html = bench.finish(bench.post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
+                                                                 "roster": (bomb.open("rb"), "名单.xlsx")}))
+    assert state["state"] == "failed" and "zip bomb" in html and 'id="generate"' not in html
