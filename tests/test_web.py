@@ -23,6 +23,7 @@ from tests.helpers.userfill import set_cells
 from tests.helpers.workbench import TEMPLATE, YEAR, Bench
 from tests.test_collect import CODES, typed
 from tests.test_outputs_and_inputs import bomb_of
+from xlgen import lang
 from xlgen.cli import app as cli_app
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
@@ -31,6 +32,12 @@ from xlgen.web import serve as web_serve
 
 PAGES = ["/templates", "/distribute", "/collect", "/summary", "/rollover"]
 ZH = {"templates": "模板", "distribute": "分发", "collect": "收集", "summary": "汇总", "rollover": "结转"}
+
+
+@pytest.fixture(autouse=True)
+def run_language() -> None:
+    """The language of the environment (an earlier command line's --lang stays chosen otherwise)."""
+    lang.choose(None)
 
 
 @pytest.fixture

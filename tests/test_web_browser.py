@@ -42,7 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     before = os.environ.get("XLGEN_LANG")
     os.environ["XLGEN_LANG"] = "zh"
     workspace = tmp_path_factory.mktemp("browser") / "workspace"
-    httpd = make_server("127.0.0.1", 0, create_app(workspace), threaded=True)
+    httpd = make_server("127.0.0.1", 0, create_app(workspace, language="zh"), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}", workspace

@@ -44,9 +44,11 @@ class State:
     uploads: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)  # job → (taken, refused)
 
 
-def create_app(workspace: Path, host: str = "127.0.0.1", token: str | None = None) -> Flask:
+def create_app(workspace: Path, host: str = "127.0.0.1", token: str | None = None,
+               language: str | None = None) -> Flask:
     """The page for ``workspace`` (created when missing); ``token`` is needed on every request
-    (``xlgen serve`` sets one for any host but the loopback)."""
+    (``xlgen serve`` sets one for any host but the loopback). ``language``: the page's and its
+    jobs' (``xlgen serve --lang``); none: the run's (``XLGEN_LANG``, else Chinese)."""
     workspace.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST
@@ -56,6 +58,8 @@ def create_app(workspace: Path, host: str = "127.0.0.1", token: str | None = Non
 
     @app.before_request
     def guard() -> Any:
+        if language is not None:  # one language per server: its pages, and the messages of its jobs
+            lang.choose(language)
         why = state.guard.refusal(request)
         if why is not None:
             return _problem(403, Page.FORBIDDEN(why=why))

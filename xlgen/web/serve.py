@@ -19,6 +19,7 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
+from xlgen import lang
 from xlgen.template.duplicates import refuse_duplicates
 from xlgen.template.model import TEMPLATES_ENV
 from xlgen.web.app import create_app
@@ -46,7 +47,7 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     os.environ[TEMPLATES_ENV] = os.pathsep.join([str(workspace / "templates"), *([before] if before else [])])
     refuse_duplicates()
     token = None if loopback(options.host) else secrets.token_urlsafe(18)
-    app = create_app(workspace, options.host, token)
+    app = create_app(workspace, options.host, token, lang.current())  # --lang, chosen before the command ran
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     listening = _listen(options.host, options.port)  # an OSError (port taken, no such address) for the caller
     server = make_server(options.host, options.port, app, threaded=True, fd=listening.fileno())
