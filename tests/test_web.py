@@ -396,3 +396,27 @@ def test_a_hostile_roster_is_refused_by_the_safe_layer(bench: Bench, sample: Any
     state, html = bench.finish(bench.post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
                                                                  "roster": (bomb.open("rb"), "名单.xlsx")}))
     assert state["state"] == "failed" and "zip bomb" in html and 'id="generate"' not in html
+
+
+def test_the_plan_names_new_changed_and_kept_departments_before_anything_is_written(bench: Bench,
+                                                                                     tmp_path: Path) -> None:
+    from tests.test_collect import NAMES, TASKS
+    from tests.test_distribute import write_xlsx
+
+    bench.distribute(tmp_path, CODES[:2], NAMES[:2])
+    head = ["department_code", "部门名称", "区划编码", "部门年初预算收入金额", "budget_expenditure"]
+    path = write_xlsx(tmp_path / "corrected.xlsx", {
+        "departments": [head, [CODES[0], NAMES[0], "211300000", 175.41, 175.4052],
+                        [CODES[1], NAMES[1], "211300000", 200.0, 175.4052],  # its budget corrected
+                        [CODES[2], NAMES[2], "211300000", 175.41, 175.4052]],  # a new department
+        "任务": [["部门编码", "对应项目", "项目下达金额", "分值"], *[[c, *t] for c in CODES[:3] for t in TASKS]]})
+    before = sorted(p.name for p in (bench.workspace / str(YEAR) / "distributed").iterdir())
+    state, html = bench.finish(bench.post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
+                                                                 "roster": (path.open("rb"), "corrected.xlsx")}))
+    assert state["state"] == "done"
+    section = lambda kind: re.search(rf'id="plan-{kind}">(.*?)</div>', html, re.S)  # noqa: E731
+    assert CODES[2] in section("new").group(1) and CODES[1] not in section("new").group(1)  # type: ignore[union-attr]
+    changed = section("changed").group(1)  # type: ignore[union-attr]
+    assert CODES[1] in changed and "175.41 → 200" in changed
+    assert CODES[0] in section("kept").group(1)  # type: ignore[union-attr]
+    assert sorted(p.name for p in (bench.workspace / str(YEAR) / "distributed").iterdir()) == before

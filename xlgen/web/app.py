@@ -198,7 +198,7 @@ def _routes(app: Flask, state: State) -> None:
         state.plans.pop(year, None)
 
         def work(job: Job) -> views.RosterPlan:
-            plan = views.roster_plan(ws, load_template(name), roster, year, job.id)
+            plan = views.roster_plan(ws, name, roster, year, job.id)
             state.plans[year] = plan
             return plan
 

@@ -40,8 +40,12 @@ class Page(Enum):
     ROSTER_BAD = Text("名单有问题，未写出任何文件：", "The roster has problems; nothing was written:")
     PLAN = Text("分发计划", "The plan")
     PLAN_NEW = Text("新增", "new")
+    PLAN_CHANGED = Text("名单有改动（重新生成，原表未交回）", "changed on the roster (rewritten: its blank was not returned)")
     PLAN_KEPT = Text("已分发（保留不动）", "distributed already (kept as it is)")
+    PLAN_ADOPTED = Text("上次中断时已写出（沿用）", "written by an interrupted run (taken as it is)")
+    PLAN_REFUSED = Text("不能改动（已交回或已被修改）", "not touched (returned or edited already)")
     PLAN_GONE = Text("不在名单中（仍保留）", "no longer on the roster (kept)")
+    NOTHING_TO_WRITE = Text("没有需要生成的空白表。", "No blank to write.")
     PLAN_GONE_STALE = Text("{year} 年度的名单已在另一页面重新检查或已分发，请回到「分发」页面查看最新的计划后再生成",
                            "{year}'s roster was checked again in another page, or distributed: open 分发 again and "
                            "generate from the plan it shows")

@@ -11,7 +11,8 @@ from typing import Any
 
 from xlgen import lang
 from xlgen.cycle.distribute import read_manifest
-from xlgen.cycle.roster import load_roster
+from xlgen.cycle.plan import Plan, Step
+from xlgen.cycle.steps import DistributeOptions, distribute_roster
 from xlgen.errors import XlgenError
 from xlgen.findings import Finding
 from xlgen.formula.engine import col_index, col_letters
@@ -58,26 +59,31 @@ def picture_name(t: Template) -> str:
 # ----------------------------------------------------------------------------- 分发
 @dataclass(frozen=True)
 class RosterPlan:
+    """What distributing a roster would do (``xlgen distribute --dry-run``), before anything is written."""
+
     id: str  # of the check that made it: the page's 生成 names it
     roster: Path
     template: str
     year: int
-    count: int
-    new: list[tuple[str, str]]  # (code, name)
-    kept: list[tuple[str, str]]
-    gone: list[tuple[str, str]]
+    plan: Plan
+
+    def of(self, *kinds: str) -> list[Step]:
+        return self.plan.of(*kinds)
+
+    @property
+    def count(self) -> int:
+        return len(self.plan.steps)
+
+    @property
+    def writes(self) -> bool:
+        return any(s.writes for s in self.plan.steps)
 
 
-def roster_plan(ws: Workspace, template: Template, roster: Path, year: int, plan_id: str) -> RosterPlan:
+def roster_plan(ws: Workspace, template: str, roster: Path, year: int, plan_id: str) -> RosterPlan:
     """The roster read as ``distribute`` reads it (an XlgenError naming every problem by row and
-    column), against what the year's distribution holds already."""
-    entries = load_roster(roster, template)
-    earlier = {r["code"]: r["name"] for r in manifest_rows(ws, year)}
-    listed = {e.code for e in entries}
-    return RosterPlan(plan_id, roster, template.id, year, len(entries),
-                      [(e.code, e.name) for e in entries if e.code not in earlier],
-                      [(e.code, e.name) for e in entries if e.code in earlier],
-                      [(c, n) for c, n in earlier.items() if c not in listed])
+    column) and reconciled with the year's folder: ``distribute --dry-run``, the same call."""
+    done = distribute_roster(DistributeOptions(template, roster, year, ws.distributed(year), dry_run=True))
+    return RosterPlan(plan_id, roster, done.template.id, year, done.done.plan)
 
 
 def manifest_rows(ws: Workspace, year: int) -> list[dict[str, str]]:
