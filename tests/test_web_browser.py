@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from tests.helpers.common import ARTIFACTS
 from tests.helpers.userfill import set_cells
 from tests.test_collect import CODES, NAMES, roster, typed
-from xlgen.render.libreoffice import convert
+from xlgen.libreoffice import convert
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
 from xlgen.web.app import create_app

@@ -10,14 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from xlgen import lang
-from xlgen.cycle.distribute import read_manifest
 from xlgen.cycle.plan import Plan, Step
 from xlgen.cycle.steps import DistributeOptions, distribute_roster
 from xlgen.errors import XlgenError
 from xlgen.findings import Finding
 from xlgen.formula.engine import col_index, col_letters
-from xlgen.intake.reader import Returned, read_returned
+from xlgen.intake.reader import Returned
+from xlgen.intake.returned import read_returned
 from xlgen.template.model import Template, list_templates, templates_dirs
+from xlgen.verify.manifest import read_manifest
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED
 from xlgen.verify.report import (CHART_TITLES, STATUS, Row, chart_statuses, chart_tables, grades_of,
                                  summary_rows)

@@ -21,10 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlgen.cycle.distribute import MANIFEST, safe_name
+from xlgen.cycle.distribute import safe_name
 from xlgen.intake.safezip import MAX_FILE, OLE2, Refused, open_zip
 from xlgen.lang import Text
 from xlgen.verify.batch import SUFFIXES
+from xlgen.verify.manifest import MANIFEST
 
 ROSTER_SUFFIXES = (".xlsx", ".xls", ".csv")
 RETURN_SUFFIXES = SUFFIXES
