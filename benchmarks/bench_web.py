@@ -48,13 +48,15 @@ def main() -> None:
             slowest[kind] = max(slowest[kind], (time.perf_counter() - start) * 1000)
             return answer
 
-        def job(kind: str, response: Any) -> None:
+        def job(kind: str, response: Any) -> str:
+            assert response.status_code == 303, response.get_data(as_text=True)[:2000]
             job_id = re.search(r"job=(\w+)", response.headers["Location"]).group(1)  # type: ignore[union-attr]
             start = time.perf_counter()
-            while timed("GET /jobs/ID", lambda: client.get(f"/jobs/{job_id}")).get_json()["state"] == "running":
+            while (state := timed("GET /jobs/ID", lambda: client.get(f"/jobs/{job_id}")).get_json())["state"] == "running":
                 time.sleep(0.05)
-            jobs.append((kind, time.perf_counter() - start))
+            jobs.append((f"{kind} ({state['state']})", time.perf_counter() - start))
             timed(f"GET the page after {kind}", lambda: client.get(response.headers["Location"]))
+            return job_id
 
         page = timed("GET /distribute", lambda: client.get("/distribute")).get_data(as_text=True)
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
@@ -64,9 +66,9 @@ def main() -> None:
             return timed(f"POST {url}", lambda: client.post(url, data={"csrf": csrf, **data},
                                                             content_type="multipart/form-data"))
 
-        job("check", post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
-                                                 "roster": (roster.open("rb"), "roster.csv")}))
-        job("distribute", post("/distribute/run", {"year": str(YEAR)}))
+        plan = job("check", post("/distribute/roster", {"year": str(YEAR), "template": TEMPLATE,
+                                                        "roster": (roster.open("rb"), "roster.csv")}))
+        job("distribute", post("/distribute/run", {"year": str(YEAR), "plan": plan}))
         blanks = timed("GET blanks.zip", lambda: client.get(f"/distribute/{YEAR}/blanks.zip")).data
         returns = io.BytesIO()
         with zipfile.ZipFile(io.BytesIO(blanks)) as zin, zipfile.ZipFile(returns, "w") as zout:
