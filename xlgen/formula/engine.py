@@ -346,12 +346,14 @@ FUNCTION_NAMES = frozenset(n for n in (*STRICT, *LAZY) if n.isalpha() and n.isup
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
+@functools.lru_cache(maxsize=20_000)  # every column of a sheet (XFD is the 16,384th): read once per process
 def col_index(letters: str) -> int:
     """0-based index of a column's letters (A → 0)."""
     col: int = xl_cell_to_rowcol(letters + "1")[1]
     return col
 
 
+@functools.lru_cache(maxsize=20_000)
 def col_letters(index: int) -> str:
     """A column's letters from its 0-based index (0 → A)."""
     letters: str = xl_col_to_name(index)

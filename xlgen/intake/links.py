@@ -5,6 +5,7 @@ hyperlinks to anything but the web, embedded objects; and the part after <sheetD
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ _WEB = ("http://", "https://", "mailto:", "#")  # link targets that open no loca
 # Relationships of a sheet to an embedded object (OLE object, package) or an ActiveX control.
 OBJECT_RELS = frozenset({"oleObject", "control", "package"})
 
+@functools.lru_cache(maxsize=4096)  # a form's formulas repeat in every file: each text looked at once
 def linked(formula: str) -> bool:
     """Does the formula reach outside the workbook: another workbook ([book.xlsx]Sheet!A1, [1]…),
     a DDE link (app|topic!item), a function that calls a program or the network, or a HYPERLINK

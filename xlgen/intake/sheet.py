@@ -3,6 +3,7 @@ can occupy: constants, formulas with their saved values, protection, validations
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from xml.etree import ElementTree
 
@@ -24,7 +25,6 @@ from xlgen.intake.package import (
     Package,
     Sheet,
     SheetRef,
-    ended_elements,
     local_name,
     rich_text,
     unreadable,
@@ -33,6 +33,9 @@ from xlgen.intake.refs import A1_RANGE, MAX_VALIDATIONS, sqref_ranges
 from xlgen.intake.safezip import Prolog, Refused, Runs
 
 MAX_CELLS = 100_000  # cells parsed in the rows read (a returned form has about 1,000)
+# What an element is, by its local name: the tag of each element is looked up once per sheet.
+_OTHER, _ROW, _V, _F, _IS, _PROTECTION, _VALIDATION = range(7)
+_KINDS = {"row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetProtection": _PROTECTION, "dataValidation": _VALIDATION}
 
 # ----------------------------------------------------------------------------- one sheet
 def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS) -> Sheet | Finding:
@@ -68,6 +71,7 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
     parsed = 0  # cells parsed in the rows read
     guard, runs = Prolog(ref.part), Runs(ref.part)
     parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
+    kinds: dict[str, int] = {}  # tag (with its namespace, as the parser gives it) → what it is to us
     parsing = True  # the XML parser is fed
     data_ended = False  # </sheetData> seen
     window = b""
@@ -87,9 +91,13 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
         else:
             parser.feed(chunk)
             window = chunk[-64:]
-        for elem in ended_elements(parser):
+        for event in parser.read_events():
+            elem: Any = event[-1]  # "end" events only: each carries its element
             tag = elem.tag
-            if tag[-4:] == "}row" or tag == "row":
+            what = kinds.get(tag)
+            if what is None:
+                what = kinds[tag] = _KINDS.get(local_name(tag), _OTHER)
+            if what == _ROW:
                 r = elem.get("r")
                 row = int(r) - 1 if r else row + 1
                 if row >= max_row:
@@ -104,19 +112,21 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
                 col = -1
                 for c in elem:
                     addr = c.get("r")
-                    am = A1_RANGE.match(addr) if addr else None
-                    if am:
-                        col = col_index(am.group(1))
-                    else:
-                        col += 1
+                    at = cell_col(addr) if addr else None
+                    col = col + 1 if at is None else at
+                    if not len(c):  # no value, formula or text: a styled blank holds nothing read here
+                        continue
                     fel = vel = isel = None
                     for child in c:
                         ctag = child.tag
-                        if ctag[-2:] == "}v" or ctag == "v":
+                        part = kinds.get(ctag)
+                        if part is None:
+                            part = kinds[ctag] = _KINDS.get(local_name(ctag), _OTHER)
+                        if part == _V:
                             vel = child
-                        elif ctag[-2:] == "}f" or ctag == "f":
+                        elif part == _F:
                             fel = child
-                        elif ctag[-3:] == "}is" or ctag == "is":
+                        elif part == _IS:
                             isel = child
                     inside = row < max_row and col < max_col
                     formula = None
@@ -140,11 +150,9 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
                         if value is not None or formula is not None:
                             cells[(row, col)] = Cell(value, formula, xf)
                 elem.clear()
-                continue
-            local = local_name(tag)
-            if local == "sheetProtection":
+            elif what == _PROTECTION:
                 protected = elem.get("sheet", "0").lower() in ("1", "true")
-            elif local == "dataValidation" and guards_values(elem.get("type", "none")):
+            elif what == _VALIDATION and guards_values(elem.get("type", "none")):
                 sqref = elem.get("sqref") or next((c.text or "" for c in elem if local_name(c.tag) == "sqref"), "")
                 if room > 0:
                     validations.append(sqref_ranges(sqref, room))
@@ -168,6 +176,13 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
             if value is not None or formula is not None:
                 cells[(at_row, at_col)] = Cell(value, formula, xf)
     return Sheet(ref.name, cells, protected, validations, external, long_texts, hyperlinks, objects)
+
+
+@functools.lru_cache(maxsize=65_536)  # the same addresses in every file of a form: each parsed once
+def cell_col(addr: str) -> int | None:
+    """The 0-based column of a cell's address (None when it is not one)."""
+    am = A1_RANGE.match(addr)
+    return col_index(am.group(1)) if am else None
 
 
 def _formula(fel: Any, where: str, shared: dict[str, tuple[str, str]], inside: bool = True) -> str:
