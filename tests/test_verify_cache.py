@@ -16,7 +16,6 @@ from xlgen.template.model import Template
 
 def _forget_parses() -> None:
     engine.PARSED.clear()
-    engine._compile_shape.cache_clear()
     engine.compile_formula.cache_clear()
     cache._loaded.clear()
 
