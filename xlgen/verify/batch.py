@@ -79,21 +79,34 @@ def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult],
         broken: list[int] = []
         for group in groups:
             with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=warm) as pool:
-                futures = {i: pool.submit(verify_file, files[i], policy) for i in group}
-                for i in group:
+                # files go to the workers in runs: one message each way per run, not per file
+                size = 1 if alone else max(1, min(MAX_RUN, len(group) // (jobs * 4)))
+                runs = [group[k:k + size] for k in range(0, len(group), size)]
+                futures = [pool.submit(verify_run, [files[i] for i in run], policy) for run in runs]
+                for run, future in zip(runs, futures):
                     try:
-                        results[i] = futures[i].result()
+                        done = future.result()
                     except BrokenProcessPool:
                         if alone:
-                            results[i] = _crashed(files[i])
+                            results[run[0]] = _crashed(files[run[0]])
                         else:
-                            broken.append(i)
+                            broken.extend(run)
                         continue
-                    if progress:
-                        progress(results[i])
+                    for i, result in zip(run, done):
+                        results[i] = result
+                        if progress:
+                            progress(result)
         alone = alone or len(broken) == len(pending)
         pending = broken
     return [results[i] for i in range(len(files))]
+
+
+MAX_RUN = 16  # files a worker verifies per message: fewer messages, and progress still shown often
+
+
+def verify_run(paths: Sequence[Path], policy: SealPolicy = SealPolicy()) -> list[FileResult]:
+    """A worker's run of files, verified in order."""
+    return [verify_file(path, policy) for path in paths]
 
 
 def _crashed(path: Path) -> FileResult:
