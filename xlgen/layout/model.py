@@ -37,6 +37,7 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+@functools.lru_cache(maxsize=65_536)  # a form's cells are named again for every file verified
 def a1(row: int, col: int, absolute: bool = False) -> str:
     """A cell's A1 address from 0-based row and column ($A$1 when ``absolute``)."""
     cell: str = xl_rowcol_to_cell(row, col, absolute, absolute)
