@@ -1,9 +1,11 @@
 """Evaluate the template's formulas as Excel does, fast, and loudly when it cannot.
 
-The `formulas` package parses each formula (its Parser builds the expression graph); we turn
-that graph into plain Python closures over a small library of Excel-faithful functions.
+The `formulas` package parses each formula (its Parser builds the expression graph); we write
+that graph out as one plain Python function per shape of formula, calling a small library of
+Excel-faithful functions (the code is written from the parse of the template's formulas alone,
+every constant bound by name, never as text; a returned file's formulas are never evaluated).
 Calling the `formulas`-compiled function instead costs about a millisecond per formula in
-its dispatcher, which is most of a workbook's budget; the closures cost microseconds.
+its dispatcher, which is most of a workbook's budget; ours cost a few microseconds.
 Only functions in ``LIBRARY`` can be evaluated: anything else is an ``EngineError`` naming the
 cell, the formula and the function, never a silent #VALUE!.
 """
@@ -314,36 +316,28 @@ def _sum(args: Iterable[Any]) -> float:
     return total
 
 
-def _if(cond: Thunk, then: Thunk | None = None, other: Thunk | None = None) -> Thunk:
-    def run(get: Getter) -> Any:
-        if to_bool(cond(get)):
-            return then(get) if then is not None else True
-        return other(get) if other is not None else False
-
-    return run
-
-
-def _iferror(value: Thunk, fallback: Thunk) -> Thunk:
-    def run(get: Getter) -> Any:
-        try:
-            v = value(get)
-            _err(v)
-            return v
-        except _Raised:
-            return fallback(get)
-
-    return run
+def _iferror(value: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
+    try:
+        v = value()
+        _err(v)
+        return v
+    except _Raised:
+        return fallback()
 
 
-def _and(*args: Thunk) -> Thunk:
-    return lambda get: all(_logical([a(get) for a in args]))
+# IF, IFERROR, AND and OR get their arguments lazily: each writes its call's code from the code
+# of its arguments (IF evaluates one branch; IFERROR its fallback only on an error).
+def _if(cond: str, then: str = "True", other: str = "False") -> str:
+    return f"({then} if _to_bool({cond}) else {other})"
 
 
-def _or(*args: Thunk) -> Thunk:
-    return lambda get: any(_logical([a(get) for a in args]))
-
-
-LAZY: dict[str, Callable[..., Thunk]] = {"IF": _if, "IFERROR": _iferror, "AND": _and, "OR": _or}
+LAZY: dict[str, Callable[..., str]] = {
+    "IF": _if,
+    "IFERROR": lambda value, fallback: f"_iferror(lambda: {value}, lambda: {fallback})",
+    "AND": lambda *args: f"all(_logical([{', '.join(args)}]))",
+    "OR": lambda *args: f"any(_logical([{', '.join(args)}]))",
+}
+_RUNTIME = {"_to_bool": to_bool, "_logical": _logical, "_iferror": _iferror, "_Range": Range, "all": all, "any": any}
 FUNCTION_NAMES = frozenset(n for n in (*STRICT, *LAZY) if n.isalpha() and n.isupper())
 
 
@@ -419,16 +413,15 @@ def _shape(text: str) -> tuple[str, tuple[str, ...]]:
 
 @functools.lru_cache(maxsize=65536)
 def compile_formula(text: str) -> Compiled:
-    """Closures for ``text``. Formulas of the same shape (the same formula on another row)
-    share one parse: parsing costs milliseconds, reading a cell through a map nanoseconds."""
+    """A function of ``get`` for ``text``. Formulas of the same shape (the same formula on another
+    row) share one parse and one function: parsing costs milliseconds, the function is called
+    with the formula's own cells."""
     source = text if text.startswith("=") else "=" + text
     shape, refs = _shape(source)
-    root, producers, constants = parse_shape(shape)
-    # the closures read the formula's own cells: the shape's canonical ones renamed as they are built
+    run, params, read = _shape_function(shape)
     canonical = {f"{_SLOT_COLUMN}{i + 1}": cell for i, cell in enumerate(refs)}
-    cells: set[str] = set()
-    run = _build(root, producers, constants, cells, shape, canonical)
-    return Compiled(text=source, cells=tuple(sorted(cells)), run=run)
+    cells = tuple(sorted({canonical.get(c, c) for c in read}))
+    return Compiled(text=source, cells=cells, run=functools.partial(run, *(canonical.get(p, p) for p in params)))
 
 
 Parsed = tuple[str, dict[str, tuple[str, list[str]]], dict[str, Any]]  # root, producers, constants
@@ -475,14 +468,33 @@ def _constant(value: Any) -> Any:
     return str(value)
 
 
-def _build(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
-           cells: set[str], source: str, rename: dict[str, str]) -> Thunk:
+@functools.lru_cache(maxsize=4096)
+def _shape_function(shape: str) -> tuple[Callable[..., Any], tuple[str, ...], frozenset[str]]:
+    """A shape compiled to one Python function of its canonical cells and ``get`` (each call of
+    the library written out, no closure per node), those cells' names in order, and every cell
+    the shape reads."""
+    root, producers, constants = parse_shape(shape)
+    env: dict[str, Any] = dict(_RUNTIME)
+    cells: set[str] = set()
+    code = _emit(root, producers, constants, cells, shape, env)
+    params = tuple(sorted((c for c in cells if c.startswith(_SLOT_COLUMN)), key=lambda c: int(c[len(_SLOT_COLUMN):])))
+    source = f"def formula({', '.join(params + ('get',))}):\n    return {code}\n"
+    try:
+        exec(compile(source, f"<{shape}>", "exec"), env)  # code written from the parse alone: names, calls, constants bound in env
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        raise EngineError(f"cannot compile {shape!r}: {exc}") from None
+    return env["formula"], params, frozenset(cells)
+
+
+def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
+          cells: set[str], source: str, env: dict[str, Any]) -> str:
+    """Python code computing ``expr``: constants, functions and ranges bound by name in ``env``,
+    cells read with ``get``."""
     if expr in constants:  # already typed as a cell value by parse_shape
-        const = constants[expr]
-        return lambda get: const
+        return _bind(env, "k", constants[expr])
     if expr in producers:
         name, inputs = producers[expr]
-        args = [_build(i, producers, constants, cells, source, rename) for i in inputs]
+        args = [_emit(i, producers, constants, cells, source, env) for i in inputs]
         if name == _BYPASS:
             return args[0]
         if name in LAZY:
@@ -490,22 +502,22 @@ def _build(expr: str, producers: dict[str, tuple[str, list[str]]], constants: di
         fn = STRICT.get(name)
         if fn is None:
             raise EngineError(f"{source!r} uses {name}, which xlgen cannot evaluate faithfully")
-        if len(args) == 1:
-            a0 = args[0]
-            return lambda get: fn(a0(get))
-        if len(args) == 2:
-            a0, a1 = args
-            return lambda get: fn(a0(get), a1(get))
-        return lambda get: fn(*[a(get) for a in args])
+        return f"{_bind(env, 'f', fn)}({', '.join(args)})"
     if expr.upper() in ("TRUE", "FALSE"):
-        flag = expr.upper() == "TRUE"
-        return lambda get: flag
-    addresses = [rename.get(a, a) for a in expand_range(expr)]
+        return repr(expr.upper() == "TRUE")
+    addresses = expand_range(expr)
     cells.update(addresses)
     if ":" in expr:
-        return lambda get: Range(get(a) for a in addresses)
+        return f"_Range([get(a) for a in {_bind(env, 'r', tuple(addresses))}])"
     only = addresses[0]
-    return lambda get: get(only)
+    return f"get({only})" if only.startswith(_SLOT_COLUMN) else f"get({_bind(env, 'a', only)})"
+
+
+def _bind(env: dict[str, Any], prefix: str, value: Any) -> str:
+    """A new name for ``value`` in ``env`` (values are never written into the code as text)."""
+    name = f"{prefix}{len(env)}"
+    env[name] = value
+    return name
 
 
 # ----------------------------------------------------------------------------- programs
