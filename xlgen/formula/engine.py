@@ -102,8 +102,12 @@ def _rank(v: Any) -> int:
 
 def compare(a: Any, b: Any) -> int:
     """Excel's ordering: numbers < text < booleans; text without case; empty as 0/""/FALSE."""
-    if type(a) is float and type(b) is float:  # the usual case, first
-        return (a > b) - (a < b)
+    kind = type(a)
+    if kind is type(b) and (kind is float or kind is str):  # the usual cases, first
+        if kind is str:
+            a, b = a.lower(), b.lower()
+        quick: int = (a > b) - (a < b)
+        return quick
     _err(a)
     _err(b)
     if a is None:

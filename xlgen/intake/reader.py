@@ -99,11 +99,12 @@ class Returned:
         return None if r is None else f"{col_letters(slot.col)}{r + 1}"
 
     def cell(self, slot: Slot) -> Cell | None:
-        r = self.file_row(slot.row)
+        r = self.rows.get(slot.row, slot.row)  # file_row, in line: verify asks for every slot several times
         return None if r is None else self.sheet.cells.get((r, slot.col))
 
     def value(self, slot: Slot) -> Any:
-        c = self.cell(slot)
+        r = self.rows.get(slot.row, slot.row)
+        c = None if r is None else self.sheet.cells.get((r, slot.col))
         return None if c is None else c.value
 
     def inputs(self) -> dict[str, Any]:

@@ -166,6 +166,7 @@ class Template:
 TEMPLATES_ENV = "XLGEN_TEMPLATES"
 
 
+@functools.lru_cache(maxsize=1)
 def built_in_templates() -> Path:
     """The templates that come with xlgen: a checkout's (or editable install's) templates/, else
     the installed package's copy of it (package data ``xlgen.templates``, see setup.py)."""
@@ -195,7 +196,25 @@ def template_files() -> list[Path]:
 
 
 def known_templates() -> tuple[Template, ...]:
-    """Every loadable template of the search folders, one per (id, version): the first found."""
+    """Every loadable template of the search folders, one per (id, version): the first found.
+    Listed again only when a search folder changes (its name, or a file added, removed or
+    renamed in it): verify asks for every file it reads."""
+    env = os.environ.get(TEMPLATES_ENV, "")
+    cwd = os.getcwd()
+    folders = [*(p for p in env.split(os.pathsep) if p), os.path.join(cwd, "templates"), str(built_in_templates())]
+    return _known(env, cwd, tuple(_stamp(folder) for folder in folders))
+
+
+def _stamp(folder: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ino
+
+
+@functools.lru_cache(maxsize=8)
+def _known(_env: str, _cwd: str, _stamps: tuple[tuple[int, int] | None, ...]) -> tuple[Template, ...]:
     found: dict[tuple[str, str], Template] = {}
     for t in loaded(tuple(str(path.resolve()) for path in template_files())):
         found.setdefault((t.id, t.version), t)
