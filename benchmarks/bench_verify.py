@@ -267,17 +267,17 @@ def main(argv: list[str] | None = None) -> int:
             r = verify_file(path)
             statuses[r.status] = statuses.get(r.status, 0) + 1
 
-        ours = per_file("xlgen verify, 1 process", files[: args.one_process_max] if args.one_process_max else files,
-                        xlgen_one)
+        some = files[: args.one_process_max] if args.one_process_max else files  # the one-process run's
+        ours = per_file("xlgen verify, 1 process", some, xlgen_one)
         start = time.perf_counter()
         results = verify_paths(files, jobs=args.jobs)
         wall = time.perf_counter() - start
         jobs_ms = wall * 1000 / len(files)
         print(f"  {'xlgen verify, --jobs ' + str(args.jobs) + ' (cold workers)':<44} "
               f"{jobs_ms:9.1f} ms/file  ({len(files)} files in {wall:.2f} s wall)")
-        seal_cost(files, ours.wall, os.urandom(32))
+        seal_cost(some, ours.wall, os.urandom(32))
         if args.distributed:
-            reconciliation(tmp, files, ours.wall)
+            reconciliation(tmp, some, ours.wall)
         bare = per_file("openpyxl load_workbook alone", files[: args.openpyxl_max] if args.openpyxl_max else files,
                         openpyxl.load_workbook)
         naive_files = files[: args.naive_max] if args.naive_max else files
