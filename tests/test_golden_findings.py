@@ -16,12 +16,10 @@ and read the diff of tests/golden/findings*.json.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.common import ROOT
+from tests.helpers.verifykit import parts, rezip
 from xlgen.generate.workbook import generate
 from xlgen.intake.reader import default_layout
 from xlgen.layout.model import FORMULA, Layout
@@ -63,19 +62,6 @@ FORMULAS = [None, None, None, "SUM(A1:A3)", "[1]Sheet1!A1", 'HYPERLINK("file:///
 TYPES = [None, "n", "s", "str", "b", "e", "inlineStr", "d"]
 
 
-def parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
-
-
-def rezip(items: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in items.items():
-            zf.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -106,48 +92,39 @@ def retype_cell(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str
     return f"cell {ref}→{new_ref} t={kind} v={value!r} f={formula!r}"
 
 
-def change_number(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:
+def _edit_one(items: dict[str, bytes], rng: random.Random, pattern: str | re.Pattern[str], group: int,
+              new_text: Callable[[re.Match[str], list[re.Match[str]]], str], what: str) -> str:
+    """One match of ``pattern`` in the sheet, drawn, its ``group`` replaced by ``new_text``."""
     xml = _sheet(items)
-    found = list(NUMBER_VALUE.finditer(xml))
+    found = list(re.finditer(pattern, xml))
     if not found:
-        return "no number"
+        return f"no {what}"
     m = rng.choice(found)
-    new = rng.choice(["0", "1", "100", "99.99", "-1", "0.5", "120", str(round(float(m.group(2)) * 1.1, 2))])
-    items[SHEET] = (xml[:m.start(2)] + new + xml[m.end(2):]).encode()
-    return f"number {m.group(2)}→{new}"
+    new = new_text(m, found)
+    items[SHEET] = (xml[:m.start(group)] + new + xml[m.end(group):]).encode()
+    return f"{what} {m.group(group)[:60]!r}→{new[:60]!r}"
+
+
+def change_number(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:
+    return _edit_one(items, rng, NUMBER_VALUE, 2, lambda m, _found: rng.choice(
+        ["0", "1", "100", "99.99", "-1", "0.5", "120", str(round(float(m.group(2)) * 1.1, 2))]), "number")
 
 
 def type_over_formula(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:
-    xml = _sheet(items)
-    found = list(re.finditer(r"<f\b[^>/]*>[^<]*</f>", xml))
-    if not found:
-        return "no formula"
-    m = rng.choice(found)
-    items[SHEET] = (xml[:m.start()] + xml[m.end():]).encode()
-    return f"formula typed over at {xml.rfind('<c r=', 0, m.start())}"
+    return _edit_one(items, rng, r"<f\b[^>/]*>[^<]*</f>", 0, lambda _m, _found: "", "formula")
 
 
 def change_formula(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:
-    xml = _sheet(items)
-    found = list(re.finditer(r"<f\b[^>/]*>([^<]*)</f>", xml))
-    if not found:
-        return "no formula"
-    m, other = rng.choice(found), rng.choice(found)
-    new = rng.choice([other.group(1), m.group(1).replace("ROUND", "ROUNDUP", 1), m.group(1) + "+0",
-                      m.group(1).replace("2", "3", 1), m.group(1).upper(), " " + m.group(1)])
-    items[SHEET] = (xml[:m.start(1)] + new + xml[m.end(1):]).encode()
-    return f"formula {m.group(1)!r}→{new!r}"
+    def new_text(m: re.Match[str], found: list[re.Match[str]]) -> str:
+        other = rng.choice(found)
+        return rng.choice([other.group(1), m.group(1).replace("ROUND", "ROUNDUP", 1), m.group(1) + "+0",
+                           m.group(1).replace("2", "3", 1), m.group(1).upper(), " " + m.group(1)])
+    return _edit_one(items, rng, r"<f\b[^>/]*>([^<]*)</f>", 1, new_text, "formula")
 
 
 def swap_style(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:
-    xml = _sheet(items)
-    found = list(re.finditer(r' s="(\d+)"', xml))
-    if not found:
-        return "no style"
-    m = rng.choice(found)
-    new = str(rng.randint(0, max(int(x.group(1)) for x in found)))
-    items[SHEET] = (xml[:m.start(1)] + new + xml[m.end(1):]).encode()
-    return f"style {m.group(1)}→{new}"
+    return _edit_one(items, rng, r' s="(\d+)"', 1,
+                     lambda _m, found: str(rng.randint(0, max(int(x.group(1)) for x in found))), "style")
 
 
 def drop_validation(items: dict[str, bytes], rng: random.Random, lay: Layout) -> str:

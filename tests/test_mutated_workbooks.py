@@ -6,16 +6,15 @@ messages in both languages."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from tests.helpers.common import ROOT
+from tests.helpers.verifykit import parts, rezip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,19 +45,6 @@ def originals(template: Template, sample_fill: Fill, tmp_path_factory: pytest.Te
     for path in files.values():
         assert verify_file(path).status == "pass"
     return {name: path.read_bytes() for name, path in files.items()}
-
-
-def parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
-
-
-def rezip(items: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in items.items():
-            zf.writestr(name, content)
-    return buf.getvalue()
 
 
 def check(data: bytes) -> FileResult | Finding:

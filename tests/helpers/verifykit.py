@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import subprocess
@@ -41,6 +42,21 @@ def edit_part(src: Path, dst: Path, part: str, change: Callable[[str], str]) -> 
                 data = new.encode("utf-8")
             zout.writestr(item, data)
     return dst
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    """Every part of a workbook's bytes, by name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
+
+
+def rezip(items: dict[str, bytes]) -> bytes:
+    """A workbook's bytes from its parts (one fixed time stamp: the same parts, the same bytes)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in items.items():
+            zf.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
 
 
 def edit_sheet(src: Path, dst: Path, change: Callable[[str], str]) -> Path:
