@@ -5,7 +5,8 @@ layout/cellrules.py) and the template's own per-row rules (its [checks])."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
@@ -39,8 +40,10 @@ def form_rules(ret: Returned, plan: Plan, inputs: dict[str, Any], by_cell: dict[
         return ret.value(s) if s.key in typed_over else computed.get(s.a1)
 
     values = {**by_cell, **computed}
-    return (weight_sums(ret, plan, values) + structural(ret, plan, inputs, values)
-            + text_overflows(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, values))
+    # with no formula cell typed over, each helper's value is the program's result, already computed
+    known = computed if not typed_over else {}
+    return (weight_sums(ret, plan, values) + structural(ret, plan, inputs, values, known)
+            + text_overflows(ret, plan, inputs) + rule_findings(ret, plan, inputs, effective, values, known))
 
 
 def weight_sums(ret: Returned, plan: Plan, values: dict[str, Any]) -> list[Finding]:
@@ -64,7 +67,8 @@ def weight_sums(ret: Returned, plan: Plan, values: dict[str, Any]) -> list[Findi
     return out
 
 
-def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[str, Any]) -> list[Finding]:
+def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[str, Any],
+               known: Mapping[str, Any] = MappingProxyType({})) -> list[Finding]:
     """The rules xlgen builds from the layout (required, number, band, operator, unit): on each row
     whose helper formula — the one the 填报检查 counts — is not 0, and on the header's cells, the
     cell tests it is made of (layout/cellrules.py), each breaking cell a finding."""
@@ -76,7 +80,7 @@ def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[s
         tests = []
         for helper in plan.helpers.get(rule.name, ()):
             section, index = plan.table_rows[helper.row]
-            if ret.file_row(helper.row) is not None and _breaks(helper, values.get):
+            if ret.file_row(helper.row) is not None and _breaks(helper, values.get, known):
                 tests += cellrules.row_tests(lay, rule.name, section, index)
         tests += cellrules.form_tests(lay, rule.name)
         for slot, test in tests:
@@ -126,7 +130,7 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
 
 
 def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
-                  values: dict[str, Any]) -> list[Finding]:
+                  values: dict[str, Any], known: Mapping[str, Any] = MappingProxyType({})) -> list[Finding]:
     """The template's own rules (its [checks], template/rules.py) on each table row: the row breaks
     a rule where the rule's helper formula — the very formula the workbook's 填报检查 counts —
     evaluated by the engine on the returned values (``values``, by layout cell) is not 0."""
@@ -140,7 +144,7 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
         for helper in plan.helpers.get(rule.name, ()):
             section, index = plan.table_rows[helper.row]
             row = plan.rows[(section, index)]
-            if not _breaks(helper, values.get) or any(ret.file_row(s.row) is None for s in row.values()):
+            if not _breaks(helper, values.get, known) or any(ret.file_row(s.row) is None for s in row.values()):
                 continue
             blank = [row[f] for f in reads if f in row and row[f].role == INPUT and _blank_text(inputs.get(row[f].key))]
             # what to fill: each blank input that alone mends the row, else all of them
@@ -162,13 +166,19 @@ def _filled(values: dict[str, Any], cell: str) -> Callable[[str], Any]:
     return lambda a1: "x" if a1 == cell else values.get(a1)
 
 
-def _breaks(helper: Slot, get: Callable[[str], Any]) -> bool:
+def _breaks(helper: Slot, get: Callable[[str], Any], known: Mapping[str, Any] = MappingProxyType({})) -> bool:
+    """Whether the row of ``helper`` breaks its rule (``known``: helper values already computed)."""
+    if helper.a1 in known:
+        return _true(known[helper.a1])
     return _holds(helper.a1, helper.formula, get)
 
 
 def _holds(a1: str, formula: str, get: Callable[[str], Any]) -> bool:
     """Whether ``formula`` (in cell ``a1``) gives TRUE or a number other than 0."""
-    value = evaluate(a1, formula, get)
+    return _true(evaluate(a1, formula, get))
+
+
+def _true(value: Any) -> bool:
     return value is True or (isinstance(value, float) and value != 0)
 
 
