@@ -315,7 +315,7 @@ def test_findings_of_the_corpus_as_recorded(made: dict[str, bytes], tmp_path: Pa
 
 @pytest.mark.libreoffice
 def test_findings_of_files_saved_by_libreoffice_as_recorded(made: dict[str, bytes], tmp_path: Path) -> None:
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     src = tmp_path / "src"
     src.mkdir()
