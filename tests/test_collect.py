@@ -317,3 +317,38 @@ def test_a_manifest_of_an_older_xlgen_reads_year_and_inputs_from_the_blanks(bure
     assert [(b.code, b.year, b.inputs_digest) for b in load_distribution(old)] == \
         [(b.code, 2024, b.inputs_digest) for b in listed]
     assert len(listed) == len(CODES)
+
+
+def test_a_collection_day_and_a_rerun_of_the_rollover(bureau: dict[str, Any], tmp_path: Path) -> None:
+    """Nothing back yet: every department 未报送; a report in the way is refused before any file is
+    verified; rollover warns about each failing return it carries, resumes into its own folder,
+    and refuses a folder with nothing to roll over."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run(empty, "--distributed", bureau["dist"])
+    assert nothing.exit_code == 1, nothing.output
+    assert [line.split()[:2] for line in nothing.output.splitlines()[:7]] == [["未报送", c] for c in CODES]
+    assert "7 个部门：通过 0，未通过 0，无法读取 0，未报送 7" in nothing.output
+    taken = tmp_path / "report.xlsx"
+    taken.write_bytes(b"last week's report")
+    refused = run(bureau["returns"], "--distributed", bureau["dist"], "--report", taken)
+    assert refused.exit_code == 2 and "report.xlsx：已存在；如要覆盖请加 --force" in refused.output
+    assert "通过" not in refused.output and taken.read_bytes() == b"last week's report"  # nothing verified
+
+    def rollover(*args: Any) -> Any:
+        return runner.invoke(app, ["rollover", str(bureau["returns"]), "--distributed", str(bureau["dist"]),
+                                   "--year", "2025", "-o", str(tmp_path / "next"), *map(str, args), "--lang", "zh"],
+                             terminal_width=200)
+
+    first = rollover()
+    assert first.exit_code == 1  # the duplicate is not rolled over
+    assert "b_fail.xlsx 未通过核验（" in first.output and "仍已结转" in first.output
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "next").glob("*.xlsx")}
+    assert len(stamps) == 6
+    again = rollover("--prefer", "newest")  # the same folder: the six kept, the seventh written
+    assert again.exit_code == 0, again.output
+    assert "保留本次分发上次写出的 6 份工作簿" in again.output and "已写出 1 份工作簿" in again.output
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "next").glob("*.xlsx") if p.name in stamps} == stamps
+    assert [r["code"] for r in read_manifest(tmp_path / "next" / "manifest.csv")] == CODES
+    none = runner.invoke(app, ["rollover", str(empty), "--year", "2025", "-o", str(tmp_path / "none"), "--lang", "zh"])
+    assert none.exit_code == 2 and "没有找到" in none.output and not (tmp_path / "none").exists()

@@ -303,14 +303,20 @@ def _said_collection(done: NextYear, year: int, output: Path) -> None:
     """rollover --distributed: each department once, from its chosen return; and manifest.csv."""
     from xlgen.verify.manifest import MANIFEST
 
+    for f in done.failing:  # rolled over all the same: what it carries was never checked as passing
+        say_warning(Say.ROLLOVER_FAILS(file=f.source, errors=f.errors))
+    if done.kept:
+        say(Say.KEPT_BATCH(count=done.kept))
     for d in done.written:
+        if d.kept:
+            continue
         source = done.sources.get(d.code)
         say(Say.WROTE_ROLLOVER(file=d.file, year=year, template=done.template_id, version=done.template_version,
                                source=source.name if source else Say.FROM_ROSTER()))
     for s in done.skipped:
         say_error(Say.ROLLOVER_SKIPPED(code=s.code, name=s.name, reason=lang.pick(s.reason)))
     if done.written:
-        say(Say.WROTE_BATCH(count=len(done.written), manifest=output / MANIFEST, template=done.template_id,
+        say(Say.WROTE_BATCH(count=len(done.written) - done.kept, manifest=output / MANIFEST, template=done.template_id,
                             version=done.template_version))
     if done.skipped:
         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlgen.cycle.distribute import workbook_name
-from xlgen.verify.manifest import MANIFEST, Distributed, write_manifest
+from xlgen.verify.manifest import MANIFEST, Distributed, as_listed, read_manifest, write_manifest
 from xlgen.cycle.rollover import next_fill
 from xlgen.verify.fixed import SealPolicy
 from xlgen.cycle.roster import RosterEntry, load_roster
@@ -27,6 +27,7 @@ from xlgen.outputs import refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
 from xlgen.verify.batch import verify_paths
+from xlgen.names import FAIL
 from xlgen.verify.reconcile import DUPLICATE, judged_against, load_distribution, reconcile
 from xlgen.verify.result import inputs_digest
 
@@ -38,11 +39,23 @@ class Skipped:
     reason: Text
 
 
+@dataclass(frozen=True)
+class Failing:
+    """A department whose chosen return does not pass verify: rolled over all the same, and said."""
+
+    code: str
+    name: str
+    source: Path
+    errors: int
+
+
 @dataclass
 class NextYear:
     written: list[Distributed] = field(default_factory=list)
     sources: dict[str, Path] = field(default_factory=dict)  # code → the file it rolled over from (none: roster)
     skipped: list[Skipped] = field(default_factory=list)
+    failing: list[Failing] = field(default_factory=list)
+    kept: int = 0  # blanks an interrupted earlier run of this rollover wrote, left as they were (resumed)
     template_id: str = ""  # of next year's blanks
     template_version: str = ""
 
@@ -67,30 +80,63 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
                 f"returned {len(d.returned)} files: remove the ones not meant, or pass --prefer newest")))
             continue
         origin = Path(d.chosen.path) if d.chosen is not None else d.blank.file  # nothing returned: its blank
+        if d.status == FAIL and d.chosen is not None:
+            done.failing.append(Failing(d.blank.code, d.blank.name, origin, d.chosen.errors))
         entry = entries.pop(d.blank.code, None)
         plans.append((d.blank.code, d.blank.name, origin, entry.fill if entry else None))
     plans += [(code, e.name, None, e.fill) for code, e in entries.items()]  # new on the roster
     targets = [outdir / workbook_name(year, code, _name(name, fill)) for code, name, _, fill in plans]
     keep = [*returns, *(b.file for b in blanks), *([roster] if roster else [])]
     refuse_inputs([*targets, outdir / MANIFEST], keep)
+    # a rerun into the same folder resumes: the blanks its manifest lists, still as written, are kept
+    earlier = {} if force or template is None else _resumable(outdir, template, year)
     if not force:  # refuse before writing anything: never half a distribution
         for path in [*targets, outdir / MANIFEST]:
-            if path.exists():
+            if path.exists() and path.name not in earlier and not (path.name == MANIFEST and earlier):
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     output_folder(outdir)
-    for (code, name, source, fill), target in zip(plans, targets):
-        made = _one(source, fill, template, year, target, force, password, keep, policy)
-        if isinstance(made, Finding):
-            done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
-            continue
-        done.written.append(Distributed(made.path, code, _name(name, fill), made.sha256, year,
-                                        inputs_digest(made.inputs)))
-        if source is not None:
-            done.sources[code] = source
     if template is not None:
         done.template_id, done.template_version = template.id, template.version
-        write_manifest(outdir / MANIFEST, template, done.written, force=True, keep=keep)
+    for (code, name, source, fill), target in zip(plans, targets):
+        if target.name in earlier:
+            done.written.append(earlier[target.name])
+            done.kept += 1
+        else:
+            made = _one(source, fill, template, year, target, force, password, keep, policy)
+            if isinstance(made, Finding):
+                done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
+                continue
+            done.written.append(Distributed(made.path, code, _name(name, fill), made.sha256, year,
+                                            inputs_digest(made.inputs)))
+        if source is not None:
+            done.sources[code] = source
+        if template is not None:  # listed as it is written: an interrupted run leaves no blank unlisted
+            write_manifest(outdir / MANIFEST, template, done.written, force=True, keep=keep)
     return done
+
+
+def _resumable(outdir: Path, template: Template, year: int) -> dict[str, Distributed]:
+    """The blanks an earlier run of this rollover (same template, version and year) wrote into
+    ``outdir`` and that are still as written, by file name."""
+    path = outdir / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        rows = read_manifest(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    kept = {}
+    for row in rows:
+        name = row.get("file") or ""
+        same = (row.get("template_id"), row.get("template_version"), row.get("year")) == \
+            (template.id, template.version, str(year))
+        if not same or not name or Path(name).name != name:
+            return {}
+        file = outdir / name
+        if file.is_file() and as_listed(file, row.get("sha256") or ""):
+            kept[name] = Distributed(file, row.get("code") or "", row.get("name") or "", row["sha256"], year,
+                                     row.get("inputs_sha256") or "", kept=True)
+    return kept
 
 
 def _template(template_id: str, version: str) -> Template:

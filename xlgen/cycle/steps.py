@@ -110,6 +110,8 @@ def rollover_returns(options: RolloverOptions) -> Rollover:
     returned, output = options.returned, options.output
     if returned.is_dir():
         files, _ = collect([returned])
+        if not files and options.distributed is None:  # nothing to roll over: no empty folder made
+            raise XlgenError(ErrorCode.NO_WORKBOOK, paths=str(returned))
         output_folder(output, Text("它是一个文件，而输入是文件夹时 --output 应为文件夹",
                                    "it is a file; for a folder --output names a folder"))
     else:

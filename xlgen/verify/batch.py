@@ -37,13 +37,13 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return list(dict.fromkeys(found)), missing  # each path once, in the order found
 
 
-def find_workbooks(paths: Sequence[Path]) -> list[Path]:
+def find_workbooks(paths: Sequence[Path], none_is_fine: bool = False) -> list[Path]:
     """The workbooks given (folders searched); refused naming every path that does not exist,
-    or when none is found."""
+    or when none is found (unless ``none_is_fine``: a collection's first day, nothing back yet)."""
     files, missing = collect(paths)
     if missing:
         raise XlgenErrors([XlgenError(ErrorCode.NO_SUCH_PATH, file=path) for path in missing])
-    if not files:
+    if not files and not none_is_fine:
         raise XlgenError(ErrorCode.NO_WORKBOOK, paths=", ".join(map(str, paths)))
     return files
 

@@ -49,7 +49,8 @@ def verify_returns(options: VerifyOptions, progress: Callable[[int, int], None] 
     """An XlgenError before any file is verified when an input is wrong; after that, one bad file
     never stops the batch (it is a result of its own)."""
     policy = SealPolicy(load_key(options.key_file) if options.key_file is not None else None, options.require_seal)
-    files = find_workbooks(options.paths)
+    # with the distribution, an empty folder is a day when nothing came back: every department 未报送
+    files = find_workbooks(options.paths, none_is_fine=options.distributed is not None)
     blanks = load_distribution(options.distributed) if options.distributed is not None else None
     if blanks is not None and options.distributed is not None:  # the distributed blanks are the yardstick, not returns
         yardstick = {b.file.resolve() for b in blanks}
