@@ -202,41 +202,52 @@ def test_summary_workbook(bureau: dict[str, Any], tmp_path: Path) -> None:
     assert wb.sheetnames == ["汇总", "问题清单", "图表"]
     ws = wb["汇总"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件")
-    by_code = {r[0]: r for r in rows[1:8]}  # the departments, then the files of none
+    for sheet in wb.worksheets:  # every sheet says which year and which distribution it sums up
+        assert sheet["A1"].value == ("2024年度部门（单位）整体绩效自评核验汇总\n"
+                                     "分发：dist（模板 liaoning-department-overall 2024.1，7 个部门）；交回 9 个文件")
+    assert [r.coord for r in ws.merged_cells.ranges] == ["A1:H1"] and ws.row_dimensions[1].height >= 39
+    assert rows[1] == ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件")
+    by_code = {r[0]: r for r in rows[2:9]}  # the departments, then the files of none
     assert list(by_code) == CODES
     assert by_code[CODES[0]] == (CODES[0], NAMES[0], "通过", SEED_TOTAL, "优", 0, 0, "自评表（定稿）.xlsx")
     assert by_code[CODES[2]][2:5] == ("重复报送", None, None)
-    assert by_code[CODES[2]][7] in ("c_old.xlsx、c_new.xlsx", "c_new.xlsx、c_old.xlsx")
+    assert by_code[CODES[2]][7] in ("c_old.xlsx\nc_new.xlsx", "c_new.xlsx\nc_old.xlsx")  # one file a line
+    dup_row = next(r[0].row for r in ws.iter_rows(min_row=3) if r[0].value == CODES[2])
+    assert ws.row_dimensions[dup_row].height >= 2 * 13.5  # tall enough for its two lines
     assert by_code[CODES[4]] == (CODES[4], NAMES[4], "未报送", None, None, None, None, None)
     assert by_code[CODES[3]] == (CODES[3], NAMES[3], "未填写", None, None, None, None, "d_untouched.xlsx")
-    assert by_code[CODES[1]][2] == "未通过"
-    assert {r[2] for r in rows[1:] if r[7] in ("last_year.xlsx", "other_bureau.xlsx")} == {"非本次分发"}
-    assert len(rows) == 1 + 7 + 2
-    colour = {r[0].value: ws.cell(r[0].row, 3).fill.fgColor.rgb for r in ws.iter_rows(min_row=2, max_row=8)}
+    assert by_code[CODES[1]][2:5] == ("未通过", 93.68, None)  # its score shown, no grade: a failing return has none
+    assert {r[2] for r in rows[2:] if r[7] in ("last_year.xlsx", "other_bureau.xlsx")} == {"非本次分发"}
+    assert len(rows) == 2 + 7 + 2
+    colour = {r[0].value: ws.cell(r[0].row, 3).fill.fgColor.rgb for r in ws.iter_rows(min_row=3, max_row=9)}
     assert colour[CODES[0]] == "FFC6EFCE" and colour[CODES[1]] == "FFFFC7CE" and colour[CODES[4]] == "FFD9D9D9"
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:H10"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:H11"
+    assert ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.column_dimensions["B"].width >= 30
     problems = list(wb["问题清单"].iter_rows(values_only=True))
-    assert problems[0] == ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明")
-    nan = next(r for r in problems[1:] if r[6] == "not-a-number")
+    assert problems[1] == ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明")
+    nan = next(r for r in problems[2:] if r[6] == "not-a-number")
     assert nan[:6] == (CODES[1], NAMES[1], "b_fail.xlsx", "H17", "重点工作办结率 全年完成值", "错误")
-    assert not any(r[4] and "[" in r[4] for r in problems[1:])  # no slot keys for people
-    assert "d_untouched.xlsx" not in {r[2] for r in problems[1:]}
+    assert not any(r[4] and "[" in r[4] for r in problems[2:])  # no slot keys for people
+    assert "d_untouched.xlsx" not in {r[2] for r in problems[2:]}
     charts = wb["图表"]._charts
     assert len(charts) == 3
     refs = [(c.series[0].cat.strRef.f if c.series[0].cat.strRef else c.series[0].cat.numRef.f, c.series[0].val.numRef.f)
             for c in charts]
-    assert refs == [("图表!$A$2:$A$8", "图表!$B$2:$B$8"), ("图表!$D$2:$D$5", "图表!$E$2:$E$5"),
-                    ("图表!$G$2:$G$6", "图表!$H$2:$H$6")]
+    assert refs == [("图表!$A$3:$A$9", "图表!$B$3:$B$9"), ("图表!$D$3:$D$6", "图表!$E$3:$E$6"),
+                    ("图表!$G$3:$G$7", "图表!$H$3:$H$7")]
+    spans = sorted(((c.anchor._from.col, c.anchor._from.colOff), (c.anchor.to.col, c.anchor.to.colOff),
+                    c.anchor._from.row) for c in charts)
+    assert len({row for _l, _r, row in spans}) == 1  # side by side on one row …
+    assert all(left[1] < right[0] for left, right in zip(spans, spans[1:]))  # … each ending before the next begins
     values = openpyxl.load_workbook(report, data_only=True)["图表"]
-    assert [(values.cell(i, 1).value, values.cell(i, 2).value) for i in range(2, 9)] == [
+    assert [(values.cell(i, 1).value, values.cell(i, 2).value) for i in range(3, 10)] == [
         ("通过", 3), ("未通过", 1), ("无法读取", 0), ("未报送", 1), ("重复报送", 1), ("未填写", 1), ("非本次分发", 2)]
-    # 优: the three that pass and the one failing at 93.68; no other distribution's score counts
-    assert [values.cell(i, 4).value for i in range(2, 6)] == ["优", "良", "中", "差"]
-    assert [values.cell(i, 5).value for i in range(2, 6)] == [4, 0, 0, 0]
-    assert [values.cell(i, 8).value for i in range(2, 7)] == [0, 0, 0, 0, 4]
+    # 优: the three that pass; the one failing at 93.68 has no grade; no other distribution's score counts
+    assert [values.cell(i, 4).value for i in range(3, 7)] == ["优", "良", "中", "差"]
+    assert [values.cell(i, 5).value for i in range(3, 7)] == [3, 0, 0, 0]
+    assert [values.cell(i, 8).value for i in range(3, 8)] == [0, 0, 0, 0, 4]
 
 
 def test_summary_first_page_fits(bureau: dict[str, Any], tmp_path: Path) -> None:
@@ -254,9 +265,20 @@ def test_summary_first_page_fits(bureau: dict[str, Any], tmp_path: Path) -> None
     for code, name in zip(CODES, NAMES):  # every column of every row on page 1, none cut off
         assert code in text and name in text
     assert "自评表（定稿）.xlsx" in text and "警告数" in text
+    assert "2024年度部门（单位）整体绩效自评核验汇总" in text
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for n in (2, 3)]
+    assert "2024年度" in pages[0] and "b_fail.xlsx" in pages[0] and "说明" in pages[0]  # 问题清单, one page
+    for title in ("报送情况", "等级分布", "总评价得分分布"):  # 图表: the three charts on its one page, titles whole
+        assert title in pages[1], pages[1]
+    # each sheet's first page as the bureau prints it, kept to look at
     ARTIFACTS.mkdir(exist_ok=True)
     png = ARTIFACTS / "summary-page1.png"
     assert runner.invoke(app, ["preview", str(report), "-o", str(png), "--force"]).exit_code == 0
+    for n, name in ((2, "findings"), (3, "charts")):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(n), "-l", str(n), "-singlefile", str(pdf),
+                        str(ARTIFACTS / f"summary-{name}-page1")], check=True)
+        assert (ARTIFACTS / f"summary-{name}-page1.png").stat().st_size > 10_000
 
 
 def test_rollover_of_a_collection(bureau: dict[str, Any], template: Template, tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def summary_rows(results: Sequence[FileResult], reconciled: Reconciled | None = 
     rows = []
     for d in reconciled.departments:
         c = d.chosen if d.status not in (MISSING, DUPLICATE, UNTOUCHED) else None  # counts of a file that counts
-        rows.append(Row(d.blank.code, d.blank.name, d.status, d.total_score, d.grade,
+        rows.append(Row(d.blank.code, d.blank.name, d.status, d.total_score, d.grade if d.status == PASS else None,
                         c.errors if c else None, c.warnings if c else None,
                         [Path(r.path).name for r in d.returned]))
     matched = {id(r) for d in reconciled.departments for r in d.returned}
@@ -101,32 +101,70 @@ def summary_rows(results: Sequence[FileResult], reconciled: Reconciled | None = 
 def _file_row(r: FileResult, status: str) -> Row:
     counted = status != UNEXPECTED  # another distribution's score is none of this one's
     return Row(r.department, r.department_name, status, r.total_score if counted else None,
-               r.level if counted else None, r.errors, r.warnings, [Path(r.path).name])
+               r.level if counted and status == PASS else None, r.errors, r.warnings, [Path(r.path).name])
 
 
 def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", force: bool = False,
-                 keep: Sequence[Path] = (), reconciled: Reconciled | None = None) -> Path:
+                 keep: Sequence[Path] = (), reconciled: Reconciled | None = None,
+                 distributed: Path | None = None) -> Path:
     """Write the summary workbook atomically (never over an existing file without ``force``,
     never over one of ``keep``, the verified files)."""
-    write_atomic(out, force, lambda tmp: _write(tmp, results, reconciled, lang), keep=keep, suffix=XLSX)
+    title = report_title(results, reconciled, distributed, lang)
+    write_atomic(out, force, lambda tmp: _write(tmp, results, reconciled, lang, title), keep=keep, suffix=XLSX)
     return out
 
 
-def _write(tmp: Path, results: Sequence[FileResult], reconciled: Reconciled | None, lang: str) -> None:
+TITLE = Text("{year}年度部门（单位）整体绩效自评核验汇总", "{year} departments' performance self-evaluation: verification summary")
+NO_YEAR = Text("部门（单位）整体绩效自评核验汇总", "departments' performance self-evaluation: verification summary")
+SUBTITLE_DISTRIBUTED = Text("分发：{folder}（模板 {template} {version}，{departments} 个部门）；交回 {files} 个文件",
+                            "distribution: {folder} (template {template} {version}, {departments} departments); "
+                            "{files} files returned")
+SUBTITLE_FILES = Text("{files} 个文件", "{files} files")
+HEAD_ROW = 1  # the title above the column heads, on every sheet
+FIRST_ROW = HEAD_ROW + 1
+
+
+def report_title(results: Sequence[FileResult], reconciled: Reconciled | None, distributed: Path | None,
+                 lang: str) -> tuple[str, str]:
+    """(title, subtitle) of every sheet: the year and what was verified against what."""
+    blanks = [d.blank for d in reconciled.departments] if reconciled is not None else []
+    years = [b.year for b in blanks] or [r.year for r in results if r.year]
+    year = max(set(years), key=years.count) if years else None
+    title = fill(TITLE, {"year": year}, lang) if year else pick(NO_YEAR, lang)
+    if reconciled is not None and blanks:
+        folder = distributed.name if distributed is not None else ""
+        sub = fill(SUBTITLE_DISTRIBUTED, {"folder": folder or "—", "template": blanks[0].template_id,
+                                          "version": blanks[0].template_version, "departments": len(blanks),
+                                          "files": len(results)}, lang)
+    else:
+        sub = fill(SUBTITLE_FILES, {"files": len(results)}, lang)
+    return title, sub
+
+
+def _write(tmp: Path, results: Sequence[FileResult], reconciled: Reconciled | None, lang: str,
+           title: tuple[str, str]) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     rows = summary_rows(results, reconciled)
     statuses = chart_statuses(reconciled, lang)
     fmt = _formats(wb)
-    summary_name = _summary(wb, fmt, rows, lang)
-    _findings(wb, fmt, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang)
-    _charts(wb, fmt, summary_name, rows, statuses, grades_of(results), lang)
+    summary_name = _summary(wb, fmt, rows, lang, title)
+    _findings(wb, fmt, [r for r in results if reconciled is None or reconciled.file_status(r) != UNTOUCHED], lang,
+              title)
+    _charts(wb, fmt, summary_name, rows, statuses, grades_of(results), lang, title)
     wb.close()
 
 
 def chart_statuses(reconciled: Reconciled | None, lang: str) -> list[str]:
     """The statuses 图表 counts: a collection's all, plain files' pass, fail and error."""
     return [s for s in STATUS[lang] if reconciled is not None or s in (PASS, FAIL, ERRORED)]
+
+
+def _title(ws: Any, fmt: dict[str, Any], title: tuple[str, str], columns: int) -> None:
+    """Row 1: the title and, below it in the same merged cell, what was verified against what."""
+    ws.merge_range(0, 0, 0, columns - 1, "", fmt["title"])
+    ws.write_rich_string(0, 0, fmt["title_big"], title[0], fmt["title_small"], "\n" + title[1], fmt["title"])
+    ws.set_row(0, 40)
 
 
 def _formats(wb: Any) -> dict[str, Any]:
@@ -136,6 +174,9 @@ def _formats(wb: Any) -> dict[str, Any]:
         "text": wb.add_format({**base, "text_wrap": True}),
         "score": wb.add_format({**base, "num_format": "0.00"}),
         "count": wb.add_format({**base, "num_format": "0"}),
+        "title": wb.add_format({"font_name": "宋体", "text_wrap": True, "align": "center", "valign": "vcenter"}),
+        "title_big": wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True}),
+        "title_small": wb.add_format({"font_name": "宋体", "font_size": 10}),
         **{s: wb.add_format({**base, "bold": True, "align": "center", "bg_color": fill, "font_color": font})
            for s, (fill, font) in COLOURS.items()},
     }
@@ -147,38 +188,60 @@ def _page(ws: Any, columns: int, rows: int) -> None:
     ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    ws.repeat_rows(0, HEAD_ROW)
     ws.set_footer("&C&P / &N")
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(rows, 1), columns - 1)
+    ws.freeze_panes(FIRST_ROW, 0)
+    ws.autofilter(HEAD_ROW, 0, HEAD_ROW + max(rows, 1), columns - 1)
 
 
-def _summary(wb: Any, fmt: dict[str, Any], rows: Sequence[Row], lang: str) -> str:
+def _summary(wb: Any, fmt: dict[str, Any], rows: Sequence[Row], lang: str, title: tuple[str, str]) -> str:
     name = SHEETS[lang][0]
     ws = wb.add_worksheet(name)
+    _title(ws, fmt, title, len(SUMMARY_COLUMNS[lang]))
     _head(ws, SUMMARY_COLUMNS[lang], SUMMARY_WIDTHS, fmt["head"])
-    for i, row in enumerate(rows, start=1):
+    for i, row in enumerate(rows, start=FIRST_ROW):
         values: list[Any] = [row.code, row.name, STATUS[lang][row.status], row.total_score, row.grade,
-                             row.errors, row.warnings, "、".join(row.files)]
+                             row.errors, row.warnings, "\n".join(row.files)]  # several files: one a line
         for col, value in enumerate(values):
             style = fmt[row.status] if col == STATUS_COL else fmt["score"] if col == SCORE_COL else \
                 fmt["count"] if col in (ERRORS_COL, WARNINGS_COL) else fmt["text"]
             _cell(ws, i, col, value, style)
+        _fit_height(ws, i, values, SUMMARY_WIDTHS)
     _page(ws, len(SUMMARY_COLUMNS[lang]), len(rows))
     return name
 
 
-def _findings(wb: Any, fmt: dict[str, Any], results: Sequence[FileResult], lang: str) -> None:
+def _findings(wb: Any, fmt: dict[str, Any], results: Sequence[FileResult], lang: str,
+              title: tuple[str, str]) -> None:
     ws = wb.add_worksheet(SHEETS[lang][1])
+    _title(ws, fmt, title, len(FINDING_COLUMNS[lang]))
     _head(ws, FINDING_COLUMNS[lang], FINDING_WIDTHS, fmt["head"])
     n = 0
     for r in results:
         for f in r.findings:
+            values = (r.department, r.department_name, Path(r.path).name, f.cell, r.label(f),
+                      SEVERITY[lang][f.severity], f.code.code, f.message(lang))
+            for col, value in enumerate(values):
+                _cell(ws, HEAD_ROW + 1 + n, col, value, fmt["text"])
+            _fit_height(ws, HEAD_ROW + 1 + n, values, FINDING_WIDTHS)
             n += 1
-            for col, value in enumerate((r.department, r.department_name, Path(r.path).name, f.cell,
-                                         r.label(f), SEVERITY[lang][f.severity], f.code.code, f.message(lang))):
-                _cell(ws, n, col, value, fmt["text"])
     _page(ws, len(FINDING_COLUMNS[lang]), n)
+
+
+LINE_POINTS = 13.5  # a line of 10-point 宋体, with its leading
+
+
+def _fit_height(ws: Any, row: int, values: Sequence[Any], widths: Sequence[int]) -> None:
+    """A row tall enough for its wrapped texts: neither Excel nor XlsxWriter sizes a row to wrapped
+    text written by a program, so the lines each cell needs in its column's width (a Chinese
+    character two units, as the widths count) are counted here."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            room = max(width - 1, 1)
+            lines = max(lines, sum(max(1, -(-cell_len(part) // room)) for part in value.split("\n")))
+    if lines > 1:
+        ws.set_row(row, LINE_POINTS * lines + 3)
 
 
 def grades_of(results: Sequence[FileResult]) -> list[str]:
@@ -191,36 +254,47 @@ def grades_of(results: Sequence[FileResult]) -> list[str]:
     return sorted(levels, key=lambda g: -levels[g])
 
 
+CHART_SIZE = (440, 320)  # pixels; three side by side fit A4 landscape at the sheet's scale
+CHART_GAP = 24
+
+
 def _charts(wb: Any, fmt: dict[str, Any], summary: str, rows: Sequence[Row], statuses: Sequence[str],
-            grades: Sequence[str], lang: str) -> None:
+            grades: Sequence[str], lang: str, title: tuple[str, str]) -> None:
     ws = wb.add_worksheet(SHEETS[lang][2])
     tables = chart_tables(rows, statuses, grades, lang, summary)
     charts = []
-    for k, (table, (h1, h2), title) in enumerate(zip(tables, CHART_HEADS[lang], CHART_TITLES[lang])):
+    _title(ws, fmt, title, 8)
+    for k, (table, (h1, h2), name) in enumerate(zip(tables, CHART_HEADS[lang], CHART_TITLES[lang])):
         c0 = 3 * k
         ws.set_column(c0, c0, 14)
-        ws.set_column(c0 + 1, c0 + 1, 9)
-        ws.write_string(0, c0, h1, fmt["head"])
-        ws.write_string(0, c0 + 1, h2, fmt["head"])
-        for i, (label, formula, cached) in enumerate(table, start=1):
+        ws.set_column(c0 + 1, c0 + 1, 11)
+        ws.write_string(HEAD_ROW, c0, h1, fmt["head"])
+        ws.write_string(HEAD_ROW, c0 + 1, h2, fmt["head"])
+        for i, (label, formula, cached) in enumerate(table, start=FIRST_ROW):
             ws.write_string(i, c0, label, fmt["text"])
             ws.write_formula(i, c0 + 1, "=" + formula, fmt["count"], cached)
         chart = wb.add_chart({"type": "column"})
         n = max(len(table), 1)
-        chart.add_series({"name": title, "categories": [ws.name, 1, c0, n, c0],
-                          "values": [ws.name, 1, c0 + 1, n, c0 + 1], "data_labels": {"value": True},
-                          **({"gap": 10} if k == 2 else {})})
-        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.add_series({"name": name, "categories": [ws.name, FIRST_ROW, c0, FIRST_ROW + n - 1, c0],
+                          "values": [ws.name, FIRST_ROW, c0 + 1, FIRST_ROW + n - 1, c0 + 1],
+                          "data_labels": {"value": True}, **({"gap": 10} if k == 2 else {})})
+        chart.set_title({"name": name, "name_font": {"size": 11, "bold": True}, "overlay": False})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True}})
-        chart.set_size({"width": 420, "height": 280})
+        most = max((cached for _l, _f, cached in table), default=0)
+        chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True},  # counts: whole numbers on the axis
+                          **({"major_unit": 1} if most <= 10 else {})})
+        chart.set_x_axis({"num_font": {"size": 9}})
+        chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
         charts.append(chart)
-    top = max(len(STATUS[lang]), len(grades), len(BANDS)) + 2
-    for k, chart in enumerate(charts):
-        ws.insert_chart(top, 3 * k, chart, {"x_offset": 5, "y_offset": 5})
+    top = FIRST_ROW + max(len(STATUS[lang]), len(grades), len(BANDS)) + 1
+    for k, chart in enumerate(charts):  # one anchor, placed apart by their own width: never over each other
+        ws.insert_chart(top, 0, chart, {"x_offset": 5 + k * (CHART_SIZE[0] + CHART_GAP), "y_offset": 5,
+                                        "object_position": 3})
     ws.set_paper(PAPER_A4)
     ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 1)
+    ws.print_area(0, 0, top + CHART_SIZE[1] // 20 + 2, max(8, (3 * (CHART_SIZE[0] + CHART_GAP)) // 64 + 1))
 
 
 def chart_tables(rows: Sequence[Row], statuses: Sequence[str], grades: Sequence[str], lang: str,
@@ -228,11 +302,11 @@ def chart_tables(rows: Sequence[Row], statuses: Sequence[str], grades: Sequence[
     """The tables of 图表 (counts by status, grade and score band): (label, live formula over
     汇总, its value) each; the page draws the same. ``summary``: the name of 汇总."""
     quoted = "'" + (summary or SHEETS[lang][0]).replace("'", "''") + "'"
-    last = max(len(rows), 1) + 1
+    last = max(len(rows), 1) + FIRST_ROW
 
     def column(col: int) -> str:
         letter = col_letters(col)
-        return f"{quoted}!${letter}$2:${letter}${last}"
+        return f"{quoted}!${letter}${FIRST_ROW + 1}:${letter}${last}"
 
     scores = [r.total_score for r in rows if r.total_score is not None]
     return [
@@ -256,9 +330,9 @@ def _band_formula(scores: str, lo: float, hi: float | None) -> str:
 
 def _head(ws: Any, columns: Sequence[str], widths: Sequence[int], fmt: Any) -> None:
     for col, (label, width) in enumerate(zip(columns, widths)):
-        ws.write_string(0, col, label, fmt)
+        ws.write_string(HEAD_ROW, col, label, fmt)
         ws.set_column(col, col, width)
-    ws.set_row(0, 24)
+    ws.set_row(HEAD_ROW, 24)
 
 
 def _cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:

@@ -71,5 +71,6 @@ def verify_returns(options: VerifyOptions, progress: Callable[[int, int], None] 
     results = verify_paths(files, jobs=options.jobs, progress=advance, policy=policy)
     rec = reconcile(results, blanks, options.prefer) if blanks is not None else None
     if report is not None:
-        write_report(results, report, lang=options.lang, force=options.force, keep=files, reconciled=rec)
+        write_report(results, report, lang=options.lang, force=options.force, keep=files, reconciled=rec,
+                     distributed=options.distributed)
     return Verified(files, results, rec, report)
