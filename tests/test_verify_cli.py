@@ -153,24 +153,25 @@ def test_report_opens_in_libreoffice_with_the_right_totals(files: dict[str, Path
     wb = openpyxl.load_workbook(recalculated, data_only=True)
     assert wb.sheetnames == ["汇总", "问题清单", "图表"]
     rows = list(wb["汇总"].iter_rows(values_only=True))
-    assert rows[0] == ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件")
-    by_name = {r[7]: r for r in rows[1:]}  # without --distributed: one row per file
+    assert rows[0][0] == "2024年度部门（单位）整体绩效自评核验汇总\n3 个文件"  # the title, above the heads
+    assert rows[1] == ("部门编码", "部门名称", "状态", "总评价得分", "等级", "错误数", "警告数", "文件")
+    by_name = {r[7]: r for r in rows[2:]}  # without --distributed: one row per file
     assert by_name["2024_703010_good.xlsx"][:5] == ("703010", "朝阳市工业和信息化工作服务中心", "通过", SEED_TOTAL, "优")
-    assert by_name["2024_703010_bad.xlsx"][2:5] == ("未通过", BAD_TOTAL, "优")  # 93.68 ≥ 90
+    assert by_name["2024_703010_bad.xlsx"][2:5] == ("未通过", BAD_TOTAL, None)  # 93.68 ≥ 90, but it fails: no grade
     assert by_name["broken.xlsx"][2] == "无法读取"
     # the counts of 图表 as LibreOffice recalculates them over 汇总
     charts = wb["图表"]
-    assert [(charts.cell(i, 1).value, charts.cell(i, 2).value) for i in range(2, 5)] == \
+    assert [(charts.cell(i, 1).value, charts.cell(i, 2).value) for i in range(3, 6)] == \
         [("通过", 1), ("未通过", 1), ("无法读取", 1)]
-    assert charts["D2"].value == "优" and charts["E2"].value == 2 and charts["H6"].value == 2
+    assert charts["D3"].value == "优" and charts["E3"].value == 1 and charts["H7"].value == 2
     findings = list(wb["问题清单"].iter_rows(values_only=True))
-    assert findings[0] == ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明")
+    assert findings[1] == ("部门编码", "部门名称", "文件", "单元格", "字段", "严重程度", "代码", "说明")
     assert ("2024_703010_bad.xlsx", "H17", "重点工作办结率 全年完成值", "错误", "not-a-number") in \
-        {r[2:7] for r in findings[1:]}
-    assert sum(1 for r in findings[1:] if r[6] == "unreadable") == 1
+        {r[2:7] for r in findings[2:]}
+    assert sum(1 for r in findings[2:] if r[6] == "unreadable") == 1
     written = openpyxl.load_workbook(report)
     for name in ("汇总", "问题清单"):
-        assert written[name].freeze_panes == "A2"
+        assert written[name].freeze_panes == "A3"
         assert written[name].auto_filter.ref is not None
         assert written[name].column_dimensions["B"].width > 20
 

@@ -162,8 +162,9 @@ def chart_statuses(reconciled: Reconciled | None, lang: str) -> list[str]:
 
 def _title(ws: Any, fmt: dict[str, Any], title: tuple[str, str], columns: int) -> None:
     """Row 1: the title and, below it in the same merged cell, what was verified against what."""
-    ws.merge_range(0, 0, 0, columns - 1, "", fmt["title"])
-    ws.write_rich_string(0, 0, fmt["title_big"], title[0], fmt["title_small"], "\n" + title[1], fmt["title"])
+    # one plain text: a rich string's second run would begin with the line break, which XlsxWriter
+    # marks xml:space="preserve" on <t> of a run, where the schema does not allow it
+    ws.merge_range(0, 0, 0, columns - 1, f"{title[0]}\n{title[1]}", fmt["title"])
     ws.set_row(0, 40)
 
 
@@ -174,9 +175,8 @@ def _formats(wb: Any) -> dict[str, Any]:
         "text": wb.add_format({**base, "text_wrap": True}),
         "score": wb.add_format({**base, "num_format": "0.00"}),
         "count": wb.add_format({**base, "num_format": "0"}),
-        "title": wb.add_format({"font_name": "宋体", "text_wrap": True, "align": "center", "valign": "vcenter"}),
-        "title_big": wb.add_format({"font_name": "宋体", "font_size": 14, "bold": True}),
-        "title_small": wb.add_format({"font_name": "宋体", "font_size": 10}),
+        "title": wb.add_format({"font_name": "宋体", "font_size": 12, "bold": True, "text_wrap": True,
+                                "align": "center", "valign": "vcenter"}),
         **{s: wb.add_format({**base, "bold": True, "align": "center", "bg_color": fill, "font_color": font})
            for s, (fill, font) in COLOURS.items()},
     }
