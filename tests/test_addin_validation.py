@@ -171,7 +171,7 @@ def test_text_lengths_are_bounded(sample: Generated) -> None:
 
 def test_an_xlsxwriter_refusal_is_an_error_and_writes_nothing(
         template: Template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlgen.generate.addin import validation
+    from xlgen.generate.guidance import validation
 
     too_long = {"validate": "list", "source": ["选项" * 200]}  # an inline list over 255 characters
     monkeypatch.setattr(validation, "rule", lambda layout, slot: too_long)

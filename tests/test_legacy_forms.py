@@ -26,7 +26,7 @@ from tests.helpers.userfill import set_cells
 from xlgen.cli import app
 from xlgen.cycle.roster import load_roster
 from xlgen.generate.workbook import generate
-from xlgen.intake.legacy import grade, key, parse_number, read_legacy
+from xlgen.intake.bylabels import grade, key, parse_number, read_legacy
 from xlgen.intake.returned import read_returned
 from xlgen.libreoffice import convert
 from xlgen.template.fill import load_fill

@@ -21,7 +21,7 @@ from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Code
 from xlgen.lang import Text
 from xlgen.generate import limits
-from xlgen.generate.addin import printsetup
+from xlgen.generate.guidance import printsetup
 from xlgen.generate.workbook import Generated, generate
 from xlgen.layout.values import layout_for
 from xlgen.generate.templatecheck import check_template

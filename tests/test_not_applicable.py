@@ -67,7 +67,7 @@ def test_the_marked_row_is_dropped_and_the_rest_rescaled(book: Generated) -> Non
 
 
 def test_the_guide_says_how_to_drop_a_row(book: Generated) -> None:
-    from xlgen.generate.addin.guide import rules
+    from xlgen.generate.guidance.guide import rules
 
     assert "指标不适用时，在是否适用中选择“不适用”：该行不评分、不必填写，总分按其余指标的分值折算。" in \
         rules(book.layout, False)

@@ -139,7 +139,7 @@ def test_the_status_is_amber_with_or_without_the_number(books: dict[str, Generat
     """The 请核实 format tests the text's beginning (LEFT, a classic function): 请核实 and 请核实：是否应填 95？
     both light amber, 通过 stays green."""
     from tests.helpers.addinxml import highlighted
-    from xlgen.generate.addin.conditional import PASS_FILL, VERIFY_FILL
+    from xlgen.generate.guidance.conditional import PASS_FILL, VERIFY_FILL
 
     book = books[case]
     values = {**book.inputs, **book.results}

@@ -22,7 +22,7 @@ from xlgen.cycle.plan import ADOPTED, CHANGED, KEPT, NEW, REFUSED, Distributed, 
 from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
-from xlgen.generate.addin.protection import check_password
+from xlgen.generate.guidance.protection import check_password
 from xlgen.generate.workbook import generate
 from xlgen.oserrors import IS_A_FILE, output_folder
 from xlgen.outputs import refuse_inputs, write_atomic

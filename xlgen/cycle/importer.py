@@ -1,7 +1,7 @@
 """Import last year's forms (hand-made, budget-system exports, .xls): one fill per form and a
 roster for ``distribute``, so that every department's own tree is carried, not retyped.
 
-Each form is read by its labels (``intake.legacy``) into a fill of its template, written as
+Each form is read by its labels (``intake.bylabels``) into a fill of its template, written as
 TOML (``YYYY_CODE_NAME.toml``); the departments' identity, tasks and indicator trees, as far as
 the template's ``[rollover]`` carries them, make one roster per template
 (``roster-TEMPLATE.xlsx``: 部门, 任务 and 指标 sheets, the format ``roster.load_roster`` reads).
@@ -28,7 +28,7 @@ from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.cycle.rollover import carried_fill
 from xlgen.layout.values import layout_for
 from xlgen.intake.adopted import LegacyReturned
-from xlgen.intake.legacy import LegacyForm, Unplaced, read_legacy
+from xlgen.intake.bylabels import LegacyForm, Unplaced, read_legacy
 from xlgen.intake.reader import Returned
 from xlgen.intake.returned import read_returned
 from xlgen.verify.verifier import year_of

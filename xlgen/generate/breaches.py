@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from xlgen.findings import Text
-from xlgen.generate.addin import guide, printsetup, validation
+from xlgen.generate.guidance import guide, printsetup, validation
 from xlgen.generate.limits import COLUMN_WIDTH, formula_problems, sheet_name_problems, validation_problems
 from xlgen.layout.model import FORMULA, LIST_SHEET, Layout
 

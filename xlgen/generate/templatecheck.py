@@ -12,7 +12,7 @@ from pathlib import Path
 from xlgen.formula.engine import EngineError, XlError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
-from xlgen.generate.addin.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
+from xlgen.generate.guidance.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed
 from xlgen.generate.breaches import breaches
 from xlgen.layout.model import FORMULA
 from xlgen.layout.placer import build_layout

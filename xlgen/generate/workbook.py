@@ -18,15 +18,15 @@ from typing import Any
 import xlsxwriter
 
 from xlgen import __version__
-from xlgen.generate.addin import conditional
-from xlgen.generate.addin import guide
-from xlgen.generate.addin import lists
-from xlgen.generate.addin import printsetup
-from xlgen.generate.addin import protection
+from xlgen.generate.guidance import conditional
+from xlgen.generate.guidance import guide
+from xlgen.generate.guidance import lists
+from xlgen.generate.guidance import printsetup
+from xlgen.generate.guidance import protection
 from xlgen.generate import provenance
 from xlgen.generate.breaches import breaches
 from xlgen.generate import seal
-from xlgen.generate.addin import validation
+from xlgen.generate.guidance import validation
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
@@ -123,7 +123,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
                 _write_value(ws, piece, inputs.get(cell.slot.key), styles[style], out)
         else:
             _write_value(ws, cell, inputs.get(cell.slot.key), styles[style], out)
-    # the add-in: dropdowns and rules, highlights, print setup, protection, guide, lists
+    # the in-workbook guidance: dropdowns and rules, highlights, print setup, protection, guide, lists
     validation.write_validations(ws, layout, out)
     conditional.write_conditional_formats(wb, ws, layout, out)
     printsetup.setup(ws, layout, pages, out)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.intake.legacy import LegacyForm, read_legacy
+from xlgen.intake.bylabels import LegacyForm, read_legacy
 from xlgen.intake.package import Cell, Package, Sheet
 from xlgen.intake.reader import Returned
 from xlgen.intake.safezip import SafeZip

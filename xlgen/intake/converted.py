@@ -7,7 +7,7 @@
   are all checked; a ``converted`` warning says so. The temporary folder is removed; the original
   is never opened by LibreOffice (no lock file beside it) and never changed.
 - It carries no mark of xlgen (a hand-made or budget-system form): its values are read by xlrd
-  through the template's labels (intake/legacy.py); LibreOffice is not needed.
+  through the template's labels (intake/bylabels.py); LibreOffice is not needed.
 - xlgen's marks but no LibreOffice, or the conversion failed or timed out: the same values path,
   with a ``not-converted`` warning naming why.
 - xlrd cannot open it (it reads the BIFF8 that Excel, WPS and LibreOffice write, so the file is

@@ -4,7 +4,7 @@ Stage 2 of the pipeline. This is the one table of cell addresses in xlgen: the w
 places what it lists, and the reader and the verifier read through it. A layout depends only on
 the template and the row counts (tasks, extra indicator rows), so a returned file's layout is
 rebuilt from its template and the counts found in it. ``placer.py`` builds it (``build_layout``),
-``checkblock.py`` places the 填报检查 block, ``formulas.py`` turns placeholders into cells.
+``selfcheckblock.py`` places the 填报检查 block, ``formulas.py`` turns placeholders into cells.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class Layout:
         built: T = memo[name]  # what ``build`` made for this name (a name is always built alike)
         return built
 
-    # -------------------------------------------------------------- rules of the add-in
+    # -------------------------------------------------------------- rules of the in-workbook guidance
     @functools.cached_property
     def lists(self) -> dict[str, ListSource]:
         """Closed lists by kind (operators, units, grades), one column each on LIST_SHEET."""

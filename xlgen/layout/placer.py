@@ -1,5 +1,5 @@
 """Placing a template: where every field sits (build_layout), the rows of each table and the
-merges of the indicator tree. The 填报检查 block is ``checkblock.py``'s; placeholders become
+merges of the indicator tree. The 填报检查 block is ``selfcheckblock.py``'s; placeholders become
 cells in ``formulas.py``.
 """
 
@@ -9,7 +9,7 @@ import functools
 from dataclasses import replace
 from typing import Any
 
-from xlgen.layout.checkblock import CheckBlock
+from xlgen.layout.selfcheckblock import CheckBlock
 from xlgen.layout.formulas import ref, substitute
 from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
                                 IndicatorRow, Layout, Slot, a1_range)

@@ -16,7 +16,7 @@ from typing import Any
 
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.generate import provenance, seal
-from xlgen.generate.addin.guide import SHEET as GUIDE_SHEET
+from xlgen.generate.guidance.guide import SHEET as GUIDE_SHEET
 from xlgen.intake.package import Package
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import LIST_SHEET

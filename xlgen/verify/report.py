@@ -27,7 +27,7 @@ from rich.text import Text as RichText
 
 from xlgen.findings import Code
 from xlgen.formula.engine import col_letters
-from xlgen.generate.addin.printsetup import PAPER_A4
+from xlgen.generate.guidance.printsetup import PAPER_A4
 from xlgen.outputs import XLSX, write_atomic
 from xlgen.lang import Text, fill, pick
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNEXPECTED, UNTOUCHED, Reconciled

@@ -11,7 +11,7 @@ from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
 from xlgen.formula.engine import evaluate
-from xlgen.generate.addin import printsetup
+from xlgen.generate.guidance import printsetup
 from xlgen.layout import selfcheck as chk
 from xlgen.intake.reader import Returned
 from xlgen.layout import cellrules

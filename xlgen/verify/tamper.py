@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding
-from xlgen.generate.addin import validation
+from xlgen.generate.guidance import validation
 from xlgen.layout.selfcheck import HELPER
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA

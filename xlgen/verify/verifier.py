@@ -20,7 +20,7 @@ from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.intake.compare import blank_or_zero, same
 from xlgen.verify.plan import Plan, plan_for
-from xlgen.verify.legacy import verify_legacy
+from xlgen.verify.handmade import verify_legacy
 from xlgen.verify.result import FileResult, claim, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.formats import format_findings

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.layout import selfcheck as chk
-from xlgen.generate.addin import conditional
+from xlgen.generate.guidance import conditional
 from xlgen.generate.limits import ROW_HEIGHT
 from xlgen.layout.model import Layout
-from xlgen.generate.addin.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
+from xlgen.generate.guidance.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
 from xlgen.generate.styles import FIXED_FILL, INPUT_FILL, TEXT_FORMAT
-from xlgen.generate.addin.validation import amount_unit, band_text
+from xlgen.generate.guidance.validation import amount_unit, band_text
 from xlgen.generate.xlsxcall import checked
 
 SHEET = "填表说明"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.generate import limits
-from xlgen.generate.addin import lists, printsetup
+from xlgen.generate.guidance import lists, printsetup
 from xlgen.layout.model import TREE_FIELDS, Layout, Slot
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Grade, Template
