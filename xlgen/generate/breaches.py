@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from xlgen.findings import Text
 from xlgen.generate.guidance import guide, printsetup, validation
 from xlgen.generate.limits import COLUMN_WIDTH, formula_problems, sheet_name_problems, validation_problems
-from xlgen.layout.model import FORMULA, LIST_SHEET, Layout
+from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, per_layout
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Breach:
     detail: Text
 
 
+@per_layout
 def breaches(layout: Layout) -> list[Breach]:
     """Every Excel limit the workbook of ``layout`` would break, whatever values fill it (row
     heights grown by filled texts are capped when they are set)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from xlgen import __version__
 from xlgen.layout.selfcheck import SECTION as CHECKS
-from xlgen.layout.model import Layout, a1, quote_sheet
+from xlgen.layout.model import Layout, a1, per_layout, quote_sheet
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 
 PROP_TEMPLATE_ID = "xlgen_template_id"
@@ -54,6 +54,7 @@ def _ref(sheet: str, r1: int, c1: int, r2: int, c2: int) -> str:
     return f"={quote_sheet(sheet)}!{a1(r1, c1, True)}{last}"
 
 
+@per_layout
 def defined_names(layout: Layout) -> dict[str, str]:
     """Name → reference: each region (tables, 填报检查, helper columns), each column of a table
     (xlgen_<table>_<field>), each header and goal field, the total and each check's cell."""

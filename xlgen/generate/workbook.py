@@ -32,7 +32,7 @@ from xlgen.findings import Text
 from xlgen.generate.fastsheet import FastWorksheet
 from xlgen.names import TOTAL
 from xlgen.template.fill import Fill, next_year
-from xlgen.layout.model import FIXED, FORMULA, Layout, Slot
+from xlgen.layout.model import FIXED, FORMULA, Layout, Slot, per_layout
 from xlgen.generate.styles import Styles, style_of
 from xlgen.template.model import Template
 from xlgen.layout.values import bind_inputs, cached_form, compute, layout_for
@@ -95,7 +95,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
                 results: dict[str, Any], year: int | None, password: str | None = None,
                 key: bytes | None = None) -> None:
     t = layout.template
-    for breach in layout.cached("limit_breaches", lambda: breaches(layout)):
+    for breach in breaches(layout):
         raise XlgenError(ErrorCode.EXCEL_LIMIT, file=out, where=breach.where, key=breach.key, detail=breach.detail)
     styles = Styles(wb)
     ws = wb.add_worksheet(t.sheet, worksheet_class=FastWorksheet)
@@ -112,7 +112,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
             checked(ws.write_string(lab.row, lab.col, lab.text, fmt), Text("名称", "a label"), out)
     pages = printsetup.paginate(layout, inputs, results)
     fixed = layout.fixed_values(inputs)
-    for cell in layout.cached("form_cells", lambda: _form_cells(layout)):
+    for cell in _form_cells(layout):
         style = _given_style(cell.slot) if cell.slot.key in fixed else cell.style
         if cell.formula:
             _write_formula(ws, cell, results[cell.slot.key], styles[style], out)
@@ -135,7 +135,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     for name, value in {**provenance.properties(layout, department if isinstance(department, str) else None, year),
                         **seal.properties(record, key)}.items():
         checked(wb.set_custom_property(name, value), Text(f"自定义属性 {name}", f"custom property {name}"), out)
-    for name, ref in layout.cached("provenance_names", lambda: provenance.defined_names(layout)).items():
+    for name, ref in provenance.defined_names(layout).items():
         checked(wb.define_name(name, ref), Text(f"定义的名称 {name}", f"defined name {name}"), out)
 
 
@@ -149,6 +149,7 @@ class _FormCell:
     formula: str  # "=…" for a formula slot, "" for a value
 
 
+@per_layout
 def _form_cells(layout: Layout) -> list[_FormCell]:
     cells = []
     for slot in layout.slots.values():

@@ -45,7 +45,7 @@ from xlgen.intake.package import (
 )
 from xlgen.intake.refs import parse_ref
 from xlgen.intake.sheet import read_sheet
-from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind
+from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind, per_layout
 from xlgen.layout.placer import build_layout
 from xlgen.names import GOALS, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
@@ -59,6 +59,13 @@ def default_layout(t: Template) -> Layout:
     return build_layout(t, t.task_rows, t.spare_kinds)
 
 
+@per_layout
+def _tree_names(lay: Layout) -> dict[str, int]:
+    """The tree's indicator names as the reader compares them, by tree index."""
+    return {norm(ind.name): i for i, ind in enumerate(lay.template.tree)}
+
+
+@per_layout
 def _extent(lay: Layout) -> tuple[int, int]:
     """(rows, columns) the layout occupies."""
     cols = max([s.last_col for s in lay.slots.values()] + [lab.last_col for lab in lay.labels]) + 1
@@ -213,7 +220,7 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
             f"找不到工作表「{t.sheet}」（文件中的工作表：{names}）",
             f"the sheet '{t.sheet}' is missing (sheets in the file: {names})"))
     named = _named_ranges(pkg, ref.name)
-    rows, cols = base.cached("reader_extent", lambda: _extent(base))
+    rows, cols = _extent(base)
     max_row = rows + SLACK_ROWS  # the names come from the file: they may move the end up, never past this
     if TOTAL in named:
         max_row = min(max_row, named[TOTAL][2] + 1 + TAIL_ROWS)
@@ -362,7 +369,7 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
     counts found (``base``: the template's default layout), and map each layout row to the file's row."""
     t = base.template
     name_col = base.slots["indicators[0].name"].col if "indicators[0].name" in base.slots else 3
-    tree_names = base.cached("reader_tree_names", lambda: {norm(ind.name): i for i, ind in enumerate(t.tree)})
+    tree_names = _tree_names(base)
     file_rows = list(range(a.indicators[0], a.indicators[1] + 1))
     tree_at: dict[int, int] = {}  # tree index → file row
     others: list[int] = []

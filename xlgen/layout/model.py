@@ -10,6 +10,7 @@ rebuilt from its template and the counts found in it. ``placer.py`` builds it (`
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass, field
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -116,7 +117,7 @@ class ListSource:
         return f"={quoted}!{a1_range(0, self.col, len(self.values) - 1, self.col)}"
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)  # eq=False: a layout is itself (hashed by identity), the key of its plans
 class Layout:
     template: Template
     task_count: int
@@ -167,15 +168,6 @@ class Layout:
         if kind == NUMBER_OR_TEXT:
             return slot.section == INDICATORS and self.indicator_rows[slot.index].kind != QUALITATIVE
         return kind == NUMBER
-
-    def cached(self, name: str, build: Callable[[], T]) -> T:
-        """What an emitter derives from the layout alone (its rules and ranges), built once per
-        layout rather than once per workbook: a distribution writes a thousand alike."""
-        memo: dict[str, Any] = self.__dict__.setdefault("_memo", {})
-        if name not in memo:
-            memo[name] = build()
-        built: T = memo[name]  # what ``build`` made for this name (a name is always built alike)
-        return built
 
     # -------------------------------------------------------------- rules of the in-workbook guidance
     @functools.cached_property
@@ -229,6 +221,22 @@ class Layout:
             top = "<=" if g.max_inclusive else "<"
             tests.append(f"AND({grade}={label},{degree}>={excel_number(g.min)},{degree}{top}{excel_number(g.max)})")
         return f"AND(ISNUMBER({degree}),OR({','.join(tests)}))"
+
+
+def per_layout(build: Callable[[Layout], T]) -> Callable[[Layout], T]:
+    """``build`` as a stage's typed plan of a layout, made once per layout rather than once per
+    workbook or file (a distribution writes a thousand alike; a collection reads as many)."""
+    plans: weakref.WeakKeyDictionary[Layout, T] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(build)
+    def plan(layout: Layout) -> T:
+        try:
+            return plans[layout]
+        except KeyError:
+            built = plans[layout] = build(layout)
+            return built
+
+    return plan
 
 
 def own_kind(target: object) -> str:

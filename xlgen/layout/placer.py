@@ -33,9 +33,9 @@ def build_layout(template: Template, task_count: int, extra: int | tuple[str, ..
 def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -> Layout:
     rows = [IndicatorRow(i, _kind(t), t) for i, t in enumerate(template.tree)]
     rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
-    lay = Layout(template, task_count, tuple(rows))
-    Placer(lay).place()
-    return lay
+    placer = Placer(Layout(template, task_count, tuple(rows)))
+    placer.place()
+    return replace(placer.lay, last_row=placer.last_row, print_titles=placer.print_titles)
 
 
 def _kind(t: TreeIndicator) -> str:
@@ -58,7 +58,7 @@ class Placer(CheckBlock):
         self.header(FOOTER)
         self.place_helpers(self.rule_rows())
         self.checks()
-        self.lay.last_row = self.row - 1
+        self.last_row = self.row - 1
         for key, spec, section, index in self.pending:
             s = self.lay.slots[key]
             formula = substitute(self.lay, spec, section, index)
@@ -177,7 +177,7 @@ class Placer(CheckBlock):
         for name, cols in groups.items():
             self.label(top, min(cols), name, "head", last_col=max(cols))
         first = top + 2
-        lay.print_titles = (top, top + 1)
+        self.print_titles = (top, top + 1)
         for ind in lay.indicator_rows:
             self.indicator_row(first + ind.index, ind)
         self.merge_tree(first)

@@ -30,6 +30,8 @@ class CheckBlock:
         self.t = lay.template
         self.right = lay.width - 1
         self.row = 0
+        self.last_row = 0  # the form's last row, once placed
+        self.print_titles = (0, 0)  # rows repeated at the top of every printed page
         self.pending: list[tuple[str, FormulaSpec, str, int]] = []
 
     def label(self, row: int, col: int, text: str, style: str, last_row: int = -1, last_col: int = -1) -> None:

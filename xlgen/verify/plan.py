@@ -9,7 +9,7 @@ from xlgen.formula.engine import col_index
 from xlgen.layout.selfcheck import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from xlgen.intake.celltext import norm
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import FORMULA, Layout, Slot
+from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
 from xlgen.names import HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.intake.compare import canonical
 
@@ -40,12 +40,9 @@ class Plan:
         return None if row is None else self.by_pos.get((row, col_index(m.group(1))))
 
 
+@per_layout
 def plan_for(lay: Layout) -> Plan:
     """What verifying a file needs that depends on its layout alone, derived once per layout."""
-    return lay.cached("verify_plan", lambda: _build_plan(lay))
-
-
-def _build_plan(lay: Layout) -> Plan:
     t = lay.template
     formulas = [s for s in lay.slots.values() if s.role == FORMULA]
     formula_rows: dict[int, list[Slot]] = {}

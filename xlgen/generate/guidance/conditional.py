@@ -18,7 +18,7 @@ from typing import Any
 
 from xlgen.layout import selfcheck as chk
 from xlgen.formula.engine import col_letters
-from xlgen.layout.model import FORMULA, Layout, Slot
+from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 from xlgen.names import INDICATORS, TASKS
 
@@ -36,13 +36,14 @@ def write_conditional_formats(wb: Any, ws: Any, layout: Layout, out: Path) -> No
         "passed": wb.add_format({"bg_color": PASS_FILL, "font_color": PASS_FONT, "bold": True}),
         "asked": wb.add_format({"bg_color": VERIFY_FILL, "font_color": VERIFY_FONT, "bold": True}),
     }
-    for (r1, c1, r2, c2), options, fmt, what in layout.cached("conditional_formats", lambda: _plan(layout)):
+    for (r1, c1, r2, c2), options, fmt, what in _plan(layout):
         checked(ws.conditional_format(r1, c1, r2, c2, {**options, "format": formats[fmt]}), what, out)
 
 
 Rule = tuple[tuple[int, int, int, int], dict[str, str], str, str]  # range, options, format, what
 
 
+@per_layout
 def _plan(layout: Layout) -> list[Rule]:
     """Every highlight of the form, in writing order: its range, XlsxWriter options without the
     format, the format's name and what it is (for an error). The same for every workbook of a

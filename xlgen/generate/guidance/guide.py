@@ -13,7 +13,7 @@ from typing import Any
 from xlgen.layout import selfcheck as chk
 from xlgen.generate.guidance import conditional
 from xlgen.generate.limits import ROW_HEIGHT
-from xlgen.layout.model import Layout
+from xlgen.layout.model import Layout, per_layout
 from xlgen.generate.guidance.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNIT_PX, text_height
 from xlgen.generate.styles import FIXED_FILL, INPUT_FILL, TEXT_FORMAT
 from xlgen.generate.guidance.validation import amount_unit, band_text
@@ -114,7 +114,10 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     checked(ws.merge_range(0, 0, 0, 1, SHEET, title), "guide title", out)
     checked(ws.set_row(0, 24), "guide title row", out)
     row = 2
-    sized = layout.cached(f"guide_rules_{password}", lambda: _sized_rules(layout, password))
+    by_password = _sized_by_password(layout)
+    if password not in by_password:
+        by_password[password] = _sized_rules(layout, password)
+    sized = by_password[password]
     for i, (rule, height) in enumerate(sized, 1):
         checked(ws.write_number(row, 0, i, number), "guide rule", out)
         checked(ws.write_string(row, 1, rule, text), "guide rule", out)
@@ -129,6 +132,12 @@ def write_guide(wb: Any, layout: Layout, password: bool, out: Path) -> None:
     ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+@per_layout
+def _sized_by_password(layout: Layout) -> dict[bool, list[tuple[str, float]]]:
+    """A layout's sized rules, with and without a password (the rule on protection differs)."""
+    return {}
 
 
 def _sized_rules(layout: Layout, password: bool) -> list[tuple[str, float]]:

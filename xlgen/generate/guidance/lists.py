@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from xlgen.layout.model import LIST_SHEET, Layout, ListSource
+from xlgen.layout.model import LIST_SHEET, Layout, ListSource, per_layout
 from xlgen.generate.xlsxcall import checked
 
 
@@ -19,6 +19,7 @@ def grade_names(layout: Layout) -> list[str]:
     return [f"xlgen_grade_{i + 1}" for i in range(len(layout.template.grades))]
 
 
+@per_layout
 def defined_names(layout: Layout) -> dict[str, str]:
     names: dict[str, str] = {src.name: src.ref() for src in layout.lists.values()}
     grades = layout.lists.get("grades")
@@ -35,7 +36,7 @@ def write_lists(wb: Any, layout: Layout, styles: Any, out: Path) -> None:
         checked(ws.set_column(src.col, src.col, 40), f"list column {src.name}", out)
     ws.hide()
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    for name, ref in layout.cached("list_names", lambda: defined_names(layout)).items():
+    for name, ref in defined_names(layout).items():
         checked(wb.define_name(name, ref), f"defined name {name}", out)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.generate.limits import ROW_HEIGHT
-from xlgen.layout.model import FIXED, FORMULA, INPUT, MEASURE_TYPES, Layout, Slot
+from xlgen.layout.model import FIXED, FORMULA, INPUT, Layout, MEASURE_TYPES, Slot, per_layout
 from xlgen.names import GOALS, INDICATORS
 from xlgen.template.model import QUALITATIVE
 from xlgen.generate.xlsxcall import checked
@@ -125,11 +125,8 @@ class _Plan:
     room: float  # the height (points) of rows a printed page holds, the form shrunk to fit its width
 
 
+@per_layout
 def _plan(layout: Layout) -> _Plan:
-    return layout.cached("print_plan", lambda: _build_plan(layout))
-
-
-def _build_plan(layout: Layout) -> _Plan:
     widths = column_widths(layout)
     need: dict[int, float] = {}
     spans: list[tuple[int, int, float]] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from xlgen.generate import limits
 from xlgen.generate.guidance import lists, printsetup
-from xlgen.layout.model import TREE_FIELDS, Layout, Slot
+from xlgen.layout.model import Layout, Slot, TREE_FIELDS, per_layout
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Grade, Template
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
@@ -30,18 +30,17 @@ def write_validations(ws: Any, layout: Layout, out: Path) -> None:
                 f"the data validation of {first.key}", out)
 
 
+@per_layout
 def rule_groups(layout: Layout) -> list[list[Slot]]:
     """The inputs of ``layout`` grouped by the one data validation each group gets (every input
     has one): what the generator writes, and what the verifier expects to find still there."""
-    def groups() -> list[list[Slot]]:
-        return same_rule_groups(layout.input_slots(), lambda s: (s.section, s.field, kind_of(layout, s)))
-    return layout.cached("validation_groups", groups)
+    return same_rule_groups(layout.input_slots(), lambda s: (s.section, s.field, kind_of(layout, s)))
 
 
+@per_layout
 def plan(layout: Layout) -> list[tuple[Slot, dict[str, Any]]]:
     """One rule per group of like inputs: its first slot and its XlsxWriter options."""
-    return layout.cached("validations", lambda: [(group[0], {**rule(layout, group[0]), **multi_range(group)})
-                                                 for group in rule_groups(layout)])
+    return [(group[0], {**rule(layout, group[0]), **multi_range(group)}) for group in rule_groups(layout)]
 
 
 def template_key(layout: Layout, slot: Slot) -> str:
