@@ -145,7 +145,7 @@ def test_verify_warns_that_a_long_text_overflows(long_cause: Path) -> None:
     found = [f for f in result.findings if f.code is Code.TEXT_OVERFLOWS]
     assert len(found) == 1 and found[0].field == "indicators[0].cause_funding", result.findings
     assert found[0].severity == "warning" and result.status == "pass"
-    assert "2000 字" in found[0].message() and "409 磅" in found[0].message()
+    assert "2000 字" in found[0].message("zh") and "409 磅" in found[0].message("zh")
     assert "holds 2000 characters" in found[0].message("en")
 
 

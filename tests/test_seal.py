@@ -119,7 +119,7 @@ def test_a_fixed_value_typed_over_fails_at_its_cell(sample: Generated, tmp_path:
     result = verify_file(edited)
     changed = [f for f in result.findings if f.code.code == "fixed-changed"]
     assert [(f.cell, f.field) for f in changed] == [(target.a1, "indicators[0].target")]
-    assert changed[0].message() == f"{target.a1} 重点工作办结率 指标值 由 100 改为 80：该项由财政部门下达，不得修改"
+    assert changed[0].message("zh") == f"{target.a1} 重点工作办结率 指标值 由 100 改为 80：该项由财政部门下达，不得修改"
     assert "was changed from 100 to 80" in changed[0].message("en")
 
 

@@ -292,14 +292,15 @@ class Finding:
     def severity(self) -> str:
         return self.code.severity
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang``, else in the run's language (as an error's)."""
         detail = self.code.value
         template = pick(detail.text, lang)
         shown = {k: show(v, lang) for k, v in self.params.items()}
         # a finding at no cell reads without one ("the document property year …"), not "(empty) …"
         return template.format_map(_Defaults({"cell": self.cell or "", "sheet": self.sheet or "", **shown})).strip()
 
-    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
         return {"code": self.code.code, "severity": self.severity, "sheet": self.sheet,
                 "cell": self.cell, "field": self.field, "message": self.message(lang)}
 
@@ -324,7 +325,7 @@ class _Defaults(dict[str, str]):
 EMPTY = Text("（空）", "(empty)")
 
 
-def show(value: Any, lang: str = "zh") -> str:
+def show(value: Any, lang: str | None = None) -> str:
     """A value as a message shows it: 12.63, not 12.630000000000001; nothing as (empty)."""
     if isinstance(value, Text):
         return pick(value, lang)

@@ -496,7 +496,8 @@ def _check(t: Template) -> None:
             if ref == LEVEL:
                 if not t.levels:
                     raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
-                                     detail="{level} names the total's level, but the template has no [[levels]]")
+                                     detail=Text("{level} 表示总分的等级，但模板没有 [[levels]]",
+                                                 "{level} names the total's level, but the template has no [[levels]]"))
                 continue
             ok = fld in names[section] if section in names else (
                 fld in t.tasks.fields() or fld in t.indicators.fields())

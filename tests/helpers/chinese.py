@@ -1,0 +1,24 @@
+"""What of a Chinese message is English prose of ours: the words left once what the user wrote
+and the names of things (quoted values, keys, files, formulas, codes, options) are taken out."""
+
+from __future__ import annotations
+
+import re
+
+# names that a Chinese message names as they are
+NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "SHA", "CSV", "UTF",
+         "GBK", "BOM", "PDF", "PNG", "Debian", "poppler", "utils", "pdftoppm", "apt", "get", "install", "keygen",
+         "TRUE", "FALSE", "General", "xlrd", "OLE", "DTD", "VBA", "ActiveX", "http", "https", "mailto", "UNC",
+         "DDE", "WEBSERVICE", "RTD", "CALL", "HYPERLINK", "History", "Calibri", "SimSun", "version", "id",
+         "warning", "error"}  # a rule's severity, as a template writes it
+_LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
+_QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")
+_NAMED = re.compile(r"(?<![\w-])(?:--?[\w-]+|\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png)\b|[\w./\\-]+\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png|key|json)"
+                    r"|[A-Za-z_][\w-]*(?:[.\[][\w\]\[.-]*)+|[a-z]+(?:-[a-z]+)+|[a-z]+_[\w]+|[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?"
+                    r"|[A-Z][A-Z0-9_]+\(?)")
+
+
+def english_words(message: str) -> list[str]:
+    """The English words of ``message`` that are prose, not names (empty for a clean Chinese one)."""
+    left = _NAMED.sub(" ", _LISTED.sub(" ", _QUOTED.sub(" ", message)))
+    return [w for w in re.findall(r"[A-Za-z]{3,}", left) if w not in NAMES]

@@ -1,0 +1,119 @@
+"""One catalogue, never leaking: every error and finding code renders in Chinese and in English,
+each language whole (no placeholder left, no English prose in the Chinese, no Chinese in the
+English), and no detail of ours is a bare string that would show one language in both runs."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.chinese import english_words
+from tests.helpers.common import ROOT
+from xlgen.errors import ErrorCode
+from xlgen.findings import Code, finding
+from xlgen.lang import Text, fill
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+PROSE = ("detail", "reason", "what", "expected", "suggestion", "problems")  # fields that are sentences of ours
+
+
+def _fields(*texts: str) -> set[str]:
+    return {f.split("!")[0] for t in texts for _, f, _, _ in string.Formatter().parse(t) if f}
+
+
+def _rendered(text: Text, sample: object) -> tuple[str, str]:
+    fields = {f: sample for f in _fields(*text)}
+    return fill(text, fields, "zh"), fill(text, fields, "en")
+
+
+@pytest.mark.parametrize("code", list(ErrorCode), ids=lambda c: c.name)
+def test_every_error_code_renders_in_both_languages(code: ErrorCode) -> None:
+    assert _fields(code.value.zh) == _fields(code.value.en)
+    zh, en = _rendered(code.value, Text("某值", "a value"))
+    assert "{" not in zh and "{" not in en
+    assert "某值" in zh if _fields(code.value.zh) else True
+    assert not CJK.search(en), en
+    assert english_words(zh) == [], zh
+    own = _rendered(code.value, "")[0]
+    assert CJK.search(own) or not own.strip("：: "), own  # Chinese words of its own, or only its fields
+
+
+@pytest.mark.parametrize("code", list(Code), ids=lambda c: c.code)
+def test_every_finding_code_renders_in_both_languages(code: Code) -> None:
+    detail = code.value
+    assert _fields(detail.zh) <= _fields(detail.en) | {"cell", "sheet"} and _fields(detail.en) <= _fields(detail.zh) | {"cell", "sheet"}
+    found = finding(code, "Form", "B7", "x", **{f: Text("某值", "a value") for f in _fields(detail.zh, detail.en) - {"cell", "sheet", "field"}})
+    zh, en = found.message("zh"), found.message("en")
+    assert "{" not in zh and "{" not in en and "?" not in zh.replace("？", "")
+    assert CJK.search(zh) and not CJK.search(en.replace("B7", "")), (zh, en)
+    assert english_words(zh) == [], zh
+    assert found.to_json("zh")["message"] == zh and found.to_json("en")["message"] == en
+
+
+def test_a_finding_speaks_the_runs_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = finding(Code.UNREADABLE, reason=Text("已损坏", "damaged"))
+    monkeypatch.setenv("XLGEN_LANG", "zh")
+    assert found.message() == "无法读取该文件：已损坏"
+    monkeypatch.setenv("XLGEN_LANG", "en")
+    assert found.message() == "the file cannot be read: damaged"
+
+
+def _bare_prose() -> list[str]:
+    """Calls that give a prose field of an error or finding as a bare (one-language) string."""
+    out = []
+    for path in sorted((ROOT / "xlgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in ("XlgenError", "finding", "Finding"):
+                continue
+            for kw in node.keywords:
+                value = kw.value
+                bare = isinstance(value, ast.JoinedStr) or (isinstance(value, ast.Constant) and isinstance(value.value, str))
+                if kw.arg in PROSE and bare:
+                    out.append(f"{path.relative_to(ROOT)}:{node.lineno}: {kw.arg}={ast.unparse(value)[:60]}")
+    return out
+
+
+def test_no_detail_of_ours_is_a_bare_string() -> None:
+    """A detail of ours is a Text (zh, en); only what a library or the OS says is quoted as it comes
+    (str(exc), exc.strerror: never a literal). The {level} detail of template/model.py was English
+    in a Chinese run."""
+    assert _bare_prose() == []
+
+
+def test_the_check_finds_a_bare_detail(tmp_path: Path) -> None:
+    call = ast.parse('XlgenError(ErrorCode.VALUE_INVALID, key="k", detail="no [[levels]]")').body[0]
+    assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
+    assert [kw.arg for kw in call.value.keywords if isinstance(kw.value, ast.Constant)] == ["key", "detail"]
+    assert english_words("broken.toml：键「formulas.x」：{level} names the total's level") == ["names", "the", "total",
+                                                                                              "level"]
+
+
+def _template_cases() -> list[tuple[str, str, ErrorCode]]:
+    from tests import test_template_errors
+
+    marks = [m for m in getattr(test_template_errors.test_template_error, "pytestmark", []) if m.name == "parametrize"]
+    return [(old, new, code) for old, new, code, _ in marks[0].args[1]]
+
+
+@pytest.mark.parametrize(("old", "new", "code"), _template_cases())
+def test_a_chinese_run_shows_no_english_detail_of_a_template_error(tmp_path: Path, old: str, new: str,
+                                                                  code: ErrorCode) -> None:
+    """The Chinese pass of tests/test_template_errors.py: each broken template's error, in Chinese,
+    holds no English prose of ours (a TOML syntax error quotes tomllib's own words)."""
+    from tests.test_template_errors import broken
+    from xlgen.errors import XlgenError
+    from xlgen.template.model import load_template
+
+    with pytest.raises(XlgenError) as info:
+        load_template(broken(tmp_path, old, new))
+    zh = info.value.message_in("zh")
+    assert CJK.search(zh)
+    if code is not ErrorCode.TOML_SYNTAX:
+        assert english_words(zh) == [], zh
