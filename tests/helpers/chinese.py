@@ -10,7 +10,8 @@ NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "
          "GBK", "BOM", "PDF", "PNG", "Debian", "poppler", "utils", "pdftoppm", "apt", "get", "install", "keygen",
          "TRUE", "FALSE", "General", "xlrd", "OLE", "DTD", "VBA", "ActiveX", "http", "https", "mailto", "UNC",
          "DDE", "WEBSERVICE", "RTD", "CALL", "HYPERLINK", "History", "Calibri", "SimSun", "version", "id",
-         "warning", "error"}  # a rule's severity, as a template writes it
+         "warning", "error",
+         "generate", "distribute", "rollover", "import", "verify", "preview", "templates", "check", "serve"}  # commands  # a rule's severity, as a template writes it
 _LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")
 _NAMED = re.compile(r"(?<![\w-])(?:--?[\w-]+|\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png)\b|[\w./\\-]+\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png|key|json)"
