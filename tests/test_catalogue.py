@@ -91,8 +91,8 @@ def test_the_check_finds_a_bare_detail(tmp_path: Path) -> None:
     call = ast.parse('XlgenError(ErrorCode.VALUE_INVALID, key="k", detail="no [[levels]]")').body[0]
     assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
     assert [kw.arg for kw in call.value.keywords if isinstance(kw.value, ast.Constant)] == ["key", "detail"]
-    assert english_words("broken.toml：键「formulas.x」：{level} names the total's level") == ["names", "the", "total",
-                                                                                              "level"]
+    assert english_words("broken.toml：键「formulas.x」：{level} names the overall score's level") == [
+        "names", "the", "overall", "score", "level"]
 
 
 def _template_cases() -> list[tuple[str, str, ErrorCode]]:
@@ -117,3 +117,24 @@ def test_a_chinese_run_shows_no_english_detail_of_a_template_error(tmp_path: Pat
     assert CJK.search(zh)
     if code is not ErrorCode.TOML_SYNTAX:
         assert english_words(zh) == [], zh
+
+
+def _cli_cases() -> list[str]:
+    from tests import test_no_traceback
+
+    return sorted(test_no_traceback.CASES)
+
+
+@pytest.mark.parametrize("name", _cli_cases())
+def test_a_chinese_run_shows_no_english_detail_on_the_command_line(tmp_path: Path, name: str) -> None:
+    """The Chinese pass of tests/test_no_traceback.py: each bad input's message, in a Chinese run,
+    holds no English prose of ours (only what the user gave, names, and the OS's own words)."""
+    from typer.testing import CliRunner
+
+    from tests import test_no_traceback
+    from xlgen.cli import app
+
+    make, code, _ = test_no_traceback.CASES[name]
+    result = CliRunner().invoke(app, make(tmp_path), env={"XLGEN_LANG": "zh"})
+    assert result.exit_code == code and "Traceback" not in result.output, result.output
+    assert CJK.search(result.output) and english_words(result.output) == [], result.output

@@ -11,8 +11,10 @@ NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "
          "TRUE", "FALSE", "General", "xlrd", "OLE", "DTD", "VBA", "ActiveX", "http", "https", "mailto", "UNC",
          "DDE", "WEBSERVICE", "RTD", "CALL", "HYPERLINK", "History", "Calibri", "SimSun", "version", "id",
          "warning", "error",
-         "generate", "distribute", "rollover", "import", "verify", "preview", "templates", "check", "serve"}  # commands  # a rule's severity, as a template writes it
+         "generate", "distribute", "rollover", "import", "verify", "preview", "templates", "check", "serve",  # commands
+         "tasks", "goals", "indicators", "header", "footer", "total", "nan", "inf"}  # tables; values a user typed  # a rule's severity, as a template writes it
 _LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.\-]+)+[/\\]?|[\w.\-]+/[\w.\-/]*")  # a path, or a relative one
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")
 _NAMED = re.compile(r"(?<![\w-])(?:--?[\w-]+|\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png)\b|[\w./\\-]+\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv|pdf|png|key|json)"
                     r"|[A-Za-z_][\w-]*(?:[.\[][\w\]\[.-]*)+|[a-z]+(?:-[a-z]+)+|[a-z]+_[\w]+|[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?"
@@ -21,5 +23,5 @@ _NAMED = re.compile(r"(?<![\w-])(?:--?[\w-]+|\.(?:xlsx|xlsm|xls|et|xlsb|toml|csv
 
 def english_words(message: str) -> list[str]:
     """The English words of ``message`` that are prose, not names (empty for a clean Chinese one)."""
-    left = _NAMED.sub(" ", _LISTED.sub(" ", _QUOTED.sub(" ", message)))
+    left = _NAMED.sub(" ", _LISTED.sub(" ", _QUOTED.sub(" ", _PATH.sub(" ", message))))
     return [w for w in re.findall(r"[A-Za-z]{3,}", left) if w not in NAMES]
