@@ -118,7 +118,8 @@ def reconciliation(tmp: Path, files: list[Path], plain_ms: float) -> None:
     """What ``verify --distributed`` adds to the plain run of the same files (``plain_ms`` a file)."""
     from xlgen.cycle.distribute import distribute
     from xlgen.intake.returned import read_returned
-    from xlgen.verify.reconcile import load_distribution, reconcile
+    from xlgen.verify.reconcile import reconcile
+    from xlgen.verify.manifest import load_distribution
     from xlgen.verify.result import inputs_digest
 
     roster = tmp / "roster.csv"
@@ -157,7 +158,7 @@ def yardstick_cost(dist: Path, blanks: list[Any], files: list[Path], plain_ms: f
     from xlgen.verify.plan import plan_for
     from xlgen.verify.reconcile import judged_against
     from xlgen.verify.result import claim
-    from xlgen.verify.verifier import _year, label_year
+    from xlgen.verify.year import label_year, year_from
 
     t0 = time.perf_counter()
     policy = judged_against(SealPolicy(), dist, blanks)
@@ -171,7 +172,7 @@ def yardstick_cost(dist: Path, blanks: list[Any], files: list[Path], plain_ms: f
         label = label_year(ret, plan)
         start = time.perf_counter()
         for _ in range(rounds):  # what verify_returned does for the yardstick: claim, look-up, compare
-            blank = policy.yardstick.get(claim(ret, ret.inputs(), _year(ret, label)))  # type: ignore[union-attr]
+            blank = policy.yardstick.get(claim(ret, ret.inputs(), year_from(ret, label)))  # type: ignore[union-attr]
             fixed_findings(ret, plan, policy, label, blank)
         elapsed += time.perf_counter() - start
         compared += blank is not None
@@ -190,7 +191,7 @@ def seal_cost(files: list[Path], plain_ms: float, key: bytes) -> None:
     from xlgen.intake.returned import read_returned
     from xlgen.verify.fixed import SealPolicy, fixed_findings
     from xlgen.verify.plan import plan_for
-    from xlgen.verify.verifier import label_year
+    from xlgen.verify.year import label_year
 
     rets = [read_returned(f) for f in files]
     rounds = 5  # each file's record sealed and checked this many times: a steadier mean

@@ -327,7 +327,7 @@ def test_a_manifest_of_an_older_xlgen_reads_year_and_inputs_from_the_blanks(bure
                                                                            tmp_path: Path) -> None:
     """A manifest.csv without the year and inputs_sha256 columns (an older xlgen's): each blank
     gives them itself, the same as the manifest that lists them."""
-    from xlgen.verify.reconcile import load_distribution
+    from xlgen.verify.manifest import load_distribution
 
     old = tmp_path / "dist"
     shutil.copytree(bureau["dist"], old)

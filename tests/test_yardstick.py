@@ -35,7 +35,8 @@ from xlgen.template.fill import Fill
 from xlgen.template.model import Template
 from xlgen.verify.batch import verify_file
 from xlgen.verify.fixed import SealPolicy
-from xlgen.verify.reconcile import judged_against, load_distribution
+from xlgen.verify.reconcile import judged_against
+from xlgen.verify.manifest import load_distribution
 
 runner = CliRunner()
 TARGET = "indicators[0].target"  # 重点工作办结率 指标值, 100 in the tree

@@ -28,7 +28,8 @@ from xlgen.template.fill import load_fill
 from xlgen.template.model import known_templates
 from xlgen.verify.batch import verify_paths
 from xlgen.verify.fixed import SealPolicy
-from xlgen.verify.reconcile import judged_against, load_distribution, reconcile
+from xlgen.verify.reconcile import judged_against, reconcile
+from xlgen.verify.manifest import load_distribution
 from xlgen.verify.yardstick import reference_of
 
 pytestmark = pytest.mark.libreoffice

@@ -31,7 +31,7 @@ from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.bylabels import LegacyForm, Unplaced, read_legacy
 from xlgen.intake.reader import Returned
 from xlgen.intake.returned import read_returned
-from xlgen.verify.verifier import year_of
+from xlgen.verify.year import year_of
 from xlgen.layout.model import INPUT
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill, indicator_inputs

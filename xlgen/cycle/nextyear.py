@@ -28,7 +28,8 @@ from xlgen.template.fill import Fill
 from xlgen.template.model import Template, known_templates, newest_version
 from xlgen.verify.batch import verify_paths
 from xlgen.names import FAIL
-from xlgen.verify.reconcile import DUPLICATE, judged_against, load_distribution, reconcile
+from xlgen.verify.reconcile import DUPLICATE, judged_against, reconcile
+from xlgen.verify.manifest import load_distribution
 from xlgen.verify.result import inputs_digest
 
 

@@ -15,7 +15,8 @@ from xlgen.lang import DEFAULT
 from xlgen.outputs import check_suffix, refuse_inputs
 from xlgen.verify.batch import find_workbooks, verify_paths
 from xlgen.verify.fixed import SealPolicy
-from xlgen.verify.reconcile import Reconciled, judged_against, load_distribution, reconcile
+from xlgen.verify.reconcile import Reconciled, judged_against, reconcile
+from xlgen.verify.manifest import load_distribution
 from xlgen.verify.report import write_report
 from xlgen.verify.result import FileResult, exit_code
 

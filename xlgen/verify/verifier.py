@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from xlgen.findings import Code, Finding, finding
 from xlgen.formula.engine import Program
-from xlgen.generate import provenance
-from xlgen.intake.celltext import norm
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
 from xlgen.layout.values import inputs_by_cell
 from xlgen.names import TOTAL
 from xlgen.verify import cache
 from xlgen.intake.compare import blank_or_zero, same
-from xlgen.verify.plan import Plan, plan_for
+from xlgen.verify.plan import plan_for
 from xlgen.verify.handmade import verify_legacy
 from xlgen.verify.result import FileResult, claim, file_result
 from xlgen.verify.fixed import SealPolicy, fixed_findings
 from xlgen.verify.formats import format_findings
 from xlgen.verify.rules import form_rules
+from xlgen.verify.year import label_year, year_from
 from xlgen.verify.tamper import OK, contents, external_links, formula_cells, formulas_in_inputs, guards
 
 
@@ -70,7 +69,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     findings.extend(format_findings(ret, plan))
     findings.extend(contents(ret, plan))
     label = label_year(ret, plan)  # scanned once: the seal check and the year both read it
-    year = _year(ret, label)
+    year = year_from(ret, label)
     blank = policy.yardstick.get(claim(ret, inputs, year)) if policy.yardstick else None
     findings.extend(fixed_findings(ret, plan, policy, label, blank))
     return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1), year)
@@ -83,27 +82,3 @@ def _without(program: Program, cells: set[str]) -> Program:
     return Program(tuple((cell, comp) for cell, comp in program.steps if cell not in cells))
 
 
-def year_of(ret: Returned) -> int | None:
-    """The year a file is of, as its verification gives it, without verifying it: a legacy form's
-    own, else the year xlgen stamped in its properties, else its title's year label."""
-    if isinstance(ret, LegacyReturned):
-        return ret.legacy.year
-    return _year(ret, label_year(ret, plan_for(ret.layout)))
-
-
-def _year(ret: Returned, label: tuple[int, str] | None) -> int | None:
-    prop = ret.package.properties.get(provenance.PROP_YEAR, "")
-    if prop.strip().isdigit():
-        return int(prop)
-    return label[0] if label else None
-
-
-def label_year(ret: Returned, plan: Plan) -> tuple[int, str] | None:
-    """The year the title's year label shows, and its cell."""
-    pattern, first_header = plan.year_label
-    top = ret.file_row(first_header) or first_header
-    for r in range(top):
-        m = pattern.search(norm(ret.sheet.text(r, 0)))
-        if m:
-            return int(m.group(1)), f"A{r + 1}"
-    return None

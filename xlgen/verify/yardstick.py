@@ -26,8 +26,8 @@ from typing import Any
 from xlgen.findings import Finding
 from xlgen.generate import provenance, seal
 from xlgen.intake.package import document_properties
+from xlgen.verify.manifest import Key, load_distribution
 
-Key = tuple[str, str, int, str]  # template id, template version, year, department code
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,15 @@ class Reference:
 
 
 class Yardstick:
-    """The blanks of one distribution by key. Pickled as its folder and the blanks' names: a worker
-    process reads the blanks once (``load``), not once per file."""
+    """The blanks of one distribution by key. Pickled as its folder: a worker process reads the
+    blanks once (``load``), not once per file."""
 
     def __init__(self, folder: Path, references: dict[Key, Reference]) -> None:
         self.folder = folder
         self.references = references
 
-    def __reduce__(self) -> tuple[Any, tuple[str, tuple[tuple[Key, str], ...]]]:
-        return (load, (str(self.folder), tuple((key, ref.file) for key, ref in self.references.items())))
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (load, (str(self.folder),))
 
     def get(self, key: Key | None) -> Reference | None:
         return None if key is None else self.references.get(key)
@@ -74,7 +74,6 @@ def yardstick_of(folder: Path, blanks: Iterable[tuple[Key, Path]]) -> Yardstick:
 
 
 @functools.lru_cache(maxsize=4)
-def load(folder: str, blanks: tuple[tuple[Key, str], ...]) -> Yardstick:
-    """The yardstick of the distribution in ``folder`` from its blanks (key, file name), already
-    checked against the manifest where it was pickled (a worker process's copy, read once)."""
-    return yardstick_of(Path(folder), ((key, Path(folder) / name) for key, name in blanks))
+def load(folder: str) -> Yardstick:
+    """The yardstick of the distribution in ``folder`` (a worker process's copy, read once)."""
+    return yardstick_of(Path(folder), ((b.key, b.file) for b in load_distribution(Path(folder))))
