@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers.addinxml import conditional_rules, highlighted
 from xlgen.generate.guidance.conditional import PASS_FILL, PROBLEM_FILL, REQUIRED_FILL
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.template.fill import Fill
 from xlgen.layout.model import INPUT, Layout
 from xlgen.template.model import Template

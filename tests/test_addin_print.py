@@ -18,7 +18,7 @@ import pytest
 from tests.helpers.addinxml import NS, sheet
 from tests.helpers.common import ARTIFACTS, HEAD_MARK, LONG_CAUSE, SEED, TAIL_MARK
 from tests.helpers.seedform import read_seed
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.libreoffice import convert
 from xlgen.template.model import Template
 from xlgen.generate.workbook import Generated, generate

@@ -22,7 +22,7 @@ from tests.helpers.addinxml import without_cached_values
 from tests.helpers.common import ROOT, read_values
 from xlgen.cli import app
 from xlgen.errors import XlgenError
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.generate.workbook import Generated, generate
 from xlgen.template.fill import Fill
 from xlgen.template.model import load_template

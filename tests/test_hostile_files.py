@@ -63,7 +63,7 @@ from tests.helpers.hostilerun import MEMORY, Case, Run, part_content, run_limite
 from tests.helpers.userfill import set_cells
 from tests.helpers.verifykit import edit_rows, random_inputs, set_formula, set_property
 
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.template.fill import Fill, load_fill
 from xlgen.layout.model import INPUT, Layout
 from xlgen.libreoffice import convert

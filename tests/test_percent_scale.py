@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.addinxml import without_cached_values
 from xlgen.cli import app
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.generate.workbook import Generated, generate
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template

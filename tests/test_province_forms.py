@@ -259,7 +259,7 @@ def test_new_keys_are_checked_with_their_key(tmp_path: Path, name: str, old: str
 def test_a_repeated_sub_expression_evaluates() -> None:
     """`formulas` passes a repeated sub-expression on through "bypass" nodes (the effective target
     IF(ISNUMBER(调整指标值),调整指标值,年初指标值) of Chongqing's rules, written three times)."""
-    from xlgen.formula.engine import build_program
+    from xlgen.formula.compiler import build_program
 
     effective = "IF(ISNUMBER(A3),A3,A2)"
     program = build_program({"B1": f"=IF(A1<={effective},1,IF({effective}>0,ROUND({effective}/A1,4),0))"})

@@ -12,7 +12,7 @@ import formulas
 import pytest
 import xlsxwriter
 
-from xlgen.formula.engine import compile_formula
+from xlgen.formula.compiler import compile_formula
 from xlgen.formula.excelmath import excel_round, register_with_formulas, rounddown
 
 WEIGHTS = [round(k * 0.1, 1) for k in range(1, 200)]  # 0.1 … 19.9

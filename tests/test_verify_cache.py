@@ -9,24 +9,24 @@ from pathlib import Path
 import pytest
 
 from xlgen.verify import cache
-from xlgen.formula import engine
+from xlgen.formula import compiler
 from xlgen.layout.placer import _build_layout, build_layout
 from xlgen.template.model import Template
 
 
 def _forget_parses() -> None:
-    engine.PARSED.clear()
-    engine.compile_formula.cache_clear()
+    compiler.PARSED.clear()
+    compiler.compile_formula.cache_clear()
     cache._loaded.clear()
 
 
 @pytest.fixture()
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XLGEN_CACHE_DIR", str(tmp_path))
-    saved = dict(engine.PARSED)
+    saved = dict(compiler.PARSED)
     yield tmp_path
     _forget_parses()
-    engine.PARSED.update(saved)
+    compiler.PARSED.update(saved)
 
 
 def test_parses_come_from_disk_in_a_fresh_process(template: Template, cache_dir: Path,

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from xlgen.formula.engine import Range, XlError, col_index, col_letters, compile_formula
+from xlgen.formula.compiler import compile_formula
+from xlgen.formula.functions import Range, XlError
+from xlgen.formula.references import col_index, col_letters
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from tests.helpers.verifykit import SHEET, basic_jobs, cell_xml, edit_part, run_basic
-from xlgen.formula.engine import col_index, col_letters
+from xlgen.formula.references import col_index, col_letters
 from xlgen.intake.refs import sqref_ranges
 
 STYLES = "xl/styles.xml"

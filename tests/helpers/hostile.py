@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Finding, Text
 from xlgen.intake.package import open_workbook

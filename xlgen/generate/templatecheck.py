@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xlgen.formula.engine import EngineError, XlError
+from xlgen.formula.functions import EngineError, XlError
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Text
 from xlgen.generate.guidance.printsetup import PAD_PX, UNIT_PX, column_widths, lines_needed

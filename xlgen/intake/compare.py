@@ -7,7 +7,8 @@ import math
 import re
 from typing import Any
 
-from xlgen.formula.engine import XlError, outside_strings
+from xlgen.formula.functions import XlError
+from xlgen.formula.references import outside_strings
 from xlgen.intake.celltext import as_text
 
 REL_TOL = 1e-9  # saved vs recomputed, relative

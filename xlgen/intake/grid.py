@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding
-from xlgen.formula.engine import col_index
+from xlgen.formula.references import col_index
 from xlgen.intake.celltext import as_text
 from xlgen.intake.package import Package, open_workbook
 from xlgen.intake.sheet import read_sheet

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.sax.saxutils import unescape
 
-from xlgen.formula.engine import STRING_LITERAL
+from xlgen.formula.references import STRING_LITERAL
 from xlgen.intake.package import Package, SheetRef, relationships
 from xlgen.intake.refs import A1_RANGE, MAX_VALIDATIONS, sqref_ranges
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding
-from xlgen.formula.engine import col_letters, outside_strings
+from xlgen.formula.references import col_letters, outside_strings
 from xlgen.generate import provenance
 from xlgen.intake.celltext import norm
 from xlgen.intake.package import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from xlgen.formula.engine import col_index
+from xlgen.formula.references import col_index
 
 MAX_VALIDATIONS = 2_000  # data validation ranges kept per sheet (a form has a few dozen)
 A1_RANGE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")

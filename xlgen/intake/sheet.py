@@ -8,7 +8,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 from xlgen.findings import Finding, Text
-from xlgen.formula.engine import XlError, col_index, col_letters
+from xlgen.formula.functions import XlError
+from xlgen.formula.references import col_index, col_letters
 from xlgen.intake.links import (
     MAX_LINKS,
     SHEET_DATA_END,

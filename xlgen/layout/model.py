@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from xlgen.layout import selfcheck as chk
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from xlgen.formula.engine import Program, build_program
+from xlgen.formula.compiler import Program, build_program
 from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT, TASKS  # roles, re-exported
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Template, TreeIndicator, value_kind
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from xlgen.formula.engine import XlError
+from xlgen.formula.functions import XlError
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
 from xlgen.layout.model import FORMULA, INPUT, Layout, own_kind

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlgen.formula.engine import FUNCTION_NAMES
+from xlgen.formula.functions import FUNCTION_NAMES
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,

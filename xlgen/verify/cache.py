@@ -3,7 +3,7 @@
 A layout's program is cached in memory with the layout (``build_layout`` is cached per
 template and row counts). What costs time in a fresh process is parsing the formulas with
 `formulas` (importing it and running its parser: most of a second for a form); those parses
-are plain data (``engine.PARSED``), so they are kept on disk as JSON, keyed by the template's
+are plain data (``compiler.PARSED``), so they are kept on disk as JSON, keyed by the template's
 hash and the xlgen and `formulas` versions, and a worker of ``xlgen verify --jobs`` starts
 without parsing anything. JSON, not pickle: a cache file is data, never code.
 
@@ -21,12 +21,12 @@ from importlib import metadata
 from pathlib import Path
 
 from xlgen import __version__
-from xlgen.formula import engine
-from xlgen.formula.engine import Program
+from xlgen.formula import compiler
+from xlgen.formula.compiler import Program
 from xlgen.layout.model import Layout
 from xlgen.template.model import Template
 
-FORMAT = 1  # of the cache file; bump when engine.Parsed changes
+FORMAT = 1  # of the cache file; bump when compiler.Parsed changes
 
 
 def cache_dir() -> Path | None:
@@ -61,9 +61,9 @@ def program(lay: Layout) -> Program:
     if path is not None and path not in _loaded:
         _loaded.add(path)
         _load(path)
-    before = len(engine.PARSED)
+    before = len(compiler.PARSED)
     compiled = lay.program
-    if path is not None and len(engine.PARSED) > before:
+    if path is not None and len(compiler.PARSED) > before:
         _save(path)
     return compiled
 
@@ -74,7 +74,7 @@ def _load(path: Path) -> None:
         if doc.get("format") != FORMAT:
             return
         for source, (root, producers, constants) in doc["parsed"].items():
-            engine.PARSED.setdefault(source, (root, {k: (n, list(i)) for k, (n, i) in producers.items()},
+            compiler.PARSED.setdefault(source, (root, {k: (n, list(i)) for k, (n, i) in producers.items()},
                                               dict(constants)))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return  # no cache, or a damaged one: parse again and write it anew
@@ -83,7 +83,7 @@ def _load(path: Path) -> None:
 def _save(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        doc = {"format": FORMAT, "parsed": engine.PARSED}
+        doc = {"format": FORMAT, "parsed": compiler.PARSED}
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError:
         return  # a read-only home: the cache is an optimisation, never a requirement

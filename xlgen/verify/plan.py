@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xlgen.formula.engine import col_index
+from xlgen.formula.references import col_index
 from xlgen.layout.selfcheck import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from xlgen.intake.celltext import norm
 from xlgen.intake.reader import Returned

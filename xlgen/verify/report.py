@@ -26,7 +26,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from xlgen.findings import Code
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.generate.guidance.printsetup import PAPER_A4
 from xlgen.outputs import XLSX, write_atomic
 from xlgen.lang import Text, fill, pick

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xlgen.formula.engine import col_index
+from xlgen.formula.references import col_index
 from xlgen.findings import ERROR, READ_FAILURES, Code, Finding, Text, finding
 from xlgen.names import ERRORED as ERRORED, FAIL as FAIL, PASS as PASS  # re-exported
 from xlgen.generate import provenance, seal

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
-from xlgen.formula.engine import evaluate
+from xlgen.formula.compiler import evaluate
 from xlgen.generate.guidance import printsetup
 from xlgen.layout import selfcheck as chk
 from xlgen.intake.reader import Returned

@@ -10,7 +10,7 @@ located by sheet, A1 cell (the file's, after inserted rows) and slot key.
 from __future__ import annotations
 
 from xlgen.findings import Code, Finding, finding
-from xlgen.formula.engine import Program
+from xlgen.formula.compiler import Program
 from xlgen.intake.adopted import LegacyReturned
 from xlgen.intake.reader import Returned
 from xlgen.layout.values import inputs_by_cell

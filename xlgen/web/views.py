@@ -14,7 +14,7 @@ from xlgen.cycle.plan import Plan, Step
 from xlgen.cycle.steps import DistributeOptions, distribute_roster
 from xlgen.errors import XlgenError
 from xlgen.findings import Finding
-from xlgen.formula.engine import col_index, col_letters
+from xlgen.formula.references import col_index, col_letters
 from xlgen.intake.reader import Returned
 from xlgen.intake.returned import read_returned
 from xlgen.template.model import Template, list_templates, templates_dirs

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.layout import selfcheck as chk
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 from xlgen.names import INDICATORS, TASKS

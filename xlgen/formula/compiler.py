@@ -1,0 +1,226 @@
+"""Compile a formula into plain Python closures and a sheet's formulas into a program, as Excel
+evaluates them, fast, and loudly when it cannot.
+
+The `formulas` package parses each formula (its Parser builds the expression graph); we turn
+that graph into plain Python closures over a small library of Excel-faithful functions
+(``functions.py``). Calling the `formulas`-compiled function instead costs about a millisecond
+per formula in its dispatcher, which is most of a workbook's budget; the closures cost
+microseconds. Only functions in ``functions.py`` can be evaluated: anything else is an
+``EngineError`` naming the cell, the formula and the function, never a silent #VALUE!.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from xlgen.formula.functions import EngineError, Getter, LAZY, NUM, Raised, Range, STRICT, Thunk, XlError, _RUNTIME
+from xlgen.formula.references import expand_range, outside_strings
+
+
+@dataclass(frozen=True)
+class Compiled:
+    text: str
+    cells: tuple[str, ...]  # every cell it reads
+    run: Thunk
+
+
+_RANGE_OR_CELL = re.compile(
+    r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3}\$?\d+)(?::(\$?[A-Z]{1,3}\$?\d+))?(?![A-Za-z0-9_(])")
+_SLOT_COLUMN = "XFC"  # canonical cells of a shape: XFC1, XFC2, … (no form reaches that column)
+
+
+def _shape(text: str) -> tuple[str, tuple[str, ...]]:
+    """The formula with each single-cell reference replaced by a canonical one (in order of
+    first use), and the cells replaced. Ranges stay: they are the same for every row."""
+    refs: list[str] = []
+
+    def swap(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(0)
+        cell = m.group(1).replace("$", "")
+        if cell not in refs:
+            refs.append(cell)
+        return f"{_SLOT_COLUMN}{refs.index(cell) + 1}"
+
+    shape = outside_strings(text, lambda part: _RANGE_OR_CELL.sub(swap, part))
+    return shape, tuple(refs)
+
+
+@functools.lru_cache(maxsize=65536)
+def compile_formula(text: str) -> Compiled:
+    """A function of ``get`` for ``text``. Formulas of the same shape (the same formula on another
+    row) share one parse and one function: parsing costs milliseconds, the function is called
+    with the formula's own cells."""
+    source = text if text.startswith("=") else "=" + text
+    shape, refs = _shape(source)
+    run, params, read = _shape_function(shape)
+    canonical = {f"{_SLOT_COLUMN}{i + 1}": cell for i, cell in enumerate(refs)}
+    cells = tuple(sorted({canonical.get(c, c) for c in read}))
+    return Compiled(text=source, cells=cells, run=functools.partial(run, *(canonical.get(p, p) for p in params)))
+
+
+Parsed = tuple[str, dict[str, tuple[str, list[str]]], dict[str, Any]]  # root, producers, constants
+_BYPASS = "bypass"
+# Parses by shape, as plain data: filled by parse_shape, and preloaded from disk by cache.py
+# (the `formulas` import and its parser then cost nothing in a fresh process).
+PARSED: dict[str, Parsed] = {}
+
+
+def parse_shape(source: str) -> Parsed:
+    """The expression graph of a formula, parsed by `formulas`: (root, producers, constants)."""
+    hit = PARSED.get(source)
+    if hit is not None:
+        return hit
+    import formulas
+
+    try:
+        _tokens, builder = formulas.Parser().ast(source)
+    except Exception as exc:  # the parser's own error types vary
+        raise EngineError(f"cannot parse {source!r}: {exc}") from None
+    dsp = builder.dsp
+    producers: dict[str, tuple[str, list[str]]] = {}
+    for node_id, node in dsp.nodes.items():
+        if node["type"] == "function":
+            name = re.sub(r"<\d+>$", "", str(node_id))
+            producers[node["outputs"][0]] = (name, list(node["inputs"]))
+    constants = {k: _constant(v["value"]) for k, v in dsp.default_values.items()}
+    # `formulas` reads a repeated sub-expression once and adds "bypass" nodes (c0>…) that pass
+    # it on: identities, never the formula's result
+    outputs = [k for k, (name, _) in producers.items()
+               if name != _BYPASS and not any(k in ins for _, ins in producers.values())]
+    roots = outputs or [k for k, v in dsp.nodes.items() if v["type"] == "data"]
+    if len(roots) != 1:
+        raise EngineError(f"cannot find the result of {source!r}")
+    PARSED[source] = parsed = (roots[0], producers, constants)
+    return parsed
+
+
+def _constant(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_function(shape: str) -> tuple[Callable[..., Any], tuple[str, ...], frozenset[str]]:
+    """A shape compiled to one Python function of its canonical cells and ``get`` (each call of
+    the library written out, no closure per node), those cells' names in order, and every cell
+    the shape reads."""
+    root, producers, constants = parse_shape(shape)
+    env: dict[str, Any] = dict(_RUNTIME)
+    cells: set[str] = set()
+    code = _emit(root, producers, constants, cells, shape, env)
+    params = tuple(sorted((c for c in cells if c.startswith(_SLOT_COLUMN)), key=lambda c: int(c[len(_SLOT_COLUMN):])))
+    source = f"def formula({', '.join(params + ('get',))}):\n    return {code}\n"
+    try:
+        exec(compile(source, f"<{shape}>", "exec"), env)  # code written from the parse alone: names, calls, constants bound in env
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        raise EngineError(f"cannot compile {shape!r}: {exc}") from None
+    return env["formula"], params, frozenset(cells)
+
+
+def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
+          cells: set[str], source: str, env: dict[str, Any]) -> str:
+    """Python code computing ``expr``: constants, functions and ranges bound by name in ``env``,
+    cells read with ``get``."""
+    if expr in constants:  # already typed as a cell value by parse_shape
+        return _bind(env, "k", constants[expr])
+    if expr in producers:
+        name, inputs = producers[expr]
+        args = [_emit(i, producers, constants, cells, source, env) for i in inputs]
+        if name == _BYPASS:
+            return args[0]
+        if name in LAZY:
+            return LAZY[name](*args)
+        fn = STRICT.get(name)
+        if fn is None:
+            raise EngineError(f"{source!r} uses {name}, which xlgen cannot evaluate faithfully")
+        return f"{_bind(env, 'f', fn)}({', '.join(args)})"
+    if expr.upper() in ("TRUE", "FALSE"):
+        return repr(expr.upper() == "TRUE")
+    addresses = expand_range(expr)
+    cells.update(addresses)
+    if ":" in expr:
+        return f"_Range([get(a) for a in {_bind(env, 'r', tuple(addresses))}])"
+    only = addresses[0]
+    return f"get({only})" if only.startswith(_SLOT_COLUMN) else f"get({_bind(env, 'a', only)})"
+
+
+def _bind(env: dict[str, Any], prefix: str, value: Any) -> str:
+    """A new name for ``value`` in ``env`` (values are never written into the code as text)."""
+    name = f"{prefix}{len(env)}"
+    env[name] = value
+    return name
+
+
+@dataclass(frozen=True)
+class Program:
+    """A sheet's formulas in an order where every cell comes after the cells it reads."""
+
+    steps: tuple[tuple[str, Compiled], ...]
+
+    def run(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = dict(inputs)
+        get = values.get
+        for cell, compiled in self.steps:
+            values[cell] = _value(cell, compiled, get)
+        return {cell: values[cell] for cell, _ in self.steps}
+
+
+def evaluate(cell: str, text: str, get: Getter) -> Any:
+    """The value of one formula ``text`` (at ``cell``), reading other cells through ``get``, as
+    a program would give it."""
+    return _value(cell, compile_formula(text), get)
+
+
+def _value(cell: str, compiled: Compiled, get: Getter) -> Any:
+    try:
+        result = compiled.run(get)
+    except Raised as exc:
+        result = XlError(exc.code)
+    except EngineError:
+        raise
+    except Exception as exc:  # a bug of ours: say where
+        raise EngineError(f"{cell}: {compiled.text}: {exc!r}") from exc
+    if isinstance(result, Range):
+        raise EngineError(f"{cell}: {compiled.text} gives a range, not a value")
+    if isinstance(result, float):
+        if not math.isfinite(result):
+            result = XlError(NUM)
+        else:
+            result += 0.0  # -0.0 shows as 0
+    return result
+
+
+def build_program(formulas_by_cell: Mapping[str, str]) -> Program:
+    compiled: dict[str, Compiled] = {}
+    for cell, text in formulas_by_cell.items():
+        try:
+            compiled[cell] = compile_formula(text)
+        except EngineError as exc:
+            raise EngineError(f"{cell}: {exc}") from None
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(cell: str, trail: tuple[str, ...]) -> None:
+        if state.get(cell) == 2:
+            return
+        if state.get(cell) == 1:
+            raise EngineError("circular reference: " + " → ".join((*trail, cell)))
+        state[cell] = 1
+        for dep in compiled[cell].cells:
+            if dep in compiled:
+                visit(dep, (*trail, cell))
+        state[cell] = 2
+        order.append(cell)
+
+    for cell in compiled:
+        visit(cell, ())
+    return Program(tuple((c, compiled[c]) for c in order))
