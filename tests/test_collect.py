@@ -183,6 +183,8 @@ def test_terminal_lines_and_summary(bureau: dict[str, Any]) -> None:
     assert "required-missing" not in result.stdout  # an untouched blank is not 38 findings
     missing = next(ln for ln in lines if ln.startswith("未报送"))
     assert f"{CODES[4]} {NAMES[4]}" in missing
+    twice = next(ln for ln in lines if ln.startswith("重复报送"))  # says what to do about it
+    assert twice.endswith("删去不用的一份，或加 --prefer newest 取最后保存的一份") and "c_new.xlsx" in twice
     # statuses padded to one width in terminal cells: the file names start in one column
     from rich.cells import cell_len
 

@@ -52,7 +52,7 @@ def test_every_kind_of_error_speaks_chinese(tmp_path: Path) -> None:
         ("generate", LIAONING, "--bogus"): "错误：没有选项 --bogus",
         ("verfy",): "错误：没有命令「verfy」",
         ("generate", LIAONING, "--year", "abc"): "错误：--year 的值无效：应为整数",
-        ("verify", tmp_path, "--jobs", "0"): "错误：--jobs 的值无效：应不小于 1",
+        ("verify", tmp_path, "--jobs", "0"): "错误：--jobs：「0」不是进程数；应为 1 或更大的整数",
         ("verify", tmp_path / "none.xlsx"): "文件或文件夹不存在",
         ("verify", tmp_path, "--lang", "fr"): "--lang：「fr」不是可用的语言",
         ("generate", LIAONING, "b", "c"): "错误：多余的参数：b c",

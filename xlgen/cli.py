@@ -96,6 +96,9 @@ def _localize(command: click.Command) -> None:
                        ("REQUIRED_LONG_STRING", Say.REQUIRED)):
         setattr(rich_utils, name, lang.pick(said.value))
     command.help = _help(command.help)
+    command.short_help = _help(command.short_help)  # the line in xlgen --help's list of commands
+    if command.epilog:  # names of Help members: the details the short option texts leave out, one paragraph each
+        command.epilog = "\n\n".join(_help(name) or name for name in command.epilog.split())
     command.options_metavar = Say.OPTIONS_METAVAR()
     if isinstance(command, TyperGroup):
         command.subcommand_metavar = Say.COMMAND_METAVAR()
@@ -106,8 +109,18 @@ def _localize(command: click.Command) -> None:
             param.help = _help(param.help)
             if param.is_flag:
                 param.metavar = ""  # --force, not --force <bool>
+            elif param.metavar is None:  # --roster ROSTER, never a type hint such as <path>
+                param.metavar = (param.name or "").upper()
         elif isinstance(param, TyperArgument):
             param.help = _help(param.help)
+            if param.metavar is None:  # TEMPLATE, PATHS, not template <str> or paths <list[Path]>
+                param.metavar = (param.name or "").upper()
+            setattr(param, "display_type_rich", _no_type)
+
+
+def _no_type(ctx: click.Context) -> None:
+    """An argument's help shows no Python type (typer would show <str>, <path>, <list[Path]>)."""
+    return None
 
 
 def _help(text: Optional[str]) -> Optional[str]:
@@ -190,10 +203,16 @@ LangOption = Annotated[Optional[str], typer.Option(lang.LANG_OPTION, callback=_c
                                                    help=Help.LANG.name)]
 TemplateArgument = Annotated[str, typer.Argument(help=Help.TEMPLATE.name)]
 ForceOption = Annotated[bool, typer.Option("--force", help=Help.FORCE.name)]
-JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help=Help.JOBS.name)]
+def _check_jobs(value: int) -> int:
+    if value < 1:  # checked here, not by min=1: click would print its range, [x>=1], in --help
+        raise Refused(Say.BAD_JOBS(value=value))
+    return value
 
 
-@command(help=Help.GENERATE.name)
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", callback=_check_jobs, metavar="N", help=Help.JOBS.name)]
+
+
+@command(help=Help.GENERATE.name, epilog=f"{Help.KEY_MORE.name} {Help.LANG_MORE.name}")
 def generate(
     template: TemplateArgument,
     data: Annotated[Optional[Path], typer.Option("--data", "-d", help=Help.DATA.name)] = None,
@@ -217,7 +236,8 @@ def generate(
     say(Say.WROTE_FORM(file=made.path, template=made.template.id, version=made.template.version, total=shown))
 
 
-@command(help=Help.DISTRIBUTE.name)
+@command(help=Help.DISTRIBUTE.name,
+         epilog=f"{Help.DISTRIBUTE_MORE.name} {Help.KEY_MORE.name} {Help.LANG_MORE.name}")
 def distribute(
     template: TemplateArgument,
     roster: Annotated[Path, typer.Option("--roster", help=Help.ROSTER.name)],
@@ -254,7 +274,8 @@ def distribute(
 INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by Ctrl-C
 
 
-@command(help=Help.ROLLOVER.name)
+@command(help=Help.ROLLOVER.name, short_help=Help.ROLLOVER_SHORT.name,
+         epilog=f"{Help.ROLLOVER_MORE.name} {Help.KEY_MORE.name} {Help.LANG_MORE.name}")
 def rollover(
     returned: Annotated[Path, typer.Argument(help=Help.RETURNED.name)],
     year: Annotated[int, typer.Option("--year", callback=_check_year, help=Help.NEW_YEAR.name)],
@@ -322,7 +343,7 @@ def _said_collection(done: NextYear, year: int, output: Path) -> None:
         raise typer.Exit(1)
 
 
-@command("import", help=Help.IMPORT.name)
+@command("import", help=Help.IMPORT.name, short_help=Help.IMPORT_SHORT.name, epilog=f"{Help.IMPORT_MORE.name} {Help.LANG_MORE.name}")
 def import_forms(
     paths: Annotated[list[Path], typer.Argument(help=Help.IMPORT_PATHS.name)],
     output: Annotated[Path, typer.Option("--output", "-o", help=Help.IMPORT_OUTPUT.name)],
@@ -353,7 +374,8 @@ def import_forms(
         raise typer.Exit(2)
 
 
-@command(help=Help.VERIFY.name)
+@command(help=Help.VERIFY.name, short_help=Help.VERIFY_SHORT.name,
+         epilog=f"{Help.VERIFY_MORE.name} {Help.KEY_MORE.name} {Help.LANG_MORE.name}")
 def verify(
     paths: Annotated[list[Path], typer.Argument(help=Help.PATHS.name)],
     as_json: Annotated[bool, typer.Option("--json", help=Help.JSON.name)] = False,
@@ -429,7 +451,7 @@ def preview(
     say(Say.WROTE(file=out))
 
 
-@command(help=Help.SERVE.name)
+@command(help=Help.SERVE.name, epilog=f"{Help.HOST_MORE.name} {Help.LANG_MORE.name}")
 def serve(
     workspace: Annotated[Path, typer.Option("--workspace", help=Help.WORKSPACE.name)] = Path("xlgen-workspace"),
     host: Annotated[str, typer.Option("--host", help=Help.HOST.name)] = "127.0.0.1",

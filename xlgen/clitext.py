@@ -36,60 +36,75 @@ class Help(Enum):
                            "Check a template before anyone uses it: weights, lists, functions, labels.")
     TEMPLATE = Text("模板文件，或 templates/ 中模板的名称。", "Template file, or the name of one in templates/.")
     DATA = Text("填写数据（TOML）；不给则生成空白表。", "Fill data (TOML); without it, a blank.")
-    YEAR = Text("表格年度（默认：数据中的年度，空白表为明年）。",
-                "Year of the form (default: the data's; a blank: next year).")
+    YEAR = Text("表格年度（默认：数据的年度或明年）。", "Year of the form (default: the data's, or next year).")
     YEARS = Text("各表的年度。", "Year of the forms.")
     NEW_YEAR = Text("新的年度。", "The new year.")
     OUTPUT = Text("要写出的工作簿（.xlsx）。", "Workbook to write (.xlsx).")
     OUTPUT_FOLDER = Text("存放工作簿和 manifest.csv 的文件夹。", "Folder for the workbooks and manifest.csv.")
-    OUTPUT_ROLLOVER = Text("要写出的工作簿（.xlsx；输入是文件夹时为文件夹）。",
-                           "Workbook to write (.xlsx; a folder for a folder).")
+    OUTPUT_ROLLOVER = Text("要写出的工作簿或文件夹。", "Workbook to write, or a folder.")
     OUTPUT_PREVIEW = Text("OUT.pdf（全部页面）或 OUT.png（第 1 页）。", "OUT.pdf (every page) or OUT.png (page 1).")
     FORCE = Text("覆盖已存在的输出文件。", "Overwrite an existing output.")
     FORCE_REPORT = Text("覆盖已存在的 --report 文件。", "Overwrite an existing --report file.")
     PASSWORD = Text("用此密码保护表格（默认：无密码保护）。",
                     "Protect the form with this password (default: protected without one).")
-    TEMPLATES_DIR = Text("也在此文件夹中查找模板（先于内置模板）；可重复。",
-                         "Also look for templates in this folder (before the built-in ones); repeatable.")
+    TEMPLATES_DIR = Text("先在此文件夹查找模板；可重复。", "Look for templates here first; repeatable.")
     ROSTER = Text("部门名单：.xlsx 或 .csv，每行一个部门。", "Departments: .xlsx or .csv, one row each.")
-    DRY_RUN = Text("只列出将要做的（新增、更新、保留、拒绝），不写任何文件。",
-                   "Show the plan (new, changed, kept, refused) and write nothing.")
-    LEAVE_OPEN = Text("名单缺少由财政填写的列时，把这些单元格留给部门填写（默认：拒绝该名单）。",
-                      "When the roster lacks a column the bureau fills, leave those cells to the departments "
-                      "(default: refuse the roster).")
+    DRY_RUN = Text("只列出计划，不写任何文件。", "Show the plan; write nothing.")
+    LEAVE_OPEN = Text("名单缺少财政的列时留给部门填。", "Leave the bureau's cells the roster lacks open.")
     JOBS = Text("并行的进程数。", "Processes working in parallel.")
     RETURNED = Text("一份交回的自评表，或存放它们的文件夹。", "A returned workbook, or a folder of them.")
     PATHS = Text("交回的自评表，或要查找 .xlsx/.xlsm（以及 .xls/.et/.xlsb）的文件夹。",
                  "Returned workbooks, or folders searched for .xlsx/.xlsm (and .xls/.et/.xlsb).")
     JSON = Text("以 JSON 输出结果（文档约定的格式）。", "Print the results as JSON (the documented contract).")
     REPORT = Text("另写一份汇总工作簿（.xlsx）。", "Also write a summary workbook (.xlsx).")
-    DISTRIBUTED = Text("xlgen distribute 写出的文件夹（含 manifest.csv）：按部门核对交回的表与分发的表。",
-                       "The folder xlgen distribute wrote (with manifest.csv): reconcile the returns with it, "
-                       "per department.")
-    PREFER = Text("与 --distributed 同用：一个部门交回多份表时，newest 取最后保存的一份。",
-                  "With --distributed, a department that returned several files: 'newest' takes the newest saved.")
-    ROLLOVER_DISTRIBUTED = Text("今年分发的文件夹（含 manifest.csv）：每个部门只按选定的一份交回表结转，未交回的按分发的表结转，"
-                                "并写出 manifest.csv。",
-                                "This year's distribution folder (with manifest.csv): each department rolls over from its one "
-                                "chosen return (from its blank when it returned none), and manifest.csv is written.")
-    ROLLOVER_ROSTER = Text("与 --distributed 同用：明年的名单（部门信息、金额和任务；新增的部门另生成空白表）。",
-                           "With --distributed: next year's roster (identity, amounts and tasks; a department it adds "
-                           "gets a blank).")
-    DETAILS = Text("列出每个文件的问题（默认只列未通过的文件）。",
-                   "Show the findings of every file (default: of failing files only).")
+    DISTRIBUTED = Text("分发的文件夹（含 manifest.csv）。", "The distribution's folder (with manifest.csv).")
+    PREFER = Text("一个部门交回多份时取最新。", "Several files of a department: take the newest.")
+    ROLLOVER_DISTRIBUTED = Text("今年分发的文件夹：按部门结转。", "This year's distribution: roll over by department.")
+    ROLLOVER_ROSTER = Text("明年的名单（与 --distributed 同用）。", "Next year's roster (with --distributed).")
+    DETAILS = Text("列出每个文件的问题。", "Show the findings of every file.")
     QUIET = Text("只输出最后的汇总行。", "Show the summary line alone.")
-    LANG = Text("提示信息的语言：zh（中文，默认）或 en；也可设环境变量 XLGEN_LANG。",
-                "Language of the messages: zh (Chinese, the default) or en; or set XLGEN_LANG.")
+    LANG = Text("语言：zh（默认）或 en。", "Language: zh (default) or en.")
     IMPORT = Text("把不是 xlgen 生成的表（手工表、预算系统导出的表）读成每表一份填写数据和一份供 distribute 使用的名单；"
                   "无法对应的单元格逐个列出地址。",
                   "Read forms xlgen did not make into one fill per form and a roster for distribute; every "
                   "cell that could not be placed is listed with its address.")
-    IMPORT_PATHS = Text("去年的表（.xlsx/.xls，手工制作或系统导出），或存放它们的文件夹。",
-                        "Last year's forms (.xlsx/.xls, hand-made or exported), or folders of them.")
+    IMPORT_PATHS = Text("去年的表，或其所在文件夹。", "Last year's forms, or folders of them.")
     IMPORT_OUTPUT = Text("存放填写数据（.toml）和名单的文件夹。", "Folder for the fills (.toml) and the roster.")
-    IMPORT_TEMPLATE = Text("按此模板读取每份表（默认：按表中标签识别模板）。",
-                           "Read every form as this template (default: the one whose labels it has).")
+    IMPORT_TEMPLATE = Text("按此模板读取（默认：自动识别）。", "Read as this template (default: recognised).")
     IMPORT_FORCE = Text("覆盖已存在的填写数据和名单。", "Overwrite existing fills and rosters.")
+    ROLLOVER_SHORT = Text("由今年交回的表生成明年的空白表。", "Next year's blanks from this year's returns.")
+    IMPORT_SHORT = Text("把非 xlgen 生成的表读成填写数据和名单。", "Read forms xlgen did not make into fills and a roster.")
+    VERIFY_SHORT = Text("核验交回的表：重算、查改动、查规则。", "Check returned workbooks: recompute, tampering, rules.")
+    KEY_MORE = Text("--key-file：xlgen keygen 生成的密钥；用 HMAC 封存下达的固定值，部门无法伪造；核验时用同一密钥。",
+                    "--key-file: the key xlgen keygen made; it seals the fixed values with an HMAC a department "
+                    "cannot forge; verify with the same key.")
+    DISTRIBUTE_MORE = Text("每次运行都按名单核对文件夹：新部门写出空白表，名单改过且未交回的空白表重写，已交回的不动；"
+                           "--dry-run 只列出计划。名单须有模板中由财政填写（fixed）的列，缺列时拒绝，"
+                           "--leave-open 则把这些单元格留给部门填写。",
+                           "Every run reconciles the folder with the roster: new departments get a blank, untouched "
+                           "blanks whose roster row changed are rewritten, returned ones never; --dry-run shows the "
+                           "plan. The roster must have the columns the template's fixed header fills; without one "
+                           "it is refused, unless --leave-open leaves those cells to the departments.")
+    VERIFY_MORE = Text("--distributed：xlgen distribute 写出的文件夹，按部门核对交回的表与分发的表（空文件夹：全部未报送）；"
+                       "--prefer newest：一个部门交回多份表时取最后保存的一份。--require-seal：封印出现之前生成的"
+                       "文件（没有封印）判为错误 seal-missing，而不只是警告。",
+                       "--distributed: the folder xlgen distribute wrote; the returns are reconciled with it per "
+                       "department (an empty folder: every department missing). --prefer newest: of a department's "
+                       "several files, the newest saved counts. --require-seal: a file made before seals existed "
+                       "fails (seal-missing) instead of a warning.")
+    ROLLOVER_MORE = Text("输入是文件夹时 --output 为文件夹。--distributed：今年分发的文件夹（含 manifest.csv），每个部门"
+                         "只按选定的一份交回表结转，未交回的按分发的表结转，并写出 manifest.csv；再次运行会接着写完。"
+                         "--roster：明年的名单（部门信息、金额和任务；新增的部门另生成空白表）。",
+                         "For a folder, --output is a folder. --distributed: this year's distribution folder (with "
+                         "manifest.csv); each department rolls over from its one chosen return (from its blank when "
+                         "it returned none), and manifest.csv is written; a rerun finishes it. --roster: next year's "
+                         "roster (identity, amounts and tasks; a department it adds gets a blank).")
+    IMPORT_MORE = Text("PATHS：去年的表（.xlsx/.xls，手工制作或系统导出），或存放它们的文件夹。--template：按此模板读取每份表"
+                       "（默认：按表中标签识别模板）。",
+                       "PATHS: last year's forms (.xlsx/.xls, hand-made or exported), or folders of them. --template: "
+                       "read every form as this template (default: the one whose labels it has).")
+    LANG_MORE = Text("--lang：提示信息的语言，zh（中文，默认）或 en；也可设环境变量 XLGEN_LANG。",
+                     "--lang: the language of the messages, zh (Chinese, the default) or en; or set XLGEN_LANG.")
     FILE_PREVIEW = Text("要输出的工作簿。", "The workbook to render.")
     FILE_CHECK = Text("要检查的模板。", "The template to check.")
     HELP = Text("显示此帮助信息并退出。", "Show this message and exit.")
@@ -97,21 +112,19 @@ class Help(Enum):
                   "Write a new random key for sealing the bureau's fixed values (mode 600, never over an existing "
                   "file). Only the bureau keeps it.")
     KEY_OUTPUT = Text("写出新密钥的文件。", "Where to write the new key.")
-    KEY_FILE = Text("财政部门的密钥（xlgen keygen 生成）：用 HMAC 封存下达的固定值，部门无法伪造；核验时用同一密钥。",
-                    "The bureau's key (from xlgen keygen): seals the fixed values with an HMAC a department cannot "
-                    "forge; verify with the same key.")
+    KEY_FILE = Text("财政部门的密钥文件（见下）。", "The bureau's key file (see below).")
     SERVE = Text("在本机启动工作台网页（中文；--lang en 为英文），在浏览器中完成模板、分发、收集、汇总和结转；"
                   "文件保存在工作文件夹中，与命令行的文件夹布局相同。",
                   "Start the workbench, a local web page for templates, distribution, collection, the summary and "
                   "rollover; its files stay in the workspace, in the command line's own layout.")
     WORKSPACE = Text("工作文件夹（默认 ./xlgen-workspace）。", "The workspace folder (default ./xlgen-workspace).")
-    HOST = Text("监听的地址（默认 127.0.0.1，仅本机；其他地址须使用启动时显示的令牌）。",
-                "Address to listen on (default 127.0.0.1, this machine only; any other needs the token printed at "
-                "start).")
+    HOST = Text("监听的地址（默认 127.0.0.1，见下）。", "Address to listen on (default 127.0.0.1; see below).")
+    HOST_MORE = Text("--host：默认 127.0.0.1，仅本机可用；其他地址须使用启动时显示的令牌。",
+                     "--host: 127.0.0.1 by default, this machine only; any other address needs the token printed "
+                     "at start.")
     PORT = Text("端口（0：任一空闲端口）。", "Port (0: any free one).")
     NO_BROWSER = Text("不自动打开浏览器。", "Do not open the browser.")
-    REQUIRE_SEAL = Text("封印出现之前生成的文件（没有封印）判为错误 seal-missing，而不只是警告。",
-                        "A file made before seals existed fails (seal-missing) instead of a warning.")
+    REQUIRE_SEAL = Text("没有封印的文件判为错误。", "A file without a seal fails.")
 
 
 class Say(Enum):
@@ -141,6 +154,7 @@ class Say(Enum):
     NOT_INTEGER = Text("应为整数", "expected a whole number")
     BELOW_MIN = Text("应不小于 {min}", "expected at least {min}")
     NOT_A_FOLDER = Text("--templates：文件夹「{path}」不存在", "--templates: the folder '{path}' does not exist")
+    BAD_JOBS = Text("--jobs：「{value}」不是进程数；应为 1 或更大的整数", "--jobs: {value} is no number of processes; expected 1 or more")
     BAD_LANG = Text("--lang：「{value}」不是可用的语言；应为 zh 或 en",
                     "--lang: '{value}' is not a language of the messages; expected zh or en")
     WROTE_FORM = Text("已写出 {file}（模板 {template} {version}，总评价得分 {total}）",

@@ -385,7 +385,13 @@ def department_line(row: Row, lang: str = "zh") -> RichText:
     text.append(f" {row.code or '—'} {row.name or ''}")
     if row.files:
         text.append("  (" + "、".join(row.files) + ")", style="dim")
+    if row.status == DUPLICATE:  # what to do about it, on its own line
+        text.append(pick(DUPLICATE_HINT, lang))
     return text
+
+
+DUPLICATE_HINT = Text("  删去不用的一份，或加 --prefer newest 取最后保存的一份",
+                      "  remove the one not meant, or pass --prefer newest to take the newest saved")
 
 
 def findings_table(r: FileResult, lang: str = "zh", most: int = 40) -> Table:
