@@ -451,7 +451,7 @@ def preview(
     say(Say.WROTE(file=out))
 
 
-@command(help=Help.SERVE.name, epilog=f"{Help.HOST_MORE.name} {Help.LANG_MORE.name}")
+@command(help=Help.SERVE.name, short_help=Help.SERVE_SHORT.name, epilog=f"{Help.HOST_MORE.name} {Help.LANG_MORE.name}")
 def serve(
     workspace: Annotated[Path, typer.Option("--workspace", help=Help.WORKSPACE.name)] = Path("xlgen-workspace"),
     host: Annotated[str, typer.Option("--host", help=Help.HOST.name)] = "127.0.0.1",

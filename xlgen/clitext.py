@@ -117,6 +117,7 @@ class Help(Enum):
                   "文件保存在工作文件夹中，与命令行的文件夹布局相同。",
                   "Start the workbench, a local web page for templates, distribution, collection, the summary and "
                   "rollover; its files stay in the workspace, in the command line's own layout.")
+    SERVE_SHORT = Text("在本机启动工作台网页。", "Start the workbench, a local web page.")
     WORKSPACE = Text("工作文件夹（默认 ./xlgen-workspace）。", "The workspace folder (default ./xlgen-workspace).")
     HOST = Text("监听的地址（默认 127.0.0.1，见下）。", "Address to listen on (default 127.0.0.1; see below).")
     HOST_MORE = Text("--host：默认 127.0.0.1，仅本机可用；其他地址须使用启动时显示的令牌。",
