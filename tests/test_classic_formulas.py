@@ -50,3 +50,20 @@ def test_only_classic_functions_and_bounded_ranges(name: str, filled: bool, tmp_
         used = {f.upper() for f in _FUNCTION.findall(bare)}
         assert used <= ALLOWED_FUNCTIONS, f"{sorted(used - ALLOWED_FUNCTIONS)} in {text}"
         assert not _WHOLE.search(bare), f"a whole-column or whole-row range in {text}"
+
+
+@pytest.mark.parametrize("formula, cells, expected", [
+    ("SUM($K$6:$K$6)", {"K6": ""}, 0.0),  # a one-cell range holding "" (a blank score): Excel's 0
+    ("SUM(K6)+1", {"K6": "九十五"}, 1.0),  # a cell named directly is a reference: its text is skipped
+    ("SUM(K6,2)", {"K6": 3.0}, 5.0),
+    ('SUM("3",2)', {}, 5.0),  # a literal text is converted, as Excel does
+    ("COUNT(K6,$K$7:$K$8)", {"K6": "", "K7": 1.0}, 1.0),
+    ("MAX(K6)", {"K6": "100%"}, 0.0),
+])
+def test_aggregates_read_a_cell_as_a_range(formula: str, cells: dict[str, object], expected: float) -> None:
+    """Found by the agreement test: a text pasted into a task's 执行金额 left its 得分 "" and
+    LibreOffice's 合计 SUM($K$6:$K$6)+… a number, while xlgen's engine, reading the one-cell range
+    as a scalar, gave #VALUE!."""
+    from xlgen.formula.engine import evaluate
+
+    assert evaluate("Z1", formula, cells.get) == expected

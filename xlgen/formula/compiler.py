@@ -126,6 +126,11 @@ def _shape_function(shape: str) -> tuple[Callable[..., Any], tuple[str, ...], fr
     return env["formula"], params, frozenset(cells)
 
 
+# Read a cell reference as a range, skipping text: Excel's SUM(K6) is 0 where K6 holds "" (the
+# `formulas` parser gives $K$6:$K$6 and K6 alike as the cell)
+_AGGREGATES = frozenset({"SUM", "MIN", "MAX", "COUNT", "COUNTA", "COUNTBLANK"})
+
+
 def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
           cells: set[str], source: str, env: dict[str, Any]) -> str:
     """Python code computing ``expr``: constants, functions and ranges bound by name in ``env``,
@@ -137,6 +142,9 @@ def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dic
         args = [_emit(i, producers, constants, cells, source, env) for i in inputs]
         if name == _BYPASS:
             return args[0]
+        if name in _AGGREGATES:  # a cell named directly is a reference, read as a one-cell range
+            args = [f"_Range([{a}])" if i not in producers and i not in constants and ":" not in i
+                    and i.upper() not in ("TRUE", "FALSE") else a for i, a in zip(inputs, args)]
         if name in LAZY:
             return LAZY[name](*args)
         fn = STRICT.get(name)

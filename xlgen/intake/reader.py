@@ -352,7 +352,8 @@ def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
         if _formula_at(sheet, r, degree.col):
             return QUANTITATIVE
         value = sheet.cells.get((r, target.col))
-        if value is None or value.value is None or value.value == "":
+        if value is None or value.value is None or (isinstance(value.value, str) and not value.value.strip()):
+            # empty, or white space a clerk left: the row's formulas tell its kind
             return QUALITATIVE if score is not None and _formula_at(sheet, r, score.col) else QUANTITATIVE
         return own_kind(value.value)
 

@@ -205,6 +205,8 @@ class Placer(CheckBlock):
                 role, formula = FORMULA, t.formulas[tree.actual]
             elif tree is not None and (c.field in TREE_FIELDS or (c.type == "text" and default not in (None, ""))):
                 role = FIXED  # the tree's names and texts (指标性质, 评分标准) are the bureau's
+            if c.field in t.indicators.unused_by(ind.kind):
+                role, default = FIXED, None  # not used by the row's kind: locked and blank, no input
             if default == "":
                 default = None
             self.add(Slot(key, INDICATORS, ind.index, c.field, r, col, col + c.span - 1, role, c.type,
@@ -298,8 +300,6 @@ def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
     if role != INPUT or not col.required:
         return ""
     needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
-    if ind.kind == QUALITATIVE and col.type in ("operator", "unit"):
-        needed = False  # a qualitative row has no operator and no unit
     if not needed:
         return ""
     return REQUIRED_ALWAYS if ind.tree is not None else REQUIRED_IN_USE

@@ -11,6 +11,7 @@ from xlgen.lang import Text
 COLUMN_TYPES = ("text", "amount", "weight", "computed", "blank", "operator", "target", "unit", "actual", "cause",
                 "score", "applies")
 HEADER_TYPES = ("text", "amount", "computed")
+ROW_KINDS = ("quantitative", "qualitative", "linked")  # the kinds of indicator row
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,13 @@ class Table:
     # F9: the word an indicator row's "applies" column holds when the indicator does not apply
     # (不适用): the row is not scored and its inputs are not required
     not_applicable: str = ""
+    # kind of row → the fields its rows do not use (a qualitative row's 运算符号 and 度量单位): no
+    # input there — written locked and blank, not yellow, no dropdown, not required
+    unused: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def unused_by(self, kind: str) -> tuple[str, ...]:
+        """The fields a row of ``kind`` does not use."""
+        return dict(self.unused).get(kind, ())
 
     @property
     def applies(self) -> str:
@@ -130,7 +138,8 @@ class TreeIndicator:
 
 
 def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Table:
-    node.only("label", "columns", *(("funding",) if funding else ()), *(("not_applicable",) if applies else ()))
+    node.only("label", "columns", *(("funding",) if funding else ()),
+              *(("not_applicable", "unused") if applies else ()))
     columns = []
     for col in node.tables("columns"):
         col.only("field", "label", "type", "span", "group", "formula", "format", "required")
@@ -159,8 +168,18 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
     if node.has("funding"):
         table = replace(table, funding=_funding(node.table("funding"), table))
     if applies:
-        table = replace(table, not_applicable=_not_applicable(node, table))
+        table = replace(table, not_applicable=_not_applicable(node, table), unused=_unused(node))
     return table
+
+
+def _unused(node: Node) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[indicators.unused] qualitative = ["operator", "unit"]``: the fields each kind of row does
+    not use (a field the form has no column for is simply not there, as in [fixed])."""
+    if not node.has("unused"):
+        return ()
+    kinds = node.table("unused")
+    kinds.only(*ROW_KINDS)
+    return tuple((kind, tuple(kinds.strings(kind))) for kind in ROW_KINDS if kinds.has(kind))
 
 
 def _not_applicable(node: Node, table: Table) -> str:
