@@ -125,3 +125,17 @@ def test_a_task_row_once_used_needs_all_its_inputs(template: Template, tmp_path:
     orange = {a for a, c in colours(book).items() if c == ORANGE}
     row = {lay.slot(f"tasks[0].{f}").a1 for f in ("project", "allocated", "executed", "weight")}
     assert row & orange == row - {lay.slot(f"tasks[0].{field}").a1}
+
+
+def test_text_in_a_number_cell_is_red_where_it_is(template: Template, sample_fill: Fill, tmp_path: Path) -> None:
+    """A pasted 100% (a text) in 全年完成值 turns its row light red (the number rule's helper) and a
+    text in a header amount its very cell: a header has no row to highlight."""
+    fill = copy.deepcopy(sample_fill)
+    fill.indicators["重点工作办结率"]["actual"] = "100%"
+    fill.header["budget_income"] = "一百万"
+    book = make(template, fill, tmp_path / "text.xlsx")
+    lay = book.layout
+    red = {a for a, c in colours(book).items() if c == RED}
+    row = next(i for i, r in enumerate(lay.indicator_rows) if r.tree and r.tree.name == "重点工作办结率")
+    checks = {s.a1 for s in lay.slots.values() if s.section == "checks"}
+    assert red - checks == row_cells(lay, "indicators", row) | {lay.slot("header.budget_income").a1}

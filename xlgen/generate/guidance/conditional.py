@@ -1,6 +1,7 @@
 """Conditional formats: what the 填报检查 finds, shown where it is.
 
 - an empty required input: orange (REQUIRED_FILL);
+- a text in an input holding a number (a pasted 100%, 九十五): that cell light red (PROBLEM_FILL);
 - a row breaking a per-row rule of the template's [checks] that asks for it (完成程度 < 1 without
   偏差原因分析 or 改进措施, 得分 outside 0..分值, a qualitative 完成程度 outside its grade's band,
   执行金额 > 下达金额, …): light red (PROBLEM_FILL);
@@ -18,9 +19,11 @@ from typing import Any
 
 from xlgen.layout import selfcheck as chk
 from xlgen.formula.references import col_letters
+from xlgen.layout import cellrules
 from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
 from xlgen.generate.xlsxcall import checked, multi_range, same_rule_groups
 from xlgen.names import INDICATORS, TASKS
+from xlgen.template.rules import NUMBER
 
 REQUIRED_FILL = "#F8CBAD"
 PROBLEM_FILL, PROBLEM_FONT = "#FFC7CE", "#9C0006"
@@ -52,6 +55,9 @@ def _plan(layout: Layout) -> list[Rule]:
     for first, options in _required_plan(layout):
         rules.append(((first.row, first.col, first.row, first.col), options, "required",
                       f"the conditional format of {first.key}"))
+    for first, options in _text_in_number_plan(layout):
+        rules.append(((first.row, first.col, first.row, first.col), options, "problem",
+                      f"the conditional format of {first.key}"))
     for role, (r1, c1, r2, c2) in row_rule_ranges(layout).items():
         col = layout.helper_cols[role.split(".")[1]]
         rules.append(((r1, c1, r2, c2), {"type": "formula", "criteria": f"=${col_letters(col)}{r1 + 1}=1"},
@@ -80,6 +86,22 @@ def _required_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
         cells = [replace(s, last_row=s.row, last_col=s.col) for s in group]
         plan.append((group[0], {"type": "formula", "criteria": "=" + layout.required_blank(group[0]),
                                 **multi_range(cells)}))
+    return plan
+
+
+def _text_in_number_plan(layout: Layout) -> list[tuple[Slot, dict[str, str]]]:
+    """One highlight per column of inputs holding numbers: light red on the very cell holding a
+    text (a pasted 100%, 九十五), by the number rule's own cell test (layout/cellrules.py)."""
+    if NUMBER not in {rule.name for rule in layout.template.checks}:
+        return []
+    tests = dict(cellrules.form_tests(layout, NUMBER))
+    for table in (TASKS, INDICATORS):
+        for _table, index in {(s.section, s.index) for s in layout.input_slots() if s.section == table}:
+            tests.update(cellrules.row_tests(layout, NUMBER, table, index))
+    plan = []
+    for group in same_rule_groups(tests, lambda s: (s.section, s.field)):
+        cells = [replace(s, last_row=s.row, last_col=s.col) for s in group]
+        plan.append((group[0], {"type": "formula", "criteria": "=" + tests[group[0]], **multi_range(cells)}))
     return plan
 
 
