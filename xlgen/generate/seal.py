@@ -120,7 +120,9 @@ def parse(text: str) -> Record | None:
 def seal_matches(text: str, seal: str, key: bytes | None) -> bool:
     """Whether ``seal`` seals ``text``: with a key only an HMAC by that key does (a department can
     compute a plain hash itself)."""
-    return hmac.compare_digest(seal.strip().lower(), seal_of(text, key))
+    # as bytes: compare_digest refuses a str with non-ASCII characters (a seal edited to hold a
+    # full-width space raised TypeError instead of failing)
+    return hmac.compare_digest(seal.strip().lower().encode("utf-8"), seal_of(text, key).encode("utf-8"))
 
 
 def keyed(seal: str) -> bool:
