@@ -64,6 +64,6 @@ def test_aggregates_read_a_cell_as_a_range(formula: str, cells: dict[str, object
     """Found by the agreement test: a text pasted into a task's 执行金额 left its 得分 "" and
     LibreOffice's 合计 SUM($K$6:$K$6)+… a number, while xlgen's engine, reading the one-cell range
     as a scalar, gave #VALUE!."""
-    from xlgen.formula.engine import evaluate
+    from xlgen.formula.compiler import evaluate
 
     assert evaluate("Z1", formula, cells.get) == expected
