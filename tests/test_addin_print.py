@@ -42,7 +42,11 @@ def test_page_setup(sample: Generated, template: Template) -> None:
     heading = [lab for lab in lay.labels if lab.text == template.indicators.columns[0].label]
     assert len(heading) == 1
     assert ws.print_title_rows == f"${heading[0].row + 1}:${heading[0].last_row + 1}"
-    bottom = max([s.bottom for s in lay.slots.values() if s.col < lay.width] + [lab.last_row for lab in lay.labels])
+    # the print area is the form, to its last row, and ends before the 填报检查 block (#22)
+    check_top = min(lab.row for lab in lay.labels if lab.text == "填报检查")
+    form = [s.bottom for s in lay.slots.values() if s.col < lay.width and s.section not in ("checks", "helper")]
+    bottom = max(form + [lab.last_row for lab in lay.labels if lab.row < check_top])
+    assert bottom == check_top - 1 and lay.slots["total"].row <= bottom
     assert ws.print_area == f"'{template.sheet}'!$A$1:${col_letters(template.width - 1)}${bottom + 1}"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert ws.print_options.horizontalCentered

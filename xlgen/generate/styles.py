@@ -21,6 +21,7 @@ _ROLES: dict[str, dict[str, Any]] = {
     "title": {"font_size": 16, "bold": True, "align": "center", "border": 0},
     "year": {"align": "center", "border": 0},
     "note": {"align": "right", "border": 0},
+    "note_top": {"align": "left", "border": 0},
     "section": {"bold": True, "align": "center", "valign": "top"},  # a tall merge: never cut at a page break
     "head": {"bold": True, "align": "center"},
     "label": {"align": "center"},

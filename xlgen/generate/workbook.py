@@ -102,7 +102,7 @@ def _write_book(wb: xlsxwriter.Workbook, out: Path, layout: Layout, inputs: dict
     # Deterministic output: a fixed creation date, no clock anywhere in the file.
     wb.set_properties({"title": t.title, "created": dt.datetime(2000, 1, 1), "author": "xlgen",
                        "comments": f"xlgen {__version__}"})
-    checked(ws.merge_range(1, 0, 1, t.width - 1, t.year_label.format(year=year if year else "    "), styles["year"]),
+    checked(ws.merge_range(layout.year_row, layout.year_cols[0], layout.year_row, layout.year_cols[1], t.year_label.format(year=year if year else "    "), styles["year"]),
             Text("年度", "the year"), out)
     for lab in layout.labels:
         fmt = styles[lab.style]

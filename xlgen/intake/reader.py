@@ -227,7 +227,7 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
     sheet = read_sheet(pkg, ref, max_row, cols + 8)
     if isinstance(sheet, Finding):
         return sheet
-    if not by_properties and norm(sheet.text(0, 0)) != norm(t.title):
+    if not by_properties and norm(sheet.text(base.title_row, 0)) != norm(t.title):
         return None
     anchors = _anchors(t, base, named, sheet)
     if isinstance(anchors, Text):

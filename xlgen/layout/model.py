@@ -125,7 +125,11 @@ class Layout:
     slots: dict[str, Slot] = field(default_factory=dict)
     labels: list[Label] = field(default_factory=list)
     regions: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # name → r1,c1,r2,c2
-    last_row: int = 0
+    last_row: int = 0  # the sheet's last row: the form, then its 填报检查 block
+    form_last_row: int = 0  # the printed form's last row (the print area ends there, before 填报检查)
+    title_row: int = 0
+    year_row: int = 1  # the year line, written with the workbook's year over columns year_cols
+    year_cols: tuple[int, int] = (0, 0)
     helper_cols: dict[str, int] = field(default_factory=dict)  # helper role → hidden column
     print_titles: tuple[int, int] = (0, 0)  # rows repeated at the top of every printed page
     check_labels: dict[str, str] = field(default_factory=dict)  # check field → its label

@@ -49,13 +49,13 @@ class Placer(CheckBlock):
 
     def place(self) -> None:
         t = self.t
-        self.label(0, 0, t.title, "title", last_col=self.right)
-        self.row = 2  # row 1: the year, written with the workbook's year
+        self.title()
         self.header()
         for section in t.sections:  # the form's tables, top to bottom
             {TASKS: self.tasks, GOALS: self.goals, INDICATORS: self.indicators}[section]()
         self.total()
         self.header(FOOTER)
+        self.lay.form_last_row = self.row - 1  # what prints; the 填报检查 block follows, off the page
         self.place_helpers(self.rule_rows())
         self.checks()
         self.last_row = self.row - 1
@@ -66,6 +66,25 @@ class Placer(CheckBlock):
             if applies:  # a row marked not applicable is not scored (F9): its computed cells stay blank
                 formula = f'IF({applies},{formula},"")'
             self.lay.slots[key] = replace(s, formula=formula)
+
+    def title(self) -> None:
+        """The title, the year line (written with the workbook's year) and the template's
+        ``unit_note`` where the province prints it: the form's first line, or right of the year."""
+        t, lay = self.t, self.lay
+        r = 0
+        if t.unit_note and t.unit_note_at == "top":
+            self.label(r, 0, t.unit_note, "note_top", last_col=self.right)
+            r += 1
+        lay.title_row, lay.year_row = r, r + 1
+        self.label(r, 0, t.title, "title", last_col=self.right)
+        lay.year_cols = (0, self.right)
+        if t.unit_note and t.unit_note_at == "year":
+            # the note over the last columns, as many as its text needs (about 3 characters a
+            # column); the year over the others, from column A
+            cols = min(max(2, -(-len(t.unit_note) // 3)), max(1, self.right // 3))
+            lay.year_cols = (0, self.right - cols)
+            self.label(r + 1, self.right - cols + 1, t.unit_note, "note", last_col=self.right)
+        self.row = r + 2
 
     def header(self, section: str = HEADER) -> None:
         """The header rows (or, under the total, the footer's): labels and fields, left to right."""

@@ -126,6 +126,9 @@ class Template:
     # each labelled by ``subtotal_label`` ({tier}: the tier's own label)
     subtotals: str = ""
     subtotal_label: str = "{tier}"
+    # where ``unit_note`` prints: at the right of the year line ("year") or as the form's first
+    # line, above the title ("top": Sichuan's 报表编号)
+    unit_note_at: str = "year"
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -278,7 +281,7 @@ def load_template(name: str | Path) -> Template:
     root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
               "formulas", "grades", "levels", "lists", "tree", "checks", "rollover", "footer", "fixed")
     meta = root.table("template")
-    meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "sections")
+    meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "unit_note_at", "sections")
     sections = _sections(meta)
     rows = root.table("rows")
     rows.only("tasks", "spare_indicators", "spare_qualitative")
@@ -304,6 +307,7 @@ def load_template(name: str | Path) -> Template:
         sheet=meta.get("sheet", str),
         year_label=meta.get("year_label", str, default="{year}年度"),
         unit_note=meta.get("unit_note", str, default=""),
+        unit_note_at=_unit_note_at(meta),
         task_rows=_task_rows(rows, tasks) if "tasks" in sections else 0,
         spare_indicators=rows.get("spare_indicators", int, default=0),
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
@@ -380,6 +384,20 @@ def _sections(meta: Node) -> tuple[str, ...]:
             f"{list(sections)}: expected some of tasks, goals, each once, "
             "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])"))
     return sections
+
+
+UNIT_NOTE_PLACES = ("year", "top")
+
+
+def _unit_note_at(meta: Node) -> str:
+    """[template] unit_note_at: the note at the right of the year line, or the form's first line."""
+    at = meta.get("unit_note_at", str, default="year")
+    if at not in UNIT_NOTE_PLACES:
+        raise meta.not_one_of("unit_note_at", at, Text("备注的位置", "a place for the note"), UNIT_NOTE_PLACES)
+    if at != "year" and not meta.get("unit_note", str, default=""):
+        raise meta.invalid("unit_note_at", Text("没有 unit_note 时此键无作用：删除它",
+                                                "has no effect without a unit_note: remove it"))
+    return at
 
 
 def _absent(root: Node, name: str) -> Table:

@@ -17,6 +17,7 @@ from typing import Any
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.generate import provenance, seal
 from xlgen.generate.guidance.guide import SHEET as GUIDE_SHEET
+from xlgen.layout.model import a1
 from xlgen.intake.package import Package
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import LIST_SHEET
@@ -197,7 +198,8 @@ def label_changed(ret: Returned, year: int, label_year: tuple[int, str] | None) 
     """``fixed-changed`` at the title's year label when it does not show ``year``."""
     if label_year is not None and label_year[0] == year:
         return []
-    return [finding(Code.FIXED_CHANGED, ret.sheet.name, label_year[1] if label_year else f"A{(ret.file_row(1) or 1) + 1}",
+    return [finding(Code.FIXED_CHANGED, ret.sheet.name, label_year[1] if label_year else
+                    a1(ret.file_row(ret.layout.year_row) or ret.layout.year_row, 0),
                     "year", label=Text("年度", "year"), expected=year, found=label_year[0] if label_year else None)]
 
 

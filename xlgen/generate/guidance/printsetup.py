@@ -1,7 +1,8 @@
 """Page setup, column widths and row heights: the form prints whole on A4 landscape.
 
 A4 landscape, fit to one page wide, the indicator table's heading rows repeated on every page,
-the print area over the form and its 填报检查 block, page numbers in the footer. Column widths
+the print area over the form (the 填报检查 block under it is for the screen: the signed copy
+is the form as published), page numbers in the footer. Column widths
 come from the template's own texts (headings, the tree's names and targets, the grade labels),
 so a blank and a filled form look alike; row heights are set explicitly from the texts in each
 row, because neither Excel nor LibreOffice grows a row for wrapped text in merged cells.
@@ -252,7 +253,7 @@ def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
     crossing = plan.crossing
     breaks: list[int] = []
     used, last_ok = 0.0, None
-    for r in range(layout.last_row + 1):
+    for r in range(layout.form_last_row + 1):
         h = heights.get(r, DEFAULT_ROW_PT)
         if r not in crossing:
             last_ok = r
@@ -284,5 +285,5 @@ def setup(ws: Any, layout: Layout, pages: Pages, out: Path) -> None:
     ws.center_horizontally()
     ws.set_margins(**MARGINS)
     checked(ws.repeat_rows(*layout.print_titles), "the print titles", out)
-    checked(ws.print_area(0, 0, layout.last_row, layout.width - 1), "the print area", out)
+    checked(ws.print_area(0, 0, layout.form_last_row, layout.width - 1), "the print area", out)
     ws.set_footer(FOOTER)

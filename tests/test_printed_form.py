@@ -1,0 +1,57 @@
+"""The printed form is the form as published (#22): the print area of every built-in template
+ends before the 填报检查 block, and a template's ``unit_note`` is on the form where the province
+prints it (金额单位：万元 at the right of the year line; Sichuan's 报表编号 as the first line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.helpers.common import ROOT
+from xlgen.formula.engine import col_letters
+from xlgen.generate.workbook import generate
+from xlgen.template.model import load_template
+
+BUILT_IN = sorted(p.stem for p in (ROOT / "templates").glob("*.toml"))
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_the_print_area_ends_before_the_checks(name: str, tmp_path: Path) -> None:
+    book = generate(load_template(name), None, tmp_path / "blank.xlsx", year=2025)
+    ws = openpyxl.load_workbook(book.path)[book.layout.template.sheet]
+    check_rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "填报检查"]
+    assert len(check_rows) == 1
+    last = check_rows[0] - 1  # the row above the block: the form's last (the total or a footer row)
+    total_row = book.layout.slots["total"].row + 1
+    assert total_row <= last
+    assert ws.print_area == f"'{ws.title}'!$A$1:${col_letters(book.layout.width - 1)}${last}"
+    # nothing of the form below the print area but the 填报检查 block
+    below = {ws.cell(r, c).value for r in range(last + 1, ws.max_row + 1) for c in range(1, book.layout.width + 1)}
+    assert "总评价得分" not in below and "合计" not in below and "总分" not in below
+
+
+def note_cells(name: str, tmp_path: Path) -> tuple[list[tuple[int, int, str]], int, int]:
+    book = generate(load_template(name), None, tmp_path / "blank.xlsx", year=2025)
+    ws = openpyxl.load_workbook(book.path)[book.layout.template.sheet]
+    note = book.layout.template.unit_note
+    cells = [(c.row, c.column, c.value) for row in ws.iter_rows() for c in row if c.value == note]
+    title = next(c.row for row in ws.iter_rows() for c in row if c.value == book.layout.template.title)
+    label = book.layout.template.year_label.format(year=2025)
+    year = next(c.row for row in ws.iter_rows() for c in row if c.value == label)
+    return cells, title, year
+
+
+@pytest.mark.parametrize("name", ["mof-project", "chongqing-department-overall", "liaoning-department-overall"])
+def test_the_unit_note_is_at_the_right_of_the_year(name: str, tmp_path: Path) -> None:
+    cells, title, year = note_cells(name, tmp_path)
+    assert [(r, v) for r, _, v in cells] == [(year, "金额单位：万元")]
+    assert title == 1 and year == 2
+    assert cells[0][1] > 1  # right of the year label, which starts in column A
+
+
+def test_sichuans_form_number_is_its_first_line(tmp_path: Path) -> None:
+    cells, title, year = note_cells("sichuan-project", tmp_path)
+    assert cells == [(1, 1, "报表编号：510000_0013zp")]
+    assert (title, year) == (2, 3)
