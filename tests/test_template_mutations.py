@@ -86,3 +86,48 @@ def test_the_cli_says_where_not_how(tmp_path: Path) -> None:
     assert result.exit_code == 1 and not isinstance(result.exception, KeyError), result.output
     assert "mutated.toml" in result.output and "degree" in result.output
     assert dump_toml({"a": {"b": [1, "x"]}}) == 'a = { b = [1, "x"] }\n'
+
+
+def located(data: dict[str, Any], folder: Path) -> str:
+    """The one error loading ``data`` gives, in English, without the folder."""
+    path = write(data, folder)
+    try:
+        problems = check_template(load_template(path))
+    except XlgenError as exc:
+        problems = [exc]
+    assert len(problems) == 1, [p.message for p in problems]
+    return problems[0].message_in("en").replace(str(folder) + "/", "")
+
+
+def test_found_a_field_label_wider_than_the_form(tmp_path: Path) -> None:
+    """Found by the mutation test: a header field's own label counted no column, so a row wider
+    than the form got to the print setup (IndexError)."""
+    data = merged("chongqing-department-overall")
+    data["header"][0]["fields"][3]["span"] = 2
+    assert located(data, tmp_path).startswith("mutated.toml: key 'header[0].fields': the label and fields span")
+
+
+def test_found_a_field_name_that_no_defined_name_can_hold(tmp_path: Path) -> None:
+    """Found by the mutation test: a field named '{nosuch}' reached XlsxWriter's define_name."""
+    data = merged("sichuan-project")
+    data["goals"]["columns"][2]["field"] = "{nosuch}"
+    assert located(data, tmp_path) == ("mutated.toml: key 'goals.columns[2].field': '{nosuch}' is not a field name; "
+                                       "expected letters, digits and _, starting with a letter")
+
+
+@pytest.mark.parametrize(("edit", "key"), [
+    (lambda d: d["indicators"]["columns"][3].update(formula="rate"), "indicators.columns[3].formula"),
+    (lambda d: d["indicators"]["columns"][3].update(format="percent"), "indicators.columns[3].format"),
+    (lambda d: next(c for c in d["indicators"]["columns"] if c["type"] == "computed").update(required=False),
+     "indicators.columns[7].required"),
+    (lambda d: d["header"][0]["fields"][0].update(label_span=2), "header[0].fields[0].label_span"),
+    (lambda d: d["total"].update(subtotal_label="{tier}小计"), "total.subtotal_label"),
+    (lambda d: d["tree"][0].update(level2="无此列") or d["indicators"].update(
+        columns=[c for c in d["indicators"]["columns"] if c["field"] != "level2"] + [
+            {"field": "pad", "label": "", "type": "blank"}]), "tree[0].level2"),
+])
+def test_a_key_that_has_no_effect_is_an_error(edit: Any, key: str, tmp_path: Path) -> None:
+    data = merged("mof-project")
+    edit(data)
+    message = located(data, tmp_path)
+    assert message.startswith(f"mutated.toml: key '{key}': ") and ("no effect" in message or "only a computed" in message), message

@@ -73,17 +73,17 @@ class Placer(CheckBlock):
         t, lay = self.t, self.lay
         r = 0
         if t.unit_note and t.unit_note_at == "top":
-            self.label(r, 0, t.unit_note, "note_top", last_col=self.right)
+            self.label(r, 0, t.unit_note, "note_top", last_col=self.print_right)
             r += 1
         lay.title_row, lay.year_row = r, r + 1
-        self.label(r, 0, t.title, "title", last_col=self.right)
-        lay.year_cols = (0, self.right)
+        self.label(r, 0, t.title, "title", last_col=self.print_right)
+        lay.year_cols = (0, self.print_right)
         if t.unit_note and t.unit_note_at == "year":
             # the note over the last columns, as many as its text needs (about 3 characters a
             # column); the year over the others, from column A
-            cols = min(max(2, -(-len(t.unit_note) // 3)), max(1, self.right // 3))
-            lay.year_cols = (0, self.right - cols)
-            self.label(r + 1, self.right - cols + 1, t.unit_note, "note", last_col=self.right)
+            cols = min(max(2, -(-len(t.unit_note) // 3)), max(1, self.print_right // 3))
+            lay.year_cols = (0, self.print_right - cols)
+            self.label(r + 1, self.print_right - cols + 1, t.unit_note, "note", last_col=self.print_right)
         self.row = r + 2
 
     def header(self, section: str = HEADER) -> None:
@@ -100,8 +100,8 @@ class Placer(CheckBlock):
                 self.field_slot(section, -1, f.field, f.type, f.formula, r, col, col + f.span - 1,
                                 REQUIRED_ALWAYS if f.required else "")
                 col += f.span
-            if col <= self.right:
-                self.label(r, col, "", "blank", last_col=self.right)
+            if col <= self.print_right:
+                self.label(r, col, "", "blank", last_col=self.print_right)
             self.row += 1
 
     def field_slot(self, section: str, index: int, fld: str, kind: str, formula: str, r: int, col: int,
@@ -185,16 +185,21 @@ class Placer(CheckBlock):
         top = self.row
         col = 1
         groups: dict[str, list[int]] = {}
+        # a group whose columns have no labels of their own is one heading over both rows: the
+        # national 年度指标值 over its operator, number and unit (printed as ≥ 95 %)
+        folded = {c.group for c in t.indicators.columns if c.group} - {
+            c.group for c in t.indicators.columns if c.group and c.label}
         for c in t.indicators.columns:
             if c.group:
                 groups.setdefault(c.group, []).append(col)
-                self.label(top + 1, col, c.label, "head", last_col=col + c.span - 1)
+                if c.group not in folded:
+                    self.label(top + 1, col, c.label, "head", last_col=col + c.span - 1)
                 groups[c.group].append(col + c.span - 1)
             else:
                 self.label(top, col, c.label, "head", last_row=top + 1, last_col=col + c.span - 1)
             col += c.span
         for name, cols in groups.items():
-            self.label(top, min(cols), name, "head", last_col=max(cols))
+            self.label(top, min(cols), name, "head", last_row=top + 1 if name in folded else top, last_col=max(cols))
         first = top + 2
         self.print_titles = (top, top + 1)
         for ind in lay.indicator_rows:
@@ -268,8 +273,8 @@ class Placer(CheckBlock):
                 formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
                 key = f"{SUBTOTAL}[{n}].{fld}"
                 self.add(Slot(key, TOTAL, n, f"{SUBTOTAL}_{fld}", r, col, col, FORMULA, "computed", formula=formula))
-            if score_col + 1 <= self.right:
-                self.label(r, score_col + 1, "", "blank", last_col=self.right)
+            if score_col + 1 <= self.print_right:
+                self.label(r, score_col + 1, "", "blank", last_col=self.print_right)
             self.row = r + 1
 
     def total(self) -> None:
@@ -288,8 +293,8 @@ class Placer(CheckBlock):
             col += 1
         self.add(Slot(TOTAL, TOTAL, -1, TOTAL, r, col, col, FORMULA, "computed"))
         self.pending.append((TOTAL, t.formulas[t.total_formula], TOTAL, -1))
-        if col + 1 <= self.right:
-            self.label(r, col + 1, "", "blank", last_col=self.right)
+        if col + 1 <= self.print_right:
+            self.label(r, col + 1, "", "blank", last_col=self.print_right)
         self.row = r + 1
 
 

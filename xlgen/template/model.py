@@ -145,6 +145,11 @@ class Template:
     def width(self) -> int:
         return 1 + sum(c.span for c in self.indicators.columns)
 
+    @functools.cached_property
+    def print_width(self) -> int:
+        """The printed form's columns: the indicators' but those on the screen only (``print = false``)."""
+        return 1 + sum(c.span for c in self.indicators.columns if c.printed)
+
     def header_fields(self, section: str = "header") -> tuple[HeaderField, ...]:
         """The fields of the header (or of the footer): their inputs and computed cells."""
         return tuple(f for row in (self.footer if section == "footer" else self.header) for f in row.fields)
@@ -287,8 +292,15 @@ def load_template(name: str | Path) -> Template:
     rows.only("tasks", "spare_indicators", "spare_qualitative")
     weights = root.table("weights")
     weights.only("tasks", "indicators")
+    if "tasks" not in sections and weights.has("tasks"):
+        raise weights.invalid("tasks", Text("表中没有 tasks（[template] sections 未列出它）：此键无作用，删除它",
+                                            "the form has no tasks ([template] sections leaves them out): "
+                                            "this key has no effect; remove it"))
     total = root.table("total")
     total.only("label", "label_span", "formula", "weight", "subtotals", "subtotal_label")
+    if not total.has("subtotals") and total.has("subtotal_label"):
+        raise total.invalid("subtotal_label", Text("没有 subtotals 时此键无作用：删除它，或给出 subtotals",
+                                                   "has no effect without subtotals: remove it or give subtotals"))
     lists = root.table("lists", required=False)
     lists.only("operators", "units")
     tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else _absent(root, "tasks")

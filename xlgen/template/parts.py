@@ -24,6 +24,7 @@ class Column:
     formula: str = ""
     format: str = ""
     required: bool = True  # false: an input the row may leave empty (原因 where the form asks only sometimes)
+    printed: bool = True  # false: on the screen only, right of the printed form (a form without 完成程度)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
               *(("not_applicable", "unused") if applies else ()))
     columns = []
     for col in node.tables("columns"):
-        col.only("field", "label", "type", "span", "group", "formula", "format", "required")
+        col.only("field", "label", "type", "span", "group", "formula", "format", "required", "print")
         types = ", ".join(COLUMN_TYPES)
         kind = col.get("type", str, expected=Text(f"以下之一：{types}", f"one of {types}"))
         if kind not in COLUMN_TYPES:
@@ -151,7 +152,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
         if span < 1:
             raise col.invalid("span", Text(f"{span} 不是列数；应为 1 或更大", f"{span} is not a column count; expected 1 or more"))
         column = Column(
-            field=col.get("field", str),
+            field=col.field_name(),
             label=col.get("label", str),
             type=kind,
             span=span,
@@ -159,10 +160,15 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
             formula=col.get("formula", str, default=""),
             format=col.get("format", str, default=""),
             required=col.get("required", bool, default=True),
+            printed=col.get("print", bool, default=True),
         )
         if kind == "computed" and not column.formula:
             raise col.invalid("formula", Text("计算列须给出公式（[formulas] 中的键）",
                                               "a computed column names its formula (a key of [formulas])"))
+        _no_effect(col, kind != "computed", ("formula", "format"), Text("只有计算列有公式和格式", "only a computed column has a formula and a format"))
+        _no_effect(col, kind == "computed", ("required",), Text("计算列不是输入，无所谓必填", "a computed column is no input: it is never required"))
+        if column.format not in ("", "percent"):
+            raise col.not_one_of("format", column.format, Text("数字格式", "a number format"), ("percent",))
         columns.append(column)
     table = Table(label=node.get("label", str), columns=tuple(columns))
     if node.has("funding"):
@@ -221,11 +227,19 @@ def _funding(node: Node, table: Table) -> Funding:
         raise node.invalid("total", Text("表中没有文字列来填写各行的名称", "the table has no text column to hold the rows' labels"))
     others = [f for f in types if f != label_field and f not in sums]
     marked = tuple(node.strings("marked", default=others))
+    _no_effect(node, not marked, ("mark",), Text("marked 为空：没有列显示标记", "marked is empty: no column shows the mark"))
     for i, name in enumerate(marked):
         if name not in others:
             raise node.not_one_of(f"marked[{i}]", name, Text("资金来源行可标记的列", "a column the sources may mark"), others)
     return Funding(total=names[0], sources=sources, sums=sums, label_field=label_field,
                    lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"), marked=marked)
+
+
+def _no_effect(node: Node, when: bool, keys: tuple[str, ...], why: Text) -> None:
+    """A key given where it would change nothing is an error (#22): a mistake must not vanish."""
+    for key in keys:
+        if when and node.has(key):
+            raise node.invalid(key, Text(f"此键在这里不起作用：{why.zh}；删除它", f"has no effect here ({why.en}); remove it"))
 
 
 def parse_header_row(node: Node) -> HeaderRow:
@@ -238,7 +252,7 @@ def parse_header_row(node: Node) -> HeaderRow:
         if kind not in HEADER_TYPES:
             raise item.not_one_of("type", kind, Text("表头字段类型", "a header field type"), HEADER_TYPES)
         field_ = HeaderField(
-            field=item.get("field", str),
+            field=item.field_name(),
             span=item.get("span", int, default=1),
             type=kind,
             required=item.get("required", bool, default=False),
@@ -249,6 +263,9 @@ def parse_header_row(node: Node) -> HeaderRow:
         )
         if min(field_.span, field_.label_span) < 1:
             raise item.invalid("span", Text("跨列数应为 1 或更大的整数", "spans are column counts; expected 1 or more"))
+        _no_effect(item, kind == "computed", ("required", "hint"),
+                   Text("计算字段不是输入：没有必填和输入提示", "a computed field is no input: it has no required nor hint"))
+        _no_effect(item, not field_.label, ("label_span",), Text("没有 label 时此键无作用", "has no effect without a label"))
         if (kind == "computed") != bool(field_.formula):
             raise item.invalid("formula", Text("计算字段须给出公式（[formulas] 中的键），且只有计算字段有公式",
                                                "a computed field names its formula (a key of [formulas]); "
@@ -277,6 +294,8 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
         if column not in computed:
             raise rules.not_one_of(column, column, Text("绩效指标表的计算列", "a computed column of the indicators"), computed)
     fields = indicators.fields()
+    for key in ("level1", "level2", "operator", "target", "unit", "weight"):
+        _no_effect(node, key not in fields, (key,), Text(f"绩效指标表没有「{key}」列", f"the indicators have no '{key}' column"))
     return TreeIndicator(
         level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),
         level2=node.get("level2", str) if "level2" in fields else node.get("level2", str, default=""),

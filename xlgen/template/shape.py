@@ -64,12 +64,14 @@ def check_shape(t: Template) -> None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
                          detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - 1} 列）",
                                      f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)"))
-    for i, row in enumerate(t.header):
-        wide = row.label_span + sum(f.span for f in row.fields)
-        if wide > t.width:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"header[{i}].fields",
-                             detail=Text(f"名称和字段共跨 {wide} 列，而表宽 {t.width} 列",
-                                         f"the label and fields span {wide} columns; the table is {t.width} wide"))
+    _check_print_edge(t)
+    for section, rows in (("header", t.header), ("footer", t.footer)):
+        for i, row in enumerate(rows):  # a field's own label takes its label_span before it
+            wide = row.label_span + sum(f.span + (f.label_span if f.label else 0) for f in row.fields)
+            if wide > t.width:
+                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields",
+                                 detail=Text(f"名称和字段共跨 {wide} 列，而表宽 {t.width} 列",
+                                             f"the label and fields span {wide} columns; the table is {t.width} wide"))
     if t.total_label_span >= t.width:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.label_span",
                          detail=Text(f"{t.total_label_span} 列之后没有放得分的列；表宽 {t.width} 列",
@@ -100,3 +102,36 @@ def _check_subtotals(t: Template) -> None:
         raise bad("subtotal_label", Text(f"「{t.subtotal_label}」没有写出层级：请在相应位置写 {{tier}}",
                                          f"'{t.subtotal_label}' does not name the tier; write {{tier}} where it goes"))
 
+
+
+def _check_print_edge(t: Template) -> None:
+    """Columns on the screen only (``print = false``) are the indicators' last, right of the
+    printed form; no cell of another table or row may straddle that edge (it would print cut)."""
+    printed = [c.printed for c in t.indicators.columns]
+    if printed != sorted(printed, reverse=True):
+        first = printed.index(False)
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"indicators.columns[{first}].print",
+                         detail=Text("不打印的列须在绩效指标表的最右边（其后各列也不打印）",
+                                     "columns that do not print are the indicators' last (every column after them too)"))
+    edge = t.print_width
+    if edge == t.width:
+        return
+    if edge <= 1:
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="indicators.columns",
+                         detail=Text("没有要打印的列", "no column prints"))
+    for name, table in (("tasks", t.tasks), ("goals", t.goals)):
+        col = 1
+        for i, c in enumerate(table.columns):
+            if col < edge <= col + c.span - 1:
+                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{name}.columns[{i}].span",
+                                 detail=Text(f"跨过了打印边界（第 {edge} 列之后不打印）：请让它止于边界",
+                                             f"crosses the print edge (nothing after column {edge} prints); "
+                                             "make it end there"))
+            col += c.span
+    for section, rows in (("header", t.header), ("footer", t.footer)):
+        for i, row in enumerate(rows):
+            wide = row.label_span + sum(f.span + (f.label_span if f.label else 0) for f in row.fields)
+            if wide > edge:
+                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields",
+                                 detail=Text(f"名称和字段共跨 {wide} 列，而打印的表宽 {edge} 列",
+                                             f"the label and fields span {wide} columns; the printed form is {edge} wide"))

@@ -96,6 +96,9 @@ def _refuse_non_finite(path: Path, value: Any, key: str) -> None:
         _refuse_non_finite(path, item, f"{key}[{name}]" if isinstance(name, int) else f"{key}.{name}" if key else name)
 
 
+FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class Node:
     """One table of the document, remembering its dotted key for error messages."""
 
@@ -173,6 +176,15 @@ class Node:
                 raise XlgenError(
                     ErrorCode.KEY_UNKNOWN, file=self.file, key=self.path(name), expected=", ".join(allowed)
                 )
+
+    def field_name(self, name: str = "field") -> str:
+        """A field's name: letters, digits and ``_``, as it goes into defined names and placeholders."""
+        value = self.get(name, str)
+        if value and not FIELD_NAME.fullmatch(value):  # "" : a column holding no field (a blank)
+            raise self.invalid(name, Text(f"「{value}」不是字段名；应由英文字母、数字和 _ 组成，以字母开头",
+                                          f"'{value}' is not a field name; expected letters, digits and _, "
+                                          "starting with a letter"))
+        return value
 
     def invalid(self, name: str, detail: Text | str) -> XlgenError:
         return XlgenError(ErrorCode.VALUE_INVALID, file=self.file, key=self.path(name), detail=detail)

@@ -146,7 +146,7 @@ def _plan(layout: Layout) -> _Plan:
                   [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0 and not splittable(s)]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
     crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
-    return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths))
+    return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths[:layout.template.print_width]))
 
 
 def _page_room(widths: list[float]) -> float:
@@ -285,5 +285,5 @@ def setup(ws: Any, layout: Layout, pages: Pages, out: Path) -> None:
     ws.center_horizontally()
     ws.set_margins(**MARGINS)
     checked(ws.repeat_rows(*layout.print_titles), "the print titles", out)
-    checked(ws.print_area(0, 0, layout.form_last_row, layout.width - 1), "the print area", out)
+    checked(ws.print_area(0, 0, layout.form_last_row, layout.template.print_width - 1), "the print area", out)
     ws.set_footer(FOOTER)
