@@ -54,8 +54,11 @@ def test_the_total_sums_the_sources_and_alone_is_scored() -> None:
         row = lay.row_slots("tasks", i)
         assert sorted(row) == ["allocated", "executed", "initial", "project"]  # no 分值, 执行率, 得分
         assert all(row[f].role == INPUT for f in AMOUNTS)
-        marks = [lab for lab in lay.labels if lab.row == row["initial"].row and lab.text == "/"]
-        assert len(marks) == 3  # 分值, 执行率, 得分 print "/"
+        # 分值, 执行率, 得分 are left empty, as the national form leaves them (#22: no "/")
+        marks = [lab for lab in lay.labels if lab.row == row["initial"].row and lab.style == "blank"
+                 and lab.col > row["executed"].col]
+        assert [(lab.text, lab.last_col - lab.col + 1) for lab in marks] == [("", 1), ("", 1), ("", 2), ("", 1)]
+        assert not [lab for lab in lay.labels if lab.text == "/"]
     score = lay.slot("tasks[0].score")
     assert f"SUM({a1(score.row, score.col, True)}:{a1(score.row, score.col, True)})" in lay.slot("total").formula
 
@@ -130,7 +133,7 @@ def _variant(tmp_path: Path, old: str, new: str) -> Path:
      "tasks.funding.sources", "'其他资金' is empty or repeats"),
     ("spare_indicators = 3", "tasks = 2\nspare_indicators = 3", "rows.tasks",
      "2 task rows, but tasks.funding places 4"),
-    ('mark = "/"', 'marks = "/"', "tasks.funding.marks", ""),
+    ('mark = ""', 'marks = "/"', "tasks.funding.marks", ""),
 ])
 def test_funding_keys_are_checked_with_their_key(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
     with pytest.raises(XlgenError) as info:

@@ -69,7 +69,7 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, str]] = {
         "broken.toml: key 'formulas.indicator_score': placeholder {degree} names no column of the indicators table"),
     "a template without level1": (
         lambda t: _template(t, 'field = "level1"', 'field = "top"'), 1,
-        "broken.toml: key 'rollover.indicators': 'level1' is not a field of the indicators"),
+        "broken.toml: key 'tree[0].level1': has no effect here (the indicators have no 'level1' column)"),
     "a header wider than the table": (
         lambda t: _template(t, 'span = 9, type = "text", required = true, hint = "部门（单位）全称"',
                             'span = 30, type = "text", required = true, hint = "部门（单位）全称"'), 1,

@@ -225,6 +225,8 @@ def _header_columns(template: Template) -> dict[str, tuple[str, str]]:
             known[_norm(f.field)] = (f.field, value_kind(f.type))
             if f.hint and f.hint != "万元":  # a hint that names the field, not its unit
                 known.setdefault(_norm(f.hint), (f.field, value_kind(f.type)))
+            if f.label:  # a field's own label on the form (实施单位 beside 主管部门)
+                known.setdefault(_norm(f.label), (f.field, value_kind(f.type)))
         if len(hrow.fields) == 1 and hrow.fields[0].field in inputs:
             known.setdefault(_norm(hrow.label), (hrow.fields[0].field, value_kind(hrow.fields[0].type)))
     for field, names in ALIASES.items():

@@ -205,9 +205,13 @@ class _Reader:
     def total(self, at: tuple[int, int]) -> None:
         r, c = at
         self.used.add(at)
+        skip = 1 if self.t.total_weight else 0  # 合计 | the weights' sum (100) | the total
         for col in range(self.grid.span(r, c)[1] + 1, self.grid.cols):
             if self.grid.origin(r, col) == (r, col) and (r, col) in self.grid.cells:
                 self.used.add((r, col))
+                if skip:
+                    skip -= 1
+                    continue
                 self.read[(TOTAL, -1, TOTAL)] = (a1(r, col), parse_number(self.grid.cells[(r, col)], False)
                                                      if parse_number(self.grid.cells[(r, col)], False) is not None
                                                      else as_text(self.grid.cells[(r, col)]))
@@ -220,10 +224,18 @@ class _Reader:
             return []
         self.used.add(at)
         labels = [c for c in table.columns if c.field and c.label and c.type != "blank"]
-        head = next((r for r in range(at[0], end) if 2 * self._heads(r, labels) >= len(labels)), None)
+        folded = _folded_groups(table)
+        heads = labels + [Column(field=members[0], label=group, type="text") for group, members in folded.items()]
+        head = next((r for r in range(at[0], end) if 2 * self._heads(r, heads) >= len(heads)), None)
         if head is None:
             return []
-        spans, sub = self.columns(labels, head)
+        spans, sub = self.columns(heads, head)
+        for members in folded.values():  # one heading over several cells, or one cell holding all (≥95%)
+            if members[0] in spans:
+                c1, c2 = spans.pop(members[0])
+                width = c2 - c1 + 1
+                for k, fld in enumerate(members):
+                    spans[fld] = (c1 + k, c1 + k) if width >= len(members) else (c1, c2)
         rows = []
         for r in range(head + (2 if sub else 1), end):
             values: dict[str, tuple[str, Any]] = {}
@@ -315,10 +327,13 @@ class _Reader:
                qualitative: bool) -> dict[str, Value]:
         """A row's values as the template's columns hold them; each filed under ``read`` too."""
         out: dict[str, Value] = {}
+        shared = {fld: w for fld, (w, _v) in row.items()}
         for col in table.columns:
             if col.field not in row:
                 continue
             where, raw = row[col.field]
+            if list(shared.values()).count(where) > 1 and col.type in FOLDED_PARTS:
+                raw = _fold_part(as_text(raw), col.type)  # 年度指标值 written as one text: ≥95%
             value = _column_value(self.t, col, raw, qualitative)
             self.read[(section, index, col.field)] = (where, value)
             if col.type != "computed" or (qualitative and col.field == "degree"):
@@ -351,10 +366,33 @@ class _Reader:
 def _labels(t: Template) -> list[str]:
     """Every fixed text of the template's form: what is a label wherever it appears in a file."""
     out = [t.title, t.unit_note, t.total_label, t.tasks.label, t.goals.label, t.indicators.label]
-    out += [h.label for h in t.header]
+    out += [h.label for h in t.header] + [f.label for f in t.header_fields() if f.label]
     out += [c.label for table in (t.tasks, t.goals, t.indicators) for c in table.columns if c.label]
     out += [c.group for c in t.indicators.columns if c.group]
     return [x for x in out if x]
+
+
+FOLDED_PARTS = ("operator", "target", "unit")
+_FOLDED = re.compile(r"\s*(>=|<=|≥|≤|>|<|=|＝)?\s*([-+]?\d+(?:\.\d+)?)\s*(.*?)\s*")
+
+
+def _folded_groups(table: Table) -> dict[str, list[str]]:
+    """Groups whose columns have no labels of their own (the national 年度指标值 over operator,
+    number and unit): group → its fields, left to right."""
+    out: dict[str, list[str]] = {}
+    for c in table.columns:
+        if c.group and c.field:
+            out.setdefault(c.group, []).append(c.field)
+    return {g: f for g, f in out.items() if not any(c.label for c in table.columns if c.group == g)}
+
+
+def _fold_part(text: str, part: str) -> str:
+    """The operator, the number or the unit of a 年度指标值 written as one text (≥95%); a text
+    that is no such measure (管理规范) is the target itself."""
+    m = _FOLDED.fullmatch(unicodedata.normalize("NFKC", text))
+    if m is None:
+        return text if part == "target" else ""
+    return {"operator": m.group(1) or "", "target": m.group(2), "unit": m.group(3)}[part]
 
 
 def _label_of(text: str, labels: set[str]) -> bool:

@@ -174,8 +174,11 @@ class Placer(CheckBlock):
         self.table_head(top, t.goals.columns)
         col = 1
         for c in t.goals.columns:
-            self.add(Slot(f"goals.{c.field}", GOALS, -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
-                          required=REQUIRED_ALWAYS))
+            if c.type == "blank":  # e.g. under a column that does not print
+                self.label(top + 1, col, "", "blank", last_col=col + c.span - 1)
+            else:
+                self.add(Slot(f"goals.{c.field}", GOALS, -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
+                              required=REQUIRED_ALWAYS))
             col += c.span
         self.label(top, 0, t.goals.label, "section", last_row=top + 1)
         self.row = top + 2
