@@ -26,7 +26,7 @@ def test_the_print_area_ends_before_the_checks(name: str, tmp_path: Path) -> Non
     last = check_rows[0] - 1  # the row above the block: the form's last (the total or a footer row)
     total_row = book.layout.slots["total"].row + 1
     assert total_row <= last
-    assert ws.print_area == f"'{ws.title}'!$A$1:${col_letters(book.layout.width - 1)}${last}"
+    assert ws.print_area == f"'{ws.title}'!$A$1:${col_letters(book.layout.template.print_width - 1)}${last}"
     # nothing of the form below the print area but the 填报检查 block
     below = {ws.cell(r, c).value for r in range(last + 1, ws.max_row + 1) for c in range(1, book.layout.width + 1)}
     assert "总评价得分" not in below and "合计" not in below and "总分" not in below
