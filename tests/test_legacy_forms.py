@@ -8,6 +8,7 @@ of the hand-made forms are those their builder wrote, never xlgen's layout.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -45,6 +46,7 @@ VARIANTS = {
     "shifted": Variant(verbatim=True, top=3, page_breaks=True, notes=["填报人：张三", "联系电话：0421-2600000"]),
     "mistyped": Variant(typed={("服务企业满意度", "score"): 6.5}),
     "own": Variant(own=OWN, extra=OWN_EXTRA),
+    "exact": Variant(verbatim=True, exact=True),  # the seed's own positions (its qualitative rows off by one)
 }
 
 
@@ -95,7 +97,7 @@ def test_cut_grade_texts_are_the_templates_grades(template: Template) -> None:
 
 
 # ----------------------------------------------------------------------------- import → generate
-@pytest.mark.parametrize("variant", ["clean", "verbatim", "shifted"])
+@pytest.mark.parametrize("variant", ["clean", "verbatim", "shifted", "exact"])
 def test_import_then_generate_reproduces_the_seed(variant: str, forms: dict[str, Built], template: Template,
                                                  seed: SeedForm, tmp_path: Path) -> None:
     fill_path = imported(forms[variant].path, tmp_path / "out")
@@ -109,6 +111,44 @@ def test_import_then_generate_reproduces_the_seed(variant: str, forms: dict[str,
     assert_matches(by_cell, expected_cells(gen, seed), f"the {variant} form imported")
     assert gen.total == 97.18
     assert run("verify", gen.path).exit_code == 0
+
+
+def seed_numbers() -> list[float]:
+    """Every cell of the seed's text that is a number (95.00% as 0.95): 118 of them."""
+    out = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        for cell in (c.strip() for c in line.split("\t")):
+            if re.fullmatch(r"-?\d+(\.\d+)?%?", cell):
+                out.append(round(float(cell[:-1]) / 100 if cell.endswith("%") else float(cell), 6))
+    return sorted(out)
+
+
+def test_the_seeds_exact_positions_import_to_all_118_numbers(forms: dict[str, Built], template: Template,
+                                                             tmp_path: Path) -> None:
+    """The seed's text puts 综合管理水平's and 依法行政能力's values one column right of the others'
+    (the target under 度量单位, the grade under 完成程度, then 1, 3.3, 3.3): read by what they hold,
+    every number of the seed comes back, and the ten cells read so are listed."""
+    built = forms["exact"]
+    result = run("--lang", "en", "import", built.path, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    moved = [line.strip() for line in result.output.splitlines() if "by what it holds" in line]
+    for name in ("综合管理水平", "依法行政能力"):
+        for fld, label in (("target", "指标值"), ("actual", "全年完成值"), ("degree", "完成程度"), ("weight", "分值"),
+                           ("score", "得分")):
+            assert any(line.startswith(f"Sheet1!{built.cells[(name, fld)]}: ") and f"read as '{label}'" in line
+                       for line in moved), (name, fld, moved)
+    assert len(moved) == 10
+    fill = load_fill(next((tmp_path / "out").glob("*.toml")), template)
+    gen = generate(template, fill, tmp_path / "gen.xlsx")
+    values = {**gen.inputs, **gen.results}
+    got = [values[f"tasks[{i}].{f}"] for i in range(3) for f in ("allocated", "executed", "rate", "weight", "score")]
+    for row in (r for r in gen.layout.indicator_rows if r.tree is not None):
+        quantitative = row.kind != "qualitative"
+        fields = ("target", "actual", "degree", "weight", "score") if quantitative else ("degree", "weight", "score")
+        got += [values[f"indicators[{row.index}].{f}"] for f in fields]
+    got.append(gen.total)
+    assert sorted(round(float(x), 6) for x in got) == seed_numbers() and len(got) == 118
+    assert gen.total == 97.18
 
 
 def test_cells_that_fit_nowhere_are_listed_with_their_address(forms: dict[str, Built], tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ IND_COLS = {"level1": 1, "level2": 2, "name": 3, "operator": 4, "target": 5, "un
             "weight": 9, "score": 10, "cause_funding": 11, "cause_system": 12, "cause_staff": 13,
             "cause_hardware": 14, "measures": 15}
 LAST = 15
+EXACT_MEASURES = 16  # 改进措施 in the seed's own head
 
 
 def _cells(line: str) -> list[str]:
@@ -43,6 +44,9 @@ class SeedRow:
     level1: str  # "" where the seed leaves it to the merged cell above
     level2: str
     values: dict[str, str]
+    # each value's column counted from the name's, as the seed's text has it: its qualitative rows
+    # 综合管理水平 and 依法行政能力 hold their values one column right of the others'
+    offsets: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,11 +93,13 @@ def read_seed_text(path: Path, tree_names: list[str]) -> SeedText:
         fields = ("operator", "target", "unit", "actual", "degree", "weight", "score") if filled[0] in OPERATORS \
             else ("target", "actual", "degree", "weight", "score")
         values.update(zip(fields, filled))
+        offsets = {f: at_filled[k] + 1 for k, f in enumerate(fields)}
         score_at = at_filled[len(fields) - 1]
         # 偏差原因分析 (four columns, the last spanning two) and 改进措施 after the score
         rest = after[score_at + 1:] + [""] * 6
         values.update({f: t for f, t in zip((*CAUSES, "", "measures"), rest) if f and t})
-        rows.append(SeedRow(level1, level2, values))
+        offsets.update({f: score_at + 2 + k for k, f in enumerate((*CAUSES, "", "measures")) if f and rest[k]})
+        rows.append(SeedRow(level1, level2, values, offsets))
     total_line = next(cells for cells in lines if cells and cells[0] == "总评价得分")
     return SeedText(year_line, header, tasks, goals, rows, next(c for c in total_line[1:] if c), names)
 
@@ -111,6 +117,9 @@ class Variant:
     own: dict[str, dict[str, Any]] = field(default_factory=dict)  # the department's own targets and weights
     extra: list[dict[str, str]] = field(default_factory=list)  # indicators of the department's own, after the tree
     notes: list[str] = field(default_factory=list)  # lines under the total (sign-off): cells of no place
+    # the seed's own positions: each indicator value in the column the seed's text puts it (counted
+    # from the name), the head as the seed has it (硬件条件保障原因分析 over two columns, 改进措施 after)
+    exact: bool = False
 
 
 @dataclass
@@ -197,10 +206,13 @@ def build(seed: SeedText, path: Path, v: Variant) -> Built:
              "unit": "度量单位", "actual": "全年完成值", "degree": "完成程度", "weight": "分值", "score": "得分",
              "measures": "改进措施"}
     for f, head in heads.items():
-        text(r, IND_COLS[f], head)
-    text(r, 11, "偏差原因分析", 14)
+        if not (v.exact and f == "measures"):
+            text(r, IND_COLS[f], head)
+    text(r, 11, "偏差原因分析", 15 if v.exact else 14)
     for f, head in zip(CAUSES, ("经费保障原因分析", "制度保障原因分析", "人员保障原因分析", "硬件条件保障原因分析")):
-        text(r + 1, IND_COLS[f], head)
+        text(r + 1, IND_COLS[f], head, 15 if v.exact and f == "cause_hardware" else None)
+    if v.exact:  # 改进措施 right of the four causes, as in the seed's text
+        text(r, EXACT_MEASURES, "改进措施")
     r += 2
     level1 = level2 = ""
     for n, row in enumerate(seed.indicators):
@@ -223,8 +235,9 @@ def build(seed: SeedText, path: Path, v: Variant) -> Built:
                 text(r, IND_COLS[f], given if v.verbatim else _key(level))
         for f, raw in shown.items():
             raw = str(v.typed.get((name, f), raw))
-            value(r, IND_COLS[f], raw)
-            cells[(name, f)] = xl_rowcol_to_cell(r, IND_COLS[f])
+            col = IND_COLS["name"] + row.offsets[f] if v.exact and f in row.offsets else IND_COLS[f]
+            value(r, col, raw)
+            cells[(name, f)] = xl_rowcol_to_cell(r, col)
         r += 1
     for row in v.extra:
         for f, raw in row.items():

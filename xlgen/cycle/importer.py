@@ -43,6 +43,7 @@ DEPARTMENTS_SHEET = "部门"
 READ_FROM = Text("读自 {source}（工作表 {sheet}），按模板 {template} 的栏目名称读取。",
                  "Read from {source} (sheet {sheet}) by the labels of template {template}.")
 NOT_PLACED = Text("未能对应：{cell} {text}（{reason}）", "not placed: {cell} {text} ({reason})")
+BY_KIND = Text("按内容对应：{cell} {text}（{reason}）", "placed by what it holds: {cell} {text} ({reason})")
 
 
 @dataclass
@@ -156,7 +157,8 @@ def _comments(r: Imported) -> list[str]:
     assert r.form is not None
     fields = {"source": r.source.name, "sheet": r.form.sheet, "template": r.form.template.id}
     return [lang.fill(READ_FROM, fields)] + [
-        lang.fill(NOT_PLACED, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.unplaced]
+        lang.fill(NOT_PLACED, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.unplaced] + [
+        lang.fill(BY_KIND, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.form.by_kind]
 
 
 def _latest(forms: list[LegacyForm]) -> list[LegacyForm]:

@@ -68,6 +68,7 @@ class LegacyForm:
     typed: dict[str, Any]  # layout slot key of a computed cell → what the file typed there
     unplaced: list[Unplaced] = field(default_factory=list)
     grid: Grid | None = None
+    by_kind: list[Unplaced] = field(default_factory=list)  # cells placed by what they hold, off their column
 
 
 # ----------------------------------------------------------------------------- values
@@ -114,6 +115,7 @@ class _Reader:
         self.used: set[tuple[int, int]] = set()
         self.read: dict[tuple[str, int, str], tuple[str, Any]] = {}  # (section, index, field) → (address, value)
         self.unplaced: list[Unplaced] = []
+        self.by_kind_moves: list[Unplaced] = []  # cells read by what they hold, off their column
         self.labels = {key(x) for x in _labels(t)}
         self.by_key: dict[str, list[tuple[int, int]]] = {}
         for (r, c), v in sorted(grid.cells.items()):
@@ -191,7 +193,8 @@ class _Reader:
             if (r, c) not in self.used and key(as_text(v)) and key(as_text(v)) not in self.labels:
                 self.unplaced.append(Unplaced(a1(r, c), as_text(v), Text(
                     "不在模板的任何位置", "not in any place of the template")))
-        return LegacyForm(grid.path, grid.sheet, t, year, fill, lay, addresses, typed, self.unplaced, grid)
+        return LegacyForm(grid.path, grid.sheet, t, year, fill, lay, addresses, typed, self.unplaced, grid,
+                          self.by_kind_moves)
 
     def year(self, before: int) -> int | None:
         pattern = re.compile(re.escape(key(self.t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
@@ -240,6 +243,7 @@ class _Reader:
         for r in range(head + (2 if sub else 1), end):
             values: dict[str, tuple[str, Any]] = {}
             own: list[tuple[int, int]] = []
+            ordered: list[tuple[int, str]] = []  # (column, field) of each value, left to right
             for fld, (c1, c2) in spans.items():
                 for c in range(c1, c2 + 1):
                     origin = self.grid.origin(r, c)
@@ -247,9 +251,12 @@ class _Reader:
                     if v is None or not as_text(v).strip():
                         continue
                     values[fld] = (a1(*origin), v)
+                    ordered.append((c, fld))
                     if origin[0] == r:
                         own.append(origin)
                     break
+            if section == INDICATORS:
+                values = self.by_kind(values, [f for _c, f in sorted(ordered)])
             if not own or all(key(as_text(self.grid.cells[o])) in self.labels for o in own):
                 self.used.update(own)  # a blank row, or the table's head repeated on a new page
                 continue
@@ -258,6 +265,36 @@ class _Reader:
             if section == GOALS:
                 break
         return rows
+
+    def by_kind(self, values: dict[str, tuple[str, Any]], order: list[str]) -> dict[str, tuple[str, Any]]:
+        """A qualitative row whose values sit off the head's columns (the seed's 综合管理水平: its
+        target under 度量单位, its grade under 完成程度, then 1, 3.3, 3.3), read by what the values
+        are: the one grade text is 全年完成值, the text before it the target, the three numbers after
+        it 完成程度 (0..1), 分值 and 得分 — taken only when 得分 = 分值 × 完成程度. Each cell moved so is
+        listed (``by_kind``); a row that does not read consistently is left as its columns say."""
+        grades = {g.label for g in self.t.grades}
+        at = [k for k, f in enumerate(order) if isinstance(values[f][1], str) and grade(self.t, values[f][1]) in grades]
+        if len(at) != 1 or order[at[0]] == "actual":
+            return values
+        g = at[0]
+        after = order[g + 1:g + 4]
+        numbers = [parse_number(values[f][1], False) for f in after]
+        before = [f for f in order[:g] if f not in ("level1", "level2", "name")
+                  and parse_number(values[f][1], False) is None and not operator(values[f][1]) in self.t.operators]
+        if len(after) < 3 or None in numbers or not before:
+            return values
+        degree, weight, score = (float(n) for n in numbers if n is not None)
+        if not (0 <= degree <= 1 and abs(weight * degree - score) <= 0.005):
+            return values
+        moves = dict(zip([before[-1], order[g], *after], ("target", "actual", "degree", "weight", "score")))
+        out = {f: v for f, v in values.items() if f not in moves and f not in moves.values()}
+        for old, new in moves.items():
+            out[new] = values[old]
+            if old != new:
+                label = next((c.label for c in self.t.indicators.columns if c.field == new), new)
+                self.by_kind_moves.append(Unplaced(values[old][0], as_text(values[old][1]), Text(
+                    f"按内容读作「{label}」（它不在该列下）", f"read as '{label}' by what it holds (not under that column)")))
+        return out
 
     def _heads(self, row: int, labels: list[Column]) -> int:
         keys = {key(c.label) for c in labels}
