@@ -7,7 +7,7 @@ sichuan-project (F1), samples/sichuan-project-2024.toml:
   240 + 0 + 11.89 = 251.89; 216.5 + 0 + 10 = 226.5
 - 预算执行率 = ROUND(226.5 / 251.89, 4) = ROUND(0.899202…, 4) = 0.8992 (the form prints 执行率 to
   0.01 %: 100.00 %); 得分 = ROUND(10 × 0.8992, 2) = 8.99
-- sources' own 执行率: 216.5 / 240 = 0.902083… → 0.9021; 10 / 11.89 = 0.841043… → 0.841; 0 / 0: blank
+- sources' own 执行率: 216.5 / 240 = 0.902083… → 0.9021; 10 / 11.89 = 0.841043… → 0.841; 0 / 0: 0.00 %, as the form prints it (#22)
 - 足额保障率 = 100, 100 → 22.5; 科目调整次数 ≤ 10, 12 → 1 − 2/10 = 0.8 → 18; 按时发放率 = 100 → 22.5;
   结余率 ≤ 5, 6 → 1 − 1/5 = 0.8 → 18.  Σ = 81
 - 合计: 权重 10 + 90 = 100; 得分 8.99 + 81 = 89.99 (良)
@@ -53,7 +53,7 @@ from xlgen.template.model import load_template
 FORMS: dict[str, dict[str, Any]] = {
     "sichuan-project": {
         "tasks[0].initial": 238.93, "tasks[0].allocated": 251.89, "tasks[0].executed": 226.5,
-        "tasks[0].rate": 0.8992, "tasks[0].score": 8.99, "tasks[1].rate": 0.9021, "tasks[2].rate": "",
+        "tasks[0].rate": 0.8992, "tasks[0].score": 8.99, "tasks[1].rate": 0.9021, "tasks[2].rate": 0,
         "tasks[3].rate": 0.841, "indicators[0].score": 22.5, "indicators[1].score": 18,
         "indicators[2].score": 22.5, "indicators[3].score": 18, "total_weight": 100, "total": 89.99,
     },

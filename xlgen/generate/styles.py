@@ -37,6 +37,7 @@ _ROLES: dict[str, dict[str, Any]] = {
     "formula": {"align": "right", "num_format": "General"},
     "formula_percent": {"align": "right", "num_format": "0.00%"},
     "check": {"align": "left"},
+    "table_note": {"align": "left"},
     "check_result": {"align": "center", "bold": True},
     "helper": {"align": "center", "num_format": "0"},  # the hidden per-row rule results
 }

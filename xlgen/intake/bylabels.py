@@ -402,7 +402,7 @@ class _Reader:
 
 def _labels(t: Template) -> list[str]:
     """Every fixed text of the template's form: what is a label wherever it appears in a file."""
-    out = [t.title, t.unit_note, t.total_label, t.tasks.label, t.goals.label, t.indicators.label]
+    out = [t.title, t.unit_note, t.total_label, t.tasks.label, t.tasks.note, t.goals.label, t.indicators.label]
     out += [h.label for h in t.header] + [f.label for f in t.header_fields() if f.label]
     out += [c.label for table in (t.tasks, t.goals, t.indicators) for c in table.columns if c.label]
     out += [c.group for c in t.indicators.columns if c.group]

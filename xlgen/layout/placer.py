@@ -142,6 +142,9 @@ class Placer(CheckBlock):
                                     REQUIRED_IN_USE if c.required else "", c.format)
                 col += c.span
         bottom = top + max(lay.task_count, 1)
+        if t.tasks.note:  # printed under the rows, across the table
+            bottom += 1
+            self.label(bottom, 1, t.tasks.note, "table_note", last_col=self.print_right)
         self.label(top, 0, t.tasks.label, "section", last_row=bottom)
         lay.regions[TASKS] = (top + 1, 1, top + lay.task_count, self.right)
         self.row = bottom + 1

@@ -69,6 +69,7 @@ class Table:
     # kind of row → the fields its rows do not use (a qualitative row's 运算符号 and 度量单位): no
     # input there — written locked and blank, not yellow, no dropdown, not required
     unused: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    note: str = ""  # a printed note on a row of its own under the table's rows (Sichuan's 执行率 < 90 % note)
 
     def unused_by(self, kind: str) -> tuple[str, ...]:
         """The fields a row of ``kind`` does not use."""
@@ -139,7 +140,7 @@ class TreeIndicator:
 
 
 def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Table:
-    node.only("label", "columns", *(("funding",) if funding else ()),
+    node.only("label", "columns", "note", *(("funding",) if funding else ()),
               *(("not_applicable", "unused") if applies else ()))
     columns = []
     for col in node.tables("columns"):
@@ -170,7 +171,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
         if column.format not in ("", "percent"):
             raise col.not_one_of("format", column.format, Text("数字格式", "a number format"), ("percent",))
         columns.append(column)
-    table = Table(label=node.get("label", str), columns=tuple(columns))
+    table = Table(label=node.get("label", str), columns=tuple(columns), note=node.get("note", str, default=""))
     if node.has("funding"):
         table = replace(table, funding=_funding(node.table("funding"), table))
     if applies:
