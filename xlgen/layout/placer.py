@@ -137,6 +137,10 @@ class Placer(CheckBlock):
                                last_col=last)
                 elif fund is not None:
                     self.add(replace(fund, row=r, last_col=last))
+                elif c.type == "weight" and lay.task_count == 1 == t.task_rows:
+                    # one row holds the table's points: the form prints them (重庆's 执行率权重 10)
+                    self.add(Slot(f"tasks[{i}].{c.field}", TASKS, i, c.field, r, col, last, FIXED, c.type,
+                                  default=t.weight_tasks))
                 else:
                     self.field_slot(TASKS, i, c.field, c.type, c.formula, r, col, last,
                                     REQUIRED_IN_USE if c.required else "", c.format)
