@@ -28,13 +28,18 @@ def merged(name: str) -> dict[str, Any]:
     return _load_with_base(ROOT / "templates" / f"{name}.toml", ())[0]
 
 
+def problems_of(path: Path) -> list[XlgenError]:
+    """What `templates check` says of ``path``: the error loading it, or the checks' problems."""
+    try:
+        return check_template(load_template(path))
+    except XlgenError as exc:
+        return [exc]
+
+
 def outcome(data: dict[str, Any], folder: Path) -> str:
     """'error' (every problem located) or 'valid' (and the blank generated); anything else raises."""
     path = write(data, folder)
-    try:
-        problems = check_template(load_template(path))
-    except XlgenError as exc:
-        problems = [exc]
+    problems = problems_of(path)
     for p in problems:
         assert p.fields.get("file") == path and p.fields.get("key"), p.message  # located: the file and the key
         assert path.name in p.message
@@ -90,11 +95,7 @@ def test_the_cli_says_where_not_how(tmp_path: Path) -> None:
 
 def located(data: dict[str, Any], folder: Path) -> str:
     """The one error loading ``data`` gives, in English, without the folder."""
-    path = write(data, folder)
-    try:
-        problems = check_template(load_template(path))
-    except XlgenError as exc:
-        problems = [exc]
+    problems = problems_of(write(data, folder))
     assert len(problems) == 1, [p.message for p in problems]
     return problems[0].message_in("en").replace(str(folder) + "/", "")
 
