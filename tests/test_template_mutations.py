@@ -120,7 +120,7 @@ def test_found_a_field_name_that_no_defined_name_can_hold(tmp_path: Path) -> Non
     (lambda d: d["indicators"]["columns"][3].update(formula="rate"), "indicators.columns[3].formula"),
     (lambda d: d["indicators"]["columns"][3].update(format="percent"), "indicators.columns[3].format"),
     (lambda d: next(c for c in d["indicators"]["columns"] if c["type"] == "computed").update(required=False),
-     "indicators.columns[7].required"),
+     "indicators.columns[8].required"),
     (lambda d: d["header"][0]["fields"][0].update(label_span=2), "header[0].fields[0].label_span"),
     (lambda d: d["total"].update(subtotal_label="{tier}小计"), "total.subtotal_label"),
     (lambda d: d["tree"][0].update(level2="无此列") or d["indicators"].update(
