@@ -55,3 +55,28 @@ def test_sichuans_form_number_is_its_first_line(tmp_path: Path) -> None:
     cells, title, year = note_cells("sichuan-project", tmp_path)
     assert cells == [(1, 1, "报表编号：510000_0013zp")]
     assert (title, year) == (2, 3)
+
+
+@pytest.mark.libreoffice
+def test_printed_through_libreoffice_as_published(tmp_path: Path) -> None:
+    """mof-project's and Sichuan's samples printed by LibreOffice: the national 8-column indicator
+    head, no 运算符号 / 度量单位 / 完成程度 heads, the notes where the provinces print them, no 填报检查."""
+    from tests.helpers.common import generate_samples
+    from tests.test_addin_print import _pages, is_form_page
+    from xlgen.render.libreoffice import convert
+
+    books = generate_samples(tmp_path, {"mof-project": ROOT / "samples" / "mof-project-2024.toml",
+                                        "sichuan-project": ROOT / "samples" / "sichuan-project-2024.toml"})
+    pdfs = convert([b.path for b in books.values()], "pdf", tmp_path / "pdf")
+    text = {name.split("-")[0]: ["".join(p.split()) for p in _pages(pdf) if is_form_page(p)]
+            for name, pdf in zip(books, pdfs)}
+    mof = "".join(text["mof"])
+    for head in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进"):  # the last wraps
+        assert all(head in page for page in text["mof"][1:]), head  # each page of the table repeats its head
+    for head in ("运算符号", "度量单位", "完成程度", "填报检查", "/"):
+        assert head not in mof, head
+    assert "金额单位：万元" in text["mof"][0] and "801001示例县财政局实施单位示例县财政局财务培训中心" in mof
+    assert "总分10091.3" in mof  # 100 under 分值, the total under 得分
+    sichuan = "".join(text["sichuan"])
+    assert text["sichuan"][0].startswith("报表编号：510000_0013zp部门预算项目支出绩效自评表")
+    assert "预算执行率未达到90%的需说明原因" in sichuan and "0.00%" in sichuan and "填报检查" not in sichuan
