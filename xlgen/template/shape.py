@@ -33,9 +33,13 @@ class Template(Protocol):
     @property
     def header(self) -> tuple[HeaderRow, ...]: ...
     @property
+    def footer(self) -> tuple[HeaderRow, ...]: ...
+    @property
     def formulas(self) -> Mapping[str, _Formula]: ...
     @property
     def width(self) -> int: ...
+    @property
+    def print_width(self) -> int: ...
     @property
     def tiers(self) -> tuple[str, ...]: ...
     @property
@@ -101,7 +105,6 @@ def _check_subtotals(t: Template) -> None:
     if "{tier}" not in t.subtotal_label:
         raise bad("subtotal_label", Text(f"「{t.subtotal_label}」没有写出层级：请在相应位置写 {{tier}}",
                                          f"'{t.subtotal_label}' does not name the tier; write {{tier}} where it goes"))
-
 
 
 def _check_print_edge(t: Template) -> None:
