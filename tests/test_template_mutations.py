@@ -18,7 +18,7 @@ from tests.helpers.tomlmutate import KINDS, dump_toml, mutate, paths, write
 from xlgen.cli import app
 from xlgen.errors import XlgenError
 from xlgen.generate.workbook import generate
-from xlgen.template.check import check_template
+from xlgen.generate.templatecheck import check_template
 from xlgen.template.model import _load_with_base, load_template
 
 BUILT_IN = sorted(p.stem for p in (ROOT / "templates").glob("*.toml"))

@@ -35,7 +35,9 @@ def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -
     rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
     placer = Placer(Layout(template, task_count, tuple(rows)))
     placer.place()
-    return replace(placer.lay, last_row=placer.last_row, print_titles=placer.print_titles)
+    return replace(placer.lay, last_row=placer.last_row, print_titles=placer.print_titles,
+                   form_last_row=placer.form_last_row, title_row=placer.title_row, year_row=placer.year_row,
+                   year_cols=placer.year_cols)
 
 
 def _kind(t: TreeIndicator) -> str:
@@ -55,7 +57,7 @@ class Placer(CheckBlock):
             {TASKS: self.tasks, GOALS: self.goals, INDICATORS: self.indicators}[section]()
         self.total()
         self.header(FOOTER)
-        self.lay.form_last_row = self.row - 1  # what prints; the 填报检查 block follows, off the page
+        self.form_last_row = self.row - 1  # what prints; the 填报检查 block follows, off the page
         self.place_helpers(self.rule_rows())
         self.checks()
         self.last_row = self.row - 1
@@ -70,19 +72,19 @@ class Placer(CheckBlock):
     def title(self) -> None:
         """The title, the year line (written with the workbook's year) and the template's
         ``unit_note`` where the province prints it: the form's first line, or right of the year."""
-        t, lay = self.t, self.lay
+        t = self.t
         r = 0
         if t.unit_note and t.unit_note_at == "top":
             self.label(r, 0, t.unit_note, "note_top", last_col=self.print_right)
             r += 1
-        lay.title_row, lay.year_row = r, r + 1
+        self.title_row, self.year_row = r, r + 1
         self.label(r, 0, t.title, "title", last_col=self.print_right)
-        lay.year_cols = (0, self.print_right)
+        self.year_cols = (0, self.print_right)
         if t.unit_note and t.unit_note_at == "year":
             # the note over the last columns, as many as its text needs (about 3 characters a
             # column); the year over the others, from column A
             cols = min(max(2, -(-len(t.unit_note) // 3)), max(1, self.print_right // 3))
-            lay.year_cols = (0, self.print_right - cols)
+            self.year_cols = (0, self.print_right - cols)
             self.label(r + 1, self.print_right - cols + 1, t.unit_note, "note", last_col=self.print_right)
         self.row = r + 2
 
