@@ -63,7 +63,7 @@ def test_printed_through_libreoffice_as_published(tmp_path: Path) -> None:
     head, no 运算符号 / 度量单位 / 完成程度 heads, the notes where the provinces print them, no 填报检查."""
     from tests.helpers.common import generate_samples
     from tests.test_addin_print import _pages, is_form_page
-    from xlgen.render.libreoffice import convert
+    from xlgen.libreoffice import convert
 
     books = generate_samples(tmp_path, {"mof-project": ROOT / "samples" / "mof-project-2024.toml",
                                         "sichuan-project": ROOT / "samples" / "sichuan-project-2024.toml"})
