@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from tests.helpers.common import ROOT
-from xlgen.formula.engine import col_letters
+from xlgen.formula.references import col_letters
 from xlgen.generate.workbook import generate
 from xlgen.template.model import load_template
 
