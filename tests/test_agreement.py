@@ -30,7 +30,7 @@ from tests.helpers.userfill import set_cells
 
 from xlgen.findings import Finding
 from xlgen.layout import selfcheck as chk
-from xlgen.generate.workbook import Generated, generate
+from xlgen.generate.workbook import generate
 from xlgen.intake.returned import read_returned
 from xlgen.layout.model import Layout, Slot
 from xlgen.template.fill import load_fill

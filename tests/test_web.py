@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.helpers.common import SAMPLE
 from tests.helpers.hostile import raw, write_zip
 from tests.helpers.userfill import set_cells
 from tests.helpers.workbench import TEMPLATE, YEAR, Bench

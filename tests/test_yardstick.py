@@ -11,7 +11,6 @@ carries none of them.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path

@@ -25,7 +25,7 @@ from xlgen.findings import Text
 from xlgen.generate.guidance.protection import check_password
 from xlgen.generate.workbook import generate
 from xlgen.oserrors import IS_A_FILE, output_folder
-from xlgen.outputs import refuse_inputs, write_atomic
+from xlgen.outputs import refuse_inputs
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template, load_template
 from xlgen.verify.manifest import MANIFEST, as_listed, read_manifest, write_manifest

@@ -17,14 +17,12 @@ from typing import Any
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.generate import provenance, seal
 from xlgen.generate.guidance.guide import SHEET as GUIDE_SHEET
-from xlgen.layout.model import a1
+from xlgen.intake.compare import empty
 from xlgen.intake.package import Package
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import LIST_SHEET
-from xlgen.verify.identity import BROKEN, MISSING, UNCHECKED, identity_of
-from xlgen.layout.model import FORMULA
+from xlgen.layout.model import FORMULA, LIST_SHEET, a1
 from xlgen.names import HEADER, TASKS
-from xlgen.intake.compare import empty
+from xlgen.verify.identity import BROKEN, MISSING, UNCHECKED, identity_of
 from xlgen.verify.plan import Plan
 from xlgen.verify.result import claimed_code
 from xlgen.verify.yardstick import Reference, Yardstick

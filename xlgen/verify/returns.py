@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlgen.oserrors import output_file
-from xlgen.errors import ErrorCode, XlgenError
 from xlgen.generate.seal import load_key
 from xlgen.lang import DEFAULT
 from xlgen.outputs import check_suffix, refuse_inputs
@@ -52,8 +51,9 @@ def verify_returns(options: VerifyOptions, progress: Callable[[int, int], None] 
     policy = SealPolicy(load_key(options.key_file) if options.key_file is not None else None, options.require_seal)
     # with the distribution, an empty folder is a day when nothing came back: every department 未报送
     files = find_workbooks(options.paths, none_is_fine=options.distributed is not None)
-    blanks = load_distribution(options.distributed) if options.distributed is not None else None
-    if blanks is not None and options.distributed is not None:  # the distributed blanks are the yardstick, not returns
+    blanks = None
+    if options.distributed is not None:  # the distributed blanks are the yardstick, not returns
+        blanks = load_distribution(options.distributed)
         yardstick = {b.file.resolve() for b in blanks}
         files = [f for f in files if f.resolve() not in yardstick]
         policy = judged_against(policy, options.distributed, blanks)  # each return against its department's blank
