@@ -26,7 +26,10 @@ def test_the_print_area_ends_before_the_checks(name: str, tmp_path: Path) -> Non
     last = check_rows[0] - 1  # the row above the block: the form's last (the total or a footer row)
     total_row = book.layout.slots["total"].row + 1
     assert total_row <= last
-    assert ws.print_area == f"'{ws.title}'!$A$1:${col_letters(book.layout.template.print_width - 1)}${last}"
+    first = book.layout.form_first_row + 1  # header rows on the screen only (print = false) sit above
+    assert ws.print_area == f"'{ws.title}'!$A${first}:${col_letters(book.layout.template.print_width - 1)}${last}"
+    screen = [h.label for h in book.layout.template.header if not h.printed]
+    assert [ws.cell(r, 1).value for r in range(1, first)] == screen
     # nothing of the form below the print area but the 填报检查 block
     below = {ws.cell(r, c).value for r in range(last + 1, ws.max_row + 1) for c in range(1, book.layout.width + 1)}
     assert "总评价得分" not in below and "合计" not in below and "总分" not in below
@@ -53,8 +56,8 @@ def test_the_unit_note_is_at_the_right_of_the_year(name: str, tmp_path: Path) ->
 
 def test_sichuans_form_number_is_its_first_line(tmp_path: Path) -> None:
     cells, title, year = note_cells("sichuan-project", tmp_path)
-    assert cells == [(1, 1, "报表编号：510000_0013zp")]
-    assert (title, year) == (2, 3)
+    assert cells == [(2, 1, "报表编号：510000_0013zp")]  # the first printed line: row 1 holds the code, unprinted
+    assert (title, year) == (3, 4)
 
 
 @pytest.mark.libreoffice
@@ -80,3 +83,10 @@ def test_printed_through_libreoffice_as_published(tmp_path: Path) -> None:
     sichuan = "".join(text["sichuan"])
     assert text["sichuan"][0].startswith("报表编号：510000_0013zp部门预算项目支出绩效自评表")
     assert "预算执行率未达到90%的需说明原因" in sichuan and "0.00%" in sichuan and "填报检查" not in sichuan
+    # 主管部门 | its name | 实施单位（盖章） | the implementer, with no code cell (its row does not print);
+    # 项目基本情况: 1.项目年度目标完成情况 over two columns, then 2.项目实施内容及过程概述 over one cell
+    assert "部门编码" not in sichuan and sichuan.count("示例县司法局") == 2
+    pieces = ["示例县司法局实施单位（盖章）示例县司法局", "1.项目年度目标完成情况", "项目年度目标年度目标完成情况",
+              "严格执行相关政策", "全年工资按月足额发放", "2.项目实施内容及过程概述按月编制工资发放表", "年度预算数（万元）"]
+    at = [sichuan.find(p) for p in pieces]
+    assert -1 not in at and at == sorted(at), at

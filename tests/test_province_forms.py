@@ -146,6 +146,21 @@ def test_sichuan_prints_its_funding_rows_footer_and_sign_off() -> None:
     goals, tasks, indicators = (lay.slot("goals.goal_plan").row, lay.slot("tasks[0].project").row,
                                 lay.slot("indicators[0].name").row)
     assert goals < tasks < indicators  # 项目基本情况 first, as the form has it
+    # 1.项目年度目标完成情况: 项目年度目标 | 年度目标完成情况 side by side; then 2.项目实施内容及过程概述
+    # over one cell across the table, on rows of their own (青神's published form)
+    plan, result, process = (lay.slot(f"goals.{f}") for f in ("goal_plan", "goal_result", "goal_process"))
+    heads = {(lab.row, lab.col, lab.last_col): lab.text for lab in lay.labels}
+    assert (plan.row, result.row, plan.col, result.last_col) == (result.row, plan.row, 1, lay.width - 1)
+    assert result.col == plan.last_col + 1
+    assert heads[(plan.row - 2, 1, lay.width - 1)] == "1.项目年度目标完成情况"
+    assert (heads[(plan.row - 1, plan.col, plan.last_col)], heads[(plan.row - 1, result.col, result.last_col)]) == (
+        "项目年度目标", "年度目标完成情况")
+    assert heads[(plan.row + 1, 1, lay.width - 1)] == "2.项目实施内容及过程概述"
+    assert (process.row, process.col, process.last_col) == (plan.row + 2, 1, lay.width - 1)
+    # the department's code: on a row above the printed form (the form prints the 主管部门's name only)
+    code, name = lay.slot("header.department_code"), lay.slot("header.department_name")
+    assert code.row < lay.form_first_row <= lay.title_row < name.row and name.col == 1
+    assert lay.slot("header.implementer").row == name.row
     total = lay.slot("total")
     assert lay.slot("footer.conclusion").row == total.row + 1 and lay.slot("footer.project_lead").row == total.row + 4
     assert lay.slot("total_weight").col == lay.slot("indicators[0].weight").col
@@ -242,6 +257,13 @@ def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
      "tasks.funding.marked[1]", "'project' is not a column the sources may mark"),
     ("sichuan-project", 'fields = [ { field = "conclusion"', 'fields = [ { field = "conclusion", label_span = 0',
      "footer[0].fields[0].span", "spans are column counts"),
+    # a header row on the screen only sits above the title: it comes first; the footer has none
+    ("sichuan-project", 'label = "主管部门"\nlabel_span = 1', 'label = "主管部门"\nprint = false\nlabel_span = 1',
+     "header[2].print", "header rows that do not print come first"),
+    ("sichuan-project", 'label = "评价结论"', 'label = "评价结论"\nprint = false', "footer[0].print", "is not known here"),
+    # a goals block (the columns of one group) spans the table
+    ("sichuan-project", 'group = "2.项目实施内容及过程概述", span = 11', 'group = "2.项目实施内容及过程概述", span = 10',
+     "tasks.columns", "must span the same width"),
 ])
 def test_new_keys_are_checked_with_their_key(tmp_path: Path, name: str, old: str, new: str, key: str,
                                              says: str) -> None:

@@ -282,7 +282,7 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
                     f"the section '{what_en}' cannot be found (rows deleted or the form restructured)")
 
     header = []
-    after = 0
+    after = -1  # a header row may be the first (one that does not print, above the title)
     for hrow in t.header:
         first = hrow.fields[0].field
         row = named[first][0] if first in named else None
@@ -314,11 +314,12 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
         else:
             goal_field = t.goals.columns[0].field
             goals = named[goal_field][0] if goal_field in named else None
-            if not labelled(None if goals is None else goals - 1, t.goals.label):
+            down = goals_below_label(base)
+            if not labelled(None if goals is None else goals - down, t.goals.label):
                 head = label_row(t.goals.label, after)
                 if head is None:
                     return missing(t.goals.label, GOALS)
-                goals = head + 1
+                goals = head + down
             assert goals is not None
             after = goals
     total = named[TOTAL][0] if TOTAL in named else None
@@ -335,6 +336,14 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
             return missing(t.indicators.label, INDICATORS)
         ind_rows = (head + 2, total - 1)
     return _Anchors(header, task_rows, goals, ind_rows, total)
+
+
+def goals_below_label(lay: Layout) -> int:
+    """Rows from the goals' section label down to their first values: 1 (the headings' row),
+    more where the goals' first block has a heading of its own (Sichuan's 1.项目年度目标完成情况)."""
+    first = lay.slots[f"goals.{lay.template.goals.columns[0].field}"]
+    return first.row - next(lab.row for lab in lay.labels
+                            if lab.col == 0 and lab.style == "section" and lab.row <= first.row <= lab.last_row)
 
 
 def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
@@ -403,7 +412,8 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
             explicit[t1 + i] = a.tasks[0] + i
     if a.goals is not None:
         g = lay.slots[f"goals.{t.goals.columns[0].field}"].row
-        explicit[g - 1], explicit[g] = a.goals - 1, a.goals
+        for k in range(goals_below_label(lay) + 1):  # the section's label row down to its first values
+            explicit[g - k] = a.goals - k
     first = lay.regions[INDICATORS][0]
     explicit[first - 2], explicit[first - 1] = a.indicators[0] - 2, a.indicators[0] - 1
     for i in range(len(t.tree)):

@@ -127,6 +127,7 @@ class Layout:
     regions: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # name → r1,c1,r2,c2
     last_row: int = 0  # the sheet's last row: the form, then its 填报检查 block
     form_last_row: int = 0  # the printed form's last row (the print area ends there, before 填报检查)
+    form_first_row: int = 0  # the printed form's first row (header rows on the screen only: above it)
     title_row: int = 0
     year_row: int = 1  # the year line, written with the workbook's year over columns year_cols
     year_cols: tuple[int, int] = (0, 0)

@@ -36,7 +36,8 @@ def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -
     placer = Placer(Layout(template, task_count, tuple(rows)))
     placer.place()
     return replace(placer.lay, last_row=placer.last_row, print_titles=placer.print_titles,
-                   form_last_row=placer.form_last_row, title_row=placer.title_row, year_row=placer.year_row,
+                   form_last_row=placer.form_last_row, form_first_row=placer.form_first_row,
+                   title_row=placer.title_row, year_row=placer.year_row,
                    year_cols=placer.year_cols)
 
 
@@ -51,6 +52,8 @@ class Placer(CheckBlock):
 
     def place(self) -> None:
         t = self.t
+        self.header(screen=True)  # the rows that do not print: above the printed form
+        self.form_first_row = self.row
         self.title()
         self.header()
         for section in t.sections:  # the form's tables, top to bottom
@@ -73,7 +76,7 @@ class Placer(CheckBlock):
         """The title, the year line (written with the workbook's year) and the template's
         ``unit_note`` where the province prints it: the form's first line, or right of the year."""
         t = self.t
-        r = 0
+        r = self.row
         if t.unit_note and t.unit_note_at == "top":
             self.label(r, 0, t.unit_note, "note_top", last_col=self.print_right)
             r += 1
@@ -88,9 +91,12 @@ class Placer(CheckBlock):
             self.label(r + 1, self.print_right - cols + 1, t.unit_note, "note", last_col=self.print_right)
         self.row = r + 2
 
-    def header(self, section: str = HEADER) -> None:
-        """The header rows (or, under the total, the footer's): labels and fields, left to right."""
+    def header(self, section: str = HEADER, screen: bool = False) -> None:
+        """The header rows (or, under the total, the footer's): labels and fields, left to right;
+        with ``screen``, the header rows on the screen only (``print = false``)."""
         for hrow in self.t.footer if section == FOOTER else self.t.header:
+            if section == HEADER and hrow.printed == screen:
+                continue
             r = self.row
             if hrow.label_span:
                 self.label(r, 0, hrow.label, "label", last_col=hrow.label_span - 1)
@@ -178,19 +184,28 @@ class Placer(CheckBlock):
         return None
 
     def goals(self) -> None:
+        """The goals' blocks one under the other (``Table.blocks``): each its group's heading
+        across the table, if it has one, its columns' headings, if labelled, then the values."""
         t = self.t
-        top = self.row
-        self.table_head(top, t.goals.columns)
-        col = 1
-        for c in t.goals.columns:
-            if c.type == "blank":  # e.g. under a column that does not print
-                self.label(top + 1, col, "", "blank", last_col=col + c.span - 1)
-            else:
-                self.add(Slot(f"goals.{c.field}", GOALS, -1, c.field, top + 1, col, col + c.span - 1, INPUT, c.type,
-                              required=REQUIRED_ALWAYS))
-            col += c.span
-        self.label(top, 0, t.goals.label, "section", last_row=top + 1)
-        self.row = top + 2
+        top = r = self.row
+        for group, columns in t.goals.blocks():
+            if group:
+                self.label(r, 1, group, "head", last_col=sum(c.span for c in columns))
+                r += 1
+            if any(c.label for c in columns):
+                self.table_head(r, columns)
+                r += 1
+            col = 1
+            for c in columns:
+                if c.type == "blank":  # e.g. under a column that does not print
+                    self.label(r, col, "", "blank", last_col=col + c.span - 1)
+                else:
+                    self.add(Slot(f"goals.{c.field}", GOALS, -1, c.field, r, col, col + c.span - 1, INPUT, c.type,
+                                  required=REQUIRED_ALWAYS))
+                col += c.span
+            r += 1
+        self.label(top, 0, t.goals.label, "section", last_row=r - 1)
+        self.row = r
 
     def indicators(self) -> None:
         t, lay = self.t, self.lay

@@ -34,6 +34,7 @@ class CheckBlock:
         self.last_row = 0  # the form's last row, once placed
         self.print_titles = (0, 0)  # rows repeated at the top of every printed page
         self.form_last_row = 0  # the printed form's last row: the 填报检查 block follows, off the page
+        self.form_first_row = 0  # the printed form's first row: screen-only header rows above it
         self.title_row, self.year_row = 0, 1
         self.year_cols = (0, 0)  # the year line's columns (a unit_note may take the last ones)
         self.pending: list[tuple[str, FormulaSpec, str, int]] = []

@@ -20,7 +20,7 @@ from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
-                                  Table as Table, TreeIndicator as TreeIndicator, parse_header_row, parse_table,
+                                  Table as Table, TreeIndicator as TreeIndicator, parse_header, parse_header_row, parse_table,
                                   parse_tree)
 from xlgen.template.shape import check_shape
 from xlgen.template.tomlspec import Node, load_toml, not_a_formula
@@ -325,7 +325,7 @@ def load_template(name: str | Path) -> Template:
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
         weight_tasks=weights.get("tasks", float) if "tasks" in sections else 0.0,
         weight_indicators=weights.get("indicators", float),
-        header=(header := tuple(parse_header_row(n) for n in root.tables("header"))),
+        header=(header := parse_header(root.tables("header"))),
         tasks=tasks,
         goals=goals,
         sections=sections,
@@ -339,7 +339,7 @@ def load_template(name: str | Path) -> Template:
         operators=tuple(lists.strings("operators", default=[])),
         units=tuple(lists.strings("units", default=[])),
         tree=tuple(parse_tree(n, indicators) for n in root.tables("tree")),
-        footer=tuple(parse_header_row(n) for n in root.tables("footer", required=False)),
+        footer=tuple(parse_header_row(n, footer=True) for n in root.tables("footer", required=False)),
         total_weight=total.get("weight", bool, default=False),
         subtotals=total.get("subtotals", str, default=""),
         subtotal_label=total.get("subtotal_label", str, default="{tier}"),

@@ -89,6 +89,19 @@ class Table:
     def fields(self) -> tuple[str, ...]:
         return tuple(c.field for c in self.columns if c.field)
 
+    def blocks(self) -> tuple[tuple[str, tuple[Column, ...]], ...]:
+        """The goals' blocks, placed one under the other, each across the table: the runs of
+        columns sharing a ``group`` (its heading over the block: Sichuan's 1.项目年度目标完成情况
+        over 项目年度目标 | 年度目标完成情况, then 2.项目实施内容及过程概述 over one wide cell), or
+        sharing none (one block: headings, then values)."""
+        out: list[tuple[str, list[Column]]] = []
+        for c in self.columns:
+            if out and out[-1][0] == c.group:
+                out[-1][1].append(c)
+            else:
+                out.append((c.group, [c]))
+        return tuple((group, tuple(cols)) for group, cols in out)
+
 
 @dataclass(frozen=True)
 class HeaderField:
@@ -107,6 +120,9 @@ class HeaderRow:
     label: str
     fields: tuple[HeaderField, ...]
     label_span: int = 3
+    # false: on the screen only, above the printed form: the department's identity where the
+    # published form prints none (岳阳 附件3-1) or only its name (Sichuan's 主管部门)
+    printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -243,9 +259,21 @@ def _no_effect(node: Node, when: bool, keys: tuple[str, ...], why: Text) -> None
             raise node.invalid(key, Text(f"此键在这里不起作用：{why.zh}；删除它", f"has no effect here ({why.en}); remove it"))
 
 
-def parse_header_row(node: Node) -> HeaderRow:
-    """A row of the header or the footer: its label, then fields (each may bring its own label)."""
-    node.only("label", "fields", "label_span")
+def parse_header(nodes: list[Node]) -> tuple[HeaderRow, ...]:
+    """The ``[[header]]`` rows; those on the screen only come first, as they are placed (above the title)."""
+    rows = tuple(parse_header_row(n) for n in nodes)
+    for node, row, before in zip(nodes[1:], rows[1:], rows):
+        if not row.printed and before.printed:
+            raise node.invalid("print", Text("不打印的表头行放在表头最前（它们位于标题之上）；请把这一行移到前面",
+                                             "header rows that do not print come first (they sit above the title); "
+                                             "move this row up"))
+    return rows
+
+
+def parse_header_row(node: Node, footer: bool = False) -> HeaderRow:
+    """A row of the header or the footer: its label, then fields (each may bring its own label);
+    a header row may be on the screen only (``print = false``)."""
+    node.only("label", "fields", "label_span", *(() if footer else ("print",)))
     fields = []
     for item in node.tables("fields"):
         item.only("field", "span", "type", "required", "hint", "label", "label_span", "formula")
@@ -277,7 +305,7 @@ def parse_header_row(node: Node) -> HeaderRow:
     if span < 0 or (label and span < 1):
         raise node.invalid("label_span", Text(f"{span} 不是名称「{label}」可用的跨列数",
                                               f"{span} is not a column count for the label '{label}'"))
-    return HeaderRow(label=label, fields=tuple(fields), label_span=span)
+    return HeaderRow(label=label, fields=tuple(fields), label_span=span, printed=node.get("print", bool, default=True))
 
 
 _TREE_KEYS = ("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")

@@ -64,7 +64,8 @@ def check_shape(t: Template) -> None:
                                      detail=Text(f"占位符 {{{ref}}} 不是 {table_name} 表的列（该表的列「{col.field}」用了这个公式）",
                                                  f"placeholder {{{ref}}} names no column of the {table_name} table, "
                                                  f"where column '{col.field}' uses this formula"))
-    if any(t.width != 1 + sum(c.span for c in table.columns) for table in (t.tasks, t.goals) if table.columns):
+    rows = [t.tasks.columns] + [cols for _group, cols in t.goals.blocks()]  # a goals block spans the table
+    if any(t.width != 1 + sum(c.span for c in cols) for cols in rows if cols):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
                          detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - 1} 列）",
                                      f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)"))
@@ -123,8 +124,10 @@ def _check_print_edge(t: Template) -> None:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="indicators.columns",
                          detail=Text("没有要打印的列", "no column prints"))
     for name, table in (("tasks", t.tasks), ("goals", t.goals)):
-        col = 1
+        col, group = 1, ""
         for i, c in enumerate(table.columns):
+            if name == "goals" and c.group != group:  # the goals' next block starts at the left
+                col, group = 1, c.group
             if col < edge <= col + c.span - 1:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{name}.columns[{i}].span",
                                  detail=Text(f"跨过了打印边界（第 {edge} 列之后不打印）：请让它止于边界",

@@ -10,7 +10,7 @@ from xlgen.layout.selfcheck import HELPER, SECTION, STATUS_SUFFIX, TITLE
 from xlgen.intake.celltext import norm
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
-from xlgen.names import HEADER, INDICATORS, TASKS, TOTAL
+from xlgen.names import INDICATORS, TASKS, TOTAL
 from xlgen.intake.compare import canonical
 
 
@@ -84,7 +84,7 @@ def plan_for(lay: Layout) -> Plan:
         else:
             labels[s.key] = base
     year = re.compile(re.escape(norm(t.year_label)).replace(re.escape("{year}"), r"(\d{4})"))
-    first_header = min(s.row for s in lay.slots.values() if s.section == HEADER)
+    first_header = lay.year_row + 1  # the year label is looked for above (header rows that do not print: too)
     helpers: dict[str, list[Slot]] = {}
     for s in formulas:
         if s.section == HELPER:

@@ -1,8 +1,8 @@
 """Page setup, column widths and row heights: the form prints whole on A4 landscape.
 
 A4 landscape, fit to one page wide, the indicator table's heading rows repeated on every page,
-the print area over the form (the 填报检查 block under it is for the screen: the signed copy
-is the form as published), page numbers in the footer. Column widths
+the print area over the form (the 填报检查 block under it, and header rows marked ``print =
+false`` above it, are for the screen: the signed copy is the form as published), page numbers in the footer. Column widths
 come from the template's own texts (headings, the tree's names and targets, the grade labels),
 so a blank and a filled form look alike; row heights are set explicitly from the texts in each
 row, because neither Excel nor LibreOffice grows a row for wrapped text in merged cells.
@@ -136,9 +136,12 @@ def _plan(layout: Layout) -> _Plan:
             line = TITLE_LINE_PT if lab.style == "title" else LINE_PT
             width_px = _width_px(widths, lab.col, lab.last_col)
             _place(need, spans, lab.row, lab.last_row, text_height(lab.text, width_px, line))
-    for slot in layout.slots.values():  # room to write the goals, even on a blank
-        if slot.section == GOALS and slot.row == slot.bottom:
-            need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), GOALS_LINES * LINE_PT + ROW_PAD_PT)
+    half = _width_px(widths, 1, layout.template.print_width - 1) / 2
+    for slot in layout.slots.values():  # room to write the goals, even on a blank: GOALS_LINES lines
+        if slot.section == GOALS and slot.row == slot.bottom:  # of a cell up to 2/3 of the form wide,
+            # fewer in a wider one, which holds as much (Sichuan's 实施内容及过程概述 across the form)
+            lines = max(2, min(GOALS_LINES, math.ceil(GOALS_LINES * half / _width_px(widths, slot.col, slot.last_col))))
+            need[slot.row] = max(need.get(slot.row, MIN_ROW_PT), lines * LINE_PT + ROW_PAD_PT)
     boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
     crossing: set[int] = set()
     table = layout.print_titles[0]  # the label beside the table runs over its pages, as its heading does
@@ -253,11 +256,11 @@ def page_breaks(layout: Layout, heights: dict[int, float]) -> list[int]:
     crossing = plan.crossing
     breaks: list[int] = []
     used, last_ok = 0.0, None
-    for r in range(layout.form_last_row + 1):
+    for r in range(layout.form_first_row, layout.form_last_row + 1):
         h = heights.get(r, DEFAULT_ROW_PT)
         if r not in crossing:
             last_ok = r
-        page_top = breaks[-1] if breaks else 0  # the first row of the page being filled
+        page_top = breaks[-1] if breaks else layout.form_first_row  # the first row of the page being filled
         if used + h > room and r > page_top:
             # no row of this page may start the next (a merge runs on): cut here all the same
             cut = last_ok if last_ok is not None and last_ok > page_top else r
@@ -285,5 +288,6 @@ def setup(ws: Any, layout: Layout, pages: Pages, out: Path) -> None:
     ws.center_horizontally()
     ws.set_margins(**MARGINS)
     checked(ws.repeat_rows(*layout.print_titles), "the print titles", out)
-    checked(ws.print_area(0, 0, layout.form_last_row, layout.template.print_width - 1), "the print area", out)
+    checked(ws.print_area(layout.form_first_row, 0, layout.form_last_row, layout.template.print_width - 1),
+            "the print area", out)
     ws.set_footer(FOOTER)
