@@ -64,8 +64,8 @@ def check_shape(t: Template) -> None:
                                      detail=Text(f"占位符 {{{ref}}} 不是 {table_name} 表的列（该表的列「{col.field}」用了这个公式）",
                                                  f"placeholder {{{ref}}} names no column of the {table_name} table, "
                                                  f"where column '{col.field}' uses this formula"))
-    rows = [t.tasks.columns] + [cols for _group, cols in t.goals.blocks()]  # a goals block spans the table
-    if any(t.width != 1 + sum(c.span for c in cols) for cols in rows if cols):
+    spanned = [t.tasks.columns] + [cols for _group, cols in t.goals.blocks()]  # a goals block spans the table
+    if any(t.width != 1 + sum(c.span for c in cols) for cols in spanned if cols):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
                          detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - 1} 列）",
                                      f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)"))
