@@ -51,6 +51,7 @@ TEMPLATES = {  # every built-in template → its sample
     "jiangxi-project": "mof-project-2024.toml",
     "sichuan-project": "sichuan-project-2024.toml",
     "hunan-department-evaluation": "hunan-department-evaluation-2024.toml",
+    "dazhou-department-score": "dazhou-department-score-2024.toml",
 }
 # The finding codes each structural rule's row counts (a template rule's row counts its own code).
 STRUCTURAL_CODES = {REQUIRED: {"required-missing"}, NUMBER: {"not-a-number"}, BAND: {"grade-invalid", "grade-band"},

@@ -45,6 +45,7 @@ CASES: dict[str, tuple[str | Path, Path | None, int]] = {
                                           SAMPLES / "chongqing-department-overall-2024.toml", 2024),
     "hunan-department-evaluation-2024": ("hunan-department-evaluation",
                                          SAMPLES / "hunan-department-evaluation-2024.toml", 2024),
+    "dazhou-department-score-2024": ("dazhou-department-score", SAMPLES / "dazhou-department-score-2024.toml", 2024),
 }
 
 

@@ -219,11 +219,11 @@ def generate_layout(name: str) -> Any:
     return layout_for(load_template(name), None)
 
 
-def test_templates_lists_six_built_in_forms() -> None:
+def test_templates_lists_the_built_in_forms() -> None:
     listed = CliRunner().invoke(app, ["templates"], terminal_width=200)
     assert listed.exit_code == 0
     for tid in ("liaoning-department-overall", "mof-project", "jiangxi-project", "sichuan-project",
-                "chongqing-department-overall", "hunan-department-evaluation"):
+                "chongqing-department-overall", "hunan-department-evaluation", "dazhou-department-score"):
         assert tid in listed.output
 
 

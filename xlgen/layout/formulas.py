@@ -21,8 +21,11 @@ def ref(lay: Layout, name: str, section: str, index: int) -> str:
         col = present[0].col
         r1, r2 = present[0].row, present[-1].row
         return a1_range(r1, col, r2, col)
-    slot = lay.slots[f"{section}[{index}].{fld}" if index >= 0 else f"{section}.{fld}"]
-    return slot.a1
+    key = f"{section}[{index}].{fld}" if index >= 0 else f"{section}.{fld}"
+    if key not in lay.slots and fld == "weight" and lay.template.points_in_tree:
+        points = lay.points(index)  # no 分值 column: the row's points, as the tree gives them
+        return excel_number(points) if points is not None else '""'
+    return lay.slots[key].a1
 
 def substitute(lay: Layout, spec: FormulaSpec, section: str, index: int) -> str:
     """The formula of ``spec`` on row ``index`` of ``section``: placeholders by cells, guarded by

@@ -212,6 +212,12 @@ class Layout:
         tests += [t for t in (self.applies(slot.section, slot.index),) if t]
         return f"AND({','.join(tests)})" if len(tests) > 1 else tests[0]
 
+    def points(self, index: int) -> float | None:
+        """Indicator row ``index``'s points where the form gives them in the tree alone (no 分值
+        column; None: a row of the department's own, or a form with a 分值 column)."""
+        tree = self.indicator_rows[index].tree
+        return tree.weight if tree is not None and self.template.points_in_tree else None
+
     def band_rule(self, index: int, grade_names: list[str] | None = None) -> str:
         """Formula: TRUE when the qualitative row's 完成程度 lies in the band of its chosen grade.
 

@@ -12,7 +12,7 @@ from typing import Any
 from xlgen.layout.selfcheckblock import CheckBlock
 from xlgen.layout.formulas import ref, substitute
 from xlgen.layout.model import (FIXED, FORMULA, INPUT, MEASURE_TYPES, REQUIRED_ALWAYS, REQUIRED_IN_USE, TREE_FIELDS,
-                                IndicatorRow, Layout, Slot, a1_range)
+                                IndicatorRow, Layout, Slot, a1_range, excel_number)
 from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
 
@@ -286,7 +286,7 @@ class Placer(CheckBlock):
         t, lay = self.t, self.lay
         if not t.subtotals:
             return
-        weight = next(c.field for c in t.indicators.columns if c.type == "weight")
+        weight = next((c.field for c in t.indicators.columns if c.type == "weight"), "weight")
         score_col = t.total_label_span + (1 if t.total_weight else 0)
         for n, (i, j) in enumerate(tier_runs(lay.indicator_rows, t.tiers, t.subtotals)):
             r = self.row
@@ -295,9 +295,13 @@ class Placer(CheckBlock):
             self.label(r, 0, t.subtotal_label.replace("{tier}", getattr(tree, t.subtotals)), "label",
                        last_col=score_col - 2)
             for col, fld in ((score_col - 1, weight), (score_col, "score")):
-                cells = [lay.slots[f"indicators[{k}].{fld}"] for k in (i, j)]
-                rng = a1_range(cells[0].row, cells[0].col, cells[1].row, cells[1].col)
-                formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
+                if fld == weight and t.points_in_tree:  # no 分值 column: the sum of the rows' points
+                    points = "+".join(ref(lay, weight, INDICATORS, k) for k in range(i, j + 1))
+                    formula = f"ROUND({points},6)"
+                else:
+                    cells = [lay.slots[f"indicators[{k}].{fld}"] for k in (i, j)]
+                    rng = a1_range(cells[0].row, cells[0].col, cells[1].row, cells[1].col)
+                    formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
                 key = f"{SUBTOTAL}[{n}].{fld}"
                 self.add(Slot(key, TOTAL, n, f"{SUBTOTAL}_{fld}", r, col, col, FORMULA, "computed", formula=formula))
             if score_col + 1 <= self.print_right:
@@ -315,6 +319,8 @@ class Placer(CheckBlock):
             weights = [f"SUM({ref(self.lay, f'{table}.{c.field}', '', -1)})" for table, tbl in
                        ((TASKS, t.tasks), (INDICATORS, t.indicators)) for c in tbl.columns
                        if c.type == "weight" and self.lay.column_slots(table, c.field)]
+            if t.points_in_tree:  # no 分值 column: the tree's points
+                weights.append(excel_number(sum(ind.weight or 0.0 for ind in t.tree)))
             self.add(Slot("total_weight", TOTAL, -1, "total_weight", r, col, col, FORMULA, "computed",
                           formula=f"ROUND({'+'.join(weights) or '0'},6)"))
             col += 1

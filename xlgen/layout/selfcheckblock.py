@@ -50,7 +50,7 @@ class CheckBlock:
         """The table rows (table, index) each rule of [checks] applies to; a rule on none is left out."""
         t, lay = self.t, self.lay
         rows = {TASKS: range(lay.task_count), INDICATORS: range(len(lay.indicator_rows))}
-        fields = {TASKS: set(t.tasks.fields()), INDICATORS: set(t.indicators.fields())}
+        fields = {TASKS: set(t.row_fields(TASKS)), INDICATORS: set(t.row_fields(INDICATORS))}
         placed: dict[str, list[tuple[str, int]]] = {}
         for rule in t.checks:
             for table, indexes in rows.items():

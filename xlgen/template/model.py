@@ -21,7 +21,9 @@ from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
                                   Table as Table, TreeIndicator as TreeIndicator, parse_header, parse_header_row, parse_table,
-                                  parse_tree)
+                                  parse_tree, points_in_tree)
+from xlgen.template.meta import SECTIONS as SECTIONS, absent, orientation, sections as parse_sections, task_rows, unit_note_at
+from xlgen.template.points import points_problems
 from xlgen.template.shape import check_shape
 from xlgen.template.tomlspec import Node, load_toml, not_a_formula
 from xlgen.lang import Text
@@ -52,7 +54,6 @@ _FUNCTION = re.compile(r"([A-Z][A-Z0-9\.]*)\s*\(")
 
 
 QUANTITATIVE, QUALITATIVE = "quantitative", "qualitative"  # kinds of indicator row (and "linked")
-SECTIONS = ("tasks", "goals", "indicators")  # the tables of a form, in the national order
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,25 @@ class Template:
     # where ``unit_note`` prints: at the right of the year line ("year") or as the form's first
     # line, above the title ("top": Sichuan's 报表编号)
     unit_note_at: str = "year"
+    orientation: str = "landscape"  # how the form prints on A4: "landscape" or "portrait" (达州's 得分表)
 
     @property
     def tiers(self) -> tuple[str, ...]:
         """The tier columns of the indicator table (一级/二级指标), 0 to 2 of them, then 三级's name."""
         fields = self.indicators.fields()
         return tuple(f for f in ("level1", "level2") if f in fields)
+
+    @property
+    def points_in_tree(self) -> bool:
+        """No 分值 column: each row's points are the tree's (its label's), a number in its formulas."""
+        return points_in_tree(self.indicators)
+
+    def row_fields(self, table: str) -> tuple[str, ...]:
+        """What a formula may read on a row of ``table``: its columns, and the row's points
+        ({weight}) on a form that gives them in the tree alone."""
+        if table == "tasks":
+            return self.tasks.fields()
+        return self.indicators.fields() + (("weight",) if self.points_in_tree else ())
 
     @property
     def spare_kinds(self) -> tuple[str, ...]:
@@ -286,8 +300,8 @@ def load_template(name: str | Path) -> Template:
     root.only("extends", "template", "rows", "weights", "header", "tasks", "goals", "indicators", "total",
               "formulas", "grades", "levels", "lists", "tree", "checks", "rollover", "footer", "fixed")
     meta = root.table("template")
-    meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "unit_note_at", "sections")
-    sections = _sections(meta)
+    meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "unit_note_at", "sections", "orientation")
+    sections = parse_sections(meta)
     rows = root.table("rows")
     rows.only("tasks", "spare_indicators", "spare_qualitative")
     weights = root.table("weights")
@@ -303,8 +317,8 @@ def load_template(name: str | Path) -> Template:
                                                    "has no effect without subtotals: remove it or give subtotals"))
     lists = root.table("lists", required=False)
     lists.only("operators", "units")
-    tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else _absent(root, "tasks")
-    goals = parse_table(root.table("goals")) if "goals" in sections else _absent(root, "goals")
+    tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else absent(root, "tasks")
+    goals = parse_table(root.table("goals")) if "goals" in sections else absent(root, "goals")
     indicators = parse_table(root.table("indicators"), applies=True)
     formulas = {
         name: _formula(root.table("formulas").table(name))
@@ -319,8 +333,9 @@ def load_template(name: str | Path) -> Template:
         sheet=meta.get("sheet", str),
         year_label=meta.get("year_label", str, default="{year}年度"),
         unit_note=meta.get("unit_note", str, default=""),
-        unit_note_at=_unit_note_at(meta),
-        task_rows=_task_rows(rows, tasks) if "tasks" in sections else 0,
+        unit_note_at=unit_note_at(meta),
+        orientation=orientation(meta),
+        task_rows=task_rows(rows, tasks) if "tasks" in sections else 0,
         spare_indicators=rows.get("spare_indicators", int, default=0),
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
         weight_tasks=weights.get("tasks", float) if "tasks" in sections else 0.0,
@@ -384,61 +399,6 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-def _sections(meta: Node) -> tuple[str, ...]:
-    """[template] sections: the tables the form has, top to bottom; the indicators come last."""
-    sections = tuple(meta.strings("sections", default=list(SECTIONS)))
-    if not sections or sections[-1] != "indicators" or len(set(sections)) != len(sections) \
-            or not set(sections) <= set(SECTIONS):
-        raise meta.invalid("sections", Text(
-            f"{list(sections)}：应为 tasks、goals 中的若干个（各一次），最后是 indicators（如 [\"goals\", \"tasks\", \"indicators\"]）",
-            f"{list(sections)}: expected some of tasks, goals, each once, "
-            "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])"))
-    return sections
-
-
-UNIT_NOTE_PLACES = ("year", "top")
-
-
-def _unit_note_at(meta: Node) -> str:
-    """[template] unit_note_at: the note at the right of the year line, or the form's first line."""
-    at = meta.get("unit_note_at", str, default="year")
-    if at not in UNIT_NOTE_PLACES:
-        raise meta.not_one_of("unit_note_at", at, Text("备注的位置", "a place for the note"), UNIT_NOTE_PLACES)
-    if at != "year" and not meta.get("unit_note", str, default=""):
-        raise meta.invalid("unit_note_at", Text("没有 unit_note 时此键无作用：删除它",
-                                                "has no effect without a unit_note: remove it"))
-    return at
-
-
-def _absent(root: Node, name: str) -> Table:
-    """A table the form does not have ([template] sections leaves it out): none may be given."""
-    if root.has(name):
-        raise root.invalid(name, Text(
-            f"表中没有 {name}（[template] sections 未列出它）：删除该表，或把 \"{name}\" 加入 sections",
-            f"the form has no {name} ([template] sections leaves it out); remove the table "
-            f"or add \"{name}\" to sections"))
-    return Table(label="", columns=())
-
-
-def _task_rows(rows: Node, tasks: Table) -> int:
-    """How many task rows a blank offers: [rows] tasks, or with funding rows exactly those."""
-    if tasks.funding is None:
-        count = rows.get("tasks", int)
-        if count < 1:
-            raise rows.invalid("tasks", Text(
-                f"任务行数为 {count}；没有任务的表应在 [template] sections 中去掉 \"tasks\"（并去掉 [tasks] 表）",
-                f"{count} task rows; a form without tasks leaves \"tasks\" out of "
-                "[template] sections (and the [tasks] table out)"))
-        return count
-    count = rows.get("tasks", int, default=tasks.funding.rows)
-    if count != tasks.funding.rows:
-        raise rows.invalid("tasks", Text(
-            f"任务行数为 {count}，而 tasks.funding 放置 {tasks.funding.rows} 行（合计及其来源）：请删去 rows.tasks",
-            f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
-            "(the total and its sources); leave rows.tasks out"))
-    return count
 
 
 def _formula(node: Node) -> FormulaSpec:
@@ -506,7 +466,7 @@ def _fixed(node: Node, header: tuple[HeaderRow, ...]) -> dict[str, tuple[str, ..
 def _check(t: Template) -> None:
     """Cross-key rules: references resolve, lists are usable, weights add up."""
     check_shape(t)
-    names = {"tasks": t.tasks.fields(), "indicators": t.indicators.fields()}
+    names = {"tasks": t.row_fields("tasks"), "indicators": t.row_fields("indicators")}
     for key, detail in check_rules(t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
     for section, rows in (("header", t.header), ("footer", t.footer)):
@@ -530,7 +490,7 @@ def _check(t: Template) -> None:
                                                  "{level} names the total's level, but the template has no [[levels]]"))
                 continue
             ok = fld in names[section] if section in names else (
-                fld in t.tasks.fields() or fld in t.indicators.fields())
+                fld in names["tasks"] or fld in names["indicators"])
             if not ok:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
                                  detail=Text(f"占位符 {{{ref}}} 不是任务表或绩效指标表的列",
@@ -575,6 +535,14 @@ def _check(t: Template) -> None:
             raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].name",
                              detail=Text(f"「{n}」与前面的指标重名；指标名称不能重复",
                                          f"'{n}' repeats an earlier indicator's name; names must be unique"))
+    for i, ind in enumerate(t.tree):
+        if t.points_in_tree and ind.weight is None:  # the bound of its typed 得分
+            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].weight", detail=Text(
+                "表中没有分值列：请给出本行的分值（weight），或在名称末尾写明，如「相关性（5分）」",
+                "the form has no weight column: give the row's points (weight), or state them at the end "
+                "of its name, e.g. '相关性（5分）'"))
+    for key, detail in points_problems(t.tree, t.tiers):
+        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
     weights = [ind.weight for ind in t.tree if ind.weight is not None]
     if len(weights) == len(t.tree) and round(sum(weights), 6) != round(t.weight_indicators, 6):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from xlgen.template.points import label_points
 from xlgen.template.tomlspec import Node
 from xlgen.lang import Text
 
@@ -25,6 +26,7 @@ class Column:
     format: str = ""
     required: bool = True  # false: an input the row may leave empty (原因 where the form asks only sometimes)
     printed: bool = True  # false: on the screen only, right of the printed form (a form without 完成程度)
+    width: float = 0.0  # the sheet columns' width in characters, shared over its span (0: from the texts)
 
 
 @dataclass(frozen=True)
@@ -155,12 +157,17 @@ class TreeIndicator:
         return dict(self.extra).get(name)
 
 
+MAX_COLUMN_WIDTH = 255.0  # Excel's widest column, in characters
+
+
 def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Table:
     node.only("label", "columns", "note", *(("funding",) if funding else ()),
               *(("not_applicable", "unused") if applies else ()))
     columns = []
     for col in node.tables("columns"):
-        col.only("field", "label", "type", "span", "group", "formula", "format", "required", "print")
+        # the sheet's columns are the indicators': only their columns may set a width
+        col.only("field", "label", "type", "span", "group", "formula", "format", "required", "print",
+                 *(("width",) if applies else ()))
         types = ", ".join(COLUMN_TYPES)
         kind = col.get("type", str, expected=Text(f"以下之一：{types}", f"one of {types}"))
         if kind not in COLUMN_TYPES:
@@ -178,7 +185,11 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
             format=col.get("format", str, default=""),
             required=col.get("required", bool, default=True),
             printed=col.get("print", bool, default=True),
+            width=col.get("width", float, default=0.0),
         )
+        if col.has("width") and not 1 <= column.width <= MAX_COLUMN_WIDTH:
+            raise col.invalid("width", Text(f"{column.width:g} 不是可用的列宽；应为 1 到 255 个字符",
+                                            f"{column.width:g} is no usable column width; expected 1 to 255 characters"))
         if kind == "computed" and not column.formula:
             raise col.invalid("formula", Text("计算列须给出公式（[formulas] 中的键）",
                                               "a computed column names its formula (a key of [formulas])"))
@@ -308,6 +319,19 @@ def parse_header_row(node: Node, footer: bool = False) -> HeaderRow:
     return HeaderRow(label=label, fields=tuple(fields), label_span=span, printed=node.get("print", bool, default=True))
 
 
+def points_in_tree(indicators: Table) -> bool:
+    """Whether the rows' points are the tree's alone: a 得分 column and no 分值 column (达州's 得分表),
+    each row's points written into its formulas as a number (the bound of its typed 得分)."""
+    fields = indicators.fields()
+    return "score" in fields and "weight" not in fields
+
+
+def points_of(name: str, indicators: Table) -> float | None:
+    """A tree row's points when it gives no ``weight``: on a form without a 分值 column, the
+    points its printed name states (相关性（5分）)."""
+    return label_points(name) if points_in_tree(indicators) else None
+
+
 _TREE_KEYS = ("level1", "level2", "name", "operator", "target", "unit", "weight", "actual")
 
 
@@ -323,16 +347,20 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
         if column not in computed:
             raise rules.not_one_of(column, column, Text("绩效指标表的计算列", "a computed column of the indicators"), computed)
     fields = indicators.fields()
-    for key in ("level1", "level2", "operator", "target", "unit", "weight"):
+    for key in ("level1", "level2", "operator", "target", "unit"):
         _no_effect(node, key not in fields, (key,), Text(f"绩效指标表没有「{key}」列", f"the indicators have no '{key}' column"))
+    # a row's points: in the 分值 column, or, on a form without one, the bound of its typed 得分
+    _no_effect(node, "weight" not in fields and "score" not in fields, ("weight",),
+               Text("绩效指标表既没有分值列也没有得分列", "the indicators have neither a weight nor a score column"))
+    name = node.get("name", str)
     return TreeIndicator(
         level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),
         level2=node.get("level2", str) if "level2" in fields else node.get("level2", str, default=""),
-        name=node.get("name", str),
+        name=name,
         operator=node.get("operator", str, default=""),
         target=node.number_or_text("target"),
         unit=node.get("unit", str, default=""),
-        weight=node.get("weight", float) if node.has("weight") else None,
+        weight=node.get("weight", float) if node.has("weight") else points_of(name, indicators),
         actual=node.get("actual", str, default=""),
         extra=tuple((name, value) for name in others
                     if (value := node.number_or_text(name)) is not None),

@@ -50,6 +50,7 @@ class Template(Protocol):
     def subtotals(self) -> str: ...
     @property
     def subtotal_label(self) -> str: ...
+    def row_fields(self, table: str) -> tuple[str, ...]: ...
 
 
 def check_shape(t: Template) -> None:
@@ -59,7 +60,7 @@ def check_shape(t: Template) -> None:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{table_name}.columns[{i}].formula",
                                  detail=not_a_formula(col.formula, t.formulas))
             for ref in t.formulas[col.formula].placeholders() if col.formula else ():
-                if "." not in ref and ref not in table.fields():  # a bare {field} is read on the row's own table
+                if "." not in ref and ref not in t.row_fields(table_name):  # a bare {field} is read on the row's own table
                     raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{col.formula}",
                                      detail=Text(f"占位符 {{{ref}}} 不是 {table_name} 表的列（该表的列「{col.field}」用了这个公式）",
                                                  f"placeholder {{{ref}}} names no column of the {table_name} table, "
@@ -97,9 +98,10 @@ def _check_subtotals(t: Template) -> None:
             f"'{t.subtotals}' is not a tier column of the indicators; expected one of "
             + (", ".join(t.tiers) or "none (the table has no tiers)")))
     types = {c.field: c.type for c in t.indicators.columns}
-    if "score" not in types or "weight" not in types.values():
-        raise bad("subtotals", Text("绩效指标表须有得分列（字段 \"score\"）和分值列以供合计",
-                                    "the indicators need a score column (field \"score\") and a weight column to sum"))
+    if "score" not in types or "weight" not in t.row_fields("indicators"):  # points: a column's or the tree's
+        raise bad("subtotals", Text("绩效指标表须有得分列（字段 \"score\"）和分值列（或在指标中给出各行分值）以供合计",
+                                    "the indicators need a score column (field \"score\") and a weight column "
+                                    "(or the rows' points in the tree) to sum"))
     if not t.total_weight and t.total_label_span < 2:
         raise bad("label_span", Text("小计的分值位于得分左侧：名称须跨 2 列或更多",
                                      "a subtotal's 分值 sits left of the score: the label needs 2 columns or more"))

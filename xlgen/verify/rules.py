@@ -152,7 +152,9 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
             missing = [s.field for s in mends or blank]
             at = row.get(rule.at) or next((row[f] for f in missing), None) or \
                 next((row[f] for f in reads if f in row), next(iter(row.values())))
-            params = {f: effective(s) for f, s in row.items()}
+            params: dict[str, Any] = {f: effective(s) for f, s in row.items()}
+            if section == INDICATORS and "weight" not in row:  # no 分值 column: the tree's points
+                params["weight"] = lay.points(index)
             params.update(name=_row_name(lay, section, index, row, inputs), label=plan.labels[at.key],
                           missing="、".join(_labels(t.tasks if section == TASKS else t.indicators, missing)))
             if rule.fix:  # the value meant, by the formula the live 填报检查 shows it with (请核实：是否应填 95？)

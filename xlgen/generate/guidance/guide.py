@@ -18,6 +18,7 @@ from xlgen.generate.guidance.printsetup import MIN_ROW_PT, PAD_PX, PAPER_A4, UNI
 from xlgen.generate.styles import FIXED_FILL, INPUT_FILL, TEXT_FORMAT
 from xlgen.generate.guidance.validation import amount_unit, band_text
 from xlgen.generate.xlsxcall import checked
+from xlgen.template.model import Template
 
 SHEET = "填表说明"
 TEXT_WIDTH = 110.0
@@ -50,7 +51,8 @@ def rules(layout: Layout, password: bool) -> list[str]:
           else [f"分值填大于 0 的数字：{weights}。"] if weights else []),
         *(["指标值和全年完成值填数字，不带单位、符号或文字；百分比填数字，如 95 表示 95%。"]
           if {"target", "actual"} & kinds else []),
-        *(["自评得分按各行评分标准填写：0 至本行分值之间的数字。"] if "score" in kinds else []),
+        *([f"{_score_label(t)}按各行评分标准填写：0 至本行分值"
+           f"{'（写在指标名称中，如“（5分）”）' if t.points_in_tree else ''}之间的数字。"] if "score" in kinds else []),
         *([f"指标不适用时，在{t.indicators.column(t.indicators.applies).label}中选择“{t.indicators.not_applicable}”："
            "该行不评分、不必填写，总分按其余指标的分值折算。"] if t.indicators.not_applicable else []),
         *([f"定性指标：先在全年完成值中选择等级，再在完成程度中填写该等级区间内的数值（0～1 的小数）：{grades}。"]
@@ -144,3 +146,8 @@ def _sized_rules(layout: Layout, password: bool) -> list[tuple[str, float]]:
     """Each rule and the height (points) of its row: the same in every workbook of a layout."""
     width_px = TEXT_WIDTH * UNIT_PX - PAD_PX
     return [(rule, min(ROW_HEIGHT, max(MIN_ROW_PT, text_height(rule, width_px)))) for rule in rules(layout, password)]
+
+
+def _score_label(t: Template) -> str:
+    """What the form calls its typed score (自评得分, 得分)."""
+    return next((c.label for c in t.indicators.columns if c.type == "score"), "得分")

@@ -1,9 +1,11 @@
-"""Page setup, column widths and row heights: the form prints whole on A4 landscape.
+"""Page setup, column widths and row heights: the form prints whole on A4.
 
-A4 landscape, fit to one page wide, the indicator table's heading rows repeated on every page,
-the print area over the form (the 填报检查 block under it, and header rows marked ``print =
-false`` above it, are for the screen: the signed copy is the form as published), page numbers in the footer. Column widths
-come from the template's own texts (headings, the tree's names and targets, the grade labels),
+A4 landscape (or portrait where the template says ``orientation = "portrait"``), fit to one page
+wide, the indicator table's heading rows repeated on every page, the print area over the form (the
+填报检查 block under it, and header rows marked ``print = false`` above it, are for the screen: the
+signed copy is the form as published), page numbers in the footer. Column widths come from the
+template's columns' ``width`` where given, else from its own texts (headings, the tree's names and
+targets, the grade labels),
 so a blank and a filled form look alike; row heights are set explicitly from the texts in each
 row, because neither Excel nor LibreOffice grows a row for wrapped text in merged cells.
 """
@@ -105,11 +107,18 @@ def column_widths(layout: Layout) -> list[float]:
                  if s.section == INDICATORS and s.role == INPUT and s.col == s.last_col
                  and s.type not in MEASURE_TYPES
                  and layout.indicator_rows[s.index].tree is not None}
+    given: dict[int, float] = {}  # the template's own widths, shared over a column's span
+    col = 1
+    for c in layout.template.indicators.columns:
+        for k in range(c.span):
+            if c.width:
+                given[col + k] = round(c.width / c.span, 2)
+        col += c.span
     widths = [SECTION_WIDTH]
     for col in range(1, layout.width):
         need = max((text_px(t) / lines + PAD_PX for t, lines in texts[col]), default=0.0)
         least = LONG_TEXT_WIDTH if col in long_text else MIN_WIDTH
-        widths.append(min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
+        widths.append(given.get(col) or min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
     return widths
 
 
@@ -149,12 +158,14 @@ def _plan(layout: Layout) -> _Plan:
                   [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0 and not splittable(s)]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
     crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
-    return _Plan(widths, need, spans, boxes, frozenset(crossing), _page_room(widths[:layout.template.print_width]))
+    return _Plan(widths, need, spans, boxes, frozenset(crossing),
+                 _page_room(widths[:layout.template.print_width], layout.template.orientation == "portrait"))
 
 
-def _page_room(widths: list[float]) -> float:
-    page_w = A4_LANDSCAPE_PT[0] - 72 * (MARGINS["left"] + MARGINS["right"])
-    page_h = A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+def _page_room(widths: list[float], portrait: bool = False) -> float:
+    across, down = reversed(A4_LANDSCAPE_PT) if portrait else A4_LANDSCAPE_PT
+    page_w = across - 72 * (MARGINS["left"] + MARGINS["right"])
+    page_h = down - 72 * (MARGINS["top"] + MARGINS["bottom"])
     form_w = sum(w * UNIT_PX + PAD_PX for w in widths) * 0.75
     scale = min(1.0, page_w / form_w)
     return page_h / scale * PAGE_SAFETY
@@ -282,7 +293,10 @@ def setup(ws: Any, layout: Layout, pages: Pages, out: Path) -> None:
     for row, height in pages.heights.items():
         checked(ws.set_row(row, height), f"the height of row {row}", out)
     checked(ws.set_h_pagebreaks(pages.breaks), "the page breaks", out)
-    ws.set_landscape()
+    if layout.template.orientation == "portrait":
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
     ws.set_paper(PAPER_A4)
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()

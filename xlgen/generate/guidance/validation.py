@@ -34,7 +34,9 @@ def write_validations(ws: Any, layout: Layout, out: Path) -> None:
 def rule_groups(layout: Layout) -> list[list[Slot]]:
     """The inputs of ``layout`` grouped by the one data validation each group gets (every input
     has one): what the generator writes, and what the verifier expects to find still there."""
-    return same_rule_groups(layout.input_slots(), lambda s: (s.section, s.field, kind_of(layout, s)))
+    # a score bounded by its row's own points (no 分值 column) is a rule of its own per number
+    return same_rule_groups(layout.input_slots(), lambda s: (
+        s.section, s.field, kind_of(layout, s), layout.points(s.index) if s.section == INDICATORS else None))
 
 
 @per_layout
@@ -118,6 +120,11 @@ def rule(layout: Layout, slot: Slot) -> dict[str, Any]:
         return {"validate": "decimal", "criteria": ">", "value": 0,
                 **_messages(name, f"请填写{name}：大于 0 的数字；{table}的分值合计应为 {total:g}。",
                             "分值无效", f"{name}须为大于 0 的数字。")}
+    points = layout.points(slot.index) if slot.section == INDICATORS else None
+    if kind == "score" and points is not None:  # no 分值 column: the row's points bound it here too
+        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": points,
+                **_messages(name, f"请按评分标准填写{name}：0 至 {points:g}（本行分值）之间的数字。",
+                            "得分无效", f"{name}须为 0 至 {points:g}（本行分值）之间的数字。")}
     if kind == "score":  # 0..分值: the upper bound is the 填报检查's and verify's (it differs by row)
         return {"validate": "decimal", "criteria": ">=", "value": 0,
                 **_messages(name, f"请按评分标准填写{name}：0 至本行分值之间的数字。",

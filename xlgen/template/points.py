@@ -1,0 +1,70 @@
+"""Points at every tier of the tree, as the published forms print them: in the labels
+(部门决策（25分） / 目标任务（15分） / 相关性（5分）, 达州's 得分表) and, where the form has one, in
+a 分值 column. A label that states its points is checked against the rows beneath it: a tier's
+points are the sum of its rows', a 三级指标's its own ``weight`` (taken from the label where the
+form has no 分值 column). A form that says 25 over rows adding up to 24 is a located error in
+``templates check``, never a form whose printed points disagree with its scoring."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from xlgen.lang import Text
+
+# (5分), （25分）, (10) at the end of a label: the points it states
+_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
+
+
+def label_points(label: str) -> float | None:
+    """The points a label states at its end ("相关性（5分）" → 5.0), None when it states none."""
+    m = _POINTS.search(label)
+    return float(m.group(1)) if m else None
+
+
+class _Row(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def weight(self) -> float | None: ...
+    @property
+    def level1(self) -> str: ...
+    @property
+    def level2(self) -> str: ...
+
+
+def tree_runs(tree: Sequence[_Row], tiers: tuple[str, ...], tier: str) -> list[tuple[int, int]]:
+    """The runs (first, last index) of the tree's rows sharing ``tier`` and the tiers above it."""
+    parents = tiers[:tiers.index(tier) + 1]
+    runs: list[tuple[int, int]] = []
+    for i, row in enumerate(tree):
+        key = tuple(getattr(row, p) for p in parents)
+        if runs and tuple(getattr(tree[runs[-1][0]], p) for p in parents) == key:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[str, Text]]:
+    """Where a label's stated points disagree with the rows' (dotted key, what is wrong)."""
+    out: list[tuple[str, Text]] = []
+    for i, row in enumerate(tree):
+        said = label_points(row.name)
+        if said is not None and row.weight is not None and round(said, 6) != round(row.weight, 6):
+            out.append((f"tree[{i}].name", Text(f"「{row.name}」写明 {said:g} 分，而该行分值为 {row.weight:g}",
+                                                f"'{row.name}' states {said:g} points; the row's weight is {row.weight:g}")))
+    for tier in reversed(tiers):  # the nearest tier first: the most exact place
+        for first, last in tree_runs(tree, tiers, tier):
+            label = getattr(tree[first], tier)
+            said = label_points(label)
+            weights = [r.weight for r in tree[first:last + 1]]
+            if said is None or any(w is None for w in weights):
+                continue
+            got = round(sum(w for w in weights if w is not None), 6)
+            if got != round(said, 6):
+                out.append((f"tree[{first}].{tier}", Text(
+                    f"「{label}」写明 {said:g} 分，而其下各行（tree[{first}]..tree[{last}]）的分值合计 {got:g}",
+                    f"'{label}' states {said:g} points; its rows (tree[{first}]..tree[{last}]) add up to {got:g}")))
+    return out
