@@ -68,6 +68,17 @@ class ErrorCode(Enum):
     ROSTER_CELL = Text("{file}：工作表「{sheet}」，第 {row} 行，{column} 列（「{name}」）：{detail}",
                        "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}")
 
+    # points at every tier (#22): what a label states, held against the rows beneath it
+    TIER_POINTS = Text("{file}：键「{key}」：「{label}」写明 {stated} 分，而其下各行（{rows}）的分值合计 {found}",
+                       "{file}: key '{key}': '{label}' states {stated} points; its rows ({rows}) add up to {found}")
+    ROW_POINTS = Text("{file}：键「{key}」：「{label}」写明 {stated} 分，而该行分值为 {found}",
+                      "{file}: key '{key}': '{label}' states {stated} points; the row's weight is {found}")
+    POINTS_MISSING = Text("{file}：键「{key}」：表中没有分值列：请在该行给出分值（键「weight」），或在名称末尾写明，如「{example}」",
+                          "{file}: key '{key}': the form has no weight column: give the row's points (weight), or "
+                          "state them at the end of its name, e.g. '{example}'")
+    COLUMN_WIDTH = Text("{file}：键「{key}」：{width} 不是可用的列宽；应为 1 到 255 个字符",
+                        "{file}: key '{key}': {width} is no usable column width; expected 1 to 255 characters")
+
 
 class XlgenError(Exception):
     """An error in user input, with the catalogue code and the fields of its message."""

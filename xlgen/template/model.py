@@ -537,12 +537,9 @@ def _check(t: Template) -> None:
                                          f"'{n}' repeats an earlier indicator's name; names must be unique"))
     for i, ind in enumerate(t.tree):
         if t.points_in_tree and ind.weight is None:  # the bound of its typed 得分
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].weight", detail=Text(
-                "表中没有分值列：请给出本行的分值（weight），或在名称末尾写明，如「相关性（5分）」",
-                "the form has no weight column: give the row's points (weight), or state them at the end "
-                "of its name, e.g. '相关性（5分）'"))
-    for key, detail in points_problems(t.tree, t.tiers):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
+            raise XlgenError(ErrorCode.POINTS_MISSING, file=t.path, key=f"tree[{i}].weight", example=f"{ind.name}（5分）")
+    for code, fields in points_problems(t.tree, t.tiers):
+        raise XlgenError(code, file=t.path, **fields)
     weights = [ind.weight for ind in t.tree if ind.weight is not None]
     if len(weights) == len(t.tree) and round(sum(weights), 6) != round(t.weight_indicators, 6):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",

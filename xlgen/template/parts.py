@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from xlgen.errors import ErrorCode, XlgenError
 from xlgen.template.points import label_points
 from xlgen.template.tomlspec import Node
 from xlgen.lang import Text
@@ -188,8 +189,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
             width=col.get("width", float, default=0.0),
         )
         if col.has("width") and not 1 <= column.width <= MAX_COLUMN_WIDTH:
-            raise col.invalid("width", Text(f"{column.width:g} 不是可用的列宽；应为 1 到 255 个字符",
-                                            f"{column.width:g} is no usable column width; expected 1 to 255 characters"))
+            raise XlgenError(ErrorCode.COLUMN_WIDTH, file=col.file, key=col.path("width"), width=f"{column.width:g}")
         if kind == "computed" and not column.formula:
             raise col.invalid("formula", Text("计算列须给出公式（[formulas] 中的键）",
                                               "a computed column names its formula (a key of [formulas])"))

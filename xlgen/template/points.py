@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from xlgen.lang import Text
+from xlgen.errors import ErrorCode
 
 # (5分), （25分）, (10) at the end of a label: the points it states
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
@@ -47,14 +47,15 @@ def tree_runs(tree: Sequence[_Row], tiers: tuple[str, ...], tier: str) -> list[t
     return runs
 
 
-def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[str, Text]]:
-    """Where a label's stated points disagree with the rows' (dotted key, what is wrong)."""
-    out: list[tuple[str, Text]] = []
+def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[ErrorCode, dict[str, str]]]:
+    """Where a label's stated points disagree with the rows' (each: its code and the message's
+    fields, the dotted key among them)."""
+    out: list[tuple[ErrorCode, dict[str, str]]] = []
     for i, row in enumerate(tree):
         said = label_points(row.name)
         if said is not None and row.weight is not None and round(said, 6) != round(row.weight, 6):
-            out.append((f"tree[{i}].name", Text(f"「{row.name}」写明 {said:g} 分，而该行分值为 {row.weight:g}",
-                                                f"'{row.name}' states {said:g} points; the row's weight is {row.weight:g}")))
+            out.append((ErrorCode.ROW_POINTS, {"key": f"tree[{i}].name", "label": row.name, "stated": f"{said:g}",
+                                               "found": f"{row.weight:g}"}))
     for tier in reversed(tiers):  # the nearest tier first: the most exact place
         for first, last in tree_runs(tree, tiers, tier):
             label = getattr(tree[first], tier)
@@ -64,7 +65,7 @@ def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[
                 continue
             got = round(sum(w for w in weights if w is not None), 6)
             if got != round(said, 6):
-                out.append((f"tree[{first}].{tier}", Text(
-                    f"「{label}」写明 {said:g} 分，而其下各行（tree[{first}]..tree[{last}]）的分值合计 {got:g}",
-                    f"'{label}' states {said:g} points; its rows (tree[{first}]..tree[{last}]) add up to {got:g}")))
+                out.append((ErrorCode.TIER_POINTS, {"key": f"tree[{first}].{tier}", "label": label,
+                                                    "stated": f"{said:g}", "rows": f"tree[{first}]..tree[{last}]",
+                                                    "found": f"{got:g}"}))
     return out
