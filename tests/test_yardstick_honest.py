@@ -38,7 +38,8 @@ SAMPLES = {"liaoning-department-overall": "chaoyang-2024.toml",
            "chongqing-department-overall": "chongqing-department-overall-2024.toml",
            "hunan-department-evaluation": "hunan-department-evaluation-2024.toml",
            "mof-project": "mof-project-2024.toml", "jiangxi-project": "mof-project-2024.toml",
-           "sichuan-project": "sichuan-project-2024.toml"}
+           "sichuan-project": "sichuan-project-2024.toml",
+           "dazhou-department-score": "dazhou-department-score-2024.toml"}
 DEPARTMENTS = int(os.environ.get("XLGEN_HONEST_RETURNS", "2"))
 TEMPLATES = sorted({t.id for t in known_templates()})
 
