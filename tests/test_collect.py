@@ -376,3 +376,17 @@ def test_a_collection_day_and_a_rerun_of_the_rollover(bureau: dict[str, Any], tm
     assert [r["code"] for r in read_manifest(tmp_path / "next" / "manifest.csv")] == CODES
     none = runner.invoke(app, ["rollover", str(empty), "--year", "2025", "-o", str(tmp_path / "none"), "--lang", "zh"])
     assert none.exit_code == 2 and "没有找到" in none.output and not (tmp_path / "none").exists()
+
+
+def test_a_failing_return_has_no_grade_in_the_terminal_the_summary_or_its_grade_list() -> None:
+    """One rule (``FileResult.grade``): a return earns its total's 等级 only when it passes."""
+    from xlgen.verify.report import grades_of, headline, summary_rows
+    from xlgen.verify.result import FileResult
+
+    ok = FileResult("a.xlsx", "pass", "mof-project", "001", total_score=95.0, level="优")
+    bad = FileResult("b.xlsx", "fail", "mof-project", "002", total_score=93.0, level="特优")
+    assert (ok.grade, bad.grade, FileResult("c.xlsx", "error", level="优").grade) == ("优", None, None)
+    assert headline(ok, "zh").plain.endswith("总评价得分 95 优)")
+    assert headline(bad, "zh").plain.endswith("总评价得分 93)")
+    assert [(r.code, r.total_score, r.grade) for r in summary_rows([ok, bad])] == [("001", 95.0, "优"), ("002", 93.0, None)]
+    assert "特优" not in grades_of([ok, bad])

@@ -219,12 +219,25 @@ def generate_layout(name: str) -> Any:
     return layout_for(load_template(name), None)
 
 
-def test_templates_lists_the_built_in_forms() -> None:
-    listed = CliRunner().invoke(app, ["templates"], terminal_width=200)
+def test_templates_lists_the_built_in_forms_in_an_aligned_table_at_80_columns() -> None:
+    from rich.cells import cell_len
+
+    listed = CliRunner().invoke(app, ["templates", "--lang", "zh"], terminal_width=80)
     assert listed.exit_code == 0
-    for tid in ("liaoning-department-overall", "mof-project", "jiangxi-project", "sichuan-project",
-                "chongqing-department-overall", "hunan-department-evaluation", "dazhou-department-score"):
-        assert tid in listed.output
+    lines = listed.output.splitlines()
+    ids = ("chongqing-department-overall", "dazhou-department-score", "hunan-department-evaluation", "jiangxi-project",
+           "liaoning-department-overall", "mof-project", "sichuan-project")
+    assert [line.split()[0] for line in lines] == ["标识", *ids]
+    liaoning = lines[1 + ids.index("liaoning-department-overall")]
+    assert liaoning.split() == ["liaoning-department-overall", "2024.1", "部门（单位）整体绩效自评表", "内置"]
+    assert max(cell_len(line) for line in lines) <= 80, lines
+    for word, shown in zip(("版本", "标题", "文件"), ("2024.1", "部门（单位）整体绩效自评表", "内置")):
+        at = cell_len(lines[0][:lines[0].index(word)])  # each column starts at the same terminal column
+        assert cell_len(liaoning[:liaoning.index(shown)]) == at
+        for line in lines[1:]:
+            assert line[len(line) - len(line.lstrip())] != " " and cell_len(line) > at
+            prefix = next(i for i in range(len(line)) if cell_len(line[:i]) == at)
+            assert line[prefix - 1] == " " and line[prefix] != " ", (word, line)
 
 
 def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:

@@ -91,7 +91,7 @@ def test_the_environment_variable_takes_several_folders(tmp_path: Path) -> None:
         listed = runner.invoke(app, ["templates"], terminal_width=200).output
     finally:
         del os.environ[TEMPLATES_ENV]
-    rows = [line.split("\t")[:2] for line in listed.splitlines()]
+    rows = [line.split()[:2] for line in listed.splitlines()]
     assert [r for r in rows if r[0] == "mof-project"] == [
         ["mof-project", "2022.1"], ["mof-project", "2023.1"], ["mof-project", "2024.1"]]
 

@@ -123,7 +123,8 @@ def test_unknown_template_year_department_and_job(bench: Bench) -> None:
 
 
 # ----------------------------------------------------------------------------- the year
-def test_a_whole_year_over_http(year: Bench, template: Template, sample_fill: Fill, tmp_path: Path) -> None:
+def test_a_whole_year_over_http(year: Bench, template: Template, sample_fill: Fill, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
     ws = year.workspace
     html = year.get(f"/distribute?year={YEAR}").get_data(as_text=True)
     assert f"{YEAR}: 3 blanks distributed (template {TEMPLATE}" in html
@@ -148,6 +149,14 @@ def test_a_whole_year_over_http(year: Bench, template: Template, sample_fill: Fi
     dept = year.get(f"/collect/{YEAR}/department/{CODES[0]}").get_data(as_text=True)
     assert "自评表（定稿）.xlsx" in dept and 'class="mark"' in dept
     assert re.search(r"<tr class=\"error\"><td>[A-Z]+\d+</td><td>[^<]*总评价得分", dept), "the field as the form names it"
+    meta = re.search(r'<span class="meta">([^<]*)</span>', dept)
+    assert meta is not None and meta.group(1).startswith("total score")
+    assert not re.search("[优良中差]", meta.group(1)), "a failing return earns no grade"
+    with monkeypatch.context() as m:  # the severity in the page's words, as in the summary workbook
+        m.setenv("XLGEN_LANG", "zh")
+        zh = year.get(f"/collect/{YEAR}/department/{CODES[0]}").get_data(as_text=True)
+    assert re.search(r"<tr class=\"error\"><td>[A-Z]+\d+</td><td>[^<]*</td><td>错误</td>", zh)
+    assert "<td>error</td>" not in zh and "<td>warning</td>" not in zh
     assert year.get(f"/collect/{YEAR}/department/{CODES[1]}").status_code == 200  # missing: nothing returned
 
     summary = year.get(f"/summary?year={YEAR}").get_data(as_text=True)

@@ -53,7 +53,7 @@ def test_the_wheel_carries_the_templates(tmp_path: Path) -> None:
 
     listed = xlgen("templates")
     assert listed.returncode == 0, listed.stderr
-    rows = [line.split("\t") for line in listed.stdout.splitlines()[1:]]
+    rows = [line.split() for line in listed.stdout.splitlines()[1:]]
     assert {r[0] for r in rows} >= {"liaoning-department-overall", "mof-project"}, listed.stdout
 
     made = xlgen("generate", "liaoning-department-overall", "--data", str(SAMPLE), "-o", "returned.xlsx")

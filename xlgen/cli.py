@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-from rich.markup import escape
 from typer import _click as click
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
@@ -18,7 +17,7 @@ from xlgen import lang
 from xlgen.clitext import Help, Say
 from xlgen.cliplan import plan_lines
 from xlgen.cliusage import Refused, usage_message
-from xlgen.cliout import err_console, fail, out_console, say, say_error, say_warning
+from xlgen.cliout import aligned, err_console, fail, out_console, say, say_error, say_warning
 from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
 from xlgen.cycle.nextyear import NextYear
 from xlgen.errors import ErrorCode, XlgenError
@@ -479,29 +478,23 @@ app.add_typer(templates_app, name="templates")
 def templates_list(ctx: typer.Context, templates: TemplatesOption = None, lang_: LangOption = None) -> None:
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
-
     from xlgen.template.model import list_templates, templates_dirs
 
     built_in = templates_dirs()[-1]
-    rows = []
+    rows: list[tuple[str, ...]] = []
+    broken = []
     for path, loaded in list_templates():
-        shown = path.name if path.parent == built_in else str(path)
         if isinstance(loaded, XlgenError):
-            rows.append((path.stem, "—", loaded.message, shown))
-        else:
-            rows.append((loaded.id, loaded.version, loaded.title, shown))
-    heads = Say.COLUMNS_TEMPLATES().split("\t")
-    if not out_console.is_terminal:  # piped or captured: whole, tab-separated lines for scripts
-        for row in [heads, *rows]:
-            typer.echo("\t".join(row))  # rich would expand the tabs
-        return
-    table = Table(*heads)
-    for column in table.columns:
-        column.overflow = "fold"
-    for row in rows:
-        table.add_row(*map(escape, row), style="red" if row[1] == "—" else None)
-    out_console.print(table)
+            broken.append(loaded)
+            continue
+        # a built-in template named after its id needs no file column (the table fits 80 columns)
+        shown = (Say.BUILT_IN() if path.name == f"{loaded.id}.toml" else path.name) if path.parent == built_in else str(path)
+        rows.append((loaded.id, loaded.version, loaded.title, shown))
+    # aligned as the terminal shows it (a CJK character is two columns wide), also when piped
+    for line in aligned([tuple(Say.COLUMNS_TEMPLATES().split("\t")), *rows]):
+        say(line)
+    for exc in broken:  # a template that does not load: its error, located, after the table
+        say_error(exc.message)
 
 
 @templates_app.command("check", cls=XlgenCommand, help=Help.TEMPLATES_CHECK.name)

@@ -4,6 +4,7 @@ run's language (the texts are ``clitext.Say``'s)."""
 from __future__ import annotations
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
@@ -18,6 +19,14 @@ def say(text: str, err: bool = False) -> None:
     """One plain line on stdout (stderr): never wrapped (paths stay whole at any terminal
     width) and never read as rich markup (a file may be named "[2024].xlsx")."""
     (err_console if err else out_console).print(text, highlight=False, soft_wrap=True, markup=False)
+
+
+def aligned(rows: list[tuple[str, ...]], gap: int = 2) -> list[str]:
+    """``rows`` (the first: headings) as lines of columns padded to their widest cell, counted in
+    terminal cells (a CJK character takes two), the last column unpadded."""
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return [(" " * gap).join([*(cell + " " * (w - cell_len(cell)) for cell, w in zip(row, widths)), row[-1]]).rstrip()
+            for row in rows]
 
 
 def say_error(text: str) -> None:

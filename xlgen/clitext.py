@@ -202,6 +202,7 @@ class Say(Enum):
     VERIFYING = Text("正在核验", "verifying")
     TEMPLATE_VALID = Text("{file}：模板 {template} {version} 有效", "{file}: template {template} {version} is valid")
     COLUMNS_TEMPLATES = Text("标识\t版本\t标题\t文件", "id\tversion\ttitle\tfile")
+    BUILT_IN = Text("内置", "built-in")
 
     def __call__(self, **fields: Any) -> str:
         return fill(self.value, fields)

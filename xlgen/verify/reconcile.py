@@ -51,7 +51,7 @@ class Department:
 
     @property
     def grade(self) -> str | None:
-        return self.chosen.level if self.chosen and self.status != UNTOUCHED else None
+        return self.chosen.grade if self.chosen and self.status != UNTOUCHED else None
 
     def to_json(self) -> dict[str, Any]:
         return {"code": self.blank.code, "name": self.blank.name, "distributed": self.blank.file.name,

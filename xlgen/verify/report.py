@@ -88,7 +88,7 @@ def summary_rows(results: Sequence[FileResult], reconciled: Reconciled | None = 
     rows = []
     for d in reconciled.departments:
         c = d.chosen if d.status not in (MISSING, DUPLICATE, UNTOUCHED) else None  # counts of a file that counts
-        rows.append(Row(d.blank.code, d.blank.name, d.status, d.total_score, d.grade if d.status == PASS else None,
+        rows.append(Row(d.blank.code, d.blank.name, d.status, d.total_score, d.grade,
                         c.errors if c else None, c.warnings if c else None,
                         [Path(r.path).name for r in d.returned]))
     matched = {id(r) for d in reconciled.departments for r in d.returned}
@@ -101,7 +101,7 @@ def summary_rows(results: Sequence[FileResult], reconciled: Reconciled | None = 
 def _file_row(r: FileResult, status: str) -> Row:
     counted = status != UNEXPECTED  # another distribution's score is none of this one's
     return Row(r.department, r.department_name, status, r.total_score if counted else None,
-               r.level if counted and status == PASS else None, r.errors, r.warnings, [Path(r.path).name])
+               r.grade if counted else None, r.errors, r.warnings, [Path(r.path).name])
 
 
 def write_report(results: Sequence[FileResult], out: Path, lang: str = "zh", force: bool = False,
@@ -249,8 +249,8 @@ def grades_of(results: Sequence[FileResult]) -> list[str]:
     ids = {r.template for r in results}
     levels = {lv.label: lv.min for t in known_templates() if t.id in ids for lv in t.levels}
     for r in results:
-        if r.level and r.level not in levels:
-            levels[r.level] = -1.0
+        if r.grade and r.grade not in levels:
+            levels[r.grade] = -1.0
     return sorted(levels, key=lambda g: -levels[g])
 
 
@@ -373,7 +373,7 @@ def headline(r: FileResult, lang: str = "zh", status: str | None = None) -> Rich
     text.append(f" {r.path}")
     facts = [x for x in (r.template, r.department, r.department_name, str(r.year) if r.year else None) if x]
     if r.total_score is not None and status != UNTOUCHED:
-        facts.append(f"{pick(TOTAL_LABEL, lang)} {r.total_score:g}" + (f" {r.level}" if r.level else ""))
+        facts.append(f"{pick(TOTAL_LABEL, lang)} {r.total_score:g}" + (f" {r.grade}" if r.grade else ""))
     if facts:
         text.append("  (" + ", ".join(facts) + ")", style="dim")
     return text

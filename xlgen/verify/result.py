@@ -39,6 +39,13 @@ class FileResult:
         return self.labels.get(f.field, f.field) if f.field else None
 
     @property
+    def grade(self) -> str | None:
+        """The 等级 the return earns: its total's level when it passes, none when it fails or
+        cannot be read (a failing return's total is no score to grade). Every reader (summary,
+        terminal, workbench) shows this, never ``level``."""
+        return self.level if self.status == PASS else None
+
+    @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == ERROR)
 

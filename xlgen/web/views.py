@@ -20,7 +20,7 @@ from xlgen.intake.returned import read_returned
 from xlgen.template.model import Template, list_templates, templates_dirs
 from xlgen.verify.manifest import read_manifest
 from xlgen.verify.reconcile import DUPLICATE, MISSING, UNTOUCHED
-from xlgen.verify.report import (CHART_TITLES, STATUS, Row, chart_statuses, chart_tables, grades_of,
+from xlgen.verify.report import (CHART_TITLES, SEVERITY, STATUS, Row, chart_statuses, chart_tables, grades_of,
                                  summary_rows)
 from xlgen.verify.result import FileResult
 from xlgen.verify.returns import Verified
@@ -131,6 +131,7 @@ class Shown:
     label: str | None
     message: str
     around: Around | None
+    severity: str  # in the page's words (错误/警告), the summary workbook's table
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,9 @@ def department(verified: Verified, code: str) -> tuple[str, str, list[FileFindin
     for r in d.returned:
         quiet = d.status == UNTOUCHED  # an untouched blank's findings say nothing
         ret = _read(r) if r.findings and not quiet else None
-        shown = [] if quiet else [Shown(f, r.label(f), f.message(lang.current()), around(ret, f) if ret else None)
-                                  for f in r.findings]
+        words = SEVERITY[lang.current()]
+        shown = [] if quiet else [Shown(f, r.label(f), f.message(lang.current()), around(ret, f) if ret else None,
+                                        words[f.severity]) for f in r.findings]
         files.append(FileFindings(r, Path(r.path).name, d.chosen is r or d.status == DUPLICATE, shown))
     return d.blank.code, d.blank.name, files
 
