@@ -31,7 +31,7 @@ def test_the_details_are_in_the_epilog() -> None:
     result = runner.invoke(app, ["distribute", "--help", "--lang", "zh"], terminal_width=80)
     text = re.sub(r"\s+", "", result.output)
     assert "--leave-open名单缺少财政的列时留给部门填。" in text.replace("│", "")
-    assert "名单须有模板中由财政填写（fixed）的列，缺列时拒绝，--leave-open则把这些单元格留给部门填写。" in text
+    assert "名单须有模板中由财政填写（fixed）的列，缺列时拒绝，某行该列为空亦同；--leave-open则把这些单元格留给部门填写。" in text
     assert "--key-file：xlgengenerate" not in text and "--key-file：xlgenkeygen生成的密钥" in text
 
 

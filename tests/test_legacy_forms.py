@@ -26,6 +26,7 @@ from tests.test_seed import expected_cells
 from tests.helpers.userfill import set_cells
 from xlgen.cli import app
 from xlgen.cycle.roster import load_roster
+from xlgen.errors import XlgenError
 from xlgen.generate.workbook import generate
 from xlgen.intake.bylabels import grade, key, parse_number, read_legacy
 from xlgen.intake.returned import read_returned
@@ -235,7 +236,11 @@ def test_own_tree_round_trips_through_the_roster(forms: dict[str, Built], templa
     """import → roster → distribute (library level) → fill with the typed values → verify."""
     out = tmp_path / "import"
     imported(forms["own"].path, out)
-    [entry] = load_roster(out / "roster-liaoning-department-overall.xlsx", template)
+    # its amounts are next year's, not carried: left open explicitly (refused otherwise)
+    with pytest.raises(XlgenError) as refused:
+        load_roster(out / "roster-liaoning-department-overall.xlsx", template)
+    assert "row 2, column E ('部门年初预算支出金额'): is empty" in refused.value.message_in("en")
+    [entry] = load_roster(out / "roster-liaoning-department-overall.xlsx", template, leave_open=True)
     assert entry.fill.indicators["服务企业满意度"]["target"] == 90
     assert entry.fill.extra_indicators[0]["name"] == "新增服务企业数"
     last_year = load_fill(next(out.glob("*.toml")), template)
@@ -258,7 +263,7 @@ def test_own_tree_round_trips_through_distribute(forms: dict[str, Built], templa
     out = tmp_path / "import"
     imported(forms["own"].path, out)
     result = run("distribute", "liaoning-department-overall", "--roster", out / "roster-liaoning-department-overall.xlsx",
-                 "--year", "2025", "-o", tmp_path / "dist")
+                 "--year", "2025", "-o", tmp_path / "dist", "--leave-open")  # the amounts: typed by the department below
     assert result.exit_code == 0, result.output
     blank = tmp_path / "dist" / "2025_703010_朝阳市工业和信息化工作服务中心.xlsx"
     ret = read_returned(blank)

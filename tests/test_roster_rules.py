@@ -1,5 +1,6 @@
 """Rosters as bureaus keep them: the template says which columns fill the bureau's fixed cells (a
-missing one refused by name, or left open with --leave-open); empty names, negative amounts and
+missing one refused by name, an empty cell of one by row and column, or left open with
+--leave-open); empty names, negative amounts and
 duplicate codes refused with row and column; unknown columns (联系人, 备注) ignored with one note;
 合计/小计 rows skipped with a note; the departments' sheet found by its headers (a cover page
 first); an .xls roster read with xlrd."""
@@ -52,6 +53,31 @@ def test_a_missing_bureau_column_is_refused_by_name_or_left_open(template: Templ
     assert "名单中没有 「区划编码」（area_code）、「部门年初预算支出金额」（budget_expenditure）：这些单元格留空，由部门填写" \
         in opened.output
     assert [r["code"] for r in read_manifest(tmp_path / "out" / MANIFEST)] == ["703010"]
+
+
+def test_an_empty_bureau_cell_is_refused_with_row_and_column_or_left_open(template: Template, tmp_path: Path) -> None:
+    import openpyxl
+
+    from xlgen.layout.values import layout_for
+
+    roster = csv(tmp_path / "r.csv", [HEAD, ONE, ["703011", "乙局", "211300000", 5, ""], ["703012", "丙局", "", 1, 2]])
+    said = message(template, roster)
+    assert ("row 3, column E ('部门年初预算支出金额'): is empty; the bureau fills this cell: fill it in, or pass "
+            "--leave-open") in said
+    assert "row 4, column C ('区划编码'): is empty" in said and "row 2" not in said
+    args = ["distribute", LIAONING, "--roster", str(roster), "--year", "2025", "-o", str(tmp_path / "out"), "--lang", "zh"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and not (tmp_path / "out").exists()
+    assert "第 3 行，E 列（「部门年初预算支出金额」）：为空；该单元格由财政填写" in refused.output
+    opened = runner.invoke(app, [*args, "--leave-open"])
+    assert opened.exit_code == 0, opened.output
+    assert opened.output.count("E3、C4 为空：这些单元格留空，由部门填写（--leave-open）") == 1, opened.output
+    cell = layout_for(template, None).slots["header.budget_expenditure"].a1
+    locked = {}
+    for path in sorted((tmp_path / "out").glob("*.xlsx")):
+        ws = openpyxl.load_workbook(path).worksheets[0]
+        locked[path.name.split("_")[1]] = (ws[cell].value, ws[cell].protection.locked)
+    assert locked == {"703010": (12000, True), "703011": (None, False), "703012": (2, True)}
 
 
 @pytest.mark.parametrize(("row", "where"), [

@@ -80,11 +80,11 @@ class Help(Enum):
                     "cannot forge; verify with the same key.")
     DISTRIBUTE_MORE = Text("每次运行都按名单核对文件夹：新部门写出空白表，名单改过且未交回的空白表重写，已交回的不动；"
                            "--dry-run 只列出计划。名单须有模板中由财政填写（fixed）的列，缺列时拒绝，"
-                           "--leave-open 则把这些单元格留给部门填写。",
+                           "某行该列为空亦同；--leave-open 则把这些单元格留给部门填写。",
                            "Every run reconciles the folder with the roster: new departments get a blank, untouched "
                            "blanks whose roster row changed are rewritten, returned ones never; --dry-run shows the "
                            "plan. The roster must have the columns the template's fixed header fills; without one "
-                           "it is refused, unless --leave-open leaves those cells to the departments.")
+                           "(or with an empty cell in one) it is refused, unless --leave-open leaves those cells to the departments.")
     VERIFY_MORE = Text("--distributed：xlgen distribute 写出的文件夹，按部门核对交回的表与分发的表（空文件夹：全部未报送）；"
                        "--prefer newest：一个部门交回多份表时取最后保存的一份。--require-seal：封印出现之前生成的"
                        "文件（没有封印）判为错误 seal-missing，而不只是警告。",

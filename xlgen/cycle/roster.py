@@ -88,6 +88,7 @@ class _Sheet:
         self.problems: list[XlgenError] = []
         self.ignored: list[str] = []  # unknown columns, as "D（联系人）"
         self.totals: list[int] = []  # 合计/小计 rows skipped, as the spreadsheet numbers them
+        self.bad: set[tuple[int, int]] = set()  # (row, column) of the values refused: not empty cells
 
     def use_header(self, at: int) -> None:
         """Row ``at`` holds the column names; the rows above it (a title) are not read."""
@@ -149,6 +150,7 @@ class _Sheet:
                 value = raw[c.index] if c.index < len(raw) else None
                 parsed = _parse(value, c.kind, c.field)
                 if isinstance(parsed, _Bad):
+                    self.bad.add((r, c.index))
                     self.problems.append(self.error_cell(r, c.index, Text(
                         parsed.detail.zh.format(value=value), parsed.detail.en.format(value=value))))
                     bad_code = bad_code or c.field == "department_code"
@@ -291,6 +293,10 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
             notes.append(Text(f"名单中没有 {named.zh}：这些单元格留空，由部门填写（{LEAVE_OPEN}）",
                               f"the roster has no {named.en}: those cells are left open for the departments "
                               f"({LEAVE_OPEN})"))
+    # the bureau's columns that are there: an empty cell in one is refused like a missing column
+    bureau = [c for c in cols if c.field in template.fixed.get("header", ()) and c.field in inputs
+              and c.field not in ("department_code", "department_name")]  # these two: their own errors
+    left_open: list[str] = []  # with --leave-open: the empty cells left for the departments, as "E7"
     entries: dict[str, RosterEntry] = {}
     code_col = next(c.index for c in cols if c.field == "department_code")
     name_col = next(c.index for c in cols if c.field == "department_name")
@@ -301,6 +307,13 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
                 main.problems.append(main.error_cell(r, c.index, Text(
                     f"「{record[c.field]:g}」是负数；金额应大于或等于 0",
                     f"{record[c.field]:g} is negative; an amount is 0 or more")))
+        for c in (c for c in bureau if c.field not in record and (r, c.index) not in main.bad):
+            if leave_open:
+                left_open.append(f"{col_letters(c.index)}{r + main.first + 2}")
+            else:
+                main.problems.append(main.error_cell(r, c.index, Text(
+                    f"为空；该单元格由财政填写，请补上，或加 {LEAVE_OPEN} 把它留给部门填写",
+                    f"is empty; the bureau fills this cell: fill it in, or pass {LEAVE_OPEN} to leave it for the department")))
         if code and not record.get("department_name"):
             main.problems.append(main.error_cell(r, name_col, Text("部门名称为空", "the department name is empty")))
         if not code:
@@ -349,6 +362,10 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
         problems += _weights(weights_from, template, list(entries.values()))
     if problems:
         raise _problems(path, problems)
+    if left_open:
+        notes.append(Text(f"工作表「{main.name}」中 {'、'.join(left_open)} 为空：这些单元格留空，由部门填写（{LEAVE_OPEN}）",
+                          f"sheet '{main.name}': {', '.join(left_open)} empty, those cells are left open for the "
+                          f"departments ({LEAVE_OPEN})"))
     for sh in sheets:
         if sh.ignored:
             notes.append(Text(f"工作表「{sh.name}」中不认识的列已忽略：{'、'.join(sh.ignored)}",
