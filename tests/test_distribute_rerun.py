@@ -1,7 +1,8 @@
 """Distribute is a reconciliation of the roster with the folder: a corrected roster rewrites the
 untouched blanks it changes (saying old → new), a rename replaces the file, a returned blank is
 never touched, --dry-run writes nothing; an interrupted run (a real SIGINT or SIGTERM to a
-``--jobs 2`` run, a worker killed) leaves every blank on disk in the manifest and a rerun finishes."""
+``--jobs 2`` run, a worker killed) leaves every blank on disk in the manifest and a rerun finishes;
+so does an interrupted rollover of a collection."""
 
 from __future__ import annotations
 
@@ -124,9 +125,21 @@ def test_departments_dropped_from_the_roster_stay_listed(tmp_path: Path) -> None
 
 
 def _run(r: Path, out: Path, *more: str) -> subprocess.Popen[str]:
+    return _cli(*args(r, out, *more))
+
+
+def _cli(*argv: str) -> subprocess.Popen[str]:
+    """xlgen in a process of its own, in its own session (a process group a test can signal)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XLGEN_LANG": "zh"}
-    return subprocess.Popen([sys.executable, "-m", "xlgen.cli", *args(r, out, *more)], env=env, text=True,
+    return subprocess.Popen([sys.executable, "-m", "xlgen.cli", *argv], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _signal(proc: subprocess.Popen[str], sig: signal.Signals) -> None:
+    if sig == signal.SIGINT:  # Ctrl-C: the terminal signals the whole process group, workers too
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
 
 
 def _wait_for_blanks(out: Path, proc: subprocess.Popen[str], at_least: int) -> None:
@@ -144,10 +157,7 @@ def test_a_real_signal_to_a_two_job_run_leaves_a_consistent_folder(tmp_path: Pat
     r = roster(tmp_path / "r.csv", departments(40))
     proc = _run(r, out, "--jobs", "2")
     _wait_for_blanks(out, proc, 3)
-    if sig == signal.SIGINT:  # Ctrl-C: the terminal signals the whole process group, workers too
-        os.killpg(proc.pid, sig)
-    else:
-        proc.send_signal(sig)
+    _signal(proc, sig)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     rows = consistent(out)
@@ -160,6 +170,30 @@ def test_a_real_signal_to_a_two_job_run_leaves_a_consistent_folder(tmp_path: Pat
     assert f"保留本次分发上次写出的 {len(rows)} 份工作簿" in rerun.output
     assert f"已写出 {40 - len(rows)} 份工作簿" in rerun.output
     assert len(consistent(out)) == 40
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_real_signal_to_a_rollover_leaves_a_folder_a_rerun_completes(tmp_path: Path, sig: signal.Signals) -> None:
+    dist, out, returns = tmp_path / "dist", tmp_path / "next", tmp_path / "returns"
+    assert runner.invoke(app, args(roster(tmp_path / "r.csv", departments(30)), dist, "--jobs", "2")).exit_code == 0
+    returns.mkdir()  # nothing came back: each department rolls over from its blank
+    argv = ["rollover", str(returns), "--distributed", str(dist), "--year", "2026", "-o", str(out), "--lang", "zh"]
+    proc = _cli(*argv)
+    _wait_for_blanks(out, proc, 3)
+    _signal(proc, sig)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    rows = consistent(out)
+    assert 3 <= len(rows) < 30 and all(r["year"] == "2026" for r in rows)
+    assert f"运行被中断（收到 {sig.name}" in err and "Traceback" not in err
+    assert f"已写出 {len(rows)} 份，共 30 份；{out / MANIFEST} 列出了已写出的每一份，再次运行同一命令即可完成" in err
+    stamps = {r["file"]: (out / r["file"]).stat().st_mtime_ns for r in rows}
+    rerun = runner.invoke(app, argv, terminal_width=200)
+    assert rerun.exit_code == 0, rerun.output
+    assert f"保留本次分发上次写出的 {len(rows)} 份工作簿" in rerun.output
+    assert f"已写出 {30 - len(rows)} 份工作簿" in rerun.output
+    assert [r["code"] for r in consistent(out)] == [f"{703100 + i}" for i in range(30)]
+    assert {f: (out / f).stat().st_mtime_ns for f in stamps} == stamps  # what the first run wrote is kept as it was
 
 
 def test_a_killed_worker_interrupts_and_a_blank_it_left_unlisted_is_adopted(tmp_path: Path) -> None:

@@ -261,16 +261,13 @@ def distribute(
                                                        dry_run, leave_open),
                                      progress=lambda i, n: bar.update(task, completed=i, total=n))
     except XlgenError as exc:
-        raise fail(exc, code=INTERRUPTED_EXIT if exc.code is ErrorCode.INTERRUPTED else 2) from None
+        raise fail(exc) from None
     refused = False
     for kind, line in plan_lines(done.done, done.manifest, done.template.id, done.template.version):
         {"error": say_error, "warning": say_warning}.get(kind, say)(line)
         refused = refused or kind == "error"
     if refused:
         raise typer.Exit(1)
-
-
-INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 @command(help=Help.ROLLOVER.name, short_help=Help.ROLLOVER_SHORT.name,

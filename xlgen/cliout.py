@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from xlgen.clitext import Say
-from xlgen.errors import XlgenError
+from xlgen.errors import ErrorCode, XlgenError
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -37,7 +37,11 @@ def say_warning(text: str) -> None:
     err_console.print(f"[yellow]{escape(Say.WARNING())}[/]{escape(text)}", highlight=False, soft_wrap=True)
 
 
+INTERRUPTED_EXIT = 130  # as a shell reports a command stopped by Ctrl-C
+
+
 def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
+    """Say the error; the exit: ``code``, or 130 for a run interrupted (distribute, rollover)."""
     for each in exc.each:
         say_error(each.message)
-    return typer.Exit(code)
+    return typer.Exit(INTERRUPTED_EXIT if exc.code is ErrorCode.INTERRUPTED else code)

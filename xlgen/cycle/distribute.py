@@ -93,13 +93,13 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     if dry_run:
         return Distribution(_listed(plan, {}), plan, dry_run=True)
     output_folder(outdir)
-    _sweep(outdir, [*targets, outdir / MANIFEST])
+    sweep(outdir, [*targets, outdir / MANIFEST])
     written: dict[str, Distributed] = {s.code: _row(s, year) for s in plan.of(ADOPTED)}
     book = _Book(outdir / MANIFEST, template, plan, roster)
     if written or not (outdir / MANIFEST).exists() or plan.gone:
         book.save(written)
     todo = plan.of(NEW, CHANGED)
-    stop = _Stop()
+    stop = Stop()
     failure: BaseException | None = None
     with stop:
         try:
@@ -123,7 +123,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     return Distribution(_listed(plan, written), plan)
 
 
-def _sweep(outdir: Path, outputs: list[Path]) -> None:
+def sweep(outdir: Path, outputs: list[Path]) -> None:
     """Remove the temporary files (``.NAME.xxxx.tmp``, see ``write_atomic``) that a killed run left
     beside this run's outputs: never a file anyone else named."""
     for out in outputs:
@@ -168,7 +168,7 @@ class _Book:
         write_manifest(self.path, self.template, _listed(self.plan, written), force=True, keep=[self.roster])
 
 
-class _Stop:
+class Stop:
     """Ctrl-C (SIGINT) and SIGTERM ask the run to stop after the workbooks being written: the
     handler only sets ``why``, so no write is cut in half and the manifest is saved last."""
 
@@ -176,7 +176,7 @@ class _Stop:
         self.why: Text | None = None
         self._before: dict[int, Any] = {}
 
-    def __enter__(self) -> _Stop:
+    def __enter__(self) -> Stop:
         if threading.current_thread() is threading.main_thread():  # signals reach the main thread only
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self._before[sig] = signal.signal(sig, self._asked)
@@ -198,7 +198,7 @@ def _ignore_signals() -> None:
 
 
 def _results(template: Template, todo: list[Step], args: _Args, force: bool, jobs: int,
-             stop: _Stop) -> Iterator[tuple[Step, tuple[str, str]]]:
+             stop: Stop) -> Iterator[tuple[Step, tuple[str, str]]]:
     """(step, (sha256, inputs digest)) of each workbook written, as they finish; none started
     once ``stop`` was asked, those already started finished and yielded."""
     if jobs <= 1 or len(todo) <= 1:  # in this process, with the template already loaded

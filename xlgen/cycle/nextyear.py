@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.cycle.distribute import workbook_name
+from xlgen.cycle.distribute import Stop, sweep, workbook_name
 from xlgen.verify.manifest import MANIFEST, Distributed, as_listed, read_manifest, write_manifest
 from xlgen.cycle.rollover import next_fill
 from xlgen.verify.fixed import SealPolicy
@@ -96,23 +96,33 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
             if path.exists() and path.name not in earlier and not (path.name == MANIFEST and earlier):
                 raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=path)
     output_folder(outdir)
+    sweep(outdir, [*targets, outdir / MANIFEST])  # what a killed run left half-written
     if template is not None:
         done.template_id, done.template_version = template.id, template.version
-    for (code, name, source, fill), target in zip(plans, targets):
-        if target.name in earlier:
-            done.written.append(earlier[target.name])
-            done.kept += 1
-        else:
-            made = _one(source, fill, template, year, target, force, password, keep, policy)
-            if isinstance(made, Finding):
-                done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
-                continue
-            done.written.append(Distributed(made.path, code, _name(name, fill), made.sha256, year,
-                                            inputs_digest(made.inputs)))
-        if source is not None:
-            done.sources[code] = source
-        if template is not None:  # listed as it is written: an interrupted run leaves no blank unlisted
-            write_manifest(outdir / MANIFEST, template, done.written, force=True, keep=keep)
+    todo = sum(1 for t in targets if t.name not in earlier)
+    made_now = 0
+    with Stop() as stop:  # Ctrl-C, SIGTERM: stop after the blank being written, as distribute does
+        for (code, name, source, fill), target in zip(plans, targets):
+            if stop.why is not None:
+                break
+            if target.name in earlier:
+                done.written.append(earlier[target.name])
+                done.kept += 1
+            else:
+                made = _one(source, fill, template, year, target, force, password, keep, policy)
+                if isinstance(made, Finding):
+                    done.skipped.append(Skipped(code, name, Text(made.message("zh"), made.message("en"))))
+                    todo -= 1
+                    continue
+                done.written.append(Distributed(made.path, code, _name(name, fill), made.sha256, year,
+                                                inputs_digest(made.inputs)))
+                made_now += 1
+            if source is not None:
+                done.sources[code] = source
+            if template is not None:  # listed as it is written: an interrupted run leaves no blank unlisted
+                write_manifest(outdir / MANIFEST, template, done.written, force=True, keep=keep)
+    if stop.why is not None:  # the folder is consistent: a rerun keeps what is listed and writes the rest
+        raise XlgenError(ErrorCode.INTERRUPTED, why=stop.why, written=made_now, total=todo, manifest=outdir / MANIFEST)
     return done
 
 
