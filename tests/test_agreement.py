@@ -52,6 +52,7 @@ TEMPLATES = {  # every built-in template → its sample
     "sichuan-project": "sichuan-project-2024.toml",
     "hunan-department-evaluation": "hunan-department-evaluation-2024.toml",
     "dazhou-department-score": "dazhou-department-score-2024.toml",
+    "hengshan-special-fund": "hengshan-special-fund-2020.toml",
 }
 # The finding codes each structural rule's row counts (a template rule's row counts its own code).
 STRUCTURAL_CODES = {REQUIRED: {"required-missing"}, NUMBER: {"not-a-number"}, BAND: {"grade-invalid", "grade-band"},
@@ -125,7 +126,10 @@ def issue_cases(lay: Layout, inputs: dict[str, Any], typable: list[Slot]) -> lis
     space only (the row's number halved, every text input of it spaces, ASCII or full-width)."""
     index = next(r.index for r in lay.indicator_rows if r.tree is not None and r.kind != QUALITATIVE)
     row = [s for s in typable if s.section == "indicators" and s.index == index]
-    number = next((s for s in row if s.type == "actual"), None) or next(s for s in row if lay.holds_number(s))
+    number = next((s for s in row if s.type == "actual"), None) or next((s for s in row if lay.holds_number(s)), None)
+    if number is None:  # a form without scores (衡山's) has numbers in its funding rows only
+        number = next(s for s in typable if lay.holds_number(s) and inputs.get(s.key) is not None)
+        row = [number]
     reasons = {f for rule in lay.template.checks if rule.formula
                for f in lay.template.formulas[rule.formula].placeholders()}  # what the form's rules read
     texts = [s for s in row if not lay.holds_number(s) and s.type in ("text", "cause") and s.field in reasons]

@@ -46,6 +46,7 @@ CASES: dict[str, tuple[str | Path, Path | None, int]] = {
     "hunan-department-evaluation-2024": ("hunan-department-evaluation",
                                          SAMPLES / "hunan-department-evaluation-2024.toml", 2024),
     "dazhou-department-score-2024": ("dazhou-department-score", SAMPLES / "dazhou-department-score-2024.toml", 2024),
+    "hengshan-special-fund-2020": ("hengshan-special-fund", SAMPLES / "hengshan-special-fund-2020.toml", 2020),
 }
 
 

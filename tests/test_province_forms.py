@@ -225,8 +225,8 @@ def test_templates_lists_the_built_in_forms_in_an_aligned_table_at_80_columns() 
     listed = CliRunner().invoke(app, ["templates", "--lang", "zh"], terminal_width=80)
     assert listed.exit_code == 0
     lines = listed.output.splitlines()
-    ids = ("chongqing-department-overall", "dazhou-department-score", "hunan-department-evaluation", "jiangxi-project",
-           "liaoning-department-overall", "mof-project", "sichuan-project")
+    ids = ("chongqing-department-overall", "dazhou-department-score", "hengshan-special-fund",
+           "hunan-department-evaluation", "jiangxi-project", "liaoning-department-overall", "mof-project", "sichuan-project")
     assert [line.split()[0] for line in lines] == ["标识", *ids]
     liaoning = lines[1 + ids.index("liaoning-department-overall")]
     assert liaoning.split() == ["liaoning-department-overall", "2024.1", "部门（单位）整体绩效自评表", "内置"]

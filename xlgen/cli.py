@@ -232,7 +232,8 @@ def generate(
         say_warning(Say.YEAR_TAKEN(year=made.year))
     total = made.generated.total
     shown = f"{total:g}" if isinstance(total, float) else "—"
-    say(Say.WROTE_FORM(file=made.path, template=made.template.id, version=made.template.version, total=shown))
+    wrote = Say.WROTE_FORM if made.template.scored else Say.WROTE_UNSCORED
+    say(wrote(file=made.path, template=made.template.id, version=made.template.version, total=shown))
 
 
 @command(help=Help.DISTRIBUTE.name,

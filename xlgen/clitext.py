@@ -160,6 +160,8 @@ class Say(Enum):
                     "--lang: '{value}' is not a language of the messages; expected zh or en")
     WROTE_FORM = Text("已写出 {file}（模板 {template} {version}，总评价得分 {total}）",
                       "wrote {file} (template {template} {version}, 总评价得分 {total})")
+    WROTE_UNSCORED = Text("已写出 {file}（模板 {template} {version}，不评分的表）",
+                          "wrote {file} (template {template} {version}, a form without scores)")
     YEAR_TAKEN = Text("未给出年度：空白表按 {year} 年度生成（可用 --year 指定）",
                       "no year given: the blank is for {year} (choose one with --year)")
     WROTE_BATCH = Text("已写出 {count} 份工作簿和 {manifest}（模板 {template} {version}）",

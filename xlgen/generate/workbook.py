@@ -50,7 +50,7 @@ class Generated:
 
     @property
     def total(self) -> Any:
-        return self.results[TOTAL]
+        return self.results.get(TOTAL)  # None: a form without scores
 
 
 def generate(template: Template, fill: Fill | None, out: Path, year: int | None = None,

@@ -322,11 +322,12 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
                 goals = head + down
             assert goals is not None
             after = goals
+    end_label = base.end_marker()[1]  # 合计, or on a form without scores the row under the table
     total = named[TOTAL][0] if TOTAL in named else None
-    if not labelled(total, t.total_label):
-        total = label_row(t.total_label, after)
+    if not labelled(total, end_label):
+        total = label_row(end_label, after)
     if total is None:
-        return missing(t.total_label, TOTAL)
+        return missing(end_label, TOTAL)
     ind = named.get(INDICATORS)
     if ind and labelled(ind[0] - 2, t.indicators.label) and ind[2] < total:
         ind_rows = (ind[0], ind[2])
@@ -423,7 +424,7 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
                                     name=t.tree[i].name))
     for j, r in enumerate(others):
         explicit[first + len(t.tree) + j] = r
-    explicit[lay.slots[TOTAL].row] = a.total
+    explicit[lay.end_marker()[0]] = a.total
     rows: dict[int, int | None] = {}
     anchor = (0, 0)
     for r in range(lay.last_row + 1):

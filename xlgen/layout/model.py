@@ -19,7 +19,7 @@ from xlgen.layout import selfcheck as chk
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from xlgen.formula.compiler import Program, build_program
-from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT, TASKS  # roles, re-exported
+from xlgen.names import FIXED as FIXED, FORMULA as FORMULA, INDICATORS, INPUT as INPUT, TASKS, TOTAL  # roles, re-exported
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, QUALITATIVE, QUANTITATIVE, Template, TreeIndicator, value_kind
 
 T = TypeVar("T")
@@ -211,6 +211,13 @@ class Layout:
             tests.append(self.in_use(slot.section, slot.index))
         tests += [t for t in (self.applies(slot.section, slot.index),) if t]
         return f"AND({','.join(tests)})" if len(tests) > 1 else tests[0]
+
+    def end_marker(self) -> tuple[int, str]:
+        """The row that ends the indicators and its label in column A, by which a returned file's
+        rows are found: the total row (合计), or on a form without scores the row under the table
+        (a footer's 说明, else the 填报检查)."""
+        row = self.slots[TOTAL].row if TOTAL in self.slots else self.regions[INDICATORS][2] + 1
+        return row, next((lab.text for lab in self.labels if lab.row == row and lab.col == 0), "")
 
     def points(self, index: int) -> float | None:
         """Indicator row ``index``'s points where the form gives them in the tree alone (no 分值

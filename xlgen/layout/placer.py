@@ -311,6 +311,8 @@ class Placer(CheckBlock):
     def total(self) -> None:
         """The total row: its label, then (合计 forms) the weights' sum, then the total score."""
         t = self.t
+        if not t.scored:  # a form without scores (衡山's) has no total row
+            return
         self.subtotals()
         r = self.row
         col = t.total_label_span

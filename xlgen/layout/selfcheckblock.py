@@ -111,7 +111,8 @@ class CheckBlock:
         """The 填报检查 block under the total row: a value and 通过/未通过 per check, then the verdict."""
         t, lay = self.t, self.lay
         top = self.row
-        value_col = min(t.total_label_span, self.right - 1)
+        # the values under the total's (a form without a total: three columns from the right)
+        value_col = min(t.total_label_span or self.right - 2, self.right - 1)
         head, result, verdict = chk.HEADINGS
         self.label(top, 1, head, "head", last_col=value_col - 1)
         self.label(top, value_col, result, "head")

@@ -4,7 +4,7 @@ where its note prints, how it prints on the page, the task rows a blank offers."
 from __future__ import annotations
 
 from xlgen.lang import Text
-from xlgen.template.parts import Table
+from xlgen.template.parts import Table, points_in_tree
 from xlgen.template.tomlspec import Node
 
 SECTIONS = ("tasks", "goals", "indicators")  # the tables of a form, in the national order
@@ -74,3 +74,24 @@ def task_rows(rows: Node, tasks: Table) -> int:
             f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
             "(the total and its sources); leave rows.tasks out"))
     return count
+
+
+def weighted(table: Table) -> bool:
+    """Whether the table's rows carry points: a 分值 column, or the tree's points (no 分值 column, a 得分 one)."""
+    return any(c.type == "weight" for c in table.columns) or points_in_tree(table)
+
+
+def scores(tasks: Table, indicators: Table) -> bool:
+    """Whether the form scores: a 分值 or 得分 column in its tasks or indicators (衡山's has neither)."""
+    return any(c.type in ("weight", "score") or c.field == "score" for t in (tasks, indicators) for c in t.columns)
+
+
+def table_weight(weights: Node, name: str, table: Table) -> float:
+    """``[weights] NAME``: what the table's 分值 add up to; needed where its rows carry points, and
+    an error (it would change nothing) where they carry none."""
+    if weighted(table):
+        return weights.get(name, float)
+    if weights.has(name):
+        raise weights.invalid(name, Text(f"{name} 表没有分值：此键无作用，删除它",
+                                         f"the {name} table carries no points: this key has no effect; remove it"))
+    return 0.0

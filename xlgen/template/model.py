@@ -22,7 +22,8 @@ from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as 
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
                                   Table as Table, TreeIndicator as TreeIndicator, parse_header, parse_header_row, parse_table,
                                   parse_tree, points_in_tree)
-from xlgen.template.meta import SECTIONS as SECTIONS, absent, orientation, sections as parse_sections, task_rows, unit_note_at
+from xlgen.template.meta import (SECTIONS as SECTIONS, absent, orientation, scores, sections as parse_sections,
+                                 table_weight, task_rows, unit_note_at)
 from xlgen.template.points import points_problems
 from xlgen.template.shape import check_shape
 from xlgen.template.tomlspec import Node, load_toml, not_a_formula
@@ -137,6 +138,11 @@ class Template:
         """The tier columns of the indicator table (一级/二级指标), 0 to 2 of them, then 三级's name."""
         fields = self.indicators.fields()
         return tuple(f for f in ("level1", "level2") if f in fields)
+
+    @property
+    def scored(self) -> bool:
+        """Whether the form scores (a total row): 衡山's (F4) has no 分值, no 得分, no total."""
+        return bool(self.total_formula)
 
     @property
     def points_in_tree(self) -> bool:
@@ -302,24 +308,28 @@ def load_template(name: str | Path) -> Template:
     meta = root.table("template")
     meta.only("id", "version", "title", "sheet", "year_label", "unit_note", "unit_note_at", "sections", "orientation")
     sections = parse_sections(meta)
-    rows = root.table("rows")
+    rows = root.table("rows", required=False)
     rows.only("tasks", "spare_indicators", "spare_qualitative")
-    weights = root.table("weights")
+    weights = root.table("weights", required=False)
     weights.only("tasks", "indicators")
     if "tasks" not in sections and weights.has("tasks"):
         raise weights.invalid("tasks", Text("表中没有 tasks（[template] sections 未列出它）：此键无作用，删除它",
                                             "the form has no tasks ([template] sections leaves them out): "
                                             "this key has no effect; remove it"))
-    total = root.table("total")
+    tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else absent(root, "tasks")
+    indicators = parse_table(root.table("indicators"), applies=True)
+    scored = scores(tasks, indicators)
+    if not scored and root.has("total"):  # a form without scores (衡山's, F4) has no total row
+        raise root.invalid("total", Text("表中没有分值列和得分列：[total] 无作用，删除它",
+                                         "the form has no weight or score column: [total] has no effect; remove it"))
+    total = root.table("total", required=scored)
     total.only("label", "label_span", "formula", "weight", "subtotals", "subtotal_label")
     if not total.has("subtotals") and total.has("subtotal_label"):
         raise total.invalid("subtotal_label", Text("没有 subtotals 时此键无作用：删除它，或给出 subtotals",
                                                    "has no effect without subtotals: remove it or give subtotals"))
     lists = root.table("lists", required=False)
     lists.only("operators", "units")
-    tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else absent(root, "tasks")
     goals = parse_table(root.table("goals")) if "goals" in sections else absent(root, "goals")
-    indicators = parse_table(root.table("indicators"), applies=True)
     formulas = {
         name: _formula(root.table("formulas").table(name))
         for name in root.table("formulas").data
@@ -338,16 +348,16 @@ def load_template(name: str | Path) -> Template:
         task_rows=task_rows(rows, tasks) if "tasks" in sections else 0,
         spare_indicators=rows.get("spare_indicators", int, default=0),
         spare_qualitative=rows.get("spare_qualitative", int, default=0),
-        weight_tasks=weights.get("tasks", float) if "tasks" in sections else 0.0,
-        weight_indicators=weights.get("indicators", float),
+        weight_tasks=table_weight(weights, "tasks", tasks) if "tasks" in sections else 0.0,
+        weight_indicators=table_weight(weights, "indicators", indicators),
         header=(header := parse_header(root.tables("header"))),
         tasks=tasks,
         goals=goals,
         sections=sections,
         indicators=indicators,
-        total_label=total.get("label", str),
-        total_label_span=total.get("label_span", int),
-        total_formula=total.get("formula", str),
+        total_label=total.get("label", str) if scored else "",
+        total_label_span=total.get("label_span", int) if scored else 0,
+        total_formula=total.get("formula", str) if scored else "",
         formulas=formulas,
         grades=tuple(_grade(n) for n in root.tables("grades", required=False)),
         levels=tuple(Level(n.get("label", str), n.get("min", float)) for n in root.tables("levels", required=False)),
@@ -450,7 +460,7 @@ def _formulas_used(t: Template) -> list[str]:
     """The keys of [formulas] the form places: its columns', the total's, its header and footer
     fields', its tree rows' and its rules'."""
     used = [c.formula for table in (t.tasks, t.indicators) for c in table.columns if c.formula]
-    used += [t.total_formula, *(f.formula for s in ("header", "footer") for f in t.header_fields(s) if f.formula)]
+    used += [*([t.total_formula] if t.scored else []), *(f.formula for s in ("header", "footer") for f in t.header_fields(s) if f.formula)]
     used += [name for ind in t.tree for name in (ind.actual, *dict(ind.formulas).values()) if name]
     used += [name for r in t.checks for name in (r.formula, r.fix) if name]
     return [name for name in dict.fromkeys(used) if name in t.formulas]
@@ -475,7 +485,7 @@ def _check(t: Template) -> None:
                 if f.formula and f.formula not in t.formulas:
                     raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields[{j}].formula",
                                      detail=not_a_formula(f.formula, t.formulas))
-    if t.total_formula not in t.formulas:
+    if t.scored and t.total_formula not in t.formulas:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
                          detail=not_a_formula(t.total_formula))
     for spec in (t.formulas[name] for name in _formulas_used(t)):  # a base's formula a form leaves unused: no matter

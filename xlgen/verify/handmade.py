@@ -58,4 +58,4 @@ def verify_legacy(ret: LegacyReturned, policy: SealPolicy = SealPolicy()) -> Fil
     findings.extend(contents(ret, plan))  # macros and embedded objects of an .xlsm/.xlsx: never run
     findings.extend(finding(Code.CELL_UNPLACED, sheet, u.address, None, text=u.text, reason=u.reason)
                     for u in form.unplaced)
-    return file_result(ret, plan, inputs, findings, recomputed.get(lay.slots[TOTAL].a1), form.year)
+    return file_result(ret, plan, inputs, findings, recomputed.get(lay.slots[TOTAL].a1) if TOTAL in lay.slots else None, form.year)

@@ -50,7 +50,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     never = bool(saved_all) and all(blank_or_zero(v) for v in saved_all) and \
         any(not blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
-        total_slot = lay.slots[TOTAL]
+        total_slot = lay.slots.get(TOTAL) or plan.formulas[0]  # a form without scores: its first formula
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
         for s in plan.formulas:
@@ -72,7 +72,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     year = year_from(ret, label)
     blank = policy.yardstick.get(claim(ret, inputs, year)) if policy.yardstick else None
     findings.extend(fixed_findings(ret, plan, policy, label, blank))
-    return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1), year)
+    return file_result(ret, plan, inputs, findings, pure.get(lay.slots[TOTAL].a1) if TOTAL in lay.slots else None, year)
 
 
 def _without(program: Program, cells: set[str]) -> Program:
