@@ -39,7 +39,8 @@ SAMPLES = {"liaoning-department-overall": "chaoyang-2024.toml",
            "hunan-department-evaluation": "hunan-department-evaluation-2024.toml",
            "mof-project": "mof-project-2024.toml", "jiangxi-project": "mof-project-2024.toml",
            "sichuan-project": "sichuan-project-2024.toml",
-           "dazhou-department-score": "dazhou-department-score-2024.toml"}
+           "dazhou-department-score": "dazhou-department-score-2024.toml",
+           "hengshan-special-fund": "hengshan-special-fund-2020.toml"}
 DEPARTMENTS = int(os.environ.get("XLGEN_HONEST_RETURNS", "2"))
 TEMPLATES = sorted({t.id for t in known_templates()})
 
