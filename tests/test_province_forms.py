@@ -27,8 +27,9 @@ rows as the template's header says, the first nine from glj.yueyang.gov.cn/6173/
   94 % → 5 − 0.5 = 4.5; 满意度 86 % → 8
 - 投入 5 + 4 + 4 = 13; 预算执行 2 + 3 + 2 + 6 = 13; 预算管理 3 + 3 + 2.5 + 6 = 14.5;
   资产管理 5 + 4.5 = 9.5; 职责履行 15 + 8 = 23; 履职效益 10 + 8 = 18
-- 一级 subtotals (above 合计): 投入 分值 5 + 5 + 5 = 15, 得分 13; 过程 3 + 3 + 3 + 6 + 3 + 3 + 3 + 6 + 5 + 5
-  = 40, 得分 13 + 14.5 + 9.5 = 37; 产出及效益 15 + 10 + 10 + 10 = 45, 得分 23 + 18 = 41
+- 一级 (the points in the tiers' labels; 附件3-1 prints no 小计 row): 投入 分值 5 + 5 + 5 = 15, 得分 13;
+  过程 3 + 3 + 3 + 6 + 3 + 3 + 3 + 6 + 5 + 5 = 40, 得分 13 + 14.5 + 9.5 = 37; 产出及效益 15 + 10 + 10 + 10
+  = 45, 得分 23 + 18 = 41 (the subtotals of a variant with [total] subtotals, below)
 - 合计 100 and 13 + 37 + 41 = 91 (优)
 """
 
@@ -65,8 +66,7 @@ FORMS: dict[str, dict[str, Any]] = {
         "indicators[5].score": 19, "total_weight": 100, "total": 89.41, "header.self_total": 89.41,
     },
     "hunan-department-evaluation": {
-        "subtotal[0].weight": 15, "subtotal[0].score": 13, "subtotal[1].weight": 40, "subtotal[1].score": 37,
-        "subtotal[2].weight": 45, "subtotal[2].score": 41, "total_weight": 100, "total": 91,
+        "total_weight": 100, "total": 91,
     },
 }
 LEVELS = {"sichuan-project": "良", "chongqing-department-overall": "良", "hunan-department-evaluation": "优"}
@@ -111,8 +111,7 @@ def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_re
         assert honest.status == "pass", (name, [f.message("en") for f in honest.findings])
         assert honest.total_score == FORMS[name]["total"]
     # tampered: a total typed over with a constant (Sichuan), the header's 自评总分 and an
-    # indicator's 得分 typed over (Chongqing), a typed score above its 分值, a subtotal typed over
-    # and a 评分标准 rewritten (Hunan)
+    # indicator's 得分 typed over (Chongqing), a typed score above its 分值 and a 评分标准 rewritten (Hunan)
     lay = {n: books[n].layout for n in names}
     sichuan = edit_sheet(saved[0], tmp_path / "sichuan.xlsx",
                          set_formula(lay["sichuan-project"].slot("tasks[0].allocated").a1, "300"))
@@ -120,14 +119,12 @@ def test_libreoffice_agrees_and_verify_judges(books: dict[str, Generated], lo_re
                            set_formula(lay["chongqing-department-overall"].slot("header.self_total").a1, "95"))
     hunan_score = lay["hunan-department-evaluation"].slot("indicators[0].score").a1
     hunan = edit_sheet(saved[2], tmp_path / "hunan.xlsx", set_cached(hunan_score, "6"))
-    subtotal = lay["hunan-department-evaluation"].slot("subtotal[0].score").a1  # 投入's 13 typed over as 15
-    hunan_subtotal = edit_sheet(saved[2], tmp_path / "hunan-subtotal.xlsx", set_formula(subtotal, "15"))
     criterion = lay["hunan-department-evaluation"].slot("indicators[0].criterion").a1  # the yardstick rewritten
     hunan_criterion = set_cells(saved[2], tmp_path / "hunan-criterion.xlsx",
                                 {criterion: "以100%为标准。每超过一个百分点扣0.1分，扣完为止。"})
     for path, cell in ((sichuan, lay["sichuan-project"].slot("tasks[0].allocated").a1),
                        (chongqing, lay["chongqing-department-overall"].slot("header.self_total").a1),
-                       (hunan, hunan_score), (hunan_subtotal, subtotal), (hunan_criterion, criterion)):
+                       (hunan, hunan_score), (hunan_criterion, criterion)):
         result = verify_file(path)
         assert result.status == "fail", path.name
         assert any(f.cell == cell for f in result.findings), (path.name, [f.message("en") for f in result.findings])
@@ -185,6 +182,27 @@ def test_hunan_has_only_indicators_and_typed_scores() -> None:
     assert lay.slot("indicators[0].criterion").role == "fixed" and lay.slot("indicators[0].criterion").bureau
     assert "checks.task_weights" not in lay.slots  # no tasks: no check of their weights
     assert not any('SUM("")' in s.formula for s in lay.slots.values())
+
+
+def test_hunan_prints_the_seven_columns_of_3_1_from_column_a() -> None:
+    """附件3-1 as published: 一级指标 in column A (no table label beside it), seven columns (评分标准
+    over five sheet columns, 扣分原因 over two), 合计 with 100 under 分值 and the total under
+    自评得分, no 小计 rows; the identity on a row above the printed form."""
+    lay = generate_layout("hunan-department-evaluation")
+    t = lay.template
+    assert t.label_cols == 0 and lay.width == t.print_width == 12
+    heads = sorted((lab.col, lab.text) for lab in lay.labels if lab.style == "head" and lab.row <= lay.form_last_row)
+    assert [text for _col, text in heads] == ["一级指标", "二级指标", "三级指标", "评分标准", "分值", "自评得分",
+                                              "扣分原因和其他说明"]
+    assert heads[0][0] == 0 and not [lab for lab in lay.labels if lab.style == "section" and lab.row < lay.form_last_row]
+    assert lay.slot("indicators[0].level1").col == 0 and lay.regions["indicators"][1] == 0
+    total = lay.slot("total")
+    assert (lay.slot("total_weight").col, total.col) == (lay.slot("indicators[0].weight").col,
+                                                         lay.slot("indicators[0].score").col)
+    assert total.row == lay.slot(f"indicators[{len(t.tree) - 1}].name").row + 1  # no 小计 between
+    assert not [k for k in lay.slots if k.startswith("subtotal")]
+    name, code = lay.slot("header.department_name"), lay.slot("header.department_code")
+    assert name.row == code.row < lay.form_first_row == lay.title_row
 
 
 def test_hunan_is_the_yueyang_table() -> None:
@@ -334,6 +352,9 @@ def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: st
     assert says in found.message("en")
 
 
+SUBTOTALS = 'formula = "total"\nsubtotals = "level1"\nsubtotal_label = "{tier}小计"\n'
+
+
 @pytest.mark.parametrize(("old", "new", "key", "says"), [
     ('subtotals = "level1"', 'subtotals = "level3"', "total.subtotals", "'level3' is not a tier column"),
     ('subtotal_label = "{tier}小计"', 'subtotal_label = "小计"', "total.subtotal_label", "does not name the tier"),
@@ -341,8 +362,11 @@ def test_a_forms_own_rule_is_checked_live_and_by_verify(tmp_path: Path, name: st
     ('{ field = "score", label = "自评得分", type = "score" },', '{ field = "mark", label = "自评得分", type = "score" },',
      "total.subtotals", "a score column"),
 ])
-def test_subtotal_keys_are_checked_with_their_key(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
+def test_subtotal_keys_are_checked_with_their_key(tmp_path: Path, old: str, new: str, key: str, says: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """[total] subtotals, on a variant of the Hunan form with a 小计 row per 一级指标 (附件3-1 has none)."""
     src = (ROOT / "templates" / "hunan-department-evaluation.toml").read_text(encoding="utf-8")
+    src = src.replace('formula = "total"\n', SUBTOTALS, 1)
     assert old in src
     path = tmp_path / "variant.toml"
     text = src.replace(old, new, 1).replace('extends = "_base/national"', 'extends = "'
@@ -355,6 +379,25 @@ def test_subtotal_keys_are_checked_with_their_key(tmp_path: Path, old: str, new:
         total, weight = lay.slot("total"), lay.slot("subtotal[0].weight")
         assert (weight.row, weight.col) == (lay.slot("subtotal[0].score").row, total.col - 1)
         return
+    if not old.startswith("subtotals"):
+        return
+    # the variant as written: each 一级's 分值 and 得分 summed live above 合计; one typed over fails verify
+    from xlgen.verify.batch import verify_file
+
+    variant = tmp_path / "own" / "hunan-subtotals.toml"  # verify finds it by its id in the bureau's folder
+    variant.parent.mkdir()
+    variant.write_text(text.replace(new, old, 1).replace('id = "hunan-department-evaluation"', 'id = "hunan-subtotals"'),
+                       encoding="utf-8")
+    monkeypatch.setenv("XLGEN_TEMPLATES", str(variant.parent))
+    template = load_template(variant)
+    book = generate(template, load_fill(sample("hunan-department-evaluation"), template), tmp_path / "sub.xlsx")
+    assert [(book.results[f"subtotal[{i}].weight"], book.results[f"subtotal[{i}].score"]) for i in range(3)] == [
+        (15, 13), (40, 37), (45, 41)]
+    assert {lab.text for lab in book.layout.labels} >= {
+        "投入（15分）小计", "过程（40分）小计", "产出及效益（45分）小计"}
+    cell = book.layout.slot("subtotal[0].score").a1  # 投入's 13 typed over as 15
+    tampered = edit_sheet(book.path, tmp_path / "typed-over.xlsx", set_formula(cell, "15"))
+    assert any(f.cell == cell for f in verify_file(tampered).findings)
     with pytest.raises(XlgenError) as info:
         load_template(path)
     assert f"key '{key}'" in str(info.value) and says in str(info.value), str(info.value)

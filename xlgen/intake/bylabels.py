@@ -175,9 +175,9 @@ class _Reader:
         title = self.find(t.title, prefix=True)
         first = self.header()
         year = self.year(first if first >= 0 else (title[0] + 3 if title else 3))
-        tasks_at = self.find(t.tasks.label, max(first, 0))
-        goals_at = self.find(t.goals.label, tasks_at[0] if tasks_at else max(first, 0))
-        ind_at = self.find(t.indicators.label, goals_at[0] if goals_at else max(first, 0))
+        tasks_at = self.find(t.tasks.anchor, max(first, 0))
+        goals_at = self.find(t.goals.anchor, tasks_at[0] if tasks_at else max(first, 0))
+        ind_at = self.find(t.indicators.anchor, goals_at[0] if goals_at else max(first, 0))
         total_at = self.find(t.total_label, ind_at[0] if ind_at else max(first, 0))
         end = total_at[0] if total_at else grid.rows
         tasks = self.table(TASKS, t.tasks, tasks_at, goals_at[0] if goals_at else end)

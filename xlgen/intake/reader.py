@@ -296,29 +296,29 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     task_rows: tuple[int, int] = (-1, 0)
     goals: int | None = None
     order = list(t.sections)
-    heads = {TASKS: t.tasks.label, GOALS: t.goals.label, INDICATORS: t.indicators.label}
+    heads = {TASKS: t.tasks.anchor, GOALS: t.goals.anchor, INDICATORS: t.indicators.anchor}
     for k, section in enumerate(order[:-1]):  # the tables above the indicators, in the form's order
         if section == TASKS:
             tasks = named.get(TASKS)
-            if tasks and labelled(tasks[0] - 1, t.tasks.label) and tasks[2] <= bottom:
+            if tasks and labelled(tasks[0] - 1, t.tasks.anchor) and tasks[2] <= bottom:
                 task_rows = (tasks[0], tasks[2] - tasks[0] + 1)
             else:
-                head = label_row(t.tasks.label, after)
+                head = label_row(t.tasks.anchor, after)
                 following = label_row(heads[order[k + 1]], head if head is not None else after)
                 if head is None or following is None:
-                    return missing(t.tasks.label, TASKS)
+                    return missing(t.tasks.anchor, TASKS)
                 task_rows = (head + 1, following - head - 1)
             if task_rows[1] < 1:
-                return missing(t.tasks.label, TASKS)
+                return missing(t.tasks.anchor, TASKS)
             after = task_rows[0] + task_rows[1] - 1
         else:
             goal_field = t.goals.columns[0].field
             goals = named[goal_field][0] if goal_field in named else None
             down = goals_below_label(base)
-            if not labelled(None if goals is None else goals - down, t.goals.label):
-                head = label_row(t.goals.label, after)
+            if not labelled(None if goals is None else goals - down, t.goals.anchor):
+                head = label_row(t.goals.anchor, after)
                 if head is None:
-                    return missing(t.goals.label, GOALS)
+                    return missing(t.goals.anchor, GOALS)
                 goals = head + down
             assert goals is not None
             after = goals
@@ -329,12 +329,12 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     if total is None:
         return missing(end_label, TOTAL)
     ind = named.get(INDICATORS)
-    if ind and labelled(ind[0] - 2, t.indicators.label) and ind[2] < total:
+    if ind and labelled(ind[0] - 2, t.indicators.anchor) and ind[2] < total:
         ind_rows = (ind[0], ind[2])
     else:
-        head = label_row(t.indicators.label, after)
+        head = label_row(t.indicators.anchor, after)
         if head is None:
-            return missing(t.indicators.label, INDICATORS)
+            return missing(t.indicators.anchor, INDICATORS)
         ind_rows = (head + 2, total - 1)
     return _Anchors(header, task_rows, goals, ind_rows, total)
 
@@ -343,8 +343,9 @@ def goals_below_label(lay: Layout) -> int:
     """Rows from the goals' section label down to their first values: 1 (the headings' row),
     more where the goals' first block has a heading of its own (Sichuan's 1.项目年度目标完成情况)."""
     first = lay.slots[f"goals.{lay.template.goals.columns[0].field}"]
-    return first.row - next(lab.row for lab in lay.labels
-                            if lab.col == 0 and lab.style == "section" and lab.row <= first.row <= lab.last_row)
+    return first.row - next((lab.row for lab in lay.labels
+                             if lab.col == 0 and lab.style == "section" and lab.row <= first.row <= lab.last_row),
+                            first.row - 1)
 
 
 def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:

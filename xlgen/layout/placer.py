@@ -125,7 +125,8 @@ class Placer(CheckBlock):
         if role == FORMULA:
             self.pending.append((key, self.t.formulas[formula], section, index))
 
-    def table_head(self, r: int, columns: tuple[Column, ...], col: int = 1) -> None:
+    def table_head(self, r: int, columns: tuple[Column, ...]) -> None:
+        col = self.left
         for c in columns:
             self.label(r, col, c.label, "head" if c.label else "blank", last_col=col + c.span - 1)
             col += c.span
@@ -136,7 +137,7 @@ class Placer(CheckBlock):
         self.table_head(top, t.tasks.columns)
         for i in range(lay.task_count):
             r = top + 1 + i
-            col = 1
+            col = self.left
             for c in t.tasks.columns:
                 last = col + c.span - 1
                 fund = self.funding_cell(i, c, top + 1, col)
@@ -156,9 +157,9 @@ class Placer(CheckBlock):
         bottom = top + max(lay.task_count, 1)
         if t.tasks.note:  # printed under the rows, across the table
             bottom += 1
-            self.label(bottom, 1, t.tasks.note, "table_note", last_col=self.print_right)
-        self.label(top, 0, t.tasks.label, "section", last_row=bottom)
-        lay.regions[TASKS] = (top + 1, 1, top + lay.task_count, self.right)
+            self.label(bottom, self.left, t.tasks.note, "table_note", last_col=self.print_right)
+        self.section_label(top, t.tasks.label, bottom)
+        lay.regions[TASKS] = (top + 1, self.left, top + lay.task_count, self.right)
         self.row = bottom + 1
 
     def funding_cell(self, i: int, c: Column, first: int, col: int) -> Slot | str | None:
@@ -190,12 +191,12 @@ class Placer(CheckBlock):
         top = r = self.row
         for group, columns in t.goals.blocks():
             if group:
-                self.label(r, 1, group, "head", last_col=sum(c.span for c in columns))
+                self.label(r, self.left, group, "head", last_col=self.left + sum(c.span for c in columns) - 1)
                 r += 1
             if any(c.label for c in columns):
                 self.table_head(r, columns)
                 r += 1
-            col = 1
+            col = self.left
             for c in columns:
                 if c.type == "blank":  # e.g. under a column that does not print
                     self.label(r, col, "", "blank", last_col=col + c.span - 1)
@@ -204,13 +205,13 @@ class Placer(CheckBlock):
                                   required=REQUIRED_ALWAYS))
                 col += c.span
             r += 1
-        self.label(top, 0, t.goals.label, "section", last_row=r - 1)
+        self.section_label(top, t.goals.label, r - 1)
         self.row = r
 
     def indicators(self) -> None:
         t, lay = self.t, self.lay
         top = self.row
-        col = 1
+        col = self.left
         groups: dict[str, list[int]] = {}
         # a group whose columns have no labels of their own is one heading over both rows: the
         # national 年度指标值 over its operator, number and unit (printed as ≥ 95 %)
@@ -233,13 +234,13 @@ class Placer(CheckBlock):
             self.indicator_row(first + ind.index, ind)
         self.merge_tree(first)
         last = first + len(lay.indicator_rows) - 1
-        self.label(top, 0, t.indicators.label, "section", last_row=max(last, top + 1))
-        lay.regions[INDICATORS] = (first, 1, last, self.right)
+        self.section_label(top, t.indicators.label, max(last, top + 1))
+        lay.regions[INDICATORS] = (first, self.left, last, self.right)
         self.row = max(last, top + 1) + 1
 
     def indicator_row(self, r: int, ind: IndicatorRow) -> None:
         t = self.t
-        col = 1
+        col = self.left
         tree = ind.tree
         for c in t.indicators.columns:
             key = f"indicators[{ind.index}].{c.field}"
@@ -268,6 +269,11 @@ class Placer(CheckBlock):
             if formula is not None:
                 self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span
+
+    def section_label(self, top: int, text: str, last_row: int) -> None:
+        """A table's label in column A, down its rows (a form without labels has no column A)."""
+        if self.left:
+            self.label(top, 0, text, "section", last_row=last_row)
 
     def merge_tree(self, first: int) -> None:
         """Merge runs of equal 一级/二级指标 vertically, as the paper form does."""

@@ -30,6 +30,7 @@ class CheckBlock:
         self.t = lay.template
         self.right = lay.width - 1
         self.print_right = self.t.print_width - 1  # the printed form's last column (print = false: after it)
+        self.left = self.t.label_cols  # the tables' first column: right of the labels' column A, if any
         self.row = 0
         self.last_row = 0  # the form's last row, once placed
         self.print_titles = (0, 0)  # rows repeated at the top of every printed page

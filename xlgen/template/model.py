@@ -161,14 +161,20 @@ class Template:
         """The kinds of the spare indicator rows of a blank, in order."""
         return (QUANTITATIVE,) * self.spare_indicators + (QUALITATIVE,) * self.spare_qualitative
 
+    @functools.cached_property
+    def label_cols(self) -> int:
+        """Column A holds the tables' labels (预算执行情况, 绩效指标…, merged down each table): 1; 0
+        when no table of the form has a label (岳阳's 评分表: its columns start in column A)."""
+        return 1 if any(getattr(self, section).label for section in self.sections) else 0
+
     @functools.cached_property  # read for every cell written
     def width(self) -> int:
-        return 1 + sum(c.span for c in self.indicators.columns)
+        return self.label_cols + sum(c.span for c in self.indicators.columns)
 
     @functools.cached_property
     def print_width(self) -> int:
         """The printed form's columns: the indicators' but those on the screen only (``print = false``)."""
-        return 1 + sum(c.span for c in self.indicators.columns if c.printed)
+        return self.label_cols + sum(c.span for c in self.indicators.columns if c.printed)
 
     def header_fields(self, section: str = "header") -> tuple[HeaderField, ...]:
         """The fields of the header (or of the footer): their inputs and computed cells."""

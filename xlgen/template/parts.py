@@ -92,6 +92,13 @@ class Table:
     def fields(self) -> tuple[str, ...]:
         return tuple(c.field for c in self.columns if c.field)
 
+    @property
+    def anchor(self) -> str:
+        """What column A shows on the table's first row, where a reader finds the table: its label;
+        without one (a form without the labels' column), its first column's heading or group."""
+        first = self.columns[0] if self.columns else None
+        return self.label or (first.group or first.label if first else "")
+
     def blocks(self) -> tuple[tuple[str, tuple[Column, ...]], ...]:
         """The goals' blocks, placed one under the other, each across the table: the runs of
         columns sharing a ``group`` (its heading over the block: Sichuan's 1.项目年度目标完成情况

@@ -37,6 +37,8 @@ class Template(Protocol):
     @property
     def formulas(self) -> Mapping[str, _Formula]: ...
     @property
+    def label_cols(self) -> int: ...
+    @property
     def width(self) -> int: ...
     @property
     def print_width(self) -> int: ...
@@ -66,10 +68,10 @@ def check_shape(t: Template) -> None:
                                                  f"placeholder {{{ref}}} names no column of the {table_name} table, "
                                                  f"where column '{col.field}' uses this formula"))
     spanned = [t.tasks.columns] + [cols for _group, cols in t.goals.blocks()]  # a goals block spans the table
-    if any(t.width != 1 + sum(c.span for c in cols) for cols in spanned if cols):
+    if any(t.width != t.label_cols + sum(c.span for c in cols) for cols in spanned if cols):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tasks.columns",
-                         detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - 1} 列）",
-                                     f"tasks, goals and indicators must span the same width ({t.width - 1} columns after the section label)"))
+                         detail=Text(f"tasks、goals 和 indicators 须一样宽（栏目名称之后 {t.width - t.label_cols} 列）",
+                                     f"tasks, goals and indicators must span the same width ({t.width - t.label_cols} columns after the section label)"))
     _check_print_edge(t)
     for section, rows in (("header", t.header), ("footer", t.footer)):
         for i, row in enumerate(rows):  # a field's own label takes its label_span before it
@@ -122,14 +124,14 @@ def _check_print_edge(t: Template) -> None:
     edge = t.print_width
     if edge == t.width:
         return
-    if edge <= 1:
+    if edge <= t.label_cols:
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="indicators.columns",
                          detail=Text("没有要打印的列", "no column prints"))
     for name, table in (("tasks", t.tasks), ("goals", t.goals)):
-        col, group = 1, ""
+        col, group = t.label_cols, ""
         for i, c in enumerate(table.columns):
             if name == "goals" and c.group != group:  # the goals' next block starts at the left
-                col, group = 1, c.group
+                col, group = t.label_cols, c.group
             if col < edge <= col + c.span - 1:
                 raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{name}.columns[{i}].span",
                                  detail=Text(f"跨过了打印边界（第 {edge} 列之后不打印）：请让它止于边界",

@@ -107,15 +107,16 @@ def column_widths(layout: Layout) -> list[float]:
                  if s.section == INDICATORS and s.role == INPUT and s.col == s.last_col
                  and s.type not in MEASURE_TYPES
                  and layout.indicator_rows[s.index].tree is not None}
+    left = layout.template.label_cols
     given: dict[int, float] = {}  # the template's own widths, shared over a column's span
-    col = 1
+    col = left
     for c in layout.template.indicators.columns:
         for k in range(c.span):
             if c.width:
                 given[col + k] = round(c.width / c.span, 2)
         col += c.span
-    widths = [SECTION_WIDTH]
-    for col in range(1, layout.width):
+    widths = [SECTION_WIDTH] * left  # the tables' labels' column A, if the form has one
+    for col in range(left, layout.width):
         need = max((text_px(t) / lines + PAD_PX for t, lines in texts[col]), default=0.0)
         least = LONG_TEXT_WIDTH if col in long_text else MIN_WIDTH
         widths.append(given.get(col) or min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
@@ -145,7 +146,7 @@ def _plan(layout: Layout) -> _Plan:
             line = TITLE_LINE_PT if lab.style == "title" else LINE_PT
             width_px = _width_px(widths, lab.col, lab.last_col)
             _place(need, spans, lab.row, lab.last_row, text_height(lab.text, width_px, line))
-    half = _width_px(widths, 1, layout.template.print_width - 1) / 2
+    half = _width_px(widths, layout.template.label_cols, layout.template.print_width - 1) / 2
     for slot in layout.slots.values():  # room to write the goals, even on a blank: GOALS_LINES lines
         if slot.section == GOALS and slot.row == slot.bottom:  # of a cell up to 2/3 of the form wide,
             # fewer in a wider one, which holds as much (Sichuan's 实施内容及过程概述 across the form)
@@ -154,7 +155,7 @@ def _plan(layout: Layout) -> _Plan:
     boxes = [(s, _width_px(widths, s.col, s.last_col)) for s in layout.slots.values() if s.col < layout.width]
     crossing: set[int] = set()
     table = layout.print_titles[0]  # the label beside the table runs over its pages, as its heading does
-    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if not (lab.col == 0 and lab.row <= table <= lab.last_row)] + \
+    for r1, r2 in [(lab.row, lab.last_row) for lab in layout.labels if not (lab.style == "section" and lab.row <= table <= lab.last_row)] + \
                   [(s.row, s.bottom) for s in layout.slots.values() if s.col > 0 and not splittable(s)]:
         crossing.update(range(r1 + 1, r2 + 1))  # a break before these rows would split a merge
     crossing.add(layout.print_titles[1] + 1)  # the table's heading stays with its first row
