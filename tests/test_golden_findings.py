@@ -313,6 +313,32 @@ def test_findings_of_the_corpus_as_recorded(made: dict[str, bytes], tmp_path: Pa
     compare(got, GOLDEN / "findings.json")
 
 
+def test_the_streamed_read_and_the_step_by_step_program_give_the_same_findings(
+        made: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify's fast paths have slower twins, each kept for a case of its own: a sheet larger than
+    ``ONE_PASS`` is streamed rather than parsed in one go, and a layout's program runs step by
+    step until it has run a few files. With every sheet streamed and every program run step
+    by step, the corpus gives the recorded findings too."""
+    from xlgen.formula import compiler
+    from xlgen.intake import sheet
+
+    streamed: list[str] = []
+    stream = sheet._stream_rows
+
+    def counted(*args: Any) -> tuple[bytearray, bool]:
+        streamed.append(args[4].ref.part)
+        return stream(*args)
+
+    monkeypatch.setattr(sheet, "ONE_PASS", 0)
+    monkeypatch.setattr(sheet, "_stream_rows", counted)
+    monkeypatch.setattr(compiler, "STRAIGHT_AFTER", 10**9)
+    files = corpus(made, MUTATIONS)
+    files["handmade"] = (SAMPLES / "chaoyang-2024-handmade.xlsx").read_bytes()
+    got = verify_all(files, tmp_path)
+    assert len(streamed) >= len(files) - 20, len(streamed)  # every sheet read (but of the unreadable files)
+    compare(got, GOLDEN / "findings.json")
+
+
 @pytest.mark.libreoffice
 def test_findings_of_files_saved_by_libreoffice_as_recorded(made: dict[str, bytes], tmp_path: Path) -> None:
     from xlgen.libreoffice import convert

@@ -15,7 +15,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xlgen.formula.functions import EngineError, Getter, LAZY, NUM, Raised, Range, STRICT, Thunk, XlError, _RUNTIME
@@ -170,16 +170,73 @@ def _bind(env: dict[str, Any], prefix: str, value: Any) -> str:
 
 @dataclass(frozen=True)
 class Program:
-    """A sheet's formulas in an order where every cell comes after the cells it reads."""
+    """A sheet's formulas in an order where every cell comes after the cells it reads.
+
+    ``straight``: run as one Python function with the steps written out one after another (a
+    layout's program, run on every file of a collection: written once, it spares each step a
+    loop turn and two calls); else step by step (a program of one file's, such as the layout's
+    without the rows a file deleted)."""
 
     steps: tuple[tuple[str, Compiled], ...]
+    straight: bool = field(default=False, compare=False)
+    _runs: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # runs so far
 
     def run(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        if self.straight:
+            self._runs[0] += 1
+            if self._runs[0] > STRAIGHT_AFTER:  # writing the function costs some runs' time: not for one file
+                return self._function(dict(inputs))
         values: dict[str, Any] = dict(inputs)
         get = values.get
         for cell, compiled in self.steps:
             values[cell] = _value(cell, compiled, get)
         return {cell: values[cell] for cell, _ in self.steps}
+
+    @functools.cached_property
+    def _function(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        return _straight(self.steps)
+
+
+def _straight(steps: tuple[tuple[str, Compiled], ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The steps as one function of the values (updated in place) giving the formulas' results:
+    each step what ``_value`` does, written out (cells are A1 addresses, written as literals;
+    functions and formulas are bound by name)."""
+    env: dict[str, Any] = {"Raised": Raised, "EngineError": EngineError, "XlError": XlError, "Range": Range,
+                           "isfinite": math.isfinite, "NUM": XlError(NUM), "_failed": _failed}
+    lines = ["def program(values):", "    get = values.get", "    out = {}"]
+    for i, (cell, compiled) in enumerate(steps):
+        env[f"c{i}"] = compiled
+        call = f"c{i}.run(get)"
+        if isinstance(compiled.run, functools.partial) and not compiled.run.keywords:  # the shape's function itself
+            env[f"f{i}"] = compiled.run.func
+            literal = all(isinstance(a, str) and _A1.fullmatch(a) for a in compiled.run.args)
+            if literal:  # cell addresses, written as literals
+                call = f"f{i}({''.join(repr(a) + ', ' for a in compiled.run.args)}get)"
+            else:
+                env[f"a{i}"] = compiled.run.args
+                call = f"f{i}(*a{i}, get)"
+        lines += [f"    try: r = {call}",
+                  "    except Raised as exc: r = XlError(exc.code)",
+                  "    except EngineError: raise",
+                  f"    except Exception as exc: raise _failed({cell!r}, c{i}, exc) from exc",
+                  f"    if isinstance(r, Range): raise _failed({cell!r}, c{i}, None)",
+                  "    if isinstance(r, float): r = r + 0.0 if isfinite(r) else NUM",
+                  f"    out[{cell!r}] = values[{cell!r}] = r"]
+    lines.append("    return out")
+    exec(compile("\n".join(lines) + "\n", "<program>", "exec"), env)  # code written from the steps alone
+    function: Callable[[dict[str, Any]], dict[str, Any]] = env["program"]
+    return function
+
+
+_A1 = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
+STRAIGHT_AFTER = 3  # runs of a program step by step before it is written out as one function
+
+
+def _failed(cell: str, compiled: Compiled, exc: Exception | None) -> EngineError:
+    """What ``_value`` says of a step that failed (``exc``: a bug of ours) or gave a range."""
+    if exc is None:
+        return EngineError(f"{cell}: {compiled.text} gives a range, not a value")
+    return EngineError(f"{cell}: {compiled.text}: {exc!r}")
 
 
 def evaluate(cell: str, text: str, get: Getter) -> Any:
@@ -207,7 +264,7 @@ def _value(cell: str, compiled: Compiled, get: Getter) -> Any:
     return result
 
 
-def build_program(formulas_by_cell: Mapping[str, str]) -> Program:
+def build_program(formulas_by_cell: Mapping[str, str], straight: bool = False) -> Program:
     compiled: dict[str, Compiled] = {}
     for cell, text in formulas_by_cell.items():
         try:
@@ -231,4 +288,4 @@ def build_program(formulas_by_cell: Mapping[str, str]) -> Program:
 
     for cell in compiled:
         visit(cell, ())
-    return Program(tuple((c, compiled[c]) for c in order))
+    return Program(tuple((c, compiled[c]) for c in order), straight)

@@ -69,6 +69,21 @@ def guards_values(kind: str) -> bool:
     return kind.strip().lower() != "none"
 
 
+def sheet_data_end_in(data: bytes | bytearray, start: int) -> re.Match[bytes] | None:
+    """The first </sheetData> (or <sheetData/>) in ``data`` from ``start``: each occurrence of
+    the name is tried where its tag opens (a regular expression run over the whole part would
+    try every '<' of every cell)."""
+    at = data.find(b"sheetData", start)
+    while at >= 0:
+        lt = data.rfind(b"<", start, at)
+        if lt >= 0:
+            m = SHEET_DATA_END.match(data, lt)
+            if m is not None:
+                return m
+        at = data.find(b"sheetData", at + 9)
+    return None
+
+
 def sheet_data_end(data: bytes | bytearray) -> int:
     """Offset just after </sheetData> (the whole part when it cannot be told)."""
     at = data.rfind(b"sheetData")

@@ -1,9 +1,11 @@
-"""One sheet of a returned workbook, parsed in one streaming pass down to the rows the form
-can occupy: constants, formulas with their saved values, protection, validations, links."""
+"""One sheet of a returned workbook, parsed in one pass (a form's sheet in one go, a large sheet
+streamed down to the rows the form can occupy): constants, formulas with their saved values,
+protection, validations, links."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 from xml.etree import ElementTree
 
@@ -12,13 +14,13 @@ from xlgen.formula.functions import XlError
 from xlgen.formula.references import col_index, col_letters
 from xlgen.intake.links import (
     MAX_LINKS,
-    SHEET_DATA_END,
     guards_values,
     linked,
     outward,
     scan_links,
     scan_tail,
     sheet_data_end,
+    sheet_data_end_in,
 )
 from xlgen.intake.package import (
     MAX_TEXT,
@@ -26,6 +28,7 @@ from xlgen.intake.package import (
     Package,
     Sheet,
     SheetRef,
+    ended_elements,
     local_name,
     rich_text,
     unreadable,
@@ -35,8 +38,10 @@ from xlgen.intake.safezip import Prolog, Refused, Runs
 
 MAX_CELLS = 100_000  # cells parsed in the rows read (a returned form has about 1,000)
 # What an element is, by its local name: the tag of each element is looked up once per sheet.
-_OTHER, _ROW, _V, _F, _IS, _PROTECTION, _VALIDATION = range(7)
-_KINDS = {"row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetProtection": _PROTECTION, "dataValidation": _VALIDATION}
+_OTHER, _ROW, _V, _F, _IS, _PROTECTION, _VALIDATION, _SHEET_DATA = range(8)
+_KINDS = {"row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetProtection": _PROTECTION, "dataValidation": _VALIDATION,
+          "sheetData": _SHEET_DATA}
+ONE_PASS = 1 << 20  # bytes up to </sheetData> parsed in one go (a form's sheet is some 100 KB)
 
 # ----------------------------------------------------------------------------- one sheet
 def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS) -> Sheet | Finding:
@@ -54,129 +59,208 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cell
                                 f"the sheet '{ref.name}' ({ref.part}) is damaged ({type(exc).__name__}: {exc})"[:300]))
 
 
+class _Rows:
+    """What the rows of a sheet hold, row by row as they are parsed: the cells of the range
+    read, shared string indexes to look up, formulas linking outside (in every row parsed)."""
+
+    def __init__(self, ref: SheetRef, max_row: int, max_col: int, max_cells: int) -> None:
+        self.ref, self.max_row, self.max_col, self.max_cells = ref, max_row, max_col, max_cells
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.strings_at: list[tuple[int, int, int, str | None, int]] = []  # (row, col, string index, formula, style)
+        self.long_texts: list[tuple[str, int]] = []
+        self.external: list[tuple[str, str]] = []
+        self.shared: dict[str, tuple[str, str]] = {}  # si → (master formula, master cell)
+        self.kinds: dict[str, int] = {}  # tag (with its namespace, as the parser gives it) → what it is to us
+        self.row = -1
+        self.parsed = 0  # cells parsed in the rows read
+        self.past = False  # a row past max_row was read
+
+    def kind(self, tag: str) -> int:
+        what = self.kinds.get(tag)
+        if what is None:
+            what = self.kinds[tag] = _KINDS.get(local_name(tag), _OTHER)
+        return what
+
+    def add(self, elem: Any) -> None:
+        """One <row> element, ended."""
+        r = elem.get("r")
+        row = self.row = int(r) - 1 if r else self.row + 1
+        max_row, max_col = self.max_row, self.max_col
+        if row >= max_row:
+            self.past = True  # rows come in order: none further is needed
+        else:
+            self.parsed += len(elem)
+            if self.parsed > self.max_cells:
+                raise Refused(Text(
+                    f"工作表「{self.ref.name}」前 {max_row} 行中的单元格超过 {self.max_cells} 个，超过读取上限",
+                    f"the sheet '{self.ref.name}' has over {self.max_cells} cells in its first {max_row} rows, "
+                    "more than xlgen reads"))
+        kinds, cells, external = self.kinds, self.cells, self.external
+        col = -1
+        for c in elem:
+            addr = c.get("r")
+            at = cell_col(addr) if addr else None
+            col = col + 1 if at is None else at
+            if not len(c):  # no value, formula or text: a styled blank holds nothing read here
+                continue
+            fel = vel = isel = None
+            for child in c:
+                part = kinds.get(child.tag)
+                if part is None:
+                    part = self.kind(child.tag)
+                if part == _V:
+                    vel = child
+                elif part == _F:
+                    fel = child
+                elif part == _IS:
+                    isel = child
+            inside = row < max_row and col < max_col
+            formula = None
+            if fel is not None:
+                where = f"{col_letters(col)}{row + 1}"
+                formula = _formula(fel, where, self.shared, inside)
+                if len(external) < MAX_LINKS and linked(formula):
+                    external.append((where, formula))
+            if inside:
+                kind = c.get("t", "n")
+                raw = vel.text if vel is not None else None
+                style = c.get("s", "0")
+                xf = int(style) if style.isdigit() else 0
+                if kind == "s" and raw is not None and raw.strip().isdigit():
+                    self.strings_at.append((row, col, int(raw), formula, xf))
+                    continue
+                value = _value(kind, raw, isel)
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    self.long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
+                    value = value[:MAX_TEXT]
+                if value is not None or formula is not None:
+                    cells[(row, col)] = Cell(value, formula, xf)
+
+
 def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int) -> Sheet:
-    """One streaming pass. The XML parser reads up to the end of <sheetData>, or up to the
-    first row past ``max_row`` (rows come in order); what follows is held as bytes: the rest of
-    <sheetData> is scanned for formulas linking outside, the tail (merges, protection,
-    validations with their long prompts, conditional formats, hyperlinks, objects) for the
-    elements we need; the sheet's relationships then give the hyperlinks' targets."""
-    cells: dict[tuple[int, int], Cell] = {}
-    strings_at: list[tuple[int, int, int, str | None, int]] = []  # (row, col, string index, formula, style)
-    long_texts: list[tuple[str, int]] = []
-    validations: list[list[tuple[int, int, int, int]]] = []
-    external: list[tuple[str, str]] = []
-    shared: dict[str, tuple[str, str]] = {}  # si → (master formula, master cell)
+    """The part up to the end of <sheetData> is parsed; what follows is held as bytes: the tail
+    (merges, protection, validations with their long prompts, conditional formats, hyperlinks,
+    objects) is scanned for the elements we need; the sheet's relationships then give the
+    hyperlinks' targets.
+
+    When </sheetData> comes within ``ONE_PASS`` bytes (a form's sheet: some 100 KB), that part
+    is parsed in one go into a tree and its rows read from it. A larger sheet is streamed: the
+    parser stops at the piece holding the first row past ``max_row`` (rows come in order), and
+    the rest of <sheetData> is scanned for formulas linking outside."""
+    rows = _Rows(ref, max_row, max_col, max_cells)
     protected = False
     room = MAX_VALIDATIONS  # validation ranges still kept
-    row = -1
-    parsed = 0  # cells parsed in the rows read
+    validations: list[list[tuple[int, int, int, int]]] = []
+
+    def other(elem: Any) -> None:
+        """An element that is no row: protection and validations count wherever they stand."""
+        nonlocal protected, room
+        what = rows.kind(elem.tag)
+        if what == _PROTECTION:
+            protected = elem.get("sheet", "0").lower() in ("1", "true")
+        elif what == _VALIDATION and guards_values(elem.get("type", "none")):
+            sqref = elem.get("sqref") or next((c.text or "" for c in elem if local_name(c.tag) == "sqref"), "")
+            if room > 0:
+                validations.append(sqref_ranges(sqref, room))
+                room -= len(validations[-1]) or 1
+
     guard, runs = Prolog(ref.part), Runs(ref.part)
-    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
-    kinds: dict[str, int] = {}  # tag (with its namespace, as the parser gives it) → what it is to us
-    parsing = True  # the XML parser is fed
-    data_ended = False  # </sheetData> seen
-    window = b""
-    rest = bytearray()  # what follows the parsed part
-    for chunk in pkg.zip.chunks(ref.part):
-        if not parsing:
-            rest += chunk
-            continue
+    chunks = pkg.zip.chunks(ref.part)
+    head = bytearray()  # the part read so far, while </sheetData> may still come within ONE_PASS
+    cut = -1
+    for chunk in chunks:
         guard.feed(chunk)
         runs.feed(chunk)
-        m = SHEET_DATA_END.search(window + chunk)
-        if m:
-            cut = m.end() - len(window)
-            parser.feed(chunk[:cut])
-            rest += chunk[cut:]
-            parsing, data_ended = False, True
-        else:
-            parser.feed(chunk)
-            window = chunk[-64:]
-        for event in parser.read_events():
-            elem: Any = event[-1]  # "end" events only: each carries its element
-            tag = elem.tag
-            what = kinds.get(tag)
-            if what is None:
-                what = kinds[tag] = _KINDS.get(local_name(tag), _OTHER)
-            if what == _ROW:
-                r = elem.get("r")
-                row = int(r) - 1 if r else row + 1
-                if row >= max_row:
-                    parsing = False  # rows come in order: none further is read
+        start = max(0, len(head) - 64)
+        head += chunk
+        m = sheet_data_end_in(head, start)
+        if m is not None and m.end() <= ONE_PASS:
+            cut = m.end()
+            break
+        if m is not None or len(head) > ONE_PASS:
+            break
+    if cut >= 0:  # the common case: one parse, then the rows walked
+        builder = ElementTree.TreeBuilder()
+        ElementTree.XMLParser(target=builder).feed(bytes(head[:cut]))
+        # the root as built so far: the root element is still open after </sheetData> (the
+        # parser is never closed, the rest is not XML it reads), and the builder hands it over
+        root: Any = builder.close()
+        rest = head[cut:]
+        for chunk in chunks:
+            rest += chunk
+        for section in root:
+            if rows.kind(section.tag) != _SHEET_DATA:
+                for elem in section.iter():
+                    other(elem)
+                continue
+            for elem in section:
+                if rows.kind(elem.tag) == _ROW:
+                    rows.add(elem)
                 else:
-                    parsed += len(elem)
-                    if parsed > max_cells:
-                        raise Refused(Text(
-                            f"工作表「{ref.name}」前 {max_row} 行中的单元格超过 {max_cells} 个，超过读取上限",
-                            f"the sheet '{ref.name}' has over {max_cells} cells in its first {max_row} rows, "
-                            "more than xlgen reads"))
-                col = -1
-                for c in elem:
-                    addr = c.get("r")
-                    at = cell_col(addr) if addr else None
-                    col = col + 1 if at is None else at
-                    if not len(c):  # no value, formula or text: a styled blank holds nothing read here
-                        continue
-                    fel = vel = isel = None
-                    for child in c:
-                        ctag = child.tag
-                        part = kinds.get(ctag)
-                        if part is None:
-                            part = kinds[ctag] = _KINDS.get(local_name(ctag), _OTHER)
-                        if part == _V:
-                            vel = child
-                        elif part == _F:
-                            fel = child
-                        elif part == _IS:
-                            isel = child
-                    inside = row < max_row and col < max_col
-                    formula = None
-                    if fel is not None:
-                        where = f"{col_letters(col)}{row + 1}"
-                        formula = _formula(fel, where, shared, inside)
-                        if len(external) < MAX_LINKS and linked(formula):
-                            external.append((where, formula))
-                    if inside:
-                        kind = c.get("t", "n")
-                        raw = vel.text if vel is not None else None
-                        style = c.get("s", "0")
-                        xf = int(style) if style.isdigit() else 0
-                        if kind == "s" and raw is not None and raw.strip().isdigit():
-                            strings_at.append((row, col, int(raw), formula, xf))
-                            continue
-                        value = _value(kind, raw, isel)
-                        if isinstance(value, str) and len(value) > MAX_TEXT:
-                            long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
-                            value = value[:MAX_TEXT]
-                        if value is not None or formula is not None:
-                            cells[(row, col)] = Cell(value, formula, xf)
-                elem.clear()
-            elif what == _PROTECTION:
-                protected = elem.get("sheet", "0").lower() in ("1", "true")
-            elif what == _VALIDATION and guards_values(elem.get("type", "none")):
-                sqref = elem.get("sqref") or next((c.text or "" for c in elem if local_name(c.tag) == "sqref"), "")
-                if room > 0:
-                    validations.append(sqref_ranges(sqref, room))
-                    room -= len(validations[-1]) or 1
-                elem.clear()
-    if not parsing and not data_ended:  # stopped at a row past the range: skip to </sheetData>
+                    other(elem)
+        data_ended = True
+    else:
+        rest, data_ended = _stream_rows(chunks, head, guard, runs, rows, other)
+    if rows.past and not data_ended:  # stopped at a row past the range: skip to </sheetData>
         end = sheet_data_end(rest)
-        if len(external) < MAX_LINKS:
-            external.extend(scan_links(rest, end, MAX_LINKS - len(external)))
+        if len(rows.external) < MAX_LINKS:
+            rows.external.extend(scan_links(rest, end, MAX_LINKS - len(rows.external)))
         del rest[:end]
     tail = scan_tail(rest, room)
     protected = protected or tail.protected
     validations.extend(tail.validations)
     hyperlinks, objects = outward(pkg, ref, tail)
-    if strings_at:
-        strings = pkg.shared_strings(max(i for _r, _c, i, _f, _s in strings_at))
-        for at_row, at_col, i, formula, xf in strings_at:
+    cells, long_texts = rows.cells, rows.long_texts
+    if rows.strings_at:
+        strings = pkg.shared_strings(max(i for _r, _c, i, _f, _s in rows.strings_at))
+        for at_row, at_col, i, formula, xf in rows.strings_at:
             value = strings[i] if i < len(strings) else None
             if i in pkg.long_strings:
                 long_texts.append((f"{col_letters(at_col)}{at_row + 1}", pkg.long_strings[i]))
             if value is not None or formula is not None:
                 cells[(at_row, at_col)] = Cell(value, formula, xf)
-    return Sheet(ref.name, cells, protected, validations, external, long_texts, hyperlinks, objects)
+    return Sheet(ref.name, cells, protected, validations, rows.external, long_texts, hyperlinks, objects)
+
+
+def _stream_rows(chunks: Iterator[bytes], head: bytearray, guard: Prolog, runs: Runs, rows: _Rows,
+                 other: Callable[[Any], None]) -> tuple[bytearray, bool]:
+    """A large sheet, streamed (``head``: its first bytes, already through the guards): rows are
+    read as they end, until the piece holding the first row past the range or </sheetData>.
+    (What follows the parsed part, whether </sheetData> was parsed.)"""
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(events=("end",))
+    rest = bytearray()
+    data_ended = False
+    window = b""
+    pending: Iterator[bytes] = iter([bytes(head)])
+    fresh = False  # whether the pieces of ``pending`` still have to pass the guards
+    while True:
+        for chunk in pending:
+            if rows.past or data_ended:
+                rest += chunk
+                continue
+            if fresh:
+                guard.feed(chunk)
+                runs.feed(chunk)
+            m = sheet_data_end_in(window + chunk, 0)
+            if m:
+                at = m.end() - len(window)
+                parser.feed(chunk[:at])
+                rest += chunk[at:]
+                data_ended = True
+            else:
+                parser.feed(chunk)
+                window = chunk[-64:]
+            for elem in ended_elements(parser):
+                if rows.kind(elem.tag) == _ROW:
+                    rows.add(elem)
+                    elem.clear()
+                else:
+                    other(elem)
+                    if rows.kind(elem.tag) == _VALIDATION:
+                        elem.clear()
+        if fresh:
+            return rest, data_ended
+        pending, fresh = chunks, True
 
 
 @functools.lru_cache(maxsize=65_536)  # the same addresses in every file of a form: each parsed once

@@ -164,7 +164,7 @@ class Layout:
 
     @functools.cached_property
     def program(self) -> Program:
-        return build_program(self.formula_cells())
+        return build_program(self.formula_cells(), straight=True)  # run on every file of the layout
 
     def holds_number(self, slot: Slot) -> bool:
         """Whether the input ``slot`` must hold a number: its column's value kind, resolved for
