@@ -14,11 +14,17 @@ sichuan-project (F1), samples/sichuan-project-2024.toml:
 
 chongqing-department-overall (F3), samples/chongqing-department-overall-2024.toml:
 - 执行率 = ROUND(1140 / 1500, 2) = 0.76; 执行率得分 = ROUNDDOWN(10 × 0.76, 2) = 7.6 (the form's own example)
-- 财政供养人员控制率 (reverse) 92 ≤ 100 → 100 % → 10; 预算完成率 76 ≥ 70 → 100 % → 20;
-  预算调整率 (reverse) 4 > 3 → 3/4 = 75 % → 7.5; 政府采购执行率 72.74/100 = 72.74 % → 15 × 0.7274 =
-  10.911 → 10.91; 播发稿件数量 2400 against the 调整指标值 2500 → 96 % → 14.4;
-  管理制度健全性 (定性, 达成年度指标, 95 %) → 19.  Σ = 81.81
-- 总分 7.6 + 81.81 = 89.41 (良), shown in the header's 自评总分 too
+- the published form's rows and weights (the template's header says which are ours):
+  财政供养人员控制率 (reverse) 92 ≤ 100 → 100 % → 2; “三公经费”变动率 (reverse) 0 ≤ 0 → 2; 基础信息完善
+  100 → 1; 预算完成率 76 ≥ 70 → 2; 预算调整率 (reverse) 4 > 3 → 3/4 = 75 % → 1.5; 结转结余率 0 ≤ 2 → 2;
+  公用经费控制率 97 ≤ 100 → 2; “三公经费”控制率 95 ≤ 100 → 2; 政府采购执行率 72.74/100 = 72.74 % →
+  2 × 0.7274 = 1.4548 → 1.45  (Σ 15.95)
+- 定性: 管理制度健全性 达成年度指标 95 % → 3 × 0.95 = 2.85; 资金使用合规性 部分达成… 70 % → 5 × 0.7 =
+  3.5; 预决算信息公开性 and 资产管理安全 100 % → 1 and 2  (Σ 9.35)
+- 固定资产利用率 100 ≥ 90 → 2; 党性教育培训次数 12 ≥ 6 → 5; 组织宣传活动次数 8/10 = 80 % → 8;
+  制作宣传品数量 20 ≥ 10 → 5; 播发稿件数量 2400 against the 调整指标值 2500 → 96 % → 9.6;
+  业务保障能力提升 85/90 = 0.94444 → 94.44 % → 9.444 → 9.44; 公共服务满意度 72/90 = 80 % → 16  (Σ 55.04)
+- indicators 15.95 + 9.35 + 55.04 = 80.34; 总分 7.6 + 80.34 = 87.94 (良), shown in the header's 自评总分 too
 
 hunan-department-evaluation (F2), samples/hunan-department-evaluation-2024.toml (typed scores; the
 rows as the template's header says, the first nine from glj.yueyang.gov.cn/6173/6181/content_1705915.html):
@@ -60,10 +66,13 @@ FORMS: dict[str, dict[str, Any]] = {
     },
     "chongqing-department-overall": {
         "tasks[0].rate": 0.76, "tasks[0].score": 7.6,
-        "indicators[0].degree": 1, "indicators[0].score": 10, "indicators[1].degree": 1, "indicators[1].score": 20,
-        "indicators[2].degree": 0.75, "indicators[2].score": 7.5, "indicators[3].degree": 0.7274,
-        "indicators[3].score": 10.91, "indicators[4].degree": 0.96, "indicators[4].score": 14.4,
-        "indicators[5].score": 19, "total_weight": 100, "total": 89.41, "header.self_total": 89.41,
+        "indicators[0].degree": 1, "indicators[0].score": 2, "indicators[1].degree": 1, "indicators[1].score": 2,
+        "indicators[4].degree": 0.75, "indicators[4].score": 1.5, "indicators[8].degree": 0.7274,
+        "indicators[8].score": 1.45, "indicators[9].score": 2.85, "indicators[10].score": 3.5,
+        "indicators[15].degree": 0.8, "indicators[15].score": 8, "indicators[17].degree": 0.96,
+        "indicators[17].score": 9.6, "indicators[18].degree": 0.9444, "indicators[18].score": 9.44,
+        "indicators[19].degree": 0.8, "indicators[19].score": 16,
+        "total_weight": 100, "total": 87.94, "header.self_total": 87.94,
     },
     "hunan-department-evaluation": {
         "total_weight": 100, "total": 91,
@@ -167,11 +176,29 @@ def test_sichuan_prints_its_funding_rows_footer_and_sign_off() -> None:
 def test_chongqing_has_no_tiers_and_rows_choose_their_rule() -> None:
     lay = generate_layout("chongqing-department-overall")
     assert "indicators[0].level1" not in lay.slots and lay.template.tiers == ()
-    reverse, ratio = lay.slot("indicators[0].degree").formula, lay.slot("indicators[1].degree").formula
+    reverse, ratio = lay.slot("indicators[0].degree").formula, lay.slot("indicators[2].degree").formula
     assert ",1,IF(" in reverse and "<=" in reverse.split(",1,")[0] and ">=" in ratio.split(",1,")[0]
     assert lay.slot("indicators[0].nature").role == "fixed" and lay.slot("indicators[0].core").default == "否"
     assert lay.slot("indicators[0].target_adjusted").required == ""  # 调整指标值: only where adjusted
     assert lay.slot("header.self_total").formula == lay.slot("total").a1
+
+
+def test_chongqing_is_the_published_tree_as_far_as_its_source_goes() -> None:
+    """The 融媒体中心 form's 19 rows (m.yzwku.com/doc/98587.html) in its order with its weights, 2 or
+    3 points for most (Σ 70), its qualitative targets 高 / 好 and 是否核心指标; the 20 points the
+    stored copy cuts off are one row (公共服务满意度); the 部门编码 does not print."""
+    t = load_template("chongqing-department-overall")
+    assert [r.weight for r in t.tree] == [2, 2, 1, 2, 2, 2, 2, 2, 2, 3, 5, 1, 2, 2, 5, 10, 5, 10, 10, 20]
+    assert sum(r.weight for r in t.tree[:19]) == 70 and t.tree[19].name == "公共服务满意度"
+    assert {r.name: r.target for r in t.tree if r.qualitative} == {
+        "管理制度健全性": "高", "资金使用合规性": "好", "预决算信息公开性": "高", "资产管理安全": "好"}
+    assert [r.name for r in t.tree if dict(r.extra)["core"] == "是"] == [
+        "预算完成率", "结转结余率", "公用经费控制率", "政府采购执行率", "党性教育培训次数", "组织宣传活动次数", "播发稿件数量"]
+    reverse = [r.name for r in t.tree if r.formula("degree") == "reverse"]
+    assert reverse == ["财政供养人员控制率", "“三公经费”变动率", "预算调整率", "结转结余率", "公用经费控制率", "“三公经费”控制率"]
+    lay = generate_layout("chongqing-department-overall")
+    code, name = lay.slot("header.department_code"), lay.slot("header.department_name")
+    assert code.row < lay.form_first_row <= lay.title_row < name.row and name.col == 2  # 主管部门 | its name
 
 
 def test_hunan_has_only_indicators_and_typed_scores() -> None:
@@ -278,9 +305,9 @@ def _variant(tmp_path: Path, name: str, old: str, new: str) -> Path:
     ("chongqing-department-overall", 'formulas = { degree = "reverse" }', 'formulas = { degree = "reversed" }',
      "tree[0].formulas.degree", "'reversed' is not a key of [formulas]"),
     ("chongqing-department-overall", 'type = "computed", formula = "header_total" }', 'type = "computed" }',
-     "header[0].fields[3].formula", "a computed field names its formula"),
+     "header[1].fields[2].formula", "a computed field names its formula"),
     ("chongqing-department-overall", 'formula = "header_total" }', 'formula = "header_sum" }',
-     "header[0].fields[3].formula", "'header_sum' is not a key of [formulas]"),
+     "header[1].fields[2].formula", "'header_sum' is not a key of [formulas]"),
     ("chongqing-department-overall", 'core = "否"\nformulas', 'cores = "否"\nformulas', "tree[0].cores", ""),
     ("liaoning-department-overall", "tasks = 6 ", "tasks = 0 ", "rows.tasks",
      'a form without tasks leaves "tasks" out of [template] sections'),

@@ -104,8 +104,8 @@ def test_found_a_field_label_wider_than_the_form(tmp_path: Path) -> None:
     """Found by the mutation test: a header field's own label counted no column, so a row wider
     than the form got to the print setup (IndexError)."""
     data = merged("chongqing-department-overall")
-    data["header"][0]["fields"][3]["span"] = 2
-    assert located(data, tmp_path).startswith("mutated.toml: key 'header[0].fields': the label and fields span")
+    data["header"][1]["fields"][2]["span"] = 2  # 自评总分's value, after its own label
+    assert located(data, tmp_path).startswith("mutated.toml: key 'header[1].fields': the label and fields span")
 
 
 def test_found_a_field_name_that_no_defined_name_can_hold(tmp_path: Path) -> None:
