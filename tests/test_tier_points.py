@@ -64,7 +64,7 @@ def test_points_come_from_the_labels(book: Generated) -> None:
 def test_score_cell_takes_nothing_above_its_points(book: Generated) -> None:
     lay = book.layout
     first = lay.slot("indicators[0].score").a1  # 相关性(5分)
-    last = lay.slot("indicators[27].score").a1  # 社会公众满意度(4分)
+    last = lay.slot("indicators[31].score").a1  # 社会公众满意度(4分)
     rules = validations(book.path, lay.template.sheet)
     by_cell = {cell: dv for dv in rules for cell in dv.sqref.split()}
     assert accepts(book.path, by_cell[first], first, 5) and not accepts(book.path, by_cell[first], first, 7)
@@ -152,3 +152,46 @@ def test_width_only_on_the_indicators_columns(tmp_path: Path) -> None:
     with pytest.raises(XlgenError) as err:
         load_template(path)
     assert err.value.code.name == "KEY_UNKNOWN" and err.value.fields["key"].endswith(".width")
+
+
+def test_own_rows_inside_their_tier_share_the_blocks_points(book: Generated, tmp_path: Path) -> None:
+    lay = book.layout
+    head = next(r.index for r in lay.indicator_rows if r.tree is not None and r.tree.own)
+    t = lay.template
+    assert t.tree[head].name == "部门特性指标" and t.tree[head].own == 4
+    assert f"indicators[{head}].score" not in lay.slots  # the block's 得分 is its rows'
+    own = [f"indicators[{head + k}]" for k in range(1, 5)]
+    names = [lay.slot(f"{o}.name") for o in own]
+    assert [s.role for s in names] == ["input"] * 4 and not any(s.bureau for s in names)
+    assert [book.inputs[s.key] for s in names] == ["高标准农田建设任务完成率(8分)", "农业技术推广覆盖率(6分)",
+                                                   "动物疫病防控任务完成率(6分)", None]
+    # inside the tier: 履职成效 merged over the head and its four rows, 可持续发展能力 after them
+    tier = lay.slot(f"indicators[{head}].level2")
+    assert (tier.row, tier.bottom) == (names[0].row - 1, names[-1].row)
+    assert t.tree[head + 5].level2 == "可持续发展能力(15分)"
+    assert [lay.points(head + k) for k in range(5)] == [20] * 5
+    rules = {cell: dv for dv in validations(book.path, t.sheet) for cell in dv.sqref.split()}
+    first = lay.slot(f"{own[0]}.score").a1
+    assert "0 至 20（本行分值）" in rules[first].prompt and not accepts(book.path, rules[first], first, 21)
+    # the fourth row's 8 makes the block 26 of 20: the head row's rule fails, with the sum and the points
+    last = lay.slot(f"{own[3]}.score").a1
+    over = verify_file(set_cells(book.path, tmp_path / "over.xlsx", {last: 8, names[3].a1: "新增指标"}))
+    assert over.status == "fail"
+    found = [f.message("zh") for f in over.findings if f.code.value.code == "score-over-weight"]
+    assert len(found) == 1 and "得分 26 不在 0 到分值 20 之间" in found[0], found
+    # an own row left half filled (a score without its name) is required in use
+    half = verify_file(set_cells(book.path, tmp_path / "half.xlsx", {last: 1}))
+    assert half.status == "fail" and any(f.cell == names[3].a1 for f in half.findings)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_fails_a_block_over_its_points(book: Generated, lo_recalc: Any, tmp_path: Path) -> None:
+    lay = book.layout
+    head = next(r.index for r in lay.indicator_rows if r.tree is not None and r.tree.own)
+    over = set_cells(book.path, tmp_path / "over.xlsx", {lay.slot(f"indicators[{head + 4}].score").a1: 8,
+                                                         lay.slot(f"indicators[{head + 4}].name").a1: "新增指标"})
+    (saved,) = lo_recalc([over])
+    assert saved[lay.slot(f"{chk.SECTION}.score_range").a1] == 1
+    assert saved[lay.slot("total").a1] == TOTAL + 8
+    result = verify_file(over)
+    assert result.status == "fail"

@@ -79,6 +79,12 @@ class ErrorCode(Enum):
     COLUMN_WIDTH = Text("{file}：键「{key}」：{width} 不是可用的列宽；应为 1 到 255 个字符",
                         "{file}: key '{key}': {width} is no usable column width; expected 1 to 255 characters")
 
+    OWN_ROWS_POINTS = Text("{file}：键「{key}」：部门自设指标行只用于没有分值列、各行分值由指标给出的表（如达州得分表）",
+                           "{file}: key '{key}': a block of a department's own rows is for a form without a weight "
+                           "column, whose points the tree gives (as 达州's 得分表)")
+    OWN_ROWS_COUNT = Text("{file}：键「{key}」：{count} 不是行数；应为 1 或更大的整数",
+                          "{file}: key '{key}': {count} is not a row count; expected 1 or more")
+
 
 class XlgenError(Exception):
     """An error in user input, with the catalogue code and the fields of its message."""

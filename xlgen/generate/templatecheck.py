@@ -120,7 +120,7 @@ def _levels(t: Template) -> list[XlgenError]:
 def _tree_rows(t: Template) -> list[XlgenError]:
     out = []
     for i, ind in enumerate(t.tree):
-        if t.scored and (ind.weight is None or ind.weight <= 0):  # a form without scores has no weights
+        if t.scored and not ind.block and (ind.weight is None or ind.weight <= 0):  # own rows: their block's points
             out.append(_problem(t, f"tree[{i}].weight", Text(f"「{ind.name}」的分值须大于 0",
                                                              f"'{ind.name}' needs a weight above 0")))
         if not ind.qualitative and not ind.unit and ind.target is not None:

@@ -393,15 +393,24 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
             pointer = i + 1
         else:
             others.append(r)
-    # A tree row whose name was edited: the one unmatched row between its two neighbours.
-    for i in range(len(t.tree)):
+    # Tree rows whose names were edited, or a block's own rows (names the department wrote): a run
+    # of unmatched tree rows takes the unmatched file rows between its two neighbours, as many.
+    i = 0
+    while i < len(t.tree):
         if i in tree_at:
+            i += 1
             continue
+        k = i
+        while k + 1 < len(t.tree) and k + 1 not in tree_at:
+            k += 1
         lo = tree_at.get(i - 1, a.indicators[0] - 1 if i == 0 else None)
-        hi = tree_at.get(i + 1, a.indicators[1] + 1 if i == len(t.tree) - 1 else None)
-        if lo is not None and hi is not None and hi - lo == 2 and lo + 1 in others:
-            tree_at[i] = lo + 1
-            others.remove(lo + 1)
+        hi = tree_at.get(k + 1, a.indicators[1] + 1 if k == len(t.tree) - 1 else None)
+        between = list(range(lo + 1, hi)) if lo is not None and hi is not None else []
+        if len(between) == k - i + 1 and all(r in others for r in between):
+            for j, r in zip(range(i, k + 1), between):
+                tree_at[j] = r
+                others.remove(r)
+        i = k + 1
     lay = build_layout(t, a.tasks[1], _own_kinds(sheet, others, base))
     findings: list[Finding] = []
     explicit: dict[int, int | None] = {0: 0, 1: 1}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xlgen.layout.model import Layout, a1_range, blank, excel_number, excel_string
-from xlgen.names import TOTAL
+from xlgen.names import INDICATORS, TOTAL
 from xlgen.template.model import LEVEL, PLACEHOLDER, FormulaSpec
 
 
@@ -25,6 +25,8 @@ def ref(lay: Layout, name: str, section: str, index: int) -> str:
     if key not in lay.slots and fld == "weight" and lay.template.points_in_tree:
         points = lay.points(index)  # no 分值 column: the row's points, as the tree gives them
         return excel_number(points) if points is not None else '""'
+    if key not in lay.slots and section == INDICATORS and lay.block_sum(index, fld):
+        return f"({lay.block_sum(index, fld)})"  # a block's head row: its own rows' sum
     return lay.slots[key].a1
 
 def substitute(lay: Layout, spec: FormulaSpec, section: str, index: int) -> str:

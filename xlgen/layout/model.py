@@ -223,7 +223,19 @@ class Layout:
         """Indicator row ``index``'s points where the form gives them in the tree alone (no 分值
         column; None: a row of the department's own, or a form with a 分值 column)."""
         tree = self.indicator_rows[index].tree
+        if tree is not None and tree.block:  # a department's own row: its block's points
+            tree = next(t for t in self.template.tree if t.name == tree.block)
         return tree.weight if tree is not None and self.template.points_in_tree else None
+
+    def block_sum(self, index: int, fld: str) -> str:
+        """Formula: the sum of ``fld`` over the own rows of the block headed by row ``index``
+        ("": the row heads none)."""
+        tree = self.indicator_rows[index].tree
+        if tree is None or not tree.own:
+            return ""
+        first, last = self.slots[f"indicators[{index + 1}].{fld}"], self.slots[f"indicators[{index + tree.own}].{fld}"]
+        cells = a1_range(first.row, first.col, last.row, last.col)
+        return f'IF(COUNT({cells})=0,"",SUM({cells}))'
 
     def band_rule(self, index: int, grade_names: list[str] | None = None) -> str:
         """Formula: TRUE when the qualitative row's 完成程度 lies in the band of its chosen grade.

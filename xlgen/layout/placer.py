@@ -244,7 +244,12 @@ class Placer(CheckBlock):
         tree = ind.tree
         for c in t.indicators.columns:
             key = f"indicators[{ind.index}].{c.field}"
-            default: Any = tree.value(c.field) if tree is not None else None
+            if tree is not None and tree.own and c.type == "score":
+                # a block's head row: its 得分 is its own rows' (the rule reads their sum), no cell
+                self.label(r, col, "", "blank", last_col=col + c.span - 1)
+                col += c.span
+                continue
+            default: Any = tree.value(c.field) if tree is not None and not tree.block else None
             role = INPUT
             formula: FormulaSpec | None = None
             if c.type == "computed":
@@ -255,7 +260,8 @@ class Placer(CheckBlock):
             elif c.type == "actual" and ind.kind == "linked":
                 assert tree is not None
                 role, formula = FORMULA, t.formulas[tree.actual]
-            elif tree is not None and (c.field in TREE_FIELDS or (c.type == "text" and default not in (None, ""))):
+            elif tree is not None and (c.field in TREE_FIELDS or (c.type == "text" and default not in (None, ""))) \
+                    and not (tree.block and c.field == "name"):  # an own row's name is the department's
                 role = FIXED  # the tree's names and texts (指标性质, 评分标准) are the bureau's
             if c.field in t.indicators.unused_by(ind.kind):
                 role, default = FIXED, None  # not used by the row's kind: locked and blank, no input
@@ -265,7 +271,8 @@ class Placer(CheckBlock):
                           default=default, format=c.format, required=_indicator_required(ind, c, role),
                           # the tree's texts are the bureau's wherever they are written locked (one
                           # rule: what the layout fixes is sealed), [fixed] names the rest
-                          bureau=role == FIXED or (role != FORMULA and c.field in t.fixed.get(INDICATORS, ()))))
+                          bureau=role == FIXED or (role != FORMULA and c.field in t.fixed.get(INDICATORS, ())
+                                                   and not (tree is not None and tree.block))))  # an own row's: the department's
             if formula is not None:
                 self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span
@@ -302,11 +309,12 @@ class Placer(CheckBlock):
                        last_col=score_col - 2)
             for col, fld in ((score_col - 1, weight), (score_col, "score")):
                 if fld == weight and t.points_in_tree:  # no 分值 column: the sum of the rows' points
-                    points = "+".join(ref(lay, weight, INDICATORS, k) for k in range(i, j + 1))
+                    points = "+".join(ref(lay, weight, INDICATORS, k) for k in range(i, j + 1)  # own rows: their block's
+                                      if (tr := lay.indicator_rows[k].tree) is not None and not tr.block)
                     formula = f"ROUND({points},6)"
                 else:
-                    cells = [lay.slots[f"indicators[{k}].{fld}"] for k in (i, j)]
-                    rng = a1_range(cells[0].row, cells[0].col, cells[1].row, cells[1].col)
+                    cells = [s for k in range(i, j + 1) if (s := lay.slots.get(f"indicators[{k}].{fld}"))]  # a block's head: none
+                    rng = a1_range(cells[0].row, cells[0].col, cells[-1].row, cells[-1].col)
                     formula = f"ROUND(SUM({rng}),6)" if fld == weight else f'IF(COUNT({rng})=0,"",ROUND(SUM({rng}),2))'
                 key = f"{SUBTOTAL}[{n}].{fld}"
                 self.add(Slot(key, TOTAL, n, f"{SUBTOTAL}_{fld}", r, col, col, FORMULA, "computed", formula=formula))
@@ -367,4 +375,4 @@ def _indicator_required(ind: IndicatorRow, col: Column, role: str) -> str:
     needed = col.type in MEASURE_TYPES or col.field in TREE_FIELDS
     if not needed:
         return ""
-    return REQUIRED_ALWAYS if ind.tree is not None else REQUIRED_IN_USE
+    return REQUIRED_ALWAYS if ind.tree is not None and not ind.tree.block else REQUIRED_IN_USE

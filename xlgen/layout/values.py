@@ -13,12 +13,33 @@ from xlgen.layout.placer import build_layout
 from xlgen.template.model import Template
 
 
-def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None) -> tuple[int, tuple[str, ...]]:
+def in_blocks(template: Template, fill: Fill) -> dict[int, dict[str, Any]]:
+    """The fill's own indicators that go into the tree's blocks of own rows (达州's 部门特性指标),
+    by tree row: each to the next free row of the block whose tiers it names, in order."""
+    free = [i for i, ind in enumerate(template.tree) if ind.block and ind.name not in fill.indicators]
+    placed: dict[int, dict[str, Any]] = {}
+    for values in fill.extra_indicators:
+        row = next((i for i in free if all(values.get(tier) == getattr(template.tree[i], tier)
+                                             for tier in template.tiers)), None)
+        if row is not None:
+            free.remove(row)
+            placed[row] = values
+    return placed
+
+
+def under_tree(template: Template, fill: Fill) -> list[dict[str, Any]]:
+    """The fill's own indicators in the rows under the tree: those no block of own rows took."""
+    taken = [id(v) for v in in_blocks(template, fill).values()]
+    return [v for v in fill.extra_indicators if id(v) not in taken]
+
+
+def layout_counts(template: Template, fill: Fill | None) -> tuple[int, tuple[str, ...]]:
     """The task rows a fill needs (at least what a blank offers, more if the fill has more), and
     the kinds of the rows under the tree: the fill's own indicators, then what is left of the
-    blank's spare rows (``spare``, their kinds) once the own rows of each kind took theirs."""
+    blank's spare rows (their kinds) once the own rows of each kind took theirs."""
+    template_rows, spare = template.task_rows, template.spare_kinds
     tasks = len(fill.tasks) if fill else 0
-    own = tuple(own_kind(ind.get("target")) for ind in fill.extra_indicators) if fill else ()
+    own = tuple(own_kind(ind.get("target")) for ind in under_tree(template, fill)) if fill else ()
     left = list(spare)
     for kind in own:
         if kind in left:
@@ -27,7 +48,7 @@ def layout_counts(template_rows: int, spare: tuple[str, ...], fill: Fill | None)
 
 
 def layout_for(template: Template, fill: Fill | None) -> Layout:
-    tasks, extra = layout_counts(template.task_rows, template.spare_kinds, fill)
+    tasks, extra = layout_counts(template, fill)
     return build_layout(template, tasks, extra)
 
 
@@ -37,6 +58,7 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     tree_count = len(layout.template.tree)
     tasks = task_rows(layout, fill)
+    blocks, extra = in_blocks(layout.template, fill), under_tree(layout.template, fill)
     for slot in layout.slots.values():
         if slot.role == FORMULA:
             continue
@@ -51,12 +73,12 @@ def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
             value = tasks.get(slot.index, {}).get(slot.field)
         elif slot.section == INDICATORS:
             row = layout.indicator_rows[slot.index]
-            if row.tree is not None:
-                given = fill.indicators.get(row.tree.name, {})
+            if row.tree is not None:  # a block's own row: as a returned file names it, else the fill's next
+                given = fill.indicators.get(row.tree.name, blocks.get(slot.index, {}))
                 if slot.role == INPUT and slot.field in given:
                     value = given[slot.field]
-            elif slot.index - tree_count < len(fill.extra_indicators):
-                value = fill.extra_indicators[slot.index - tree_count].get(slot.field)
+            elif slot.index - tree_count < len(extra):
+                value = extra[slot.index - tree_count].get(slot.field)
         out[slot.key] = value
     return out
 

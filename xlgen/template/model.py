@@ -21,7 +21,7 @@ from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
                                   Table as Table, TreeIndicator as TreeIndicator, parse_header, parse_header_row, parse_table,
-                                  parse_tree, points_in_tree)
+                                  own_rows, parse_tree, points_in_tree)
 from xlgen.template.meta import (SECTIONS as SECTIONS, absent, orientation, scores, sections as parse_sections,
                                  table_weight, task_rows, unit_note_at)
 from xlgen.template.points import points_problems
@@ -369,7 +369,7 @@ def load_template(name: str | Path) -> Template:
         levels=tuple(Level(n.get("label", str), n.get("min", float)) for n in root.tables("levels", required=False)),
         operators=tuple(lists.strings("operators", default=[])),
         units=tuple(lists.strings("units", default=[])),
-        tree=tuple(parse_tree(n, indicators) for n in root.tables("tree")),
+        tree=tuple(row for n in root.tables("tree") for ind in (parse_tree(n, indicators),) for row in (ind, *own_rows(ind))),
         footer=tuple(parse_header_row(n, footer=True) for n in root.tables("footer", required=False)),
         total_weight=total.get("weight", bool, default=False),
         subtotals=total.get("subtotals", str, default=""),
@@ -552,12 +552,12 @@ def _check(t: Template) -> None:
                              detail=Text(f"「{n}」与前面的指标重名；指标名称不能重复",
                                          f"'{n}' repeats an earlier indicator's name; names must be unique"))
     for i, ind in enumerate(t.tree):
-        if t.points_in_tree and ind.weight is None:  # the bound of its typed 得分
+        if t.points_in_tree and ind.weight is None and not ind.block:  # the bound of its typed 得分
             raise XlgenError(ErrorCode.POINTS_MISSING, file=t.path, key=f"tree[{i}].weight", example=f"{ind.name}（5分）")
     for code, fields in points_problems(t.tree, t.tiers):
         raise XlgenError(code, file=t.path, **fields)
     weights = [ind.weight for ind in t.tree if ind.weight is not None]
-    if len(weights) == len(t.tree) and round(sum(weights), 6) != round(t.weight_indicators, 6):
+    if len(weights) == len([ind for ind in t.tree if not ind.block]) and round(sum(weights), 6) != round(t.weight_indicators, 6):
         raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",
                          detail=Text(f"指标分值合计 {round(sum(weights), 6):g}，而 weights.indicators 为 {t.weight_indicators:g}",
                                      f"indicator weights add up to {round(sum(weights), 6):g}; "

@@ -149,6 +149,10 @@ class TreeIndicator:
     extra: tuple[tuple[str, float | str], ...] = ()
     # the row's own rule for a computed column, chosen from [formulas] (得分系数 by "reverse")
     formulas: tuple[tuple[str, str], ...] = ()
+    # a block of a department's own indicators inside its tier (达州's 部门特性指标): ``own`` open
+    # rows beneath this one share its points; each of them names this row in ``block``
+    own: int = 0
+    block: str = ""
 
     @property
     def qualitative(self) -> bool:
@@ -347,7 +351,7 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
     the values of the table's other text or target columns (指标性质, 评分标准, 调整指标值)."""
     others = [c.field for c in indicators.columns if c.field and c.field not in _TREE_KEYS
               and c.type in ("text", "target", "operator", "unit")]
-    node.only(*_TREE_KEYS, *others, "formulas")
+    node.only(*_TREE_KEYS, *others, "formulas", "own")
     computed = [c.field for c in indicators.columns if c.type == "computed"]
     rules = node.table("formulas", required=False)
     for column in rules.data:
@@ -372,4 +376,25 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
         extra=tuple((name, value) for name in others
                     if (value := node.number_or_text(name)) is not None),
         formulas=tuple((column, rules.get(column, str)) for column in rules.data),
+        own=_own(node, indicators),
     )
+
+
+def _own(node: Node, indicators: Table) -> int:
+    """``own = N``: N open rows beneath the row for a department's own indicators, sharing its
+    points (the row's typed 得分 is their sum's bound); on a form whose points are the tree's."""
+    if not node.has("own"):
+        return 0
+    count = node.get("own", int)
+    if not points_in_tree(indicators):
+        raise XlgenError(ErrorCode.OWN_ROWS_POINTS, file=node.file, key=node.path("own"))
+    if count < 1:
+        raise XlgenError(ErrorCode.OWN_ROWS_COUNT, file=node.file, key=node.path("own"), count=count)
+    return count
+
+
+def own_rows(ind: TreeIndicator) -> list[TreeIndicator]:
+    """The open rows of ``ind``'s block, in order: its tiers, a name of their own (the cell is the
+    department's), no points of their own (the block's)."""
+    return [TreeIndicator(level1=ind.level1, level2=ind.level2, name=f"{ind.name}（{k + 1}）", operator="",
+                          target=None, unit="", weight=None, block=ind.name) for k in range(ind.own)]

@@ -32,6 +32,8 @@ class _Row(Protocol):
     def level1(self) -> str: ...
     @property
     def level2(self) -> str: ...
+    @property
+    def block(self) -> str: ...
 
 
 def tree_runs(tree: Sequence[_Row], tiers: tuple[str, ...], tier: str) -> list[tuple[int, int]]:
@@ -60,7 +62,7 @@ def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[
         for first, last in tree_runs(tree, tiers, tier):
             label = getattr(tree[first], tier)
             said = label_points(label)
-            weights = [r.weight for r in tree[first:last + 1]]
+            weights = [r.weight for r in tree[first:last + 1] if not r.block]  # own rows: their block's points
             if said is None or any(w is None for w in weights):
                 continue
             got = round(sum(w for w in weights if w is not None), 6)

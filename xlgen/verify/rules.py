@@ -15,7 +15,7 @@ from xlgen.generate.guidance import printsetup
 from xlgen.layout import selfcheck as chk
 from xlgen.intake.reader import Returned
 from xlgen.layout import cellrules
-from xlgen.layout.formulas import substitute
+from xlgen.layout.formulas import ref, substitute
 from xlgen.layout.model import FORMULA, INPUT, Layout, Slot, blank
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table
@@ -153,8 +153,9 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
             at = row.get(rule.at) or next((row[f] for f in missing), None) or \
                 next((row[f] for f in reads if f in row), next(iter(row.values())))
             params: dict[str, Any] = {f: effective(s) for f, s in row.items()}
-            if section == INDICATORS and "weight" not in row:  # no 分值 column: the tree's points
-                params["weight"] = lay.points(index)
+            for f in reads:  # read without a cell of the row: the tree's points, a block's sum
+                if f not in row:
+                    params[f] = evaluate(helper.a1, ref(lay, f, section, index), values.get)
             params.update(name=_row_name(lay, section, index, row, inputs), label=plan.labels[at.key],
                           missing="、".join(_labels(t.tasks if section == TASKS else t.indicators, missing)))
             if rule.fix:  # the value meant, by the formula the live 填报检查 shows it with (请核实：是否应填 95？)
