@@ -133,6 +133,10 @@ def test_subtotals_without_a_weight_column(tmp_path: Path) -> None:
      "the form has no weight column: give the row's points (weight)"),
     ('orientation = "portrait"', 'orientation = "upright"', "template.orientation", "upright"),
     ('width = 16 }', 'width = 0 }', "indicators.columns[0].width", "0 is no usable column width"),
+    ('own = 4', 'own = 0', "tree[21].own", "0 is not a row count"),
+    ('  { field = "score", label = "得分", type = "score", width = 12 },',
+     '  { field = "score", label = "得分", type = "score", width = 12 },\n  { field = "weight", label = "分值", type = "weight" },',
+     "tree[21].own", "a block of a department's own rows is for a form without a weight column"),
 ])
 def test_templates_check_holds_the_stated_points(tmp_path: Path, old: str, new: str, key: str, says: str) -> None:
     path = variant(tmp_path, old, new)

@@ -81,7 +81,7 @@ class ErrorCode(Enum):
 
     OWN_ROWS_POINTS = Text("{file}：键「{key}」：部门自设指标行只用于没有分值列、各行分值由指标给出的表（如达州得分表）",
                            "{file}: key '{key}': a block of a department's own rows is for a form without a weight "
-                           "column, whose points the tree gives (as 达州's 得分表)")
+                           "column, whose points the tree gives (as Dazhou's score sheet)")
     OWN_ROWS_COUNT = Text("{file}：键「{key}」：{count} 不是行数；应为 1 或更大的整数",
                           "{file}: key '{key}': {count} is not a row count; expected 1 or more")
 
