@@ -199,3 +199,47 @@ def test_libreoffice_fails_a_block_over_its_points(book: Generated, lo_recalc: A
     assert saved[lay.slot("total").a1] == TOTAL + 8
     result = verify_file(over)
     assert result.status == "fail"
+
+
+OPTIONAL = '''name = "协作部门满意度(3分)"
+
+[[tree]]
+level1 = "部门绩效情况(45分)"
+level2 = "满意度(10分)"
+name = "管理对象满意度(3分)"
+
+[[tree]]
+level1 = "部门绩效情况(45分)"
+level2 = "满意度(10分)"
+name = "社会公众满意度(4分)"
+'''
+
+
+def test_optional_indicators_share_one_block_of_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """可选项: the bureau's optional indicators share the block's 10 points among those a
+    department scores; the rest of the form is not rescaled."""
+    path = variant(tmp_path, OPTIONAL, 'name = "满意度（可选项，共10分）"\nweight = 10\n'
+                   'optional = ["协作部门满意度(可选项)", "管理对象满意度(可选项)", "社会公众满意度(可选项)"]\n')
+    path.write_text(path.read_text(encoding="utf-8").replace('version = "2024.1"', 'version = "2099.1"'), encoding="utf-8")
+    monkeypatch.setenv("XLGEN_TEMPLATES", str(tmp_path))
+    t = load_template(path)
+    head = next(i for i, ind in enumerate(t.tree) if ind.optional)
+    assert [ind.name for ind in t.tree[head + 1:head + 4]] == list(t.tree[head].optional)
+    fill = tmp_path / "fill.toml"
+    scores = "\n".join(f'[[indicators]]\nname = "{ind.name}"\nscore = 1\n' for ind in t.tree
+                       if ind.weight is not None and ind.name != t.tree[head].name and not ind.own)
+    fill.write_text('year = 2024\n[header]\ndepartment_name = "示例"\ndepartment_code = "1"\n' + scores
+                    + '[[indicators]]\nname = "协作部门满意度(可选项)"\nscore = 6\n'
+                    + '[[indicators]]\nname = "社会公众满意度(可选项)"\nscore = 3\n', encoding="utf-8")
+    made = generate(t, load_fill(fill, t), tmp_path / "optional.xlsx")
+    lay = made.layout
+    names = [lay.slot(f"indicators[{head + k}].name") for k in (1, 2, 3)]
+    assert [s.role for s in names] == ["fixed"] * 3 and all(s.bureau for s in names)
+    rows = sum(1 for ind in t.tree if ind.weight is not None and ind.name != t.tree[head].name and not ind.own)
+    assert made.total == rows + 9  # 6 + 3 of the block's 10, nothing rescaled
+    honest = verify_file(made.path)
+    assert honest.status == "pass", [f.message("en") for f in honest.findings][:4]
+    # 6 + 3 + 2 = 11 of 10: the block's row fails, live and in verify; an unpicked row needs nothing
+    over = verify_file(set_cells(made.path, tmp_path / "over.xlsx", {lay.slot(f"indicators[{head + 2}].score").a1: 2}))
+    found = [f.message("zh") for f in over.findings if f.code.value.code == "score-over-weight"]
+    assert over.status == "fail" and len(found) == 1 and "得分 11 不在 0 到分值 10 之间" in found[0], found

@@ -231,9 +231,9 @@ class Layout:
         """Formula: the sum of ``fld`` over the own rows of the block headed by row ``index``
         ("": the row heads none)."""
         tree = self.indicator_rows[index].tree
-        if tree is None or not tree.own:
+        if tree is None or not tree.beneath:
             return ""
-        first, last = self.slots[f"indicators[{index + 1}].{fld}"], self.slots[f"indicators[{index + tree.own}].{fld}"]
+        first, last = self.slots[f"indicators[{index + 1}].{fld}"], self.slots[f"indicators[{index + tree.beneath}].{fld}"]
         cells = a1_range(first.row, first.col, last.row, last.col)
         return f'IF(COUNT({cells})=0,"",SUM({cells}))'
 

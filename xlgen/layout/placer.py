@@ -244,12 +244,12 @@ class Placer(CheckBlock):
         tree = ind.tree
         for c in t.indicators.columns:
             key = f"indicators[{ind.index}].{c.field}"
-            if tree is not None and tree.own and c.type == "score":
+            if tree is not None and tree.beneath and c.type == "score":
                 # a block's head row: its 得分 is its own rows' (the rule reads their sum), no cell
                 self.label(r, col, "", "blank", last_col=col + c.span - 1)
                 col += c.span
                 continue
-            default: Any = tree.value(c.field) if tree is not None and not tree.block else None
+            default: Any = tree.value(c.field) if tree is not None and (not tree.block or tree.named) else None
             role = INPUT
             formula: FormulaSpec | None = None
             if c.type == "computed":
@@ -261,7 +261,7 @@ class Placer(CheckBlock):
                 assert tree is not None
                 role, formula = FORMULA, t.formulas[tree.actual]
             elif tree is not None and (c.field in TREE_FIELDS or (c.type == "text" and default not in (None, ""))) \
-                    and not (tree.block and c.field == "name"):  # an own row's name is the department's
+                    and not (tree.block and not tree.named and c.field == "name"):  # an open row's name: the department's
                 role = FIXED  # the tree's names and texts (指标性质, 评分标准) are the bureau's
             if c.field in t.indicators.unused_by(ind.kind):
                 role, default = FIXED, None  # not used by the row's kind: locked and blank, no input
@@ -272,7 +272,7 @@ class Placer(CheckBlock):
                           # the tree's texts are the bureau's wherever they are written locked (one
                           # rule: what the layout fixes is sealed), [fixed] names the rest
                           bureau=role == FIXED or (role != FORMULA and c.field in t.fixed.get(INDICATORS, ())
-                                                   and not (tree is not None and tree.block))))  # an own row's: the department's
+                                                   and not (tree is not None and tree.block and not tree.named))))  # an open row's: the department's
             if formula is not None:
                 self.pending.append((key, formula, INDICATORS, ind.index))
             col += c.span

@@ -16,7 +16,7 @@ from xlgen.template.model import Template
 def in_blocks(template: Template, fill: Fill) -> dict[int, dict[str, Any]]:
     """The fill's own indicators that go into the tree's blocks of own rows (达州's 部门特性指标),
     by tree row: each to the next free row of the block whose tiers it names, in order."""
-    free = [i for i, ind in enumerate(template.tree) if ind.block and ind.name not in fill.indicators]
+    free = [i for i, ind in enumerate(template.tree) if ind.block and not ind.named and ind.name not in fill.indicators]
     placed: dict[int, dict[str, Any]] = {}
     for values in fill.extra_indicators:
         row = next((i for i in free if all(values.get(tier) == getattr(template.tree[i], tier)

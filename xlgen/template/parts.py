@@ -153,6 +153,15 @@ class TreeIndicator:
     # rows beneath this one share its points; each of them names this row in ``block``
     own: int = 0
     block: str = ""
+    # 可选项 (达州): the bureau's optional indicators beneath this row, sharing its points among
+    # those a department scores (their names the bureau's, each row ``named``)
+    optional: tuple[str, ...] = ()
+    named: bool = False
+
+    @property
+    def beneath(self) -> int:
+        """The rows of this row's block beneath it: its optional indicators, then its open rows."""
+        return len(self.optional) + self.own
 
     @property
     def qualitative(self) -> bool:
@@ -351,7 +360,7 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
     the values of the table's other text or target columns (指标性质, 评分标准, 调整指标值)."""
     others = [c.field for c in indicators.columns if c.field and c.field not in _TREE_KEYS
               and c.type in ("text", "target", "operator", "unit")]
-    node.only(*_TREE_KEYS, *others, "formulas", "own")
+    node.only(*_TREE_KEYS, *others, "formulas", "own", "optional")
     computed = [c.field for c in indicators.columns if c.type == "computed"]
     rules = node.table("formulas", required=False)
     for column in rules.data:
@@ -377,6 +386,7 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
                     if (value := node.number_or_text(name)) is not None),
         formulas=tuple((column, rules.get(column, str)) for column in rules.data),
         own=_own(node, indicators),
+        optional=_optional(node, indicators),
     )
 
 
@@ -393,8 +403,23 @@ def _own(node: Node, indicators: Table) -> int:
     return count
 
 
+def _optional(node: Node, indicators: Table) -> tuple[str, ...]:
+    """``optional = ["经济效益(可选项)", …]``: the bureau's optional indicators beneath the row,
+    sharing its points; on a form whose points are the tree's."""
+    if not node.has("optional"):
+        return ()
+    names = tuple(node.strings("optional"))
+    if not points_in_tree(indicators):
+        raise XlgenError(ErrorCode.OWN_ROWS_POINTS, file=node.file, key=node.path("optional"))
+    if not names:
+        raise XlgenError(ErrorCode.OWN_ROWS_COUNT, file=node.file, key=node.path("optional"), count=0)
+    return names
+
+
 def own_rows(ind: TreeIndicator) -> list[TreeIndicator]:
-    """The open rows of ``ind``'s block, in order: its tiers, a name of their own (the cell is the
-    department's), no points of their own (the block's)."""
-    return [TreeIndicator(level1=ind.level1, level2=ind.level2, name=f"{ind.name}（{k + 1}）", operator="",
-                          target=None, unit="", weight=None, block=ind.name) for k in range(ind.own)]
+    """The rows of ``ind``'s block, in order: its optional indicators (named by the bureau), then
+    its open rows (a name the department writes); its tiers, no points of their own (the block's)."""
+    named = [TreeIndicator(level1=ind.level1, level2=ind.level2, name=name, operator="", target=None, unit="",
+                           weight=None, block=ind.name, named=True) for name in ind.optional]
+    return named + [TreeIndicator(level1=ind.level1, level2=ind.level2, name=f"{ind.name}（{k + 1}）", operator="",
+                                  target=None, unit="", weight=None, block=ind.name) for k in range(ind.own)]
