@@ -189,7 +189,7 @@ class Program:
         values: dict[str, Any] = dict(inputs)
         get = values.get
         for cell, compiled in self.steps:
-            values[cell] = _value(cell, compiled, get)
+            values[cell] = value_of(cell, compiled, get)
         return {cell: values[cell] for cell, _ in self.steps}
 
     @functools.cached_property
@@ -199,7 +199,7 @@ class Program:
 
 def _straight(steps: tuple[tuple[str, Compiled], ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """The steps as one function of the values (updated in place) giving the formulas' results:
-    each step what ``_value`` does, written out (cells are A1 addresses, written as literals;
+    each step what ``value_of`` does, written out (cells are A1 addresses, written as literals;
     functions and formulas are bound by name)."""
     env: dict[str, Any] = {"Raised": Raised, "EngineError": EngineError, "XlError": XlError, "Range": Range,
                            "isfinite": math.isfinite, "NUM": XlError(NUM), "_failed": _failed}
@@ -233,7 +233,7 @@ STRAIGHT_AFTER = 3  # runs of a program step by step before it is written out as
 
 
 def _failed(cell: str, compiled: Compiled, exc: Exception | None) -> EngineError:
-    """What ``_value`` says of a step that failed (``exc``: a bug of ours) or gave a range."""
+    """What ``value_of`` says of a step that failed (``exc``: a bug of ours) or gave a range."""
     if exc is None:
         return EngineError(f"{cell}: {compiled.text} gives a range, not a value")
     return EngineError(f"{cell}: {compiled.text}: {exc!r}")
@@ -242,10 +242,11 @@ def _failed(cell: str, compiled: Compiled, exc: Exception | None) -> EngineError
 def evaluate(cell: str, text: str, get: Getter) -> Any:
     """The value of one formula ``text`` (at ``cell``), reading other cells through ``get``, as
     a program would give it."""
-    return _value(cell, compile_formula(text), get)
+    return value_of(cell, compile_formula(text), get)
 
 
-def _value(cell: str, compiled: Compiled, get: Getter) -> Any:
+def value_of(cell: str, compiled: Compiled, get: Getter) -> Any:
+    """The value of a compiled formula (at ``cell``), reading other cells through ``get``."""
     try:
         result = compiled.run(get)
     except Raised as exc:

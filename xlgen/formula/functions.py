@@ -171,6 +171,7 @@ def _logical(args: Iterable[Any]) -> list[bool]:
     return out
 
 
+_SPACES = re.compile(" +")
 _CRITERION = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.S)
 
 
@@ -274,7 +275,7 @@ STRICT: dict[str, Callable[..., Any]] = {
     "ISTEXT": lambda a: isinstance(a, str),
     "ISBLANK": lambda a: a is None,
     "LEN": lambda a: float(len(to_text(a))),
-    "TRIM": lambda a: re.sub(" +", " ", to_text(a)).strip(" "),
+    "TRIM": lambda a: _SPACES.sub(" ", to_text(a)).strip(" "),
     "LEFT": _left,
     "SUBSTITUTE": _substitute,
     "CLEAN": lambda a: "".join(ch for ch in to_text(a) if ord(ch) >= 32),  # Excel: drops codes 0–31

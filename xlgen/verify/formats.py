@@ -24,7 +24,7 @@ from xlgen.findings import Code, Finding, finding
 from xlgen.generate.styles import number_format, style_of
 from xlgen.intake.package import number_formats
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import FORMULA, Slot
+from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
 from xlgen.verify.plan import Plan
 
 GENERALS = ("general", "g/通用格式")  # Excel's General, and its name in Chinese Excel and WPS
@@ -168,12 +168,11 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
     if codes is None:
         return []  # a damaged style sheet: no format can be told
     out = []
-    for s in ret.layout.slots.values():
+    for s, expected in _expected(ret.layout):
         c = ret.cell(s)
         if c is None:
             continue
         found = codes[c.style] if c.style < len(codes) else "General"
-        expected = number_format(style_of(s))
         if found == expected:
             continue
         if s.role == FORMULA:
@@ -185,6 +184,12 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
             out.append(finding(Code.FORMAT_CHANGED, ret.sheet.name, ret.where(s), s.key,
                                label=plan.labels[s.key], found=found, expected=expected, value=c.value))
     return out
+
+
+@per_layout
+def _expected(lay: Layout) -> list[tuple[Slot, str]]:
+    """Each slot with the number format the form writes for it."""
+    return [(s, number_format(style_of(s))) for s in lay.slots.values()]
 
 
 def _percent_row(ret: Returned, plan: Plan, s: Slot) -> bool:

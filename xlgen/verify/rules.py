@@ -10,13 +10,13 @@ from types import MappingProxyType
 from typing import Any
 
 from xlgen.findings import Code, Finding, Text, finding, rule_code
-from xlgen.formula.compiler import evaluate
+from xlgen.formula.compiler import Compiled, compile_formula, evaluate, value_of
 from xlgen.generate.guidance import printsetup
 from xlgen.layout import selfcheck as chk
 from xlgen.intake.reader import Returned
 from xlgen.layout import cellrules
 from xlgen.layout.formulas import ref, substitute
-from xlgen.layout.model import FORMULA, INPUT, Layout, Slot, blank
+from xlgen.layout.model import FORMULA, INPUT, Layout, Slot, blank, per_layout
 from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table
 from xlgen.template.rules import BAND, NUMBER, OPERATOR, UNIT, WEIGHT_CHECKS
@@ -77,16 +77,33 @@ def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[s
     for rule in ret.template.checks:
         if not rule.structural:
             continue
-        tests = []
+        tests: list[tuple[Slot, Compiled]] = []
         for helper in plan.helpers.get(rule.name, ()):
             section, index = plan.table_rows[helper.row]
             if ret.file_row(helper.row) is not None and _breaks(helper, values.get, known):
-                tests += cellrules.row_tests(lay, rule.name, section, index)
-        tests += cellrules.form_tests(lay, rule.name)
+                tests += _cell_tests(lay, rule.name, section, index)
+        tests += _cell_tests(lay, rule.name)
         for slot, test in tests:
-            if ret.file_row(slot.row) is not None and _holds(slot.a1, test, values.get):
+            if ret.file_row(slot.row) is not None and _true(value_of(slot.a1, test, values.get)):
                 out.append(_structural_finding(ret, plan, rule.name, slot, inputs))
     return out
+
+
+@per_layout
+def _compiled_tests(lay: Layout) -> dict[tuple[str, str, int], list[tuple[Slot, Compiled]]]:
+    """The layout's cell tests compiled, by (rule, table, row index), filled as files ask for them."""
+    return {}
+
+
+def _cell_tests(lay: Layout, rule: str, table: str = "", index: int = -1) -> list[tuple[Slot, Compiled]]:
+    """The cell tests of structural ``rule`` on row ``index`` of ``table`` (none given: on the
+    cells outside the tables), compiled once per layout."""
+    known = _compiled_tests(lay)
+    tests = known.get((rule, table, index))
+    if tests is None:
+        made = cellrules.row_tests(lay, rule, table, index) if table else cellrules.form_tests(lay, rule)
+        tests = known[(rule, table, index)] = [(slot, compile_formula(test)) for slot, test in made]
+    return tests
 
 
 def _structural_finding(ret: Returned, plan: Plan, rule: str, s: Slot, inputs: dict[str, Any]) -> Finding:
@@ -120,8 +137,10 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
     lay = ret.layout
     out = []
     for key, value in inputs.items():
+        if not isinstance(value, str):  # the most, first
+            continue
         slot = lay.slots.get(key)
-        if slot is None or not isinstance(value, str) or slot.col >= lay.width or ret.file_row(slot.row) is None:
+        if slot is None or slot.col >= lay.width or ret.file_row(slot.row) is None:
             continue
         if printsetup.overflows(lay, slot, value):
             out.append(finding(Code.TEXT_OVERFLOWS, ret.sheet.name, ret.where(slot), key, label=plan.labels[key],

@@ -3,6 +3,7 @@ protection and validations removed, macros and embedded objects."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,14 +133,15 @@ def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
     out = []
     if not sheet.protected:
         out.append(finding(Code.PROTECTION_REMOVED, sheet.name, None, None))
-    needed = {(r, s.col) for group in groups for s, r in group}
+    needed: dict[int, list[int]] = {}  # column → the file rows needing a validation there, in order
+    for r, c in sorted({(r, s.col) for group in groups for s, r in group}):
+        needed.setdefault(c, []).append(r)
     covered: set[tuple[int, int]] = set()
-    for ranges in sheet.validations:  # each range costs at most its area or the cells needed
+    for ranges in sheet.validations:  # each range costs the columns needed and the cells it covers
         for r1, c1, r2, c2 in ranges:
-            if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(needed):
-                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in needed)
-            else:
-                covered.update((r, c) for r, c in needed if r1 <= r <= r2 and c1 <= c <= c2)
+            for c, rows in needed.items():
+                if c1 <= c <= c2:
+                    covered.update((r, c) for r in rows[bisect_left(rows, r1):bisect_right(rows, r2)])
     for group in groups:
         for s, r in group:
             if s.row not in bare_rows and (r, s.col) not in covered:
