@@ -184,8 +184,11 @@ class Program:
     def run(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         if self.straight:
             self._runs[0] += 1
-            if self._runs[0] > STRAIGHT_AFTER:  # writing the function costs some runs' time: not for one file
-                return self._function(dict(inputs))
+            if self._runs[0] > STRAIGHT_AFTER:  # writing the function costs some runs' time: not for a few files
+                try:
+                    return self._function(dict(inputs))
+                except Exception:  # an error value met, a range: step by step, each step says what it gives
+                    pass
         values: dict[str, Any] = dict(inputs)
         get = values.get
         for cell, compiled in self.steps:
@@ -198,30 +201,25 @@ class Program:
 
 
 def _straight(steps: tuple[tuple[str, Compiled], ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """The steps as one function of the values (updated in place) giving the formulas' results:
-    each step what ``value_of`` does, written out (cells are A1 addresses, written as literals;
-    functions and formulas are bound by name)."""
-    env: dict[str, Any] = {"Raised": Raised, "EngineError": EngineError, "XlError": XlError, "Range": Range,
-                           "isfinite": math.isfinite, "NUM": XlError(NUM), "_failed": _failed}
+    """The steps as one function of the values (updated in place) giving the formulas' results,
+    as ``value_of`` gives them where no step raises: a step that would raise (an error value
+    met: #VALUE!, #DIV/0!) or give a range makes the whole function raise, and the program is
+    then run step by step. Cells are A1 addresses, written as literals; functions and formulas
+    are bound by name."""
+    env: dict[str, Any] = {"isfinite": math.isfinite, "_finished": _finished}
     lines = ["def program(values):", "    get = values.get", "    out = {}"]
     for i, (cell, compiled) in enumerate(steps):
         env[f"c{i}"] = compiled
         call = f"c{i}.run(get)"
         if isinstance(compiled.run, functools.partial) and not compiled.run.keywords:  # the shape's function itself
             env[f"f{i}"] = compiled.run.func
-            literal = all(isinstance(a, str) and _A1.fullmatch(a) for a in compiled.run.args)
-            if literal:  # cell addresses, written as literals
+            if all(isinstance(a, str) and _A1.fullmatch(a) for a in compiled.run.args):  # cell addresses
                 call = f"f{i}({''.join(repr(a) + ', ' for a in compiled.run.args)}get)"
             else:
                 env[f"a{i}"] = compiled.run.args
                 call = f"f{i}(*a{i}, get)"
-        lines += [f"    try: r = {call}",
-                  "    except Raised as exc: r = XlError(exc.code)",
-                  "    except EngineError: raise",
-                  f"    except Exception as exc: raise _failed({cell!r}, c{i}, exc) from exc",
-                  f"    if isinstance(r, Range): raise _failed({cell!r}, c{i}, None)",
-                  "    if isinstance(r, float): r = r + 0.0 if isfinite(r) else NUM",
-                  f"    out[{cell!r}] = values[{cell!r}] = r"]
+        lines += [f"    r = {call}",
+                  f"    out[{cell!r}] = values[{cell!r}] = r + 0.0 if r.__class__ is float and isfinite(r) else _finished(r)"]
     lines.append("    return out")
     exec(compile("\n".join(lines) + "\n", "<program>", "exec"), env)  # code written from the steps alone
     function: Callable[[dict[str, Any]], dict[str, Any]] = env["program"]
@@ -229,14 +227,17 @@ def _straight(steps: tuple[tuple[str, Compiled], ...]) -> Callable[[dict[str, An
 
 
 _A1 = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
-STRAIGHT_AFTER = 3  # runs of a program step by step before it is written out as one function
+STRAIGHT_AFTER = 16  # runs of a program step by step before it is written out as one function
+_NUM = XlError(NUM)
 
 
-def _failed(cell: str, compiled: Compiled, exc: Exception | None) -> EngineError:
-    """What ``value_of`` says of a step that failed (``exc``: a bug of ours) or gave a range."""
-    if exc is None:
-        return EngineError(f"{cell}: {compiled.text} gives a range, not a value")
-    return EngineError(f"{cell}: {compiled.text}: {exc!r}")
+def _finished(result: Any) -> Any:
+    """A step's result other than a finite float, as ``value_of`` finishes it (a range: raised)."""
+    if isinstance(result, Range):
+        raise EngineError("a range, not a value")
+    if isinstance(result, float):
+        return result + 0.0 if math.isfinite(result) else _NUM
+    return result
 
 
 def evaluate(cell: str, text: str, get: Getter) -> Any:

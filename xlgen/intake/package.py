@@ -7,6 +7,7 @@ is inflated; small parts are parsed by defusedxml, large ones streamed behind th
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -138,14 +139,32 @@ def local_name(tag: str) -> str:
 
 
 def _root(zf: SafeZip, part: str) -> Any:
-    """A small part (workbook, relationships, properties), parsed whole by defusedxml."""
+    """A small part (workbook, relationships, properties), parsed whole by defusedxml; the same
+    bytes (the workbook part and relationships of every file of a form) parsed once. The tree is
+    only read, never changed."""
     data = zf.read(part, SMALL_PART)
+    key = hashlib.sha256(data).digest()
+    root = _PARSED.get(key)
+    if root is not None:
+        return root
     if not data.strip():
         raise Refused(Text(f"{part} 为空", f"{part} is empty"))
     try:
-        return DefusedTree.fromstring(data, forbid_dtd=True)
+        root = DefusedTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise Refused(dtd_reason(part)) from None
+    return _keep(key, root)
+
+
+_PARSED: dict[bytes, Any] = {}  # sha256 of a part's bytes → what they parsed into
+MAX_PARSED = 512  # parts kept (a form's few alike parts; each file's own properties pass through)
+
+
+def _keep(key: bytes, parsed: Any) -> Any:
+    if len(_PARSED) >= MAX_PARSED:
+        _PARSED.clear()  # simpler than an order of use, and as good for a collection's few forms
+    _PARSED[key] = parsed
+    return parsed
 
 
 def ended_elements(parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
@@ -272,7 +291,9 @@ def number_formats(pkg: Package) -> list[str] | None:
     if not pkg.styles_part:
         return []
     try:
-        return _number_formats(pkg, pkg.styles_part)
+        key = b"styles" + hashlib.sha256(pkg.zip.read(pkg.styles_part)).digest()
+        known = _PARSED.get(key)
+        return list(known) if known is not None else list(_keep(key, _number_formats(pkg, pkg.styles_part)))
     except Exception:  # a damaged style sheet (Excel repairs it): no format is known
         return None
 
