@@ -2,9 +2,9 @@
 
 Stage one of verification (returned workbook → values → findings). The file is read, never
 evaluated and never saved: a part holding a DTD is refused before parsing (as defusedxml's
-``forbid_dtd``: no entity, so no entity bomb and no XXE), the sheet is parsed in one streaming
-pass that keeps only the template's known range, and every formula cell gives its formula text
-and its saved (cached) value together.
+``forbid_dtd``: no entity, so no entity bomb and no XXE), the sheet is parsed in one pass that
+keeps only the template's known range, and every formula cell gives its formula text and its
+saved (cached) value together.
 
 Why not openpyxl's loader: it reads a file either as formulas or as values (two loads, 15 ms each
 for our form), parses the style sheet we do not need, and does not show sheet protection or data
