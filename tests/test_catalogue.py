@@ -5,41 +5,113 @@ English), and no detail of ours is a bare string that would show one language in
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 import string
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.chinese import english_words
+import xlgen.errors
+from tests.helpers.chinese import AsIs, english_words, ours
 from tests.helpers.common import ROOT
-from xlgen.errors import ErrorCode
+from xlgen.errors import Catalogue, ErrorCode, XlgenError
 from xlgen.findings import Code, finding
-from xlgen.lang import Text, fill
+from xlgen.lang import Text, pick
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PROSE = ("detail", "reason", "what", "expected", "suggestion", "problems")  # fields that are sentences of ours
+IN_THE_FORM = ("填报检查", "分值", "不适用")  # names of the form's own parts, which an English message names as they are
+
+
+def _families() -> list[type[Catalogue]]:
+    """Every family of error codes: the Catalogue of each module of xlgen/errors/."""
+    for module in pkgutil.iter_modules(xlgen.errors.__path__):
+        importlib.import_module(f"xlgen.errors.{module.name}")
+    return Catalogue.__subclasses__()
+
+
+FAMILIES = {f.__name__: f for f in _families()}
+ERROR_CODES = [code for family in FAMILIES.values() for code in family]
 
 
 def _fields(*texts: str) -> set[str]:
     return {f.split("!")[0] for t in texts for _, f, _, _ in string.Formatter().parse(t) if f}
 
 
-def _rendered(text: Text, sample: object) -> tuple[str, str]:
-    fields = {f: sample for f in _fields(*text)}
-    return fill(text, fields, "zh"), fill(text, fields, "en")
+def _rendered(text: Text, sample: Text | str) -> tuple[str, str]:
+    """The message with ``sample`` in every field (whatever the field's format: "{total:g}")."""
+    def shown(lang: str) -> str:
+        return pick(text, lang).format(**dict.fromkeys(_fields(*text), AsIs(pick(sample, lang) if isinstance(sample, Text) else sample)))
+    return shown("zh"), shown("en")
 
 
-@pytest.mark.parametrize("code", list(ErrorCode), ids=lambda c: c.name)
-def test_every_error_code_renders_in_both_languages(code: ErrorCode) -> None:
-    assert _fields(code.value.zh) == _fields(code.value.en)
-    zh, en = _rendered(code.value, Text("某值", "a value"))
-    assert "{" not in zh and "{" not in en
-    assert "某值" in zh if _fields(code.value.zh) else True
-    assert not CJK.search(en), en
+@pytest.mark.parametrize("code", ERROR_CODES, ids=lambda c: f"{type(c).__name__}.{c.name}")
+def test_every_error_code_renders_in_both_languages(code: Catalogue) -> None:
+    """Each code has a Chinese and an English message naming the same fields (a code added with
+    one language, or with a field one language leaves out, fails here)."""
+    assert _fields(code.text.zh) == _fields(code.text.en) == code.fields
+    zh, en = _rendered(code.text, Text("某值", "a value"))
+    assert not any("{" + f in zh or "{" + f in en for f in code.fields)
+    assert "某值" in zh if code.fields else True
+    assert zh.strip() and en.strip() and zh != en
+    english = en
+    for name in IN_THE_FORM:
+        english = english.replace(name, "")
+    assert not CJK.search(english), en
     assert english_words(zh) == [], zh
-    own = _rendered(code.value, "")[0]
+    assert english_words(ours(code.text, dict.fromkeys(code.fields, "x"))) == [], zh
+    own = _rendered(code.text, "")[0]
     assert CJK.search(own) or not own.strip("：: "), own  # Chinese words of its own, or only its fields
+
+
+def test_the_codes_have_one_name_each() -> None:
+    names = [code.name for code in ERROR_CODES]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    assert all(len(family) == len(family.__members__) for family in FAMILIES.values())  # no member an alias of another
+
+
+# what a function that raises a code fills in itself (Node.error and _no_effect: the file and the key)
+RAISERS = {"XlgenError": frozenset(), "error": frozenset({"file", "key"}), "_no_effect": frozenset({"file", "key"})}
+
+
+def _raised() -> tuple[dict[str, set[str]], list[str]]:
+    """Every code xlgen raises (by family.name, with the places), and each place whose fields are
+    not the code's: the fields given, plus those the raising function fills in."""
+    raised: dict[str, set[str]] = {}
+    wrong = []
+    for path in sorted((ROOT / "xlgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            codes = [a for a in node.args if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name)
+                     and a.value.id in FAMILIES and a.attr in FAMILIES[a.value.id].__members__]
+            if not codes:
+                continue
+            code = FAMILIES[codes[0].value.id][codes[0].attr]  # type: ignore[attr-defined]
+            where = f"{path.relative_to(ROOT)}:{node.lineno}: {type(code).__name__}.{code.name}"
+            raised.setdefault(f"{type(code).__name__}.{code.name}", set()).add(where)
+            callee = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            given = {kw.arg for kw in node.keywords if kw.arg} | RAISERS.get(callee, frozenset({"?"}))
+            if given != code.fields or any(kw.arg is None for kw in node.keywords):
+                wrong.append(f"{where} given {sorted(given)}, names {sorted(code.fields)}")
+    return raised, wrong
+
+
+def test_every_code_is_raised_with_the_fields_its_message_names() -> None:
+    """The fields at each place that raises a code are its message's placeholders, no more and no
+    fewer (a ``**dict`` cannot be checked, so none is used); every code is raised somewhere."""
+    raised, wrong = _raised()
+    assert wrong == []
+    assert sorted(f"{type(c).__name__}.{c.name}" for c in ERROR_CODES if f"{type(c).__name__}.{c.name}" not in raised) == []
+
+
+def test_an_error_refuses_fields_its_message_does_not_name() -> None:
+    with pytest.raises(TypeError, match=r"FILE_MISSING names \['file'\]; given \['file', 'key'\]"):
+        XlgenError(ErrorCode.FILE_MISSING, file="a.toml", key="x")
+    with pytest.raises(TypeError, match=r"given \[\]"):
+        XlgenError(ErrorCode.FILE_MISSING)
 
 
 @pytest.mark.parametrize("code", list(Code), ids=lambda c: c.code)
@@ -55,6 +127,9 @@ def test_every_finding_code_renders_in_both_languages(code: Code) -> None:
 
 
 def test_a_finding_speaks_the_runs_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlgen import lang
+
+    lang.choose(None)  # the environment's language (a command line run earlier may have chosen one)
     found = finding(Code.UNREADABLE, reason=Text("已损坏", "damaged"))
     monkeypatch.setenv("XLGEN_LANG", "zh")
     assert found.message() == "无法读取该文件：已损坏"
@@ -95,7 +170,7 @@ def test_the_check_finds_a_bare_detail(tmp_path: Path) -> None:
         "names", "the", "overall", "score", "level"]
 
 
-def _template_cases() -> list[tuple[str, str, ErrorCode]]:
+def _template_cases() -> list[tuple[str, str, Catalogue]]:
     from tests import test_template_errors
 
     marks = [m for m in getattr(test_template_errors.test_template_error, "pytestmark", []) if m.name == "parametrize"]
@@ -104,7 +179,7 @@ def _template_cases() -> list[tuple[str, str, ErrorCode]]:
 
 @pytest.mark.parametrize(("old", "new", "code"), _template_cases())
 def test_a_chinese_run_shows_no_english_detail_of_a_template_error(tmp_path: Path, old: str, new: str,
-                                                                  code: ErrorCode) -> None:
+                                                                  code: Catalogue) -> None:
     """The Chinese pass of tests/test_template_errors.py: each broken template's error, in Chinese,
     holds no English prose of ours (a TOML syntax error quotes tomllib's own words)."""
     from tests.test_template_errors import broken
@@ -115,8 +190,7 @@ def test_a_chinese_run_shows_no_english_detail_of_a_template_error(tmp_path: Pat
         load_template(broken(tmp_path, old, new))
     zh = info.value.message_in("zh")
     assert CJK.search(zh)
-    if code is not ErrorCode.TOML_SYNTAX:
-        assert english_words(zh) == [], zh
+    assert english_words(ours(info.value.code.text, info.value.fields)) == [], zh
 
 
 def _cli_cases() -> list[str]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.common import ROOT, SAMPLE
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import Catalogue, ErrorCode, XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.template.fill import load_fill
 from xlgen.template.model import load_template
 
@@ -30,29 +31,29 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
          "broken.toml: key 'rows.tasks' is 'six'; expected a whole number"),
         ("[rows]\n", "[rows]\ntypo = 1\n", ErrorCode.KEY_UNKNOWN,
          "broken.toml: key 'rows.typo' is not known here; expected one of: tasks, spare_indicators, spare_qualitative"),
-        ('type = "amount" }', 'type = "money" }', ErrorCode.VALUE_INVALID,
+        ('type = "amount" }', 'type = "money" }', TemplateCode.NOT_ONE_OF,
          "broken.toml: key 'tasks.columns[1].type': 'money' is not a column type"),
-        ("ROUND(SUM({tasks.executed})/", "XLOOKUP(SUM({tasks.executed})/", ErrorCode.FORMULA_INVALID,
+        ("ROUND(SUM({tasks.executed})/", "XLOOKUP(SUM({tasks.executed})/", TemplateCode.FUNCTION_NOT_ALLOWED,
          "broken.toml: key 'formulas.budget_rate.formula': formula uses XLOOKUP(), which is not one of the classic"),
-        ("SUM({tasks.allocated})*100", "SUM({tasks.allocatd})*100", ErrorCode.VALUE_INVALID,
+        ("SUM({tasks.allocated})*100", "SUM({tasks.allocatd})*100", TemplateCode.PLACEHOLDER_UNKNOWN,
          "broken.toml: key 'formulas.budget_rate': placeholder {tasks.allocatd} names no column"),
-        ("[total]\n", '[lists]\nunits = ["%", "%"]\n\n[total]\n', ErrorCode.VALUE_INVALID,
+        ("[total]\n", '[lists]\nunits = ["%", "%"]\n\n[total]\n', TemplateCode.LIST_REPEATS,
          "broken.toml: key 'lists.units': repeats %; each entry must be unique"),
-        ("weight = 3.5\n", "weight = 4.5\n", ErrorCode.VALUE_INVALID,
+        ("weight = 3.5\n", "weight = 4.5\n", TemplateCode.WEIGHTS_SUM,
          "broken.toml: key 'tree': indicator weights add up to 61; weights.indicators says 60"),
         ('operator = "="\ntarget = 100\nunit = "%"\nweight = 3.5', 'operator = "≥"\ntarget = 100\nunit = "%"\nweight = 3.5',
-         ErrorCode.VALUE_INVALID, "broken.toml: key 'tree[0].operator': '≥' is not in lists.operators"),
-        ('formula = "task_score"', 'formula = "task_scor"', ErrorCode.VALUE_INVALID,
+         TemplateCode.OPERATOR_UNLISTED, "broken.toml: key 'tree[0].operator': '≥' is not in lists.operators"),
+        ('formula = "task_score"', 'formula = "task_scor"', TemplateCode.NOT_A_FORMULA,
          "broken.toml: key 'tasks.columns[5].formula': 'task_scor' is not a key of [formulas]"),
-        ("[template]", "[template", ErrorCode.TOML_SYNTAX, "broken.toml: not valid TOML: line 8, column 10: Expected ']'"),
+        ("[template]", "[template", TemplateCode.TOML_SYNTAX_AT, "broken.toml: not valid TOML: line 8, column 10: Expected ']'"),
         # a rule's fix: a formula of [formulas], and only on a warning rule (its 请核实 row shows it)
-        ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "nope"\n\n[total]\n', ErrorCode.VALUE_INVALID,
+        ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "nope"\n\n[total]\n', TemplateCode.NOT_A_FORMULA,
          "broken.toml: key 'checks.extra.fix': 'nope' is not a key of [formulas]"),
         ("[total]\n", '[checks.extra]\nformula = "percent_scale_slip"\nfix = "percent_scale_fix"\n\n[total]\n',
-         ErrorCode.VALUE_INVALID, "broken.toml: key 'checks.extra.fix': only a warning rule's 填报检查 row shows the value meant"),
+         TemplateCode.RULE_FIX_ON_ERROR, "broken.toml: key 'checks.extra.fix': only a warning rule's 填报检查 row shows the value meant"),
     ],
 )
-def test_template_error(tmp_path: Path, old: str, new: str, code: ErrorCode, message: str) -> None:
+def test_template_error(tmp_path: Path, old: str, new: str, code: Catalogue, message: str) -> None:
     with pytest.raises(XlgenError) as info:
         load_template(broken(tmp_path, old, new))
     assert info.value.code is code
@@ -90,7 +91,7 @@ def test_fill_amount_must_be_a_number(tmp_path: Path) -> None:
 
 def test_fill_unknown_indicator_suggests(tmp_path: Path) -> None:
     err = fill_error(tmp_path, 'name = "预算调整率"', 'name = "预算调整"')
-    assert err.code is ErrorCode.INDICATOR_UNKNOWN
+    assert err.code is TemplateCode.INDICATOR_UNKNOWN_CLOSE
     assert "fill.toml: key 'indicators[6].name': no indicator named '预算调整'" in str(err)
     assert "did you mean '预算调整率'?" in str(err)
 

@@ -2,7 +2,7 @@
 
 Each finding has a stable kebab-case code, a severity and a Chinese and an English message
 template; a ``Finding`` locates it by sheet, A1 cell and field (the layout's slot key, e.g.
-``tasks[0].executed``), and carries the values its message names. ``errors.py`` holds the errors
+``tasks[0].executed``), and carries the values its message names. ``errors/`` holds the errors
 that stop a command (a broken template, bad fill data); this module holds what ``xlgen verify``
 reports about the files that come back. A template's own rule (``[checks]``, template/rules.py)
 may add a code of its own, worded in the template (``OwnCode``).

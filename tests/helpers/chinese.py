@@ -4,6 +4,9 @@ and the names of things (quoted values, keys, files, formulas, codes, options) a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from xlgen.lang import Text, fill
 
 # names that a Chinese message names as they are
 NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "SHA", "CSV", "UTF",
@@ -12,7 +15,8 @@ NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "
          "DDE", "WEBSERVICE", "RTD", "CALL", "HYPERLINK", "History", "Calibri", "SimSun", "version", "id",
          "warning", "error",
          "generate", "distribute", "rollover", "import", "verify", "preview", "templates", "check", "serve",  # commands
-         "tasks", "goals", "indicators", "header", "footer", "total", "nan", "inf"}  # tables; values a user typed  # a rule's severity, as a template writes it
+         "tasks", "goals", "indicators", "header", "footer", "total", "sections", "nan", "inf",
+         "subtotals", "min", "max", "label", "marked", "code", "guide", "highlight", "columns"}  # keys of a template  # tables; values a user typed  # a rule's severity, as a template writes it
 _LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.\-]+)+[/\\]?|[\w.\-]+/[\w.\-/]*")  # a path, or a relative one
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")
@@ -25,3 +29,16 @@ def english_words(message: str) -> list[str]:
     """The English words of ``message`` that are prose, not names (empty for a clean Chinese one)."""
     left = _NAMED.sub(" ", _LISTED.sub(" ", _QUOTED.sub(" ", _PATH.sub(" ", message))))
     return [w for w in re.findall(r"[A-Za-z]{3,}", left) if w not in NAMES]
+
+
+class AsIs(str):
+    """A field's value that is not ours (a file, a key, the OS's words): shown as a mark."""
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+def ours(text: Text, fields: Mapping[str, object], lang: str = "zh") -> str:
+    """A message in ``lang`` with only our words in it: each field that is not a Text of ours
+    (what the user, a library or the OS said) shown as a mark."""
+    return fill(text, {k: v if isinstance(v, Text) else AsIs("※") for k, v in fields.items()}, lang)

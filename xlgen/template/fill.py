@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.template.model import NUMBER, NUMBER_OR_TEXT, Template, input_columns, value_kind
 from xlgen.template.tomlspec import Node, load_toml
 from xlgen.lang import Text
@@ -54,7 +55,7 @@ def indicator_inputs(template: Template) -> dict[str, str]:
 YEARS = range(2000, 2101)  # a four-digit year a form can be for: not 25, -5 or 205
 
 
-def check_year(year: int, where: object) -> int:
+def check_year(year: int, where: str | Path) -> int:
     """``year`` when it is a year a form can be for; else a located error naming ``where``."""
     if year not in YEARS:
         raise XlgenError(ErrorCode.YEAR_INVALID, option=where, year=year, low=YEARS[0], high=YEARS[-1])
@@ -80,12 +81,14 @@ def load_fill(path: Path, template: Template) -> Fill:
         name = node.get("name", str)
         if not fill.add_indicator(template, values):
             close = difflib.get_close_matches(name, [t.name for t in template.tree], n=1)
-            raise XlgenError(
-                ErrorCode.INDICATOR_UNKNOWN, file=path, key=f"{node.key}.name", name=name, template=template.id,
-                suggestion=Text(f"；是否指「{close[0]}」？", f"; did you mean '{close[0]}'?") if close else
-                Text(f"（新增指标还须给出 {'、'.join(template.tiers)}）",
-                     " (a new indicator also needs " + " and ".join(template.tiers) + ")") if template.tiers else "",
-            )
+            key = f"{node.key}.name"
+            if close:
+                raise XlgenError(TemplateCode.INDICATOR_UNKNOWN_CLOSE, file=path, key=key, name=name,
+                                 template=template.id, close=close[0])
+            if template.tiers:
+                raise XlgenError(TemplateCode.INDICATOR_UNKNOWN_NEW, file=path, key=key, name=name, template=template.id,
+                                 tiers=Text("、".join(template.tiers), " and ".join(template.tiers)))
+            raise XlgenError(TemplateCode.INDICATOR_UNKNOWN, file=path, key=key, name=name, template=template.id)
     return fill
 
 
@@ -95,8 +98,7 @@ def _task(node: Node, template: Template) -> dict[str, Value]:
     funding = template.tasks.funding
     if funding is not None and funding.index_of(values.get(funding.label_field)) is None:
         rows = " / ".join((funding.total, *funding.sources))
-        raise node.invalid(funding.label_field, Text(f"{values.get(funding.label_field)!r} 不是资金行；应为 {rows}",
-                                                     f"{values.get(funding.label_field)!r} names no funding row; expected {rows}"))
+        raise node.error(funding.label_field, TemplateCode.FUNDING_ROW, value=repr(values.get(funding.label_field)), rows=rows)
     return values
 
 

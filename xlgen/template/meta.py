@@ -3,6 +3,7 @@ where its note prints, how it prints on the page, the task rows a blank offers."
 
 from __future__ import annotations
 
+from xlgen.errors.template import TemplateCode
 from xlgen.lang import Text
 from xlgen.template.parts import Table, points_in_tree
 from xlgen.template.tomlspec import Node
@@ -15,10 +16,7 @@ def sections(meta: Node) -> tuple[str, ...]:
     sections = tuple(meta.strings("sections", default=list(SECTIONS)))
     if not sections or sections[-1] != "indicators" or len(set(sections)) != len(sections) \
             or not set(sections) <= set(SECTIONS):
-        raise meta.invalid("sections", Text(
-            f"{list(sections)}：应为 tasks、goals 中的若干个（各一次），最后是 indicators（如 [\"goals\", \"tasks\", \"indicators\"]）",
-            f"{list(sections)}: expected some of tasks, goals, each once, "
-            "then indicators last (e.g. [\"goals\", \"tasks\", \"indicators\"])"))
+        raise meta.error("sections", TemplateCode.SECTIONS, sections=str(list(sections)))
     return sections
 
 
@@ -31,8 +29,7 @@ def unit_note_at(meta: Node) -> str:
     if at not in UNIT_NOTE_PLACES:
         raise meta.not_one_of("unit_note_at", at, Text("备注的位置", "a place for the note"), UNIT_NOTE_PLACES)
     if at != "year" and not meta.get("unit_note", str, default=""):
-        raise meta.invalid("unit_note_at", Text("没有 unit_note 时此键无作用：删除它",
-                                                "has no effect without a unit_note: remove it"))
+        raise meta.error("unit_note_at", TemplateCode.UNIT_NOTE_AT_ALONE)
     return at
 
 
@@ -50,10 +47,7 @@ def orientation(meta: Node) -> str:
 def absent(root: Node, name: str) -> Table:
     """A table the form does not have ([template] sections leaves it out): none may be given."""
     if root.has(name):
-        raise root.invalid(name, Text(
-            f"表中没有 {name}（[template] sections 未列出它）：删除该表，或把 \"{name}\" 加入 sections",
-            f"the form has no {name} ([template] sections leaves it out); remove the table "
-            f"or add \"{name}\" to sections"))
+        raise root.error(name, TemplateCode.SECTION_ABSENT, name=name)
     return Table(label="", columns=())
 
 
@@ -62,17 +56,11 @@ def task_rows(rows: Node, tasks: Table) -> int:
     if tasks.funding is None:
         count = rows.get("tasks", int)
         if count < 1:
-            raise rows.invalid("tasks", Text(
-                f"任务行数为 {count}；没有任务的表应在 [template] sections 中去掉 \"tasks\"（并去掉 [tasks] 表）",
-                f"{count} task rows; a form without tasks leaves \"tasks\" out of "
-                "[template] sections (and the [tasks] table out)"))
+            raise rows.error("tasks", TemplateCode.TASK_ROWS_NONE, count=count)
         return count
     count = rows.get("tasks", int, default=tasks.funding.rows)
     if count != tasks.funding.rows:
-        raise rows.invalid("tasks", Text(
-            f"任务行数为 {count}，而 tasks.funding 放置 {tasks.funding.rows} 行（合计及其来源）：请删去 rows.tasks",
-            f"{count} task rows, but tasks.funding places {tasks.funding.rows} "
-            "(the total and its sources); leave rows.tasks out"))
+        raise rows.error("tasks", TemplateCode.TASK_ROWS_FUNDING, count=count, rows=tasks.funding.rows)
     return count
 
 
@@ -92,6 +80,5 @@ def table_weight(weights: Node, name: str, table: Table) -> float:
     if weighted(table):
         return weights.get(name, float)
     if weights.has(name):
-        raise weights.invalid(name, Text(f"{name} 表没有分值：此键无作用，删除它",
-                                         f"the {name} table carries no points: this key has no effect; remove it"))
+        raise weights.error(name, TemplateCode.WEIGHT_WITHOUT_POINTS, table=name)
     return 0.0

@@ -17,6 +17,7 @@ from typing import Any
 
 from xlgen.formula.functions import FUNCTION_NAMES
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.template.rules import Rule, check_rules, normalize, parse_rules
 from xlgen.template.parts import (COLUMN_TYPES as COLUMN_TYPES, HEADER_TYPES as HEADER_TYPES, Column as Column,
                                   Funding as Funding, HeaderField as HeaderField, HeaderRow as HeaderRow,
@@ -319,20 +320,16 @@ def load_template(name: str | Path) -> Template:
     weights = root.table("weights", required=False)
     weights.only("tasks", "indicators")
     if "tasks" not in sections and weights.has("tasks"):
-        raise weights.invalid("tasks", Text("表中没有 tasks（[template] sections 未列出它）：此键无作用，删除它",
-                                            "the form has no tasks ([template] sections leaves them out): "
-                                            "this key has no effect; remove it"))
+        raise weights.error("tasks", TemplateCode.TASKS_WEIGHT_ALONE)
     tasks = parse_table(root.table("tasks"), funding=True) if "tasks" in sections else absent(root, "tasks")
     indicators = parse_table(root.table("indicators"), applies=True)
     scored = scores(tasks, indicators)
     if not scored and root.has("total"):  # a form without scores (衡山's, F4) has no total row
-        raise root.invalid("total", Text("表中没有分值列和得分列：[total] 无作用，删除它",
-                                         "the form has no weight or score column: [total] has no effect; remove it"))
+        raise root.error("total", TemplateCode.TOTAL_WITHOUT_SCORES)
     total = root.table("total", required=scored)
     total.only("label", "label_span", "formula", "weight", "subtotals", "subtotal_label")
     if not total.has("subtotals") and total.has("subtotal_label"):
-        raise total.invalid("subtotal_label", Text("没有 subtotals 时此键无作用：删除它，或给出 subtotals",
-                                                   "has no effect without subtotals: remove it or give subtotals"))
+        raise total.error("subtotal_label", TemplateCode.SUBTOTAL_LABEL_ALONE)
     lists = root.table("lists", required=False)
     lists.only("operators", "units")
     goals = parse_table(root.table("goals")) if "goals" in sections else absent(root, "goals")
@@ -387,8 +384,7 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
     (key by key; a list replaces the base's list). The hash covers the whole chain."""
     if path.resolve() in chain:
         circle = " → ".join(p.name for p in (*chain, path))
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
-                         detail=Text(f"模板互相继承成环：{circle}", f"templates extend each other in a circle: {circle}"))
+        raise XlgenError(TemplateCode.EXTENDS_CIRCLE, file=path, key="extends", circle=circle)
     data = load_toml(path)
     normalize(data)
     raw = path.read_bytes()
@@ -400,9 +396,7 @@ def _load_with_base(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any]
                          expected=Text("另一个模板的名称", "the name of another template"))
     base_path = _search(f"{base_name}.toml", path.parent)
     if base_path is None:
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key="extends",
-                         detail=Text(f"在它旁边和 {_where()} 中都没有模板「{base_name}」",
-                                     f"no template '{base_name}' beside it or in {_where()}"))
+        raise XlgenError(TemplateCode.EXTENDS_MISSING, file=path, key="extends", name=base_name, where=_where())
     base, base_raw = _load_with_base(base_path, (*chain, path.resolve()))
     return _merge(base, data), base_raw + b"\0" + raw
 
@@ -429,17 +423,10 @@ def _formula(node: Node) -> FormulaSpec:
     for part, source in (("formula", spec.formula), ("when", spec.when)):
         for fn in _FUNCTION.findall(source):
             if fn not in ALLOWED_FUNCTIONS:
-                allowed = ", ".join(sorted(ALLOWED_FUNCTIONS))
-                raise XlgenError(
-                    ErrorCode.FORMULA_INVALID,
-                    file=node.file,
-                    key=node.path(part),
-                    detail=Text(f"用了 {fn}()，它不在 xlgen 允许的经典函数之中：{allowed}",
-                                f"uses {fn}(), which is not one of the classic functions xlgen allows: {allowed}"),
-                )
+                raise node.error(part, TemplateCode.FUNCTION_NOT_ALLOWED, function=fn,
+                                 allowed=", ".join(sorted(ALLOWED_FUNCTIONS)))
         if source.count("(") != source.count(")"):
-            raise XlgenError(ErrorCode.FORMULA_INVALID, file=node.file, key=node.path(part),
-                             detail=Text("的括号不配对", "has unbalanced parentheses"))
+            raise node.error(part, TemplateCode.PARENTHESES)
     return spec
 
 
@@ -452,8 +439,7 @@ def _grade(node: Node) -> Grade:
         max_inclusive=node.get("max_inclusive", bool, default=False),
     )
     if not 0 <= grade.min <= grade.max <= 1:
-        raise node.invalid("min", Text(f"区间 {grade.min}..{grade.max} 应满足 0 <= min <= max <= 1",
-                                       f"band {grade.min}..{grade.max} must satisfy 0 <= min <= max <= 1"))
+        raise node.error("min", TemplateCode.GRADE_BAND, low=grade.min, high=grade.max)
     return grade
 
 
@@ -483,17 +469,15 @@ def _check(t: Template) -> None:
     """Cross-key rules: references resolve, lists are usable, weights add up."""
     check_shape(t)
     names = {"tasks": t.row_fields("tasks"), "indicators": t.row_fields("indicators")}
-    for key, detail in check_rules(t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=key, detail=detail)
+    for problem in check_rules(t.path, t.checks, {n: f.placeholders() for n, f in t.formulas.items()}, names):
+        raise problem
     for section, rows in (("header", t.header), ("footer", t.footer)):
         for i, row in enumerate(rows):
             for j, f in enumerate(row.fields):
                 if f.formula and f.formula not in t.formulas:
-                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{section}[{i}].fields[{j}].formula",
-                                     detail=not_a_formula(f.formula, t.formulas))
+                    raise not_a_formula(t.path, f"{section}[{i}].fields[{j}].formula", f.formula, t.formulas)
     if t.scored and t.total_formula not in t.formulas:
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="total.formula",
-                         detail=not_a_formula(t.total_formula))
+        raise not_a_formula(t.path, "total.formula", t.total_formula)
     for spec in (t.formulas[name] for name in _formulas_used(t)):  # a base's formula a form leaves unused: no matter
         for ref in spec.placeholders():
             section, _, fld = ref.rpartition(".")
@@ -501,67 +485,49 @@ def _check(t: Template) -> None:
                 continue
             if ref == LEVEL:
                 if not t.levels:
-                    raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
-                                     detail=Text("{level} 表示总分的等级，但模板没有 [[levels]]",
-                                                 "{level} names the total's level, but the template has no [[levels]]"))
+                    raise XlgenError(TemplateCode.LEVEL_WITHOUT_LEVELS, file=t.path, key=f"formulas.{spec.name}")
                 continue
             ok = fld in names[section] if section in names else (
                 fld in names["tasks"] or fld in names["indicators"])
             if not ok:
-                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"formulas.{spec.name}",
-                                 detail=Text(f"占位符 {{{ref}}} 不是任务表或绩效指标表的列",
-                                             f"placeholder {{{ref}}} names no column of the tasks or indicators table"))
+                raise XlgenError(TemplateCode.PLACEHOLDER_UNKNOWN, file=t.path, key=f"formulas.{spec.name}", ref=ref)
     kinds = {c.type for c in t.indicators.columns}
     for name, items in (("operators", t.operators), ("units", t.units)):
         if not items and name[:-1] in kinds:  # a form with an operator (unit) column lists them
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}",
-                             detail=Text("列表为空", "the list is empty"))
+            raise XlgenError(TemplateCode.LIST_EMPTY, file=t.path, key=f"lists.{name}")
         if len(set(items)) != len(items):
             dup = sorted({x for x in items if items.count(x) > 1})
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"lists.{name}",
-                             detail=Text(f"{', '.join(dup)} 重复；每项只能出现一次",
-                                         f"repeats {', '.join(dup)}; each entry must be unique"))
+            raise XlgenError(TemplateCode.LIST_REPEATS, file=t.path, key=f"lists.{name}", repeated=", ".join(dup))
     labels = [g.label for g in t.grades]
     if len(set(labels)) != len(labels):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="grades",
-                         detail=Text("等级名称重复", "grade labels repeat"))
+        raise XlgenError(TemplateCode.GRADES_REPEAT, file=t.path, key="grades")
     for i, ind in enumerate(t.tree):
         key = f"tree[{i}]"
         if ind.operator and ind.operator not in t.operators:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
-                             detail=Text(f"「{ind.operator}」不在 lists.operators（{' '.join(t.operators)}）中",
-                                         f"'{ind.operator}' is not in lists.operators ({' '.join(t.operators)})"))
+            raise XlgenError(TemplateCode.OPERATOR_UNLISTED, file=t.path, key=f"{key}.operator", operator=ind.operator,
+                             listed=" ".join(t.operators))
         if ind.unit and ind.unit not in t.units:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.unit",
-                             detail=Text(f"「{ind.unit}」不在 lists.units 中", f"'{ind.unit}' is not in lists.units"))
+            raise XlgenError(TemplateCode.UNIT_UNLISTED, file=t.path, key=f"{key}.unit", unit=ind.unit)
         for column, name in ind.formulas:
             if name not in t.formulas:
-                raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.formulas.{column}",
-                                 detail=not_a_formula(name, t.formulas))
+                raise not_a_formula(t.path, f"{key}.formulas.{column}", name, t.formulas)
         if ind.actual and ind.actual not in t.formulas:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.actual",
-                             detail=not_a_formula(ind.actual))
+            raise not_a_formula(t.path, f"{key}.actual", ind.actual)
         if not ind.qualitative and not ind.operator and ind.target is not None and "operator" in kinds:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"{key}.operator",
-                             detail=Text("数值型指标值需要运算符号（定性指标的指标值为文字）",
-                                         "a numeric target needs an operator (qualitative rows have a text target)"))
+            raise XlgenError(TemplateCode.OPERATOR_MISSING, file=t.path, key=f"{key}.operator")
     tree_names = [ind.name for ind in t.tree]
     for i, n in enumerate(tree_names):
         if tree_names.index(n) != i:
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key=f"tree[{i}].name",
-                             detail=Text(f"「{n}」与前面的指标重名；指标名称不能重复",
-                                         f"'{n}' repeats an earlier indicator's name; names must be unique"))
+            raise XlgenError(TemplateCode.NAME_REPEATS, file=t.path, key=f"tree[{i}].name", name=n)
     for i, ind in enumerate(t.tree):
         if t.points_in_tree and ind.weight is None and not ind.block:  # the bound of its typed 得分
             raise XlgenError(ErrorCode.POINTS_MISSING, file=t.path, key=f"tree[{i}].weight", example=f"{ind.name}（5分）")
-    for code, fields in points_problems(t.tree, t.tiers):
-        raise XlgenError(code, file=t.path, **fields)
+    for problem in points_problems(t.path, t.tree, t.tiers):
+        raise problem
     weights = [ind.weight for ind in t.tree if ind.weight is not None]
     if len(weights) == len([ind for ind in t.tree if not ind.block]) and round(sum(weights), 6) != round(t.weight_indicators, 6):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=t.path, key="tree",
-                         detail=Text(f"指标分值合计 {round(sum(weights), 6):g}，而 weights.indicators 为 {t.weight_indicators:g}",
-                                     f"indicator weights add up to {round(sum(weights), 6):g}; "
-                                     f"weights.indicators says {t.weight_indicators:g}"))
+        raise XlgenError(TemplateCode.WEIGHTS_SUM, file=t.path, key="tree", total=round(sum(weights), 6),
+                         expected=t.weight_indicators)
     if t.grades == () and (t.spare_qualitative or any(ind.qualitative for ind in t.tree)):
         raise XlgenError(ErrorCode.KEY_MISSING, file=t.path, key="grades",
                          expected=Text("定性指标的评价等级", "grades for the qualitative indicators"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, Field, XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.template.points import label_points
 from xlgen.template.tomlspec import Node
 from xlgen.lang import Text
@@ -195,7 +196,7 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
             raise col.not_one_of("type", kind, Text("列类型", "a column type"), COLUMN_TYPES)
         span = col.get("span", int, default=1)
         if span < 1:
-            raise col.invalid("span", Text(f"{span} 不是列数；应为 1 或更大", f"{span} is not a column count; expected 1 or more"))
+            raise col.error("span", TemplateCode.SPAN, span=span)
         column = Column(
             field=col.field_name(),
             label=col.get("label", str),
@@ -211,10 +212,9 @@ def parse_table(node: Node, funding: bool = False, applies: bool = False) -> Tab
         if col.has("width") and not 1 <= column.width <= MAX_COLUMN_WIDTH:
             raise XlgenError(ErrorCode.COLUMN_WIDTH, file=col.file, key=col.path("width"), width=f"{column.width:g}")
         if kind == "computed" and not column.formula:
-            raise col.invalid("formula", Text("计算列须给出公式（[formulas] 中的键）",
-                                              "a computed column names its formula (a key of [formulas])"))
-        _no_effect(col, kind != "computed", ("formula", "format"), Text("只有计算列有公式和格式", "only a computed column has a formula and a format"))
-        _no_effect(col, kind == "computed", ("required",), Text("计算列不是输入，无所谓必填", "a computed column is no input: it is never required"))
+            raise col.error("formula", TemplateCode.COMPUTED_COLUMN_FORMULA)
+        _no_effect(col, kind != "computed", ("formula", "format"), TemplateCode.NO_EFFECT_NOT_COMPUTED)
+        _no_effect(col, kind == "computed", ("required",), TemplateCode.NO_EFFECT_REQUIRED)
         if column.format not in ("", "percent"):
             raise col.not_one_of("format", column.format, Text("数字格式", "a number format"), ("percent",))
         columns.append(column)
@@ -241,16 +241,11 @@ def _not_applicable(node: Node, table: Table) -> str:
     word = node.get("not_applicable", str, default="").strip()
     marks = [i for i, c in enumerate(table.columns) if c.type == "applies"]
     if len(marks) > 1:
-        raise node.invalid(f"columns[{marks[1]}].type", Text("第二个 \"applies\" 列；一张表最多一个",
-                                                             "a second \"applies\" column; the table has one at most"))
+        raise node.error(f"columns[{marks[1]}].type", TemplateCode.APPLIES_TWICE)
     if marks and not word:
-        raise node.invalid("not_applicable", Text(
-            f"columns[{marks[0]}] 是 \"applies\" 列：请给出标记某行不适用的词，如 not_applicable = \"不适用\"",
-            f"columns[{marks[0]}] is an \"applies\" column; say the word that "
-            "marks a row as not applicable, e.g. not_applicable = \"不适用\""))
+        raise node.error("not_applicable", TemplateCode.APPLIES_WORD, column=marks[0])
     if word and not marks:
-        raise node.invalid("not_applicable", Text("表中没有类型为 \"applies\" 的列来填写它",
-                                                  "the table has no column of type \"applies\" to hold it"))
+        raise node.error("not_applicable", TemplateCode.APPLIES_COLUMN)
     return word
 
 
@@ -258,12 +253,11 @@ def _funding(node: Node, table: Table) -> Funding:
     node.only("total", "sources", "sums", "lead", "mark", "marked")
     sources = tuple(node.strings("sources"))
     if not sources:
-        raise node.invalid("sources", Text("列表为空；请列出合计下方的资金来源", "the list is empty; name the sources beneath the total"))
+        raise node.error("sources", TemplateCode.SOURCES_EMPTY)
     names = [node.get("total", str), *sources]
     for i, name in enumerate(names):
         if not name.strip() or names.index(name) != i:
-            raise node.invalid("sources" if i else "total", Text(f"「{name}」为空或重复；每行的名称须唯一",
-                                                                 f"'{name}' is empty or repeats; each row's label is unique"))
+            raise node.error("sources" if i else "total", TemplateCode.FUNDING_LABEL, label=name)
     types = {c.field: c.type for c in table.columns if c.field}
     sums = tuple(node.strings("sums"))
     for i, name in enumerate(sums):
@@ -272,10 +266,10 @@ def _funding(node: Node, table: Table) -> Funding:
                                   (f for f, kind in types.items() if kind == "amount"))
     label_field = next((c.field for c in table.columns if c.type == "text" and c.field), "")
     if not label_field:
-        raise node.invalid("total", Text("表中没有文字列来填写各行的名称", "the table has no text column to hold the rows' labels"))
+        raise node.error("total", TemplateCode.FUNDING_TEXT_COLUMN)
     others = [f for f in types if f != label_field and f not in sums]
     marked = tuple(node.strings("marked", default=others))
-    _no_effect(node, not marked, ("mark",), Text("marked 为空：没有列显示标记", "marked is empty: no column shows the mark"))
+    _no_effect(node, not marked, ("mark",), TemplateCode.NO_EFFECT_NOTHING_MARKED)
     for i, name in enumerate(marked):
         if name not in others:
             raise node.not_one_of(f"marked[{i}]", name, Text("资金来源行可标记的列", "a column the sources may mark"), others)
@@ -283,11 +277,11 @@ def _funding(node: Node, table: Table) -> Funding:
                    lead=node.get("lead", str, default=""), mark=node.get("mark", str, default="/"), marked=marked)
 
 
-def _no_effect(node: Node, when: bool, keys: tuple[str, ...], why: Text) -> None:
+def _no_effect(node: Node, when: bool, keys: tuple[str, ...], code: TemplateCode, **fields: Field) -> None:
     """A key given where it would change nothing is an error (#22): a mistake must not vanish."""
     for key in keys:
         if when and node.has(key):
-            raise node.invalid(key, Text(f"此键在这里不起作用：{why.zh}；删除它", f"has no effect here ({why.en}); remove it"))
+            raise node.error(key, code, **fields)
 
 
 def parse_header(nodes: list[Node]) -> tuple[HeaderRow, ...]:
@@ -295,9 +289,7 @@ def parse_header(nodes: list[Node]) -> tuple[HeaderRow, ...]:
     rows = tuple(parse_header_row(n) for n in nodes)
     for node, row, before in zip(nodes[1:], rows[1:], rows):
         if not row.printed and before.printed:
-            raise node.invalid("print", Text("不打印的表头行放在表头最前（它们位于标题之上）；请把这一行移到前面",
-                                             "header rows that do not print come first (they sit above the title); "
-                                             "move this row up"))
+            raise node.error("print", TemplateCode.HEADER_PRINT_ORDER)
     return rows
 
 
@@ -322,20 +314,16 @@ def parse_header_row(node: Node, footer: bool = False) -> HeaderRow:
             formula=item.get("formula", str, default=""),
         )
         if min(field_.span, field_.label_span) < 1:
-            raise item.invalid("span", Text("跨列数应为 1 或更大的整数", "spans are column counts; expected 1 or more"))
-        _no_effect(item, kind == "computed", ("required", "hint"),
-                   Text("计算字段不是输入：没有必填和输入提示", "a computed field is no input: it has no required nor hint"))
-        _no_effect(item, not field_.label, ("label_span",), Text("没有 label 时此键无作用", "has no effect without a label"))
+            raise item.error("span", TemplateCode.FIELD_SPAN)
+        _no_effect(item, kind == "computed", ("required", "hint"), TemplateCode.NO_EFFECT_COMPUTED_FIELD)
+        _no_effect(item, not field_.label, ("label_span",), TemplateCode.NO_EFFECT_NO_LABEL)
         if (kind == "computed") != bool(field_.formula):
-            raise item.invalid("formula", Text("计算字段须给出公式（[formulas] 中的键），且只有计算字段有公式",
-                                               "a computed field names its formula (a key of [formulas]); "
-                                               "only a computed field has one"))
+            raise item.error("formula", TemplateCode.COMPUTED_FIELD_FORMULA)
         fields.append(field_)
     label = node.get("label", str, default="")
     span = node.get("label_span", int, default=3 if label else 0)
     if span < 0 or (label and span < 1):
-        raise node.invalid("label_span", Text(f"{span} 不是名称「{label}」可用的跨列数",
-                                              f"{span} is not a column count for the label '{label}'"))
+        raise node.error("label_span", TemplateCode.LABEL_SPAN, span=span, label=label)
     return HeaderRow(label=label, fields=tuple(fields), label_span=span, printed=node.get("print", bool, default=True))
 
 
@@ -368,10 +356,9 @@ def parse_tree(node: Node, indicators: Table) -> TreeIndicator:
             raise rules.not_one_of(column, column, Text("绩效指标表的计算列", "a computed column of the indicators"), computed)
     fields = indicators.fields()
     for key in ("level1", "level2", "operator", "target", "unit"):
-        _no_effect(node, key not in fields, (key,), Text(f"绩效指标表没有「{key}」列", f"the indicators have no '{key}' column"))
+        _no_effect(node, key not in fields, (key,), TemplateCode.NO_EFFECT_NO_COLUMN, column=key)
     # a row's points: in the 分值 column, or, on a form without one, the bound of its typed 得分
-    _no_effect(node, "weight" not in fields and "score" not in fields, ("weight",),
-               Text("绩效指标表既没有分值列也没有得分列", "the indicators have neither a weight nor a score column"))
+    _no_effect(node, "weight" not in fields and "score" not in fields, ("weight",), TemplateCode.NO_EFFECT_NO_POINTS)
     name = node.get("name", str)
     return TreeIndicator(
         level1=node.get("level1", str) if "level1" in fields else node.get("level1", str, default=""),

@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from xlgen.errors import ErrorCode
+from pathlib import Path
+
+from xlgen.errors import ErrorCode, XlgenError
 
 # (5分), （25分）, (10) at the end of a label: the points it states
 _POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
@@ -49,15 +51,14 @@ def tree_runs(tree: Sequence[_Row], tiers: tuple[str, ...], tier: str) -> list[t
     return runs
 
 
-def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[ErrorCode, dict[str, str]]]:
-    """Where a label's stated points disagree with the rows' (each: its code and the message's
-    fields, the dotted key among them)."""
-    out: list[tuple[ErrorCode, dict[str, str]]] = []
+def points_problems(file: Path, tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[XlgenError]:
+    """Where a label's stated points disagree with the rows' (each located at its dotted key)."""
+    out: list[XlgenError] = []
     for i, row in enumerate(tree):
         said = label_points(row.name)
         if said is not None and row.weight is not None and round(said, 6) != round(row.weight, 6):
-            out.append((ErrorCode.ROW_POINTS, {"key": f"tree[{i}].name", "label": row.name, "stated": f"{said:g}",
-                                               "found": f"{row.weight:g}"}))
+            out.append(XlgenError(ErrorCode.ROW_POINTS, file=file, key=f"tree[{i}].name", label=row.name,
+                                  stated=f"{said:g}", found=f"{row.weight:g}"))
     for tier in reversed(tiers):  # the nearest tier first: the most exact place
         for first, last in tree_runs(tree, tiers, tier):
             label = getattr(tree[first], tier)
@@ -67,7 +68,6 @@ def points_problems(tree: Sequence[_Row], tiers: tuple[str, ...]) -> list[tuple[
                 continue
             got = round(sum(w for w in weights if w is not None), 6)
             if got != round(said, 6):
-                out.append((ErrorCode.TIER_POINTS, {"key": f"tree[{first}].{tier}", "label": label,
-                                                    "stated": f"{said:g}", "rows": f"tree[{first}]..tree[{last}]",
-                                                    "found": f"{got:g}"}))
+                out.append(XlgenError(ErrorCode.TIER_POINTS, file=file, key=f"tree[{first}].{tier}", label=label,
+                                      stated=f"{said:g}", rows=f"tree[{first}]..tree[{last}]", found=f"{got:g}"))
     return out

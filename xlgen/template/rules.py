@@ -48,11 +48,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.findings import BY_CODE, ERROR, WARNING
-from xlgen.lang import Text
 from xlgen.template.tomlspec import Node, not_a_formula
 
 # Rules xlgen builds itself (their helper formulas are structural, not a template formula).
@@ -119,8 +120,7 @@ def parse_rules(node: Node) -> tuple[Rule, ...]:
     rules = []
     for name in node.data:
         if not _NAME.match(name):
-            raise node.invalid(name, Text(f"「{name}」不是规则名；应由小写字母、数字和 _ 组成",
-                                          f"'{name}' is not a rule name; expected lower-case letters, digits and _"))
+            raise node.error(name, TemplateCode.RULE_NAME, name=name)
         rule = _rule(node.table(name))
         if rule.structural or rule.formula:
             rules.append(rule)
@@ -135,59 +135,45 @@ def _rule(node: Node) -> Rule:
     if rule.structural:
         for key in ("formula", "code", "severity", "zh", "en", "at", "fix"):
             if getattr(rule, key):
-                raise node.invalid(key, Text(f"「{name}」由 xlgen 构建；模板只能给出它的 check、label、guide 和 highlight",
-                                             f"'{name}' is built by xlgen; a template gives only its "
-                                             "check, label, guide and highlight"))
+                raise node.error(key, TemplateCode.RULE_BUILT_IN, name=name)
         return rule
     if rule.code and not _CODE.match(rule.code):
-        raise node.invalid("code", Text(f"「{rule.code}」不是问题代码；应为小写字母加连字符，如 measures-short",
-                                        f"'{rule.code}' is not a finding code; expected kebab-case, e.g. measures-short"))
+        raise node.error("code", TemplateCode.RULE_CODE, finding=rule.code)
     if rule.code in BY_CODE:
         for key in ("severity", "zh", "en"):
             if getattr(rule, key):
-                raise node.invalid(key, Text(f"「{rule.code}」是 xlgen 问题目录中的代码，已有严重程度和提示语；"
-                                             "要自拟提示语请另起一个代码",
-                                             f"'{rule.code}' is a code of xlgen's findings catalogue, which has "
-                                             "its severity and messages; give a new code to word your own"))
+                raise node.error(key, TemplateCode.RULE_CODE_CATALOGUED, finding=rule.code)
     elif rule.code:
         if rule.severity not in (ERROR, WARNING):
-            raise XlgenError(ErrorCode.VALUE_INVALID, file=node.file, key=node.path("severity"),
-                             detail=Text(f"「{rule.severity}」不是严重程度；应为 {ERROR} 或 {WARNING}",
-                                         f"'{rule.severity}' is not a severity; expected {ERROR} or {WARNING}"))
+            raise node.error("severity", TemplateCode.RULE_SEVERITY, severity=rule.severity)
         for key in ("zh", "en"):
             if not getattr(rule, key):
-                raise XlgenError(ErrorCode.KEY_MISSING, file=node.file, key=node.path(key),
-                                 expected=Text(f"问题「{rule.code}」的 {key} 提示语", f"the {key} message of the finding '{rule.code}'"))
+                raise node.error(key, TemplateCode.RULE_WORDING, finding=rule.code, lang=key)
     elif rule.severity or rule.zh or rule.en:
-        raise node.invalid("code", Text("规则的严重程度和提示语属于它的问题代码：请给出 code",
-                                        "a rule's severity and messages belong to its finding code; give a code"))
+        raise node.error("code", TemplateCode.RULE_CODE_MISSING)
     return rule
 
 
-def check_rules(rules: tuple[Rule, ...], formulas: dict[str, list[str]], fields: dict[str, tuple[str, ...]]) -> list[
-        tuple[str, Text]]:
-    """Cross-key problems of the rules (``formulas``: each formula's placeholders; ``fields``: each
-    table's): (dotted key, what is wrong)."""
+def check_rules(file: Path, rules: tuple[Rule, ...], formulas: dict[str, list[str]],
+                fields: dict[str, tuple[str, ...]]) -> list[XlgenError]:
+    """Cross-key problems of the rules of ``file`` (``formulas``: each formula's placeholders;
+    ``fields``: each table's), each located at its dotted key."""
     problems = []
     every = {f for names in fields.values() for f in names}
     checks = [r.check_field for r in rules if r.label] + [*WEIGHT_CHECKS, OVERALL]
     for r in rules:
+        key = f"checks.{r.name}"
         if r.formula and r.formula not in formulas:
-            problems.append((f"checks.{r.name}.formula", not_a_formula(r.formula, sorted(formulas))))
+            problems.append(not_a_formula(file, f"{key}.formula", r.formula, sorted(formulas)))
         elif r.formula and not any(set(formulas[r.formula]) <= set(names) for names in fields.values()):
-            reads = ", ".join(formulas[r.formula])
-            problems.append((f"checks.{r.name}.formula", Text(
-                f"「{r.formula}」读取 {reads}，没有一张表全都具备：该规则不适用于任何行",
-                f"'{r.formula}' reads {reads}, which no one table has all of: the rule applies to no row")))
+            problems.append(XlgenError(TemplateCode.RULE_READS_NO_TABLE, file=file, key=f"{key}.formula",
+                                       formula=r.formula, reads=", ".join(formulas[r.formula])))
         if r.fix and r.fix not in formulas:
-            problems.append((f"checks.{r.name}.fix", not_a_formula(r.fix, sorted(formulas))))
+            problems.append(not_a_formula(file, f"{key}.fix", r.fix, sorted(formulas)))
         elif r.fix and not r.warns:
-            problems.append((f"checks.{r.name}.fix", Text("只有提示项（warning）的规则在填报检查中给出应填的值",
-                                                          "only a warning rule's 填报检查 row shows the value meant")))
+            problems.append(XlgenError(TemplateCode.RULE_FIX_ON_ERROR, file=file, key=f"{key}.fix"))
         if r.at and r.at not in every:
-            problems.append((f"checks.{r.name}.at", Text(f"「{r.at}」不是任务表或绩效指标表的列",
-                                                         f"'{r.at}' names no column of the tasks or indicators table")))
+            problems.append(XlgenError(TemplateCode.RULE_AT, file=file, key=f"{key}.at", column=r.at))
         if checks.count(r.check_field) > 1 and r.label:
-            problems.append((f"checks.{r.name}.check", Text(f"「{r.check_field}」已是另一条规则的填报检查行",
-                                                            f"'{r.check_field}' is the 填报检查 row of another rule")))
+            problems.append(XlgenError(TemplateCode.RULE_CHECK_TWICE, file=file, key=f"{key}.check", check=r.check_field))
     return problems

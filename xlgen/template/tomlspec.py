@@ -10,7 +10,8 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any, Final, TypeVar
 
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, Field, XlgenError
+from xlgen.errors.template import TemplateCode
 from xlgen.findings import Text
 
 T = TypeVar("T")
@@ -35,11 +36,11 @@ _TYPE_NAMES: dict[type, Text] = {
 A_NUMBER_OR_TEXT = Text("数字或字符串", "a number or a string")
 
 
-def not_a_formula(name: str, known: Iterable[str] | None = None) -> Text:
-    """The detail of a reference to a formula [formulas] does not hold."""
-    names = ", ".join(known) if known is not None else ""
-    return Text(f"「{name}」不是 [formulas] 中的键" + (f"；已有：{names}" if known is not None else ""),
-                f"'{name}' is not a key of [formulas]" + (f"; known: {names}" if known is not None else ""))
+def not_a_formula(file: Path, key: str, name: str, known: Iterable[str] | None = None) -> XlgenError:
+    """The error of a reference (at ``key``) to a formula [formulas] does not hold."""
+    if known is None:
+        return XlgenError(TemplateCode.NO_SUCH_FORMULA, file=file, key=key, name=name)
+    return XlgenError(TemplateCode.NOT_A_FORMULA, file=file, key=key, name=name, known=", ".join(known))
 
 
 _AT = re.compile(r"^(?P<said>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$", re.S)
@@ -58,18 +59,18 @@ _TOML_SAID = {
 }
 
 
-def toml_syntax(exc: ValueError) -> Text:
-    """tomllib's English message with a Chinese lead-in naming the line and column."""
-    said = str(exc)
-    m = _AT.match(said)
+def toml_syntax(path: Path, exc: ValueError) -> XlgenError:
+    """tomllib's English message quoted, with a Chinese lead-in naming the line and column."""
+    m = _AT.match(str(exc))
     if m is None:
-        return Text(f"语法错误（{said}）", said)
-    text = m.group("said")
-    where_zh = f"第 {m.group('line')} 行第 {m.group('col')} 列" if m.group("line") else "文件末尾"
-    where_en = f"line {m.group('line')}, column {m.group('col')}" if m.group("line") else "end of document"
-    meaning = next((zh for en, zh in _TOML_SAID.items() if text.startswith(en)), "")
-    return Text(f"{where_zh}语法错误：{meaning}（{text}）" if meaning else f"{where_zh}语法错误（{text}）",
-                f"{where_en}: {text}")
+        return XlgenError(TemplateCode.TOML_SYNTAX, file=path, said=str(exc))
+    said = m.group("said")
+    meaning = next((zh for en, zh in _TOML_SAID.items() if said.startswith(en)), "")
+    gloss = Text(f"：{meaning}" if meaning else "", "")  # tomllib's words are English already
+    if m.group("line"):
+        return XlgenError(TemplateCode.TOML_SYNTAX_AT, file=path, line=int(m.group("line")),
+                          column=int(m.group("col")), said=said, gloss=gloss)
+    return XlgenError(TemplateCode.TOML_SYNTAX_END, file=path, said=said, gloss=gloss)
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -79,9 +80,9 @@ def load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=toml_syntax(exc)) from None
+        raise toml_syntax(path, exc) from None
     except UnicodeDecodeError as exc:
-        raise XlgenError(ErrorCode.TOML_SYNTAX, file=path, detail=Text(f"不是 UTF-8 编码（{exc.reason}）", f"not UTF-8 ({exc.reason})")) from None
+        raise XlgenError(TemplateCode.TOML_NOT_UTF8, file=path, said=exc.reason) from None
     _refuse_non_finite(path, data, "")
     return data
 
@@ -89,8 +90,7 @@ def load_toml(path: Path) -> dict[str, Any]:
 def _refuse_non_finite(path: Path, value: Any, key: str) -> None:
     """TOML allows nan and inf; no cell of a form can hold them (Excel has no such number)."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise XlgenError(ErrorCode.VALUE_INVALID, file=path, key=key,
-                         detail=Text(f"{value} 不是有限的数值；请填写数字", f"{value} is not a finite number; give a number"))
+        raise XlgenError(TemplateCode.NOT_FINITE, file=path, key=key, value=value)
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for name, item in items:
         _refuse_non_finite(path, item, f"{key}[{name}]" if isinstance(name, int) else f"{key}.{name}" if key else name)
@@ -181,16 +181,14 @@ class Node:
         """A field's name: letters, digits and ``_``, as it goes into defined names and placeholders."""
         value = self.get(name, str)
         if value and not FIELD_NAME.fullmatch(value):  # "" : a column holding no field (a blank)
-            raise self.invalid(name, Text(f"「{value}」不是字段名；应由英文字母、数字和 _ 组成，以字母开头",
-                                          f"'{value}' is not a field name; expected letters, digits and _, "
-                                          "starting with a letter"))
+            raise self.error(name, TemplateCode.FIELD_NAME, value=value)
         return value
 
-    def invalid(self, name: str, detail: Text | str) -> XlgenError:
-        return XlgenError(ErrorCode.VALUE_INVALID, file=self.file, key=self.path(name), detail=detail)
+    def error(self, at: str, code: TemplateCode, /, **fields: Field) -> XlgenError:
+        """The error ``code`` at this table's key ``at`` (its file and dotted key filled in)."""
+        return XlgenError(code, file=self.file, key=self.path(at), **fields)
 
-    def not_one_of(self, name: str, value: object, what: Text, choices: Iterable[str]) -> XlgenError:
+    def not_one_of(self, name: str, value: str, what: Text, choices: Iterable[str]) -> XlgenError:
         """The error of ``name`` holding ``value``, which is not ``what`` (one of ``choices``)."""
         listed = ", ".join(choices)
-        return self.invalid(name, Text(f"「{value}」不是{what.zh}；应为以下之一：{listed or '无'}",
-                                       f"'{value}' is not {what.en}; expected one of {listed or 'none'}"))
+        return self.error(name, TemplateCode.NOT_ONE_OF, value=value, what=what, choices=listed or Text("无", "none"))

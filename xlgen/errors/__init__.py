@@ -3,20 +3,61 @@
 One catalogue, as in pyxform's errors.py: each code has one message template, in Chinese and in
 English, naming the file, the key (or sheet/cell) and what was expected. Findings about returned
 workbooks live in ``findings.py``; these are the errors that stop a command before any workbook
-is written. A field may itself be a ``Text`` (a detail in both languages).
+is written.
+
+Every distinct message has its own code. A code's message declares the fields it is raised with:
+its placeholders, no more and no fewer (``XlgenError`` refuses any other set, and
+tests/test_catalogue.py checks every place that raises one). A field is what the user or the OS
+gave, shown as it is (a file, a key, a value, the OS's own words), or a ``Text`` of ours in both
+languages (a noun such as "a number"), never a sentence of ours in one language.
+
+The codes come in families, one module each: the general ones here (files, outputs, options),
+the template's in ``errors/template.py``, and so on; ``Catalogue`` is what they share.
 """
 
 from __future__ import annotations
 
+import string
 from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import TypeAlias
 
-from xlgen.findings import Text
-from xlgen.lang import fill
+from xlgen.lang import Text, fill
+
+Field: TypeAlias = str | int | float | Path | Text
+"""A value a message names: as the user or the OS gave it, or a Text of ours (zh, en)."""
 
 
-class ErrorCode(Enum):
+@cache
+def placeholders(text: Text) -> frozenset[str]:
+    """The fields a message names (its placeholders, in either language)."""
+    return frozenset(name.split("!")[0].split(".")[0] for part in text
+                     for _, name, _, _ in string.Formatter().parse(part) if name)
+
+
+class Catalogue(Enum):
+    """A family of error codes; each member's value is its message, in Chinese and in English."""
+
+    _value_: Text
+
+    @property
+    def text(self) -> Text:
+        return self._value_
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The fields this code is raised with: its message's placeholders."""
+        return placeholders(self._value_)
+
+
+def keyed(zh: str, en: str) -> Text:
+    """The message of a problem at one key of a file: led by the file and the dotted key."""
+    return Text("{file}：键「{key}」：" + zh, "{file}: key '{key}': " + en)
+
+
+class ErrorCode(Catalogue):
     FILE_MISSING = Text("{file}：文件不存在", "{file}: file not found")
-    TOML_SYNTAX = Text("{file}：不是有效的 TOML：{detail}", "{file}: not valid TOML: {detail}")
     KEY_MISSING = Text("{file}：缺少键「{key}」；应为 {expected}", "{file}: key '{key}' is missing; expected {expected}")
     KEY_TYPE = Text("{file}：键「{key}」的值是 {got!r}；应为 {expected}",
                     "{file}: key '{key}' is {got!r}; expected {expected}")
@@ -28,9 +69,6 @@ class ErrorCode(Enum):
     TEMPLATE_DUPLICATE = Text(
         "模板 {name} {version} 有两个文件：{file} 和 {other}；请删除或改名其中一个（修改 version）",
         "template {name} {version} is in two files: {file} and {other}; remove one or change its version")
-    INDICATOR_UNKNOWN = Text("{file}：键「{key}」：模板「{template}」中没有名为「{name}」的指标{suggestion}",
-                             "{file}: key '{key}': no indicator named '{name}' in template '{template}'{suggestion}")
-    FORMULA_INVALID = Text("{file}：键「{key}」：公式{detail}", "{file}: key '{key}': formula {detail}")
     XLSXWRITER = Text("{file}：XlsxWriter 拒绝了{what}：{detail}", "{file}: XlsxWriter refused {what}: {detail}")
     EXCEL_LIMIT = Text("{file}：{where}：{detail}（来自模板的键「{key}」）",
                        "{file}: {where}: {detail} (from the template's key '{key}')")
@@ -89,18 +127,20 @@ class ErrorCode(Enum):
 class XlgenError(Exception):
     """An error in user input, with the catalogue code and the fields of its message."""
 
-    def __init__(self, code: ErrorCode, **fields: object) -> None:
+    def __init__(self, code: Catalogue, /, **fields: Field) -> None:
+        if set(fields) != code.fields:  # a slip of ours: the message would miss a field or drop one
+            raise TypeError(f"{code.name} names {sorted(code.fields)}; given {sorted(fields)}")
         self.code = code
         self.fields = fields
-        super().__init__(fill(code.value, fields, "en"))
+        super().__init__(fill(code.text, fields, "en"))
 
     @property
     def message(self) -> str:
         """The message in the run's language."""
-        return fill(self.code.value, self.fields)
+        return fill(self.code.text, self.fields)
 
     def message_in(self, lang: str) -> str:
-        return fill(self.code.value, self.fields, lang)
+        return fill(self.code.text, self.fields, lang)
 
     @property
     def each(self) -> list[XlgenError]:
