@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from tests.helpers.addinxml import NS, cell_styles, part, sheet, sheet_states
 from tests.helpers.common import SAMPLE
 from xlgen.cli import app
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import XlgenError
+from xlgen.errors.generate import GenerateCode
 from xlgen.layout.model import INPUT, Layout
 from xlgen.generate.styles import FIXED_FILL, INPUT_FILL
 from xlgen.template.model import Template
@@ -129,7 +130,7 @@ def test_password_option_sets_the_password(template: Template, tmp_path: Path) -
 def test_a_password_excel_cannot_type_back_is_refused(template: Template, tmp_path: Path) -> None:
     with pytest.raises(XlgenError) as info:
         generate(template, None, tmp_path / "cjk.xlsx", year=2025, password="财政2025")
-    assert info.value.code is ErrorCode.PASSWORD_INVALID and "'财'" in str(info.value)
+    assert info.value.code is GenerateCode.PASSWORD_CHARS and "'财'" in str(info.value)
     assert not (tmp_path / "cjk.xlsx").exists()
     result = CliRunner().invoke(app, ["generate", str(template.path), "-o", str(tmp_path / "x.xlsx"),
                                       "--password", "密码"])

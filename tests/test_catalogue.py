@@ -72,8 +72,10 @@ def test_the_codes_have_one_name_each() -> None:
     assert all(len(family) == len(family.__members__) for family in FAMILIES.values())  # no member an alias of another
 
 
-# what a function that raises a code fills in itself (Node.error and _no_effect: the file and the key)
-RAISERS = {"XlgenError": frozenset(), "error": frozenset({"file", "key"}), "_no_effect": frozenset({"file", "key"})}
+# what a function that raises a code fills in itself (Node.error, _no_effect, templatecheck's _problem: the
+# file and the key)
+RAISERS = {"XlgenError": frozenset(), "said": frozenset(), "error": frozenset({"file", "key"}),
+           "_no_effect": frozenset({"file", "key"}), "_problem": frozenset({"file", "key"})}
 
 
 def _raised() -> tuple[dict[str, set[str]], list[str]]:

@@ -14,6 +14,7 @@ from xlgen.cli import app
 from xlgen.cycle.distribute import distribute, safe_name
 from xlgen.verify.manifest import read_manifest
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors.generate import GenerateCode
 from xlgen.template.model import Template
 from xlgen.layout.values import layout_for
 
@@ -237,7 +238,7 @@ def test_password_reaches_every_workbook(template: Template, tmp_path: Path) -> 
     with pytest.raises(XlgenError) as info:
         distribute(template, roster, 2025, tmp_path / "none", password="密码")
     # the refused characters named, not merely echoed: the password itself is 密码
-    assert info.value.code == ErrorCode.PASSWORD_INVALID
+    assert info.value.code == GenerateCode.PASSWORD_CHARS
     assert str(info.value) == "--password: use ASCII letters, digits and punctuation only (not '密' '码')"
     assert not (tmp_path / "none").exists()
 

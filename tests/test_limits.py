@@ -19,7 +19,6 @@ from tests.helpers.common import LIAONING, LONG_CAUSE, ROOT
 from xlgen.cli import app
 from xlgen.errors import ErrorCode, XlgenError
 from xlgen.findings import Code
-from xlgen.lang import Text
 from xlgen.generate import limits
 from xlgen.generate.guidance import printsetup
 from xlgen.generate.workbook import Generated, generate
@@ -51,18 +50,18 @@ def six_grades(text: str) -> str:
 def test_formula_limits_are_counted() -> None:
     assert limits.nesting('IF(A1="((",SUM((B1)),0)') == 3  # parentheses in strings do not count
     assert limits.formula_problems("=" + "A1+" * 2730 + "1") == []  # 8,191 characters
-    assert "8193 characters" in limits.formula_problems("=" + "A1+" * 2731)[0].en
-    assert "公式长 8193 个字符" in limits.formula_problems("=" + "A1+" * 2731)[0].zh
-    assert "65 levels" in limits.formula_problems("=" + "ABS(" * 65 + "1" + ")" * 65)[0].en
+    assert "8193 characters" in limits.formula_problems("=" + "A1+" * 2731)[0].message_in("en")
+    assert "公式长 8193 个字符" in limits.formula_problems("=" + "A1+" * 2731)[0].message_in("zh")
+    assert "65 levels" in limits.formula_problems("=" + "ABS(" * 65 + "1" + ")" * 65)[0].message_in("en")
     assert limits.formula_problems("=" + "ABS(" * 64 + "1" + ")" * 64) == []
     assert limits.length("𠀀") == 2  # Excel counts UTF-16 units
-    assert [p.en for p in limits.validation_problems({"validate": "custom", "value": "=" + "A" * 256})] == [
+    assert [p.message_in("en") for p in limits.validation_problems({"validate": "custom", "value": "=" + "A" * 256})] == [
         "its formula is 256 characters long; Excel's limit for a data validation is 255"]
     assert limits.validation_problems({"validate": "custom", "value": "=" + "A" * 255}) == []
-    assert limits.validation_problems({"input_title": "题" * 33}) == [
-        Text("其输入信息的标题长 33 个字符，超过 Excel 的上限 32", "its input title is 33 characters long; Excel's limit is 32")]
+    assert [(p.message_in("zh"), p.message_in("en")) for p in limits.validation_problems({"input_title": "题" * 33})] == [
+        ("其输入信息的标题长 33 个字符，超过 Excel 的上限 32", "its input title is 33 characters long; Excel's limit is 32")]
     assert limits.validation_problems({"input_title": "题" * 32, "error_message": "x" * 255}) == []
-    assert [p.en for name in ("自评表/2024", "表" * 32, "History", "'表") for p in limits.sheet_name_problems(name)] == [
+    assert [p.message_in("en") for name in ("自评表/2024", "表" * 32, "History", "'表") for p in limits.sheet_name_problems(name)] == [
         "the sheet name '自评表/2024' holds one of [ ] : * ? / \\, which Excel does not allow",
         f"the sheet name '{'表' * 32}' is 32 characters long; Excel's limit is 31",
         "Excel reserves the sheet name 'History'",

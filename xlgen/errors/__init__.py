@@ -18,15 +18,18 @@ the template's in ``errors/template.py``, and so on; ``Catalogue`` is what they 
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import TypeAlias
+from typing import TypeAlias, Union
 
 from xlgen.lang import Text, fill
 
-Field: TypeAlias = str | int | float | Path | Text
-"""A value a message names: as the user or the OS gave it, or a Text of ours (zh, en)."""
+Field: TypeAlias = Union[str, int, float, Path, Text, "Said"]
+"""A value a message names: as the user or the OS gave it, a Text of ours (zh, en), or a message
+of the catalogue with its own fields (``Said``: which limit of Excel's a cell breaks)."""
 
 
 @cache
@@ -51,6 +54,33 @@ class Catalogue(Enum):
         return placeholders(self._value_)
 
 
+def _checked(code: Catalogue, fields: Mapping[str, Field]) -> None:
+    if set(fields) != code.fields:  # a slip of ours: the message would miss a field or drop one
+        raise TypeError(f"{code.name} names {sorted(code.fields)}; given {sorted(fields)}")
+
+
+def shown(fields: Mapping[str, Field], lang: str | None = None) -> dict[str, Field]:
+    """The fields with each ``Said`` among them said in ``lang``."""
+    return {k: v.message_in(lang) if isinstance(v, Said) else v for k, v in fields.items()}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message of the catalogue with its fields, given as a field of another message."""
+
+    code: Catalogue
+    fields: Mapping[str, Field]
+
+    def message_in(self, lang: str | None = None) -> str:
+        return fill(self.code.text, shown(self.fields, lang), lang)
+
+
+def said(code: Catalogue, /, **fields: Field) -> Said:
+    """``code``'s message with ``fields`` (its placeholders, as for an error), to be placed in another."""
+    _checked(code, fields)
+    return Said(code, fields)
+
+
 def keyed(zh: str, en: str) -> Text:
     """The message of a problem at one key of a file: led by the file and the dotted key."""
     return Text("{file}：键「{key}」：" + zh, "{file}: key '{key}': " + en)
@@ -63,7 +93,6 @@ class ErrorCode(Catalogue):
                     "{file}: key '{key}' is {got!r}; expected {expected}")
     KEY_UNKNOWN = Text("{file}：此处不认识键「{key}」；应为以下之一：{expected}",
                        "{file}: key '{key}' is not known here; expected one of: {expected}")
-    VALUE_INVALID = Text("{file}：键「{key}」：{detail}", "{file}: key '{key}': {detail}")
     TEMPLATE_UNKNOWN = Text("找不到模板「{name}」（查找了 {where}）；已知模板：{expected}",
                             "template '{name}' not found (looked in {where}); known: {expected}")
     TEMPLATE_DUPLICATE = Text(
@@ -87,7 +116,6 @@ class ErrorCode(Catalogue):
     PREVIEW_FORMAT = Text("{file}：无法输出为「{suffix}」；应为 .pdf 或 .png",
                           "{file}: cannot render as '{suffix}'; expected a .pdf or .png output")
     RENDERER = Text("{detail}", "{detail}")
-    PASSWORD_INVALID = Text("--password：{detail}", "--password: {detail}")
     YEAR_INVALID = Text("{option}：「{year}」不是年份；应为 {low} 到 {high} 之间的四位数年份",
                         "{option}: '{year}' is not a year; expected a four-digit year from {low} to {high}")
     ROSTER_PROBLEMS = Text("{file}：名单中有 {count} 处问题：\n{problems}", "{file}: {count} problems in the roster:\n{problems}")
@@ -128,19 +156,18 @@ class XlgenError(Exception):
     """An error in user input, with the catalogue code and the fields of its message."""
 
     def __init__(self, code: Catalogue, /, **fields: Field) -> None:
-        if set(fields) != code.fields:  # a slip of ours: the message would miss a field or drop one
-            raise TypeError(f"{code.name} names {sorted(code.fields)}; given {sorted(fields)}")
+        _checked(code, fields)
         self.code = code
         self.fields = fields
-        super().__init__(fill(code.text, fields, "en"))
+        super().__init__(self.message_in("en"))
 
     @property
     def message(self) -> str:
         """The message in the run's language."""
-        return fill(self.code.text, self.fields)
+        return self.message_in(None)
 
-    def message_in(self, lang: str) -> str:
-        return fill(self.code.text, self.fields, lang)
+    def message_in(self, lang: str | None) -> str:
+        return fill(self.code.text, shown(self.fields, lang), lang)
 
     @property
     def each(self) -> list[XlgenError]:

@@ -156,3 +156,27 @@ class TemplateCode(Catalogue):
     INDICATOR_UNKNOWN_NEW = keyed("模板「{template}」中没有名为「{name}」的指标（新增指标还须给出 {tiers}）",
                                   "no indicator named '{name}' in template '{template}' (a new indicator also needs {tiers})")
     FUNDING_ROW = keyed("{value} 不是资金行；应为 {rows}", "{value} names no funding row; expected {rows}")
+    # `xlgen templates check`: the template as a whole (generate/templatecheck.py)
+    BREAKS_LIMIT = keyed("{where}：{problem}", "{where}: {problem}")
+    ROLLOVER_FIELD = keyed("「{name}」不是 {section} 的字段；应为以下之一：{fields}",
+                           "'{name}' is not a field of the {section}; expected one of {fields}")
+    FORMULAS_FAIL = keyed("无法计算：{said}", "does not evaluate: {said}")
+    FORMULAS_FIELD = keyed("用了任何表都没有的字段：{name}", "names a field no table has: {name}")
+    FORMULA_ERROR_ON_BLANK = keyed("{slot}（{cell}）在空白表上得出 {error}：{formula}", "{slot} ({cell}) gives {error} on a blank: {formula}")
+    GRADES_START = keyed("最低的区间从 {low:g} 开始；应从 0 开始", "the lowest band starts at {low:g}; expected 0")
+    GRADES_END = keyed("最高的区间须止于 1 并包含 1（max = 1，max_inclusive = true）",
+                       "the highest band must end at 1 inclusive (max = 1, max_inclusive = true)")
+    GRADES_GAP = keyed("「{low}」止于 {end:g}，而「{high}」从 {start:g} 开始；区间须首尾相接，不留空隙、不重叠",
+                       "'{low}' ends at {end:g} but '{high}' starts at {start:g}; bands must meet without gap or overlap")
+    GRADES_OVERLAP = keyed("「{low}」包含 {end:g}，而它也是「{high}」的起点；请设 max_inclusive = false",
+                           "'{low}' includes {end:g}, which also starts '{high}'; set max_inclusive = false")
+    LEVELS_REPEAT = keyed("等次名称重复", "level labels repeat")
+    LEVELS_ORDER = keyed("下限 {mins} 须从最好的等次到最差的等次严格递减",
+                         "minimums {mins} must fall strictly from the best level to the worst")
+    LEVELS_START = keyed("最低等次须从 0 开始，使每个得分都有等次",
+                         "the lowest level must start at 0 so that every score gets a level")
+    WEIGHT_NOT_POSITIVE = keyed("「{name}」的分值须大于 0", "'{name}' needs a weight above 0")
+    UNIT_MISSING = keyed("「{name}」是定量指标，须有度量单位", "'{name}' is quantitative and needs a unit")
+    LABEL_TOO_LONG = keyed("「{label}」折成 {lines} 行，而其单元格只显示 {room} 行：请缩短，或让它跨更多列",
+                           "'{label}' wraps into {lines} lines where its cell shows {room}; "
+                           "shorten it or give its column a larger span")

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from xlgen.findings import Text
+from xlgen.errors import Said, said
+from xlgen.errors.generate import GenerateCode
 from xlgen.generate.guidance import guide, printsetup, validation
 from xlgen.generate.limits import COLUMN_WIDTH, formula_problems, sheet_name_problems, validation_problems
 from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, per_layout
@@ -19,9 +20,9 @@ class Breach:
     """One limit a layout would break: where (cell, sheet or column), the template key that
     causes it, and what."""
 
-    where: Text
+    where: Said | str
     key: str
-    detail: Text
+    detail: Said
 
 
 @per_layout
@@ -36,23 +37,19 @@ def _breaches(layout: Layout) -> Iterator[Breach]:
     names = [(t.sheet, "template.sheet"), (guide.SHEET, "template.sheet"), (LIST_SHEET, "template.sheet")]
     for name, key in names:
         for problem in sheet_name_problems(name):
-            yield Breach(Text(f"工作表「{name}」", f"sheet '{name}'"), key, problem)
+            yield Breach(said(GenerateCode.AT_SHEET, sheet=name), key, problem)
     if len({n.lower() for n, _ in names}) < len(names):
-        yield Breach(Text(f"工作表「{t.sheet}」", f"sheet '{t.sheet}'"), "template.sheet",
-                     Text(f"表单工作表不能与 xlgen 自己的工作表（{guide.SHEET}、{LIST_SHEET}）同名",
-                          f"the form's sheet may not be named like xlgen's own sheets ({guide.SHEET}, {LIST_SHEET})"))
+        yield Breach(said(GenerateCode.AT_SHEET, sheet=t.sheet), "template.sheet",
+                     said(GenerateCode.SHEET_NAME_TAKEN, guide=guide.SHEET, lists=LIST_SHEET))
     for first, options in validation.plan(layout):
         for problem in validation_problems(options):
-            where = f"{first.a1} ({first.key})"
-            yield Breach(Text(where, where), validation.template_key(layout, first),
-                         Text(f"{first.key} 的数据验证：{problem.zh}", f"the data validation of {first.key}: {problem.en}"))
+            yield Breach(f"{first.a1} ({first.key})", validation.template_key(layout, first),
+                         said(GenerateCode.VALIDATION, slot=first.key, problem=problem))
     for slot in layout.slots.values():
         if slot.role == FORMULA:
-            where = f"{slot.a1} ({slot.key})"
             for problem in formula_problems(slot.formula):
-                yield Breach(Text(where, where), "formulas", problem)
+                yield Breach(f"{slot.a1} ({slot.key})", "formulas", problem)
     for col, width in enumerate(printsetup.column_widths(layout)):
         if width > COLUMN_WIDTH:
-            yield Breach(Text(f"第 {col + 1} 列", f"column {col + 1}"), "columns",
-                         Text(f"列宽 {width:g} 超过 Excel 的上限 {COLUMN_WIDTH:g}",
-                              f"the width {width:g} is over Excel's limit of {COLUMN_WIDTH:g}"))
+            yield Breach(said(GenerateCode.AT_COLUMN, column=col + 1), "columns",
+                         said(GenerateCode.COLUMN_TOO_WIDE, width=width, limit=COLUMN_WIDTH))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from xlgen.errors import Said, said
+from xlgen.errors.generate import GenerateCode
 from xlgen.findings import Text
 
 VALIDATION_FORMULA = 255  # characters of a data validation's formula or list source
@@ -52,20 +54,18 @@ def nesting(formula: str) -> int:
     return deepest
 
 
-def formula_problems(formula: str) -> list[Text]:
+def formula_problems(formula: str) -> list[Said]:
     text = formula[1:] if formula.startswith("=") else formula
     chars, depth = length(text), nesting(text)
     out = []
     if chars > FORMULA_CHARS:
-        out.append(Text(f"公式长 {chars} 个字符，超过 Excel 的上限 {FORMULA_CHARS}",
-                        f"the formula is {chars} characters long; Excel's limit is {FORMULA_CHARS}"))
+        out.append(said(GenerateCode.FORMULA_LONG, chars=chars, limit=FORMULA_CHARS))
     if depth > NESTING:
-        out.append(Text(f"公式嵌套 {depth} 层，超过 Excel 的上限 {NESTING}",
-                        f"the formula nests {depth} levels deep; Excel's limit is {NESTING}"))
+        out.append(said(GenerateCode.FORMULA_DEEP, depth=depth, limit=NESTING))
     return out
 
 
-def validation_problems(options: dict[str, Any]) -> list[Text]:
+def validation_problems(options: dict[str, Any]) -> list[Said]:
     """What a data validation (XlsxWriter's options) would break."""
     out = []
     for name in VALIDATION_FORMULAS:
@@ -74,32 +74,26 @@ def validation_problems(options: dict[str, Any]) -> list[Text]:
             continue
         n = length(value[1:])
         if n > VALIDATION_FORMULA:
-            out.append(Text(f"其公式长 {n} 个字符，超过 Excel 数据验证的上限 {VALIDATION_FORMULA}",
-                            f"its formula is {n} characters long; Excel's limit for a data validation is "
-                            f"{VALIDATION_FORMULA}"))
+            out.append(said(GenerateCode.VALIDATION_FORMULA_LONG, chars=n, limit=VALIDATION_FORMULA))
     for name, (limit, called) in VALIDATION_TEXTS.items():
         value = options.get(name)
         n = length(value) if isinstance(value, str) else 0
         if n > limit:
-            out.append(Text(f"其{called.zh}长 {n} 个字符，超过 Excel 的上限 {limit}",
-                            f"its {called.en} is {n} characters long; Excel's limit is {limit}"))
+            out.append(said(GenerateCode.VALIDATION_TEXT_LONG, called=called, chars=n, limit=limit))
     return out
 
 
-def sheet_name_problems(name: str) -> list[Text]:
+def sheet_name_problems(name: str) -> list[Said]:
     out = []
     chars = length(name)
     if not name.strip():
-        out.append(Text("工作表名不能为空", "a sheet name cannot be empty"))
+        out.append(said(GenerateCode.SHEET_NAME_EMPTY))
     if chars > SHEET_NAME:
-        out.append(Text(f"工作表名「{name}」长 {chars} 个字符，超过 Excel 的上限 {SHEET_NAME}",
-                        f"the sheet name '{name}' is {chars} characters long; Excel's limit is {SHEET_NAME}"))
+        out.append(said(GenerateCode.SHEET_NAME_LONG, name=name, chars=chars, limit=SHEET_NAME))
     if SHEET_NAME_CHARS.search(name):
-        out.append(Text(f"工作表名「{name}」含有 Excel 不允许的字符（[ ] : * ? / \\ 之一）",
-                        f"the sheet name '{name}' holds one of [ ] : * ? / \\, which Excel does not allow"))
+        out.append(said(GenerateCode.SHEET_NAME_CHARS, name=name))
     if name.startswith("'") or name.endswith("'"):
-        out.append(Text(f"工作表名「{name}」以撇号开头或结尾，Excel 不允许",
-                        f"the sheet name '{name}' starts or ends with an apostrophe, which Excel does not allow"))
+        out.append(said(GenerateCode.SHEET_NAME_APOSTROPHE, name=name))
     if name.lower() == "history":
-        out.append(Text("工作表名 History 为 Excel 保留", "Excel reserves the sheet name 'History'"))
+        out.append(said(GenerateCode.SHEET_NAME_HISTORY))
     return out

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_range
 
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import XlgenError
+from xlgen.errors.generate import GenerateCode
 from xlgen.lang import Text
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def checked(ret: Any, what: Text | str, out: Path) -> None:
     """XlsxWriter's warn-and-return-negative becomes a located error."""
     if isinstance(ret, int) and ret < 0:
-        raise XlgenError(ErrorCode.XLSXWRITER, file=out, what=what, detail=Text(f"返回 {ret}", f"returned {ret}"))
+        raise XlgenError(GenerateCode.XLSXWRITER_RETURNED, file=out, what=what, returned=str(ret))
 
 
 def same_rule_groups(slots: Iterable["Slot"], key: Callable[["Slot"], Hashable]) -> list[list["Slot"]]:

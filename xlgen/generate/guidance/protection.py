@@ -16,8 +16,8 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from xlgen.errors import ErrorCode, XlgenError
-from xlgen.lang import Text
+from xlgen.errors import XlgenError
+from xlgen.errors.generate import GenerateCode
 
 # What a user may still do on the protected form (XlsxWriter's protect() options).
 ALLOWED = {
@@ -46,11 +46,9 @@ def check_password(password: str) -> None:
     with other characters could not be typed back in Excel or WPS, so it is refused."""
     bad = sorted({ch for ch in password if ch not in PASSWORD_CHARS})
     if bad:
-        raise XlgenError(ErrorCode.PASSWORD_INVALID,
-                         detail=Text(f"只能用 ASCII 字母、数字和标点（不能用 {' '.join(map(repr, bad))}）",
-                                     f"use ASCII letters, digits and punctuation only (not {' '.join(map(repr, bad))})"))
+        raise XlgenError(GenerateCode.PASSWORD_CHARS, chars=" ".join(map(repr, bad)))
     if len(password) > PASSWORD_MAX:
-        raise XlgenError(ErrorCode.PASSWORD_INVALID, detail=Text(f"最多 {PASSWORD_MAX} 个字符", f"at most {PASSWORD_MAX} characters"))
+        raise XlgenError(GenerateCode.PASSWORD_LONG, limit=PASSWORD_MAX)
 
 
 def protect(ws: Any, password: str | None) -> None:
