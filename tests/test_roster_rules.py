@@ -96,7 +96,7 @@ def test_unknown_columns_and_total_rows_are_noted_not_refused(template: Template
                                       ["", "合计", "", 15, 12008, "", ""], ["小计", "", "", 15, 12008, "", ""]])
     entries = load_roster(roster, template)
     assert [e.code for e in entries] == ["703010", "703011"]
-    notes = [n.en for n in entries.notes]
+    notes = [n.message_in("en") for n in entries.notes]
     assert notes == ["sheet 'r': columns not known, ignored: F（联系人）, G（备注）",
                      "sheet 'r': row 4, 5 (合计/小计) skipped"]
     result = runner.invoke(app, ["distribute", LIAONING, "--roster", str(roster), "--year", "2025",

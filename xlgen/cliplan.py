@@ -17,7 +17,7 @@ SHOWN_GONE = 20
 def plan_lines(done: Distribution, manifest: Path, template: str, version: str) -> list[tuple[str, str]]:
     """(kind, line): kind "error" for a refused department, "warning", else "" (a plain line)."""
     plan = done.plan
-    out: list[tuple[str, str]] = [("warning", lang.pick(note)) for note in plan.notes]
+    out: list[tuple[str, str]] = [("warning", note.message_in(None)) for note in plan.notes]
     for step in plan.steps:
         if step.kind == NEW and done.dry_run:
             out.append(("", Say.PLAN_NEW(code=step.code, name=step.name, file=step.target.name)))

@@ -21,6 +21,7 @@ from typing import Any
 from xlgen.cycle.plan import ADOPTED, CHANGED, KEPT, NEW, REFUSED, Distributed, Plan, Step, changes, digest_of, file_sha256
 from xlgen.cycle.roster import RosterEntry, load_roster
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors.roster import RosterCode
 from xlgen.findings import Text
 from xlgen.generate.guidance.protection import check_password
 from xlgen.generate.workbook import generate
@@ -84,7 +85,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
     targets = [outdir / workbook_name(year, e.code, e.name) for e in entries]
     clash = next((n for n, k in collections.Counter(t.name for t in targets).items() if k > 1), None)
     if clash:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=roster, detail=Text(f"两个部门得出同一个文件名 {clash}", f"two departments give the same file {clash}"))
+        raise XlgenError(RosterCode.SAME_FILE, file=roster, clash=clash)
     refuse_inputs([*targets, outdir / MANIFEST], [roster, template.path])
     earlier = _earlier(outdir, template, year, force)
     args = _Args(year, password, roster, key)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlgen.errors import Said
 from xlgen.findings import Text
 from xlgen.layout.values import bind_inputs, layout_for
 from xlgen.template.fill import Fill
@@ -60,7 +61,7 @@ class Step:
 class Plan:
     steps: list[Step]
     gone: list[Distributed] = field(default_factory=list)  # listed, no longer on the roster: kept
-    notes: list[Text] = field(default_factory=list)  # what reading the roster noted (columns ignored …)
+    notes: list[Said] = field(default_factory=list)  # what reading the roster noted (columns ignored …)
 
     def of(self, *kinds: str) -> list[Step]:
         return [s for s in self.steps if s.kind in kinds]

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.formula.references import col_letters
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, Field, Said, XlgenError, said
+from xlgen.errors.roster import RosterCode
 from xlgen.findings import Finding, Text
 from xlgen.intake.package import open_workbook
 from xlgen.intake.sheet import read_sheet
@@ -105,13 +106,13 @@ class _Sheet:
                 return True
         return False
 
-    def error_column(self, index: int, detail: Text) -> XlgenError:
-        return XlgenError(ErrorCode.ROSTER_COLUMN, file=self.path, sheet=self.name, column=col_letters(index),
-                          name=self.header[index] if index < len(self.header) else "", detail=detail)
+    def error_column(self, index: int, code: RosterCode, /, **fields: Field) -> XlgenError:
+        return XlgenError(code, file=self.path, sheet=self.name, column=col_letters(index),
+                          name=self.header[index] if index < len(self.header) else "", **fields)
 
-    def error_cell(self, row: int, index: int, detail: Text) -> XlgenError:
-        return XlgenError(ErrorCode.ROSTER_CELL, file=self.path, sheet=self.name, row=row + self.first + 2,
-                          column=col_letters(index), name=self.header[index], detail=detail)
+    def error_cell(self, row: int, index: int, code: RosterCode, /, **fields: Field) -> XlgenError:
+        return XlgenError(code, file=self.path, sheet=self.name, row=row + self.first + 2,
+                          column=col_letters(index), name=self.header[index], **fields)
 
     def columns(self, known: dict[str, tuple[str, str]]) -> list[_Column]:
         """Map each header to a field; an unknown header is a problem (a typo must not vanish)."""
@@ -127,8 +128,7 @@ class _Sheet:
             field, kind = known[_norm(head)]
             if field in seen:
                 first = col_letters(seen[field])
-                self.problems.append(self.error_column(i, Text(f"与 {first} 列重复（{field}）",
-                                                               f"repeats column {first} ({field})")))
+                self.problems.append(self.error_column(i, RosterCode.COLUMN_REPEATS, first=first, field=field))
                 continue
             seen[field] = i
             cols.append(_Column(i, field, kind))
@@ -151,8 +151,7 @@ class _Sheet:
                 parsed = _parse(value, c.kind, c.field)
                 if isinstance(parsed, _Bad):
                     self.bad.add((r, c.index))
-                    self.problems.append(self.error_cell(r, c.index, Text(
-                        parsed.detail.zh.format(value=value), parsed.detail.en.format(value=value))))
+                    self.problems.append(self.error_cell(r, c.index, parsed.code, value=parsed.value))
                     bad_code = bad_code or c.field == "department_code"
                 elif parsed is not None:
                     record[c.field] = parsed
@@ -162,7 +161,8 @@ class _Sheet:
 
 @dataclass(frozen=True)
 class _Bad:
-    detail: Text  # {value}: the cell's value
+    code: RosterCode
+    value: Any  # the cell's value, as its message shows it
 
 
 def _parse(value: Any, kind: str, field: str = "") -> Any:
@@ -175,7 +175,7 @@ def _parse(value: Any, kind: str, field: str = "") -> Any:
             value = int(value)
         return str(value).strip()
     if isinstance(value, bool):
-        return _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
+        return _Bad(RosterCode.NOT_A_NUMBER, value)
     if isinstance(value, (int, float)):
         return float(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits, ．and ，
@@ -184,23 +184,18 @@ def _parse(value: Any, kind: str, field: str = "") -> Any:
     try:
         number = float(text)
     except ValueError:
-        return str(value).strip() if kind == NUMBER_OR_TEXT else _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
-    return number if number == number and abs(number) != float("inf") else _Bad(Text("「{value}」不是数字", "{value!r} is not a number"))
+        return str(value).strip() if kind == NUMBER_OR_TEXT else _Bad(RosterCode.NOT_A_NUMBER, value)
+    return number if number == number and abs(number) != float("inf") else _Bad(RosterCode.NOT_A_NUMBER, value)
 
 
 def _code(value: Any) -> Any:
     """A code as text, digits folded to half-width; a number is refused: the spreadsheet has
     dropped its leading zeros or will show it as 7.0301E+05."""
-    fix = Text("：请在 Excel/WPS 中把该列设为「文本」格式后重新输入编码，或把名单另存为编码为文本的 CSV",
-               "; format the column as 文本 (Text) in Excel/WPS and type the codes again, "
-               "or save the roster as CSV with the codes as text")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = int(value) if isinstance(value, float) and value.is_integer() else value
-        return _Bad(Text(f"编码 {shown} 以数字而非文本保存" + fix.zh, f"the code {shown} is stored as a number, not as text" + fix.en))
+        return _Bad(RosterCode.CODE_A_NUMBER, int(value) if isinstance(value, float) and value.is_integer() else value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     if _SCIENTIFIC.fullmatch(text):
-        return _Bad(Text("编码「{value}」是科学计数法，表格已丢失其中的数字" + fix.zh,
-                         "the code {value!r} is in scientific notation: the spreadsheet has lost its digits" + fix.en))
+        return _Bad(RosterCode.CODE_SCIENTIFIC, value)
     return text
 
 
@@ -251,7 +246,7 @@ class Roster(list[RosterEntry]):
     """The departments of a roster (a list, as callers use it), with what reading it noted: the
     columns ignored, the 合计 rows skipped, the bureau's columns left open."""
 
-    def __init__(self, entries: list[RosterEntry], notes: list[Text]) -> None:
+    def __init__(self, entries: list[RosterEntry], notes: list[Said]) -> None:
         super().__init__(entries)
         self.notes = notes
 
@@ -273,26 +268,19 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
     for need in ("department_code", "department_name"):
         if need not in fields:
             label = _label(known, need)
-            raise _problems(path, [*main.problems, XlgenError(
-                ErrorCode.ROSTER_FORMAT, file=path,
-                detail=Text(f"工作表「{main.name}」的前几行中没有「{label}」列（{need}）",
-                            f"sheet '{main.name}' has no column {need} ({label}) in its first rows"))])
-    notes: list[Text] = []
+            raise _problems(path, [*main.problems, XlgenError(RosterCode.COLUMN_MISSING, file=path, sheet=main.name,
+                                                              label=label, field=need)])
+    notes: list[Said] = []
     inputs = template.header_inputs()
     missing = [f for f in template.fixed.get("header", ()) if f in inputs and f not in fields]
     if missing:
         named = Text("、".join(f"「{_label(known, f) or f}」（{f}）" for f in missing),
                      ", ".join(f"{f} ({_label(known, f)})" if _label(known, f) else f for f in missing))
         if not leave_open:
-            main.problems.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
-                f"工作表「{main.name}」缺少模板 {template.id} 由财政填写的列：{named.zh}；请补上这些列，"
-                f"或加 {LEAVE_OPEN} 把这些单元格留给部门填写",
-                f"sheet '{main.name}' lacks the columns template {template.id} fills for the bureau: {named.en}; "
-                f"add them, or pass {LEAVE_OPEN} to leave those cells for the departments to fill")))
+            main.problems.append(XlgenError(RosterCode.FIXED_COLUMNS_MISSING, file=path, sheet=main.name,
+                                            template=template.id, columns=named))
         else:
-            notes.append(Text(f"名单中没有 {named.zh}：这些单元格留空，由部门填写（{LEAVE_OPEN}）",
-                              f"the roster has no {named.en}: those cells are left open for the departments "
-                              f"({LEAVE_OPEN})"))
+            notes.append(said(RosterCode.LEFT_OPEN, columns=named))
     # the bureau's columns that are there: an empty cell in one is refused like a missing column
     bureau = [c for c in cols if c.field in template.fixed.get("header", ()) and c.field in inputs
               and c.field not in ("department_code", "department_name")]  # these two: their own errors
@@ -304,29 +292,22 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
         code = record.get("department_code")
         for c in cols:
             if isinstance(record.get(c.field), float) and record[c.field] < 0:
-                main.problems.append(main.error_cell(r, c.index, Text(
-                    f"「{record[c.field]:g}」是负数；金额应大于或等于 0",
-                    f"{record[c.field]:g} is negative; an amount is 0 or more")))
+                main.problems.append(main.error_cell(r, c.index, RosterCode.NEGATIVE, value=record[c.field]))
         for c in (c for c in bureau if c.field not in record and (r, c.index) not in main.bad):
             if leave_open:
                 left_open.append(f"{col_letters(c.index)}{r + main.first + 2}")
             else:
-                main.problems.append(main.error_cell(r, c.index, Text(
-                    f"为空；该单元格由财政填写，请补上，或加 {LEAVE_OPEN} 把它留给部门填写",
-                    f"is empty; the bureau fills this cell: fill it in, or pass {LEAVE_OPEN} to leave it for the department")))
+                main.problems.append(main.error_cell(r, c.index, RosterCode.BUREAU_CELL_EMPTY))
         if code and not record.get("department_name"):
-            main.problems.append(main.error_cell(r, name_col, Text("部门名称为空", "the department name is empty")))
+            main.problems.append(main.error_cell(r, name_col, RosterCode.NAME_EMPTY))
         if not code:
-            main.problems.append(main.error_cell(r, code_col, Text("部门编码为空", "the department code is empty")))
+            main.problems.append(main.error_cell(r, code_col, RosterCode.CODE_EMPTY))
         elif code in entries:
-            earlier = entries[code].row
-            main.problems.append(main.error_cell(r, code_col, Text(f"编码 {code} 已在第 {earlier} 行出现",
-                                                                   f"code {code} already appears in row {earlier}")))
+            main.problems.append(main.error_cell(r, code_col, RosterCode.CODE_REPEATS, code=code, earlier=entries[code].row))
         else:
             entries[code] = RosterEntry(row=r + main.first + 2, fill=Fill(header=record))
     if not entries and not main.problems:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(f"工作表「{main.name}」中没有部门",
-                                                                         f"sheet '{main.name}' lists no department"))
+        raise XlgenError(RosterCode.NO_DEPARTMENT, file=path, sheet=main.name)
     by_name = {s.name.strip().lower(): s for s in sheets if s is not main}
     tables = ((TASK_SHEETS, input_columns(template.tasks.columns), template.tasks),
               (INDICATOR_SHEETS, indicator_inputs(template), template.indicators))
@@ -340,21 +321,16 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
         for r, record in sheet.records(scols):
             code = record.pop("department_code", None)
             if code not in entries:
-                sheet.problems.append(sheet.error_cell(r, index.get("department_code", 0),
-                                                       Text(f"编码「{code}」不是第一个工作表中的部门",
-                                                            f"code {code!r} is not a department of the first sheet")))
+                sheet.problems.append(sheet.error_cell(r, index.get("department_code", 0), RosterCode.CODE_UNKNOWN, code=code))
                 continue
             fill = entries[code].fill
             if table is template.tasks:
                 fill.tasks.append(record)
             elif not record.get("name"):
-                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), Text("指标名称（三级指标）为空",
-                                                                                       "the indicator's name (三级指标) is empty")))
+                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), RosterCode.INDICATOR_NAME_EMPTY))
             elif not fill.add_indicator(template, record):
-                sheet.problems.append(sheet.error_cell(
-                    r, index.get("name", 0), Text(f"「{record['name']}」不是模板 {template.id} 的指标；新增指标还需填写一级指标和二级指标",
-                                                  f"'{record['name']}' is not an indicator of template {template.id}; "
-                                                  "a new indicator also needs 一级指标 and 二级指标")))
+                sheet.problems.append(sheet.error_cell(r, index.get("name", 0), RosterCode.INDICATOR_UNKNOWN,
+                                                       indicator=record["name"], template=template.id))
             else:
                 weights_from = sheet
     problems = [p for s in sheets for p in s.problems]
@@ -363,17 +339,15 @@ def load_roster(path: Path, template: Template, leave_open: bool = False) -> Ros
     if problems:
         raise _problems(path, problems)
     if left_open:
-        notes.append(Text(f"工作表「{main.name}」中 {'、'.join(left_open)} 为空：这些单元格留空，由部门填写（{LEAVE_OPEN}）",
-                          f"sheet '{main.name}': {', '.join(left_open)} empty, those cells are left open for the "
-                          f"departments ({LEAVE_OPEN})"))
+        notes.append(said(RosterCode.CELLS_LEFT_OPEN, sheet=main.name,
+                          cells=Text("、".join(left_open), ", ".join(left_open))))
     for sh in sheets:
         if sh.ignored:
-            notes.append(Text(f"工作表「{sh.name}」中不认识的列已忽略：{'、'.join(sh.ignored)}",
-                              f"sheet '{sh.name}': columns not known, ignored: {', '.join(sh.ignored)}"))
+            notes.append(said(RosterCode.COLUMNS_IGNORED, sheet=sh.name,
+                              columns=Text("、".join(sh.ignored), ", ".join(sh.ignored))))
         if sh.totals:
-            rows = "、".join(map(str, sh.totals))
-            notes.append(Text(f"工作表「{sh.name}」第 {rows} 行是合计/小计，已跳过",
-                              f"sheet '{sh.name}': row {rows.replace('、', ', ')} (合计/小计) skipped"))
+            notes.append(said(RosterCode.TOTALS_SKIPPED, sheet=sh.name,
+                              rows=Text("、".join(map(str, sh.totals)), ", ".join(map(str, sh.totals)))))
     return Roster(list(entries.values()), notes)
 
 
@@ -388,10 +362,8 @@ def _weights(sheet: _Sheet, template: Template, entries: list[RosterEntry]) -> l
             continue  # a weight left to the department
         total = round(sum(w for w in given if isinstance(w, float)), 6)
         if total != round(template.weight_indicators, 6):
-            out.append(XlgenError(ErrorCode.ROSTER_FORMAT, file=sheet.path, detail=Text(
-                f"工作表「{sheet.name}」：部门 {e.code} 的指标分值合计 {total:g}，模板的合计为 {template.weight_indicators:g}",
-                f"sheet '{sheet.name}': the indicator weights (分值) of department {e.code} add up to {total:g}; "
-                f"the template's total is {template.weight_indicators:g}")))
+            out.append(XlgenError(RosterCode.WEIGHTS_SUM, file=sheet.path, sheet=sheet.name, code=e.code, total=total,
+                                  expected=template.weight_indicators))
     return out
 
 
@@ -413,8 +385,7 @@ def _read(path: Path) -> list[_Sheet]:
         return _read_xlsx(path)
     if suffix == ".xls":
         return _read_xls(path)
-    raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("名单应为 .xlsx、.xls 或 .csv 文件",
-                                                                     "a roster is an .xlsx, .xls or .csv file"))
+    raise XlgenError(RosterCode.NOT_A_ROSTER, file=path)
 
 
 def _read_xls(path: Path) -> list[_Sheet]:
@@ -424,15 +395,13 @@ def _read_xls(path: Path) -> list[_Sheet]:
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError … on a damaged file
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
-            f"无法作为 .xls 读取（{type(exc).__name__}）", f"cannot be read as .xls ({type(exc).__name__}: {exc})")) from None
+        raise XlgenError(RosterCode.XLS_UNREADABLE, file=path, error=type(exc).__name__, said=str(exc)) from None
     sheets = []
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             if sheet.nrows > MAX_ROWS + 1 or sheet.nrows * min(sheet.ncols, MAX_COLUMNS) > MAX_CELLS:
-                raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
-                    f"工作表「{sheet.name}」超过 {MAX_ROWS} 行", f"sheet '{sheet.name}' has more than {MAX_ROWS} rows"))
+                raise XlgenError(RosterCode.SHEET_TOO_LONG, file=path, sheet=sheet.name, limit=MAX_ROWS)
             rows = [[_xls_value(sheet.cell(r, c)) for c in range(min(sheet.ncols, MAX_COLUMNS))]
                     for r in range(sheet.nrows)]
             sheets.append(_Sheet(path, sheet.name, rows))
@@ -460,11 +429,11 @@ def _read_csv(path: Path) -> _Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text("不是 UTF-8 或 GB18030 编码的文本", "not UTF-8 or GB18030 text"))
+        raise XlgenError(RosterCode.CSV_ENCODING, file=path)
     rows = []
     for i, row in enumerate(csv.reader(text.splitlines())):
         if i > MAX_ROWS:
-            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(f"超过 {MAX_ROWS} 行", f"more than {MAX_ROWS} rows"))
+            raise XlgenError(RosterCode.CSV_TOO_LONG, file=path, limit=MAX_ROWS)
         rows.append(list(row[:MAX_COLUMNS]))
     return _Sheet(path, path.stem, rows)
 
@@ -475,16 +444,13 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     workbook is: never openpyxl on a file that came from outside."""
     pkg = open_workbook(path)
     if isinstance(pkg, Finding):
-        raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path, detail=Text(
-            f"无法作为 .xlsx 读取：{pkg.params['reason'].zh}", f"cannot be read as .xlsx: {pkg.params['reason'].en}"))
+        raise XlgenError(RosterCode.XLSX_UNREADABLE, file=path, reason=pkg.params["reason"])
     pkg.max_strings = MAX_ROWS * 4  # a roster holds more distinct texts than a form
     sheets = []
     for ref in pkg.sheets:
         sheet = read_sheet(pkg, ref, MAX_ROWS + 1, MAX_COLUMNS, max_cells=MAX_CELLS)
         if isinstance(sheet, Finding):
-            raise XlgenError(ErrorCode.ROSTER_FORMAT, file=path,
-                             detail=Text(f"工作表「{ref.name}」无法读取：{sheet.params['reason'].zh}",
-                                         f"sheet '{ref.name}' cannot be read: {sheet.params['reason'].en}"))
+            raise XlgenError(RosterCode.SHEET_UNREADABLE, file=path, sheet=ref.name, reason=sheet.params["reason"])
         rows: list[list[Any]] = [[] for _ in range(1 + max((r for r, _c in sheet.cells), default=-1))]
         for (r, c), cell in sorted(sheet.cells.items()):
             if r < 0 or c < 0:

@@ -124,15 +124,10 @@ class ErrorCode(Catalogue):
     KEY_EXISTS = Text("{file}：已存在；密钥文件从不覆盖（新密钥会使用旧密钥封存的表全部无法核对）",
                       "{file}: already exists; a key file is never overwritten (a new key would unseal every "
                       "form sealed with the old one)")
-    ROSTER_FORMAT = Text("{file}：{detail}", "{file}: {detail}")
-    ROSTER_COLUMN = Text("{file}：工作表「{sheet}」，{column} 列（「{name}」）：{detail}",
-                         "{file}: sheet '{sheet}', column {column} ('{name}'): {detail}")
     SERVE_FAILED = Text("{address}：无法启动工作台：{detail}", "{address}: the workbench cannot start: {detail}")
     NO_SUCH_PATH = Text("{file}：文件或文件夹不存在", "{file}: no such file or folder")
     NO_WORKBOOK = Text("在 {paths} 中没有找到 .xlsx、.xlsm、.xls、.et 或 .xlsb 工作簿",
                        "no .xlsx, .xlsm, .xls, .et or .xlsb workbook found in {paths}")
-    ROSTER_CELL = Text("{file}：工作表「{sheet}」，第 {row} 行，{column} 列（「{name}」）：{detail}",
-                       "{file}: sheet '{sheet}', row {row}, column {column} ('{name}'): {detail}")
 
     # points at every tier (#22): what a label states, held against the rows beneath it
     TIER_POINTS = Text("{file}：键「{key}」：「{label}」写明 {stated} 分，而其下各行（{rows}）的分值合计 {found}",
