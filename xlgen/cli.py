@@ -364,7 +364,7 @@ def import_forms(
         t = r.form.template
         say(Say.IMPORTED(source=r.source, template=t.id, output=r.output, count=len(r.unplaced)))
         for u in [*r.unplaced, *r.form.by_kind]:  # by_kind: read off its column by what it holds, to be checked
-            say(f"  {r.form.sheet}!{u.address}: {u.text!r} — {lang.pick(u.reason)}")
+            say(f"  {r.form.sheet}!{u.address}: {u.text!r} — {u.reason.message_in(None)}")
     for roster in result.rosters:
         say(Say.WROTE(file=roster))
     if unreadable:

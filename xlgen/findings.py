@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from xlgen.lang import Text as Text  # re-exported: the catalogue's users take Text from here
+from xlgen.errors import Said
 from xlgen.lang import pick
 
 ERROR, WARNING = "error", "warning"
@@ -329,6 +330,8 @@ def show(value: Any, lang: str | None = None) -> str:
     """A value as a message shows it: 12.63, not 12.630000000000001; nothing as (empty)."""
     if isinstance(value, Text):
         return pick(value, lang)
+    if isinstance(value, Said):
+        return value.message_in(lang)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):

@@ -17,7 +17,8 @@ NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "
          "generate", "distribute", "rollover", "import", "verify", "preview", "templates", "check", "serve",  # commands
          "tasks", "goals", "indicators", "header", "footer", "total", "sections", "nan", "inf",
          "subtotals", "min", "max", "label", "marked", "code", "guide", "highlight", "columns",
-         "true", "false"}  # keys of a template  # tables; values a user typed  # a rule's severity, as a template writes it
+         "true", "false",
+         "zip", "ZIP", "MiB", "GiB", "Office", "Word", "PowerPoint", "OpenDocument", "ods"}  # formats and programs  # keys of a template  # tables; values a user typed  # a rule's severity, as a template writes it
 _LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.\-]+)+[/\\]?|[\w.\-]+/[\w.\-/]*")  # a path, or a relative one
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")

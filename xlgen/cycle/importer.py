@@ -22,7 +22,8 @@ import xlsxwriter
 from xlgen.cycle.distribute import safe_name, workbook_name
 from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
 from xlgen import lang
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, XlgenError, said
+from xlgen.errors.intake import IntakeCode
 from xlgen.findings import Finding, Text
 from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.cycle.rollover import carried_fill
@@ -140,8 +141,7 @@ def _not_numbers(form: LegacyForm) -> list[Unplaced]:
         value = values.get(s.field)
         if isinstance(value, str):
             del values[s.field]
-            out.append(Unplaced(form.addresses.get(s.key, "?"), value, Text(
-                f"{s.key} 应为数字", f"{s.key} must be a number")))
+            out.append(Unplaced(form.addresses.get(s.key, "?"), value, said(IntakeCode.NOT_A_NUMBER, slot=s.key)))
     return out
 
 
@@ -157,8 +157,10 @@ def _comments(r: Imported) -> list[str]:
     assert r.form is not None
     fields = {"source": r.source.name, "sheet": r.form.sheet, "template": r.form.template.id}
     return [lang.fill(READ_FROM, fields)] + [
-        lang.fill(NOT_PLACED, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.unplaced] + [
-        lang.fill(BY_KIND, {"cell": u.address, "text": repr(u.text), "reason": u.reason}) for u in r.form.by_kind]
+        lang.fill(NOT_PLACED, {"cell": u.address, "text": repr(u.text), "reason": u.reason.message_in(None)})
+        for u in r.unplaced] + [
+        lang.fill(BY_KIND, {"cell": u.address, "text": repr(u.text), "reason": u.reason.message_in(None)})
+        for u in r.form.by_kind]
 
 
 def _latest(forms: list[LegacyForm]) -> list[LegacyForm]:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding, internal_error
+from xlgen.errors import Said, said
+from xlgen.errors.intake import IntakeCode
+from xlgen.findings import Code, Finding, finding, internal_error
 from xlgen.layout.values import layout_for
 from xlgen.intake.celltext import as_text
 from xlgen.intake.grid import Grid, open_grids
@@ -51,7 +53,7 @@ def unwrap(text: str) -> str:
 class Unplaced:
     address: str
     text: str
-    reason: Text
+    reason: Said
 
 
 @dataclass
@@ -165,8 +167,7 @@ class _Reader:
             for f, (where, value) in zip(fields, values):
                 self.read[(HEADER, -1, f.field)] = (where, _typed(value, f.type))
             for where, value in values[len(fields):]:
-                self.unplaced.append(Unplaced(where, as_text(value), Text(
-                    f"「{hrow.label}」一行多出的内容", f"more than the row '{hrow.label}' holds")))
+                self.unplaced.append(Unplaced(where, as_text(value), said(IntakeCode.ROW_OVERFLOW, label=hrow.label)))
             after = pos
         return first
 
@@ -191,8 +192,7 @@ class _Reader:
         addresses, typed = self.place(fill, lay)
         for (r, c), v in sorted(grid.cells.items()):
             if (r, c) not in self.used and key(as_text(v)) and key(as_text(v)) not in self.labels:
-                self.unplaced.append(Unplaced(a1(r, c), as_text(v), Text(
-                    "不在模板的任何位置", "not in any place of the template")))
+                self.unplaced.append(Unplaced(a1(r, c), as_text(v), said(IntakeCode.NOT_IN_TEMPLATE)))
         return LegacyForm(grid.path, grid.sheet, t, year, fill, lay, addresses, typed, self.unplaced, grid,
                           self.by_kind_moves)
 
@@ -292,8 +292,8 @@ class _Reader:
             out[new] = values[old]
             if old != new:
                 label = next((c.label for c in self.t.indicators.columns if c.field == new), new)
-                self.by_kind_moves.append(Unplaced(values[old][0], as_text(values[old][1]), Text(
-                    f"按内容读作「{label}」（它不在该列下）", f"read as '{label}' by what it holds (not under that column)")))
+                self.by_kind_moves.append(Unplaced(values[old][0], as_text(values[old][1]),
+                                                   said(IntakeCode.READ_BY_KIND, label=label)))
         return out
 
     def _heads(self, row: int, labels: list[Column]) -> int:
@@ -341,10 +341,7 @@ class _Reader:
             if not text["name"] or (i is not None and t.tree[i].name in fill.indicators) or \
                     (i is None and not (level1 and level2)):
                 for where, v in row.values():
-                    self.unplaced.append(Unplaced(where, as_text(v), Text(
-                        "绩效指标表中的这一行没有三级指标名称、重复了一个指标，或是模板之外的指标却没有一级、二级指标",
-                        "a row of the indicator table without a 三级指标 name, repeating an indicator, or one not "
-                        "in the template's tree without its 一级/二级指标")))
+                    self.unplaced.append(Unplaced(where, as_text(v), said(IntakeCode.ROW_NOT_AN_INDICATOR)))
                 continue
             if i is not None:
                 ind = t.tree[i]
@@ -501,8 +498,7 @@ def _read_legacy(path: Path, template: Template | None) -> LegacyForm | Finding:
     top = max((score for score, _g, _t in scored), default=0)
     if top == 0:
         names = ", ".join(t.id for t in candidates) or "—"
-        return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
-            f"文件中找不到模板（{names}）的标题和栏目名称", f"the file holds the title and labels of no template ({names})"))
+        return finding(Code.UNKNOWN_TEMPLATE, reason=said(IntakeCode.NO_TEMPLATE_LABELS, templates=names))
     # templates alike in wording (the MOF form and a province's variant of it): the one whose
     # rules give the results the form typed
     forms = [_Reader(grid, t).form() for score, grid, t in scored if score == top]

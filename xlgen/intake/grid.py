@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.errors import said
+from xlgen.errors.intake import IntakeCode
+from xlgen.findings import Code, Finding, finding
 from xlgen.formula.references import col_index
 from xlgen.intake.celltext import as_text
-from xlgen.intake.package import Package, open_workbook
+from xlgen.intake.package import Package, damaged, open_workbook, unreadable
 from xlgen.intake.sheet import read_sheet
 from xlgen.intake.safezip import OLE2, Refused, encrypted, ole2_reason, read_bytes
 
@@ -97,8 +99,7 @@ def open_grids(path: Path) -> list[Grid] | Finding:
     except Refused as exc:
         return finding(Code.UNREADABLE, reason=exc.reason)
     except Exception as exc:  # a damaged file: a finding, never a traceback
-        return finding(Code.UNREADABLE, reason=Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
-                                                    f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
+        return damaged(exc)
 
 
 def _xlsx_grids(pkg: Package) -> list[Grid] | Finding:
@@ -138,8 +139,7 @@ def _xls_grids(path: Path, data: bytes) -> list[Grid] | Finding:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except Exception as exc:  # damaged, or encrypted (a FILEPASS record): xlrd says which
-        return finding(Code.UNREADABLE, reason=Text(f"无法读取该 .xls 工作簿（{exc}），请另存为 .xlsx"[:300],
-                                                    f"the .xls workbook cannot be read ({exc}); save it as .xlsx"[:300]))
+        return unreadable(said(IntakeCode.XLS_UNREADABLE, said=str(exc)[:250]))
     grids = []
     for index in range(min(book.nsheets, MAX_SHEETS * 3)):
         sh = book.sheet_by_index(index)

@@ -18,7 +18,9 @@ from xml.etree import ElementTree
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedTree
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.errors import Said, said
+from xlgen.errors.intake import IntakeCode
+from xlgen.findings import Code, Finding, finding
 from xlgen.intake.celltext import as_text
 from xlgen.intake.safezip import (
     SMALL_PART,
@@ -77,8 +79,7 @@ class Package:
     def shared_strings(self, upto: int = MAX_STRINGS - 1) -> list[str]:
         """The shared strings up to index ``upto``: the part is parsed that far, no further."""
         if upto >= self.max_strings:
-            raise Refused(Text(f"单元格引用了第 {upto + 1} 个共享字符串，超过读取上限 {self.max_strings}",
-                               f"a cell uses shared string {upto + 1}; xlgen reads the first {self.max_strings}"))
+            raise Refused(said(IntakeCode.TOO_MANY_STRINGS, index=upto + 1, limit=self.max_strings))
         if self.strings_part and not self._strings_done and len(self._strings) <= upto:
             self._strings, self._strings_done = _read_strings(self, upto)
         return self._strings
@@ -112,8 +113,7 @@ def open_workbook(path: Path) -> Package | Finding:
     except Refused as exc:
         return unreadable(exc.reason)
     except Exception as exc:  # a damaged part (XML, encoding …), MemoryError: a finding, never a traceback
-        return unreadable(Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
-                                f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
+        return damaged(exc)
 
 
 def document_properties(path: Path) -> dict[str, str] | Finding:
@@ -126,12 +126,16 @@ def document_properties(path: Path) -> dict[str, str] | Finding:
     except Refused as exc:
         return unreadable(exc.reason)
     except Exception as exc:  # a damaged part: a finding, never a traceback
-        return unreadable(Text(f"文件已损坏（{type(exc).__name__}: {exc}）"[:300],
-                                f"the file is damaged ({type(exc).__name__}: {exc})"[:300]))
+        return damaged(exc)
 
 
-def unreadable(reason: Text) -> Finding:
+def unreadable(reason: Said) -> Finding:
     return finding(Code.UNREADABLE, reason=reason)
+
+
+def damaged(exc: Exception) -> Finding:
+    """A damaged part (XML, encoding …) or MemoryError: the file's finding, never a traceback."""
+    return unreadable(said(IntakeCode.DAMAGED, error=type(exc).__name__, said=str(exc)[:250]))
 
 
 def local_name(tag: str) -> str:
@@ -148,7 +152,7 @@ def _root(zf: SafeZip, part: str) -> Any:
     if root is not None:
         return root
     if not data.strip():
-        raise Refused(Text(f"{part} 为空", f"{part} is empty"))
+        raise Refused(said(IntakeCode.PART_EMPTY, part=part))
     try:
         root = DefusedTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
@@ -220,15 +224,15 @@ def _resolve(base: str, target: str) -> str:
     return "/".join(parts)
 
 
-def _not_a_workbook(zf: SafeZip) -> Text:
+def _not_a_workbook(zf: SafeZip) -> Said:
     """Why a zip without xl/workbook.xml is not a workbook xlgen reads."""
     if "xl/workbook.bin" in zf:
-        return Text("这是 .xlsb（二进制）工作簿，请另存为 .xlsx", "an .xlsb (binary) workbook; save it as .xlsx")
+        return said(IntakeCode.XLSB)
     if "mimetype" in zf and b"opendocument" in zf.read("mimetype", 200):
-        return Text("这是 OpenDocument（.ods）文件，请另存为 .xlsx", "an OpenDocument (.ods) file; save it as .xlsx")
+        return said(IntakeCode.ODS)
     if "word/document.xml" in zf or "ppt/presentation.xml" in zf:
-        return Text("这是 Word 或 PowerPoint 文件，不是工作簿", "a Word or PowerPoint file, not a workbook")
-    return Text("缺少工作簿部件（xl/workbook.xml）", "the workbook part (xl/workbook.xml) is missing")
+        return said(IntakeCode.WORD)
+    return said(IntakeCode.WORKBOOK_MISSING)
 
 
 def _package(path: Path, zf: SafeZip) -> Package:
@@ -261,7 +265,7 @@ def _package(path: Path, zf: SafeZip) -> Package:
     custom = next((t for _, kind, t, _ in root_rels if kind == "custom-properties"), "docProps/custom.xml")
     properties = _properties(zf, custom) if custom in zf else {}
     if strings_part and strings_part not in zf:
-        raise Refused(Text(f"缺少共享字符串部件（{strings_part}）", f"the shared strings part ({strings_part}) is missing"))
+        raise Refused(said(IntakeCode.STRINGS_MISSING, part=strings_part))
     core = next((t for _, kind, t, _ in root_rels if kind == "core-properties"), "docProps/core.xml")
     modified = _modified(zf, core) if core in zf else None
     return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part,

@@ -32,7 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.errors import Said, said
+from xlgen.errors.intake import IntakeCode
+from xlgen.findings import Code, Finding, finding
+from xlgen.lang import Text
 from xlgen.formula.references import col_letters, outside_strings
 from xlgen.generate import provenance
 from xlgen.intake.celltext import norm
@@ -163,7 +166,7 @@ def read_package(pkg: Package) -> Returned | Finding:
     title and section labels (``returned.py`` tries a form without any mark of xlgen as one
     xlgen did not make first)."""
     if not pkg.sheets:
-        return unreadable(Text("工作簿中没有工作表", "the workbook has no sheets"))
+        return unreadable(said(IntakeCode.NO_SHEETS))
     props = pkg.properties
     tid = props.get(provenance.PROP_TEMPLATE_ID)
     templates = known_templates()
@@ -174,17 +177,13 @@ def read_package(pkg: Package) -> Returned | Finding:
                 [t for t in same_id if t.sha256 == props.get(provenance.PROP_TEMPLATE_SHA256)]
         if not match:
             known = ", ".join(f"{t.id} {t.version}" for t in templates) or "—"
-            return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
-                f"文件记录的模板 {tid} {version} 不在已知模板中（已知：{known}）",
-                f"the file names the template {tid} {version}, which is not known here (known: {known})"))
+            return finding(Code.UNKNOWN_TEMPLATE, reason=said(IntakeCode.TEMPLATE_NOT_KNOWN, template=tid, version=version,
+                                                              known=known))
         layout = props.get(provenance.PROP_LAYOUT, provenance.LAYOUT_VERSION)  # none: made before the stamp
         if layout not in provenance.READ_LAYOUTS:
             made_by = props.get(provenance.PROP_XLGEN_VERSION, "?")
-            return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
-                f"文件由 xlgen {made_by} 按版式 {layout} 生成，本程序按版式 {provenance.LAYOUT_VERSION} 读取；"
-                f"请用 xlgen {made_by} 核验",
-                f"the file was made by xlgen {made_by} with layout {layout}; this xlgen reads layout "
-                f"{provenance.LAYOUT_VERSION}; verify it with xlgen {made_by}"))
+            return finding(Code.UNKNOWN_TEMPLATE, reason=said(IntakeCode.LAYOUT_NEWER, made_by=made_by, layout=layout,
+                                                              reads=provenance.LAYOUT_VERSION))
         located = _locate(pkg, match[0], by_properties=True)
         assert located is not None
         return located
@@ -193,9 +192,7 @@ def read_package(pkg: Package) -> Returned | Finding:
         result = _locate(pkg, t, by_properties=False)
         if result is not None:
             return result
-    return finding(Code.UNKNOWN_TEMPLATE, reason=Text(
-        "文件没有 xlgen 的模板标记，其结构也不符合任何已知模板",
-        "the file carries no xlgen template properties and its structure matches no known template"))
+    return finding(Code.UNKNOWN_TEMPLATE, reason=said(IntakeCode.NO_TEMPLATE_MARKS))
 
 
 @dataclass
@@ -216,9 +213,8 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
         if not by_properties:
             return None
         names = ", ".join(s.name for s in pkg.sheets)
-        return finding(Code.UNKNOWN_TEMPLATE, sheet=t.sheet, reason=Text(
-            f"找不到工作表「{t.sheet}」（文件中的工作表：{names}）",
-            f"the sheet '{t.sheet}' is missing (sheets in the file: {names})"))
+        return finding(Code.UNKNOWN_TEMPLATE, sheet=t.sheet, reason=said(IntakeCode.SHEET_NOT_FOUND, sheet=t.sheet,
+                                                                         sheets=names))
     named = _named_ranges(pkg, ref.name)
     rows, cols = _extent(base)
     max_row = rows + SLACK_ROWS  # the names come from the file: they may move the end up, never past this
@@ -230,7 +226,7 @@ def _locate(pkg: Package, t: Template, by_properties: bool) -> Returned | Findin
     if not by_properties and norm(sheet.text(base.title_row, 0)) != norm(t.title):
         return None
     anchors = _anchors(t, base, named, sheet)
-    if isinstance(anchors, Text):
+    if isinstance(anchors, Said):
         if not by_properties:
             return None
         return finding(Code.UNKNOWN_TEMPLATE, sheet=ref.name, reason=anchors)
@@ -261,7 +257,7 @@ def _named_ranges(pkg: Package, sheet: str) -> dict[str, tuple[int, int, int, in
     return out
 
 
-def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, int]], sheet: Sheet) -> _Anchors | Text:
+def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, int]], sheet: Sheet) -> _Anchors | Said:
     """Where the file's sections start: from the defined names, checked against the labels;
     from the labels in column A where a name is missing or points elsewhere."""
     labels: dict[str, list[int]] = {}
@@ -277,9 +273,8 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     def labelled(row: int | None, text: str) -> bool:
         return row is not None and row >= 0 and norm(sheet.text(row, 0)) == norm(text)
 
-    def missing(what: str, what_en: str) -> Text:
-        return Text(f"找不到「{what}」部分（行被删除或表格结构被修改）",
-                    f"the section '{what_en}' cannot be found (rows deleted or the form restructured)")
+    def missing(what: str, what_en: str) -> Said:
+        return said(IntakeCode.SECTION_NOT_FOUND, section=Text(what, what_en))  # the form's label; its key
 
     header = []
     after = -1  # a header row may be the first (one that does not print, above the title)

@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 from xml.parsers import expat
 
-from xlgen.findings import Text
+from xlgen.errors import Said, said
+from xlgen.errors.intake import IntakeCode
 
 MAX_FILE = 100 << 20  # bytes on disk
 MAX_DIRECTORY = 1 << 20  # bytes of central directory (a workbook's is a few KB)
@@ -66,8 +67,8 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 class Refused(Exception):
     """A file or part xlgen will not read, and why (in both languages)."""
 
-    def __init__(self, reason: Text) -> None:
-        super().__init__(reason.en)
+    def __init__(self, reason: Said) -> None:
+        super().__init__(reason.message_in("en"))
         self.reason = reason
 
 
@@ -87,10 +88,6 @@ def _mib(n: int) -> str:
     return f"{n / (1 << 20):.1f} MiB" if n < 1 << 30 else f"{n / (1 << 30):.1f} GiB"
 
 
-def _damaged(zh: str, en: str) -> Refused:
-    return Refused(Text(f"zip 结构已损坏（{zh}）", f"the zip is damaged ({en})"))
-
-
 # ----------------------------------------------------------------------------- opening
 def read_file(path: Path) -> bytes:
     """The file's bytes, read once and never written; a Refused for what cannot be a workbook."""
@@ -107,11 +104,11 @@ def read_bytes(path: Path) -> bytes:
             data = fh.read(MAX_FILE + 1)
     except OSError as exc:
         why = exc.strerror or str(exc)
-        raise Refused(Text(f"无法打开文件（{why}）", f"cannot open the file ({why})")) from None
+        raise Refused(said(IntakeCode.CANNOT_OPEN, said=why)) from None
     if not data:
-        raise Refused(Text("文件为空（0 字节）", "the file is empty (0 bytes)"))
+        raise Refused(said(IntakeCode.EMPTY))
     if len(data) > MAX_FILE:
-        raise Refused(Text(f"文件超过 {_mib(MAX_FILE)}，不是一份自评表", f"the file is over {_mib(MAX_FILE)}: not a returned form"))
+        raise Refused(said(IntakeCode.TOO_LARGE, limit=_mib(MAX_FILE)))
     return data
 
 
@@ -120,14 +117,13 @@ def encrypted(data: bytes) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
 
 
-def ole2_reason(data: bytes) -> Text:
+def ole2_reason(data: bytes) -> Said:
     """What an OLE2 compound file is, from its directory's stream names (UTF-16LE)."""
     if encrypted(data):
-        return Text("工作簿设置了打开密码（已加密），请取消密码后另存为 .xlsx",
-                    "the workbook is encrypted with a password; remove the password and save it as .xlsx")
+        return said(IntakeCode.ENCRYPTED)
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return Text("这是旧版 .xls 工作簿，请另存为 .xlsx", "an old .xls workbook; save it as .xlsx")
-    return Text("这是旧版 Office 复合文档（OLE2），不是 .xlsx", "an old Office compound file (OLE2), not an .xlsx")
+        return said(IntakeCode.OLD_XLS)
+    return said(IntakeCode.OLE2)
 
 
 def open_zip(path: Path) -> SafeZip:
@@ -146,80 +142,73 @@ def _end_record(data: bytes) -> tuple[int, int, int, int]:
     at = data.rfind(_END, max(0, len(data) - (1 << 16) - 22))
     if at < 0 or at + 22 > len(data):
         if data[:4] == _LOCAL:
-            raise Refused(Text("zip 文件不完整（被截断，缺少中央目录）", "the zip is truncated (no central directory)"))
-        raise Refused(Text("不是 .xlsx 文件（不是 zip 格式）", "not an .xlsx file (not a zip archive)"))
+            raise Refused(said(IntakeCode.ZIP_TRUNCATED))
+        raise Refused(said(IntakeCode.NOT_A_ZIP))
     _sig, disk, cd_disk, _n_disk, entries, size, offset, _comment = struct.unpack_from("<4sHHHHIIH", data, at)
     end = at
     loc = at - 20
     has_locator = loc >= 0 and data[loc:loc + 4] == _LOCATOR64  # some writers add ZIP64 records always
     if has_locator or 0xFFFF == entries or 0xFFFFFFFF in (size, offset):
         if not has_locator:
-            raise _damaged("缺少 ZIP64 定位记录", "the ZIP64 locator is missing")
+            raise Refused(said(IntakeCode.ZIP64_LOCATOR))
         (rec,) = struct.unpack_from("<Q", data, loc + 8)
         if rec + 56 > loc or data[rec:rec + 4] != _END64:
-            raise _damaged("ZIP64 结束记录无效", "the ZIP64 end record is invalid")
+            raise Refused(said(IntakeCode.ZIP64_END))
         _s, _sz, _v1, _v2, disk, cd_disk, _nd, entries, size, offset = struct.unpack_from("<4sQHHIIQQQQ", data, rec)
         end = rec
     if disk or cd_disk:
-        raise _damaged("分卷 zip", "a multi-part zip")
+        raise Refused(said(IntakeCode.MULTI_PART))
     if offset + size != end:
-        raise _damaged("中央目录不在结束记录所指的位置", "the central directory is not where the end record says")
+        raise Refused(said(IntakeCode.DIRECTORY_MISPLACED))
     return entries, size, offset, end
 
 
 def _directory(data: bytes) -> dict[str, Entry]:
     count, size, offset, end = _end_record(data)
     if count > MAX_ENTRIES or size > MAX_DIRECTORY:
-        raise Refused(Text(f"zip 含有 {count} 个条目（目录 {size} 字节），超过上限 {MAX_ENTRIES}",
-                           f"the zip holds {count} entries ({size} bytes of directory); at most {MAX_ENTRIES} are read"))
+        raise Refused(said(IntakeCode.TOO_MANY_ENTRIES, count=count, size=size, limit=MAX_ENTRIES))
     entries: dict[str, Entry] = {}
     seen: set[str] = set()
     total = 0
     pos = offset
     while pos < end:
         if data[pos:pos + 4] != _CENTRAL or pos + 46 > end:
-            raise _damaged("中央目录条目无效", "an invalid central directory entry")
+            raise Refused(said(IntakeCode.DIRECTORY_ENTRY))
         (_sig, _made, _need, flags, method, _time, _date, crc, csize, usize, nlen, elen, clen, _disk, _iattr,
          _eattr, local) = struct.unpack_from("<4sHHHHHHIIIHHHHHII", data, pos)
         raw = data[pos + 46:pos + 46 + nlen]
         extra = data[pos + 46 + nlen:pos + 46 + nlen + elen]
         pos += 46 + nlen + elen + clen
         if pos > end:
-            raise _damaged("中央目录条目越界", "a central directory entry runs past its end")
+            raise Refused(said(IntakeCode.DIRECTORY_OVERRUN))
         usize, csize, local = _zip64(extra, usize, csize, local)
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
         _check_name(name, raw)
         if name.lower() in seen:
-            raise Refused(Text(f"zip 中部件「{name}」出现两次（不同程序会读到不同内容）",
-                               f"the part '{name}' appears twice in the zip (different programs would read different contents)"))
+            raise Refused(said(IntakeCode.PART_TWICE, name=name))
         seen.add(name.lower())
         if flags & 0x41:
-            raise Refused(Text(f"zip 条目「{name}」已加密", f"the zip entry '{name}' is encrypted"))
+            raise Refused(said(IntakeCode.ENTRY_ENCRYPTED, name=name))
         if method not in (0, 8):
-            raise Refused(Text(f"zip 条目「{name}」使用了不支持的压缩方式 {method}",
-                               f"the zip entry '{name}' uses the compression method {method}, which Excel never writes"))
+            raise Refused(said(IntakeCode.ENTRY_METHOD, name=name, method=method))
         if method == 0 and csize != usize:
-            raise _damaged(f"「{name}」未压缩但大小不一致", f"'{name}' is stored but its two sizes differ")
+            raise Refused(said(IntakeCode.STORED_SIZES, name=name))
         if usize > MAX_ENTRY or (usize > RATIO_FROM and usize > MAX_RATIO * max(csize, 1)):
             ratio = usize / max(csize, 1)
-            raise Refused(Text(
-                f"zip 炸弹：部件「{name}」声明解压后 {_mib(usize)}，是压缩大小的 {ratio:.0f} 倍（上限 {MAX_RATIO} 倍、{_mib(MAX_ENTRY)}）",
-                f"a zip bomb: the part '{name}' declares {_mib(usize)} inflated, {ratio:.0f} times its compressed "
-                f"size (at most {MAX_RATIO} times and {_mib(MAX_ENTRY)} are read)"))
+            raise Refused(said(IntakeCode.ZIP_BOMB, name=name, size=_mib(usize), ratio=ratio, limit=MAX_RATIO,
+                               most=_mib(MAX_ENTRY)))
         total += usize
         if total > MAX_TOTAL:
-            raise Refused(Text(f"zip 炸弹：各部件解压后合计超过 {_mib(MAX_TOTAL)}",
-                               f"a zip bomb: the parts inflate to more than {_mib(MAX_TOTAL)} in all"))
+            raise Refused(said(IntakeCode.ZIP_BOMB_TOTAL, limit=_mib(MAX_TOTAL)))
         entries[name] = Entry(name, flags, method, crc, csize, usize, local, _data_start(data, raw, local, offset))
     if len(entries) != count:
-        raise _damaged("条目数与结束记录不符", "the number of entries differs from the end record")
+        raise Refused(said(IntakeCode.ENTRY_COUNT))
     spans = sorted((e.offset, e.start + e.compressed, e.name) for e in entries.values())
     for (_a, a_end, a), (b_start, _b, b) in zip(spans, spans[1:]):
         if b_start < a_end:
-            raise Refused(Text(f"zip 条目「{a}」与「{b}」的数据重叠（zip 炸弹的手法）",
-                               f"the zip entries '{a}' and '{b}' overlap (a zip bomb's trick)"))
+            raise Refused(said(IntakeCode.ENTRIES_OVERLAP, first=a, second=b))
     if spans and spans[-1][1] > offset:
-        raise _damaged("数据越过中央目录", "data runs into the central directory")
+        raise Refused(said(IntakeCode.DATA_OVERRUN))
     return entries
 
 
@@ -242,27 +231,25 @@ def _zip64(extra: bytes, usize: int, csize: int, local: int) -> tuple[int, int, 
         if local == 0xFFFFFFFF and values:
             local = values.pop(0)
         return usize, csize, local
-    raise _damaged("缺少 ZIP64 扩展字段", "a ZIP64 extra field is missing")
+    raise Refused(said(IntakeCode.ZIP64_EXTRA))
 
 
 def _check_name(name: str, raw: bytes) -> None:
     pieces = name.split("/")
     if (not name or "\\" in name or name.startswith("/") or _DRIVE.match(name) or ".." in pieces
             or any(b < 0x20 for b in raw) or "\x7f" in name):
-        raise Refused(Text(f"zip 中含有不安全的路径名「{name!r}」（不是 .xlsx 的部件名）",
-                           f"the zip holds an unsafe path name {name!r} (not a part name of an .xlsx)"))
+        raise Refused(said(IntakeCode.UNSAFE_NAME, name=name))
 
 
 def _data_start(data: bytes, raw: bytes, local: int, directory: int) -> int:
     if local + 30 > directory or data[local:local + 4] != _LOCAL:
-        raise _damaged("本地文件头缺失", "a local file header is missing")
+        raise Refused(said(IntakeCode.LOCAL_HEADER))
     nlen: int
     elen: int
     nlen, elen = struct.unpack_from("<HH", data, local + 26)
     if data[local + 30:local + 30 + nlen] != raw:
         name = raw.decode("utf-8", errors="replace")
-        raise Refused(Text(f"zip 条目「{name}」的本地文件头名称与中央目录不一致",
-                           f"the local header of the zip entry '{name}' names another file than the directory"))
+        raise Refused(said(IntakeCode.LOCAL_NAME, name=name))
     return local + 30 + nlen + elen
 
 
@@ -300,10 +287,9 @@ class SafeZip:
         at most ``limit``; at the end, the size and the CRC are checked."""
         e = self._entries.get(name)
         if e is None:
-            raise Refused(Text(f"缺少部件 {name}", f"the part {name} is missing"))
+            raise Refused(said(IntakeCode.PART_MISSING, name=name))
         if e.size > limit:
-            raise Refused(Text(f"部件 {name} 解压后 {_mib(e.size)}，超过读取上限 {_mib(limit)}",
-                               f"the part {name} inflates to {_mib(e.size)}, over the {_mib(limit)} xlgen reads"))
+            raise Refused(said(IntakeCode.PART_TOO_LARGE, name=name, size=_mib(e.size), limit=_mib(limit)))
         raw = memoryview(self._data)[e.start:e.start + e.compressed]
         crc = 0
         produced = 0
@@ -322,10 +308,7 @@ class SafeZip:
                         out = inflate.decompress(pending, CHUNK)
                         produced += len(out)
                         if produced > e.size:
-                            raise Refused(Text(
-                                f"部件 {name} 解压后超过其声明的大小 {e.size} 字节（伪造的 zip 头，可能是 zip 炸弹）",
-                                f"the part {name} inflates beyond its declared {e.size} bytes (a lying zip header, "
-                                "perhaps a zip bomb)"))
+                            raise Refused(said(IntakeCode.PART_LIES, name=name, size=e.size))
                         if out:
                             crc = zlib.crc32(out, crc)
                             yield out
@@ -335,14 +318,11 @@ class SafeZip:
                     if inflate.eof:
                         break
             except zlib.error as exc:
-                raise Refused(Text(f"部件 {name} 的压缩数据已损坏（{exc}）",
-                                   f"the compressed data of the part {name} is damaged ({exc})")) from None
+                raise Refused(said(IntakeCode.PART_CORRUPT, name=name, said=str(exc))) from None
             if not inflate.eof:
-                raise Refused(Text(f"部件 {name} 的压缩数据不完整（被截断）",
-                                   f"the compressed data of the part {name} ends early (truncated)"))
+                raise Refused(said(IntakeCode.PART_TRUNCATED, name=name))
         if produced != e.size or crc != e.crc:
-            raise Refused(Text(f"部件 {name} 已损坏（大小或 CRC 校验不符）",
-                               f"the part {name} is damaged (its size or CRC does not match)"))
+            raise Refused(said(IntakeCode.PART_CRC, name=name))
 
 
 # ----------------------------------------------------------------------------- DTDs
@@ -380,8 +360,7 @@ class Runs:
             if self.run <= MAX_RUN:
                 self.run = len(chunk) - 1 - chunk.rfind(b"<")
         if self.run > MAX_RUN:
-            raise Refused(Text(f"{self.part} 中有超过 {_mib(MAX_RUN)} 的文本（单元格最多 32767 个字符）",
-                               f"{self.part} holds a text of over {_mib(MAX_RUN)} (a cell holds at most 32,767 characters)"))
+            raise Refused(said(IntakeCode.LONG_TEXT, part=self.part, limit=_mib(MAX_RUN)))
 
 
 class Prolog:
@@ -421,7 +400,7 @@ class Prolog:
             self._finish()
         elif self._seen > PROLOG_LIMIT:
             self._finish()
-            raise Refused(Text(f"{self.part} 的前 1 MiB 中没有根元素", f"{self.part} has no root element in its first MiB"))
+            raise Refused(said(IntakeCode.NO_ROOT, part=self.part))
 
     def check(self, chunks: Iterable[bytes]) -> None:
         """Feed chunks until the root element starts (the rest is not inflated)."""
@@ -436,5 +415,5 @@ class Prolog:
         self._parser.StartElementHandler = None
 
 
-def dtd_reason(part: str) -> Text:
-    return Text(f"{part} 含有 DTD（文档类型声明），已拒绝读取", f"{part} holds a DTD (document type declaration); refused")
+def dtd_reason(part: str) -> Said:
+    return said(IntakeCode.DTD, part=part)

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from xml.etree import ElementTree
 
-from xlgen.findings import Finding, Text
+from xlgen.errors import said
+from xlgen.errors.intake import IntakeCode
+from xlgen.findings import Finding
 from xlgen.formula.functions import XlError
 from xlgen.formula.references import col_index, col_letters
 from xlgen.intake.links import (
@@ -48,15 +50,14 @@ def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cell
     """Cells in rows < ``max_row`` and columns < ``max_col`` (at most ``max_cells`` parsed in
     those rows); protection, validations, links, hyperlinks, embedded objects."""
     if ref.part not in pkg.zip:
-        return unreadable(Text(f"工作表「{ref.name}」的部件（{ref.part}）缺失",
-                                f"the part of the sheet '{ref.name}' ({ref.part}) is missing"))
+        return unreadable(said(IntakeCode.SHEET_PART_MISSING, sheet=ref.name, part=ref.part))
     try:
         return _read_sheet(pkg, ref, max_row, max_col, max_cells)
     except Refused as exc:
         return unreadable(exc.reason)
     except Exception as exc:
-        return unreadable(Text(f"工作表「{ref.name}」（{ref.part}）已损坏（{type(exc).__name__}: {exc}）"[:300],
-                                f"the sheet '{ref.name}' ({ref.part}) is damaged ({type(exc).__name__}: {exc})"[:300]))
+        return unreadable(said(IntakeCode.SHEET_DAMAGED, sheet=ref.name, part=ref.part, error=type(exc).__name__,
+                               said=str(exc)[:250]))
 
 
 class _Rows:
@@ -91,10 +92,8 @@ class _Rows:
         else:
             self.parsed += len(elem)
             if self.parsed > self.max_cells:
-                raise Refused(Text(
-                    f"工作表「{self.ref.name}」前 {max_row} 行中的单元格超过 {self.max_cells} 个，超过读取上限",
-                    f"the sheet '{self.ref.name}' has over {self.max_cells} cells in its first {max_row} rows, "
-                    "more than xlgen reads"))
+                raise Refused(said(IntakeCode.SHEET_TOO_MANY_CELLS, sheet=self.ref.name, rows=max_row,
+                                   limit=self.max_cells))
         kinds, cells, external = self.kinds, self.cells, self.external
         col = -1
         for c in elem:

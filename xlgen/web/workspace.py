@@ -155,5 +155,5 @@ def zip_members(path: Path) -> list[tuple[str, bytes]]:
                 out.append((base, zf.read(name, limit=MAX_FILE)))
         return out
     except Refused as exc:
-        raise Unwanted(Text(f"{path.name}：{exc.reason.zh}", f"{path.name}: {exc.reason.en}")) from None
+        raise Unwanted(Text(f"{path.name}：{exc.reason.message_in('zh')}", f"{path.name}: {exc.reason.message_in('en')}")) from None
 
