@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from xlgen.errors import ErrorCode, XlgenError, XlgenErrors
-from xlgen.findings import Code, Finding, Text, finding, internal_error
+from xlgen.errors import ErrorCode, XlgenError, XlgenErrors, said
+from xlgen.errors.verify import VerifyCode
+from xlgen.findings import Code, Finding, finding, internal_error
 from xlgen.intake.reader import default_layout
 from xlgen.intake.returned import read_returned
 from xlgen.template.model import known_templates
@@ -110,8 +111,7 @@ def verify_run(paths: Sequence[Path], policy: SealPolicy = SealPolicy()) -> list
 
 
 def _crashed(path: Path) -> FileResult:
-    return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=Text(
-        "读取该文件的进程异常终止（可能耗尽内存）", "the process reading this file died (out of memory?)"))])
+    return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=said(VerifyCode.WORKER_DIED))])
 
 
 def warm() -> None:

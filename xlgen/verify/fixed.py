@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from xlgen.errors import said
+from xlgen.errors.verify import VerifyCode
 from xlgen.findings import EMPTY, Code, Finding, Text, finding
 from xlgen.generate import provenance, seal
 from xlgen.generate.guidance.guide import SHEET as GUIDE_SHEET
@@ -59,27 +61,24 @@ def fixed_findings(ret: Returned, plan: Plan, policy: SealPolicy,
         stamp = props.get(provenance.PROP_LAYOUT)
         if stamp in provenance.READ_LAYOUTS and stamp < provenance.SEALED_SINCE:
             if policy.require or policy.key is not None:  # the key checks a seal: a file without one has nothing to show
-                return [finding(Code.SEAL_MISSING, sheet, None, None, reason=Text(
-                    f"版式 {stamp} 早于封印，而核验要求封印", f"layout {stamp} predates seals and a seal is required")
-                    if policy.require else Text(f"版式 {stamp} 早于封印，而核验使用了财政部门的密钥",
-                                                f"layout {stamp} predates seals and the bureau's key was given"))]
+                why = (said(VerifyCode.PREDATES_REQUIRED, layout=stamp) if policy.require
+                       else said(VerifyCode.PREDATES_KEY, layout=stamp))
+                return [finding(Code.SEAL_MISSING, sheet, None, None, reason=why)]
             # no record: the year the bureau stamped in the properties is the label's yardstick
             prop = props.get(provenance.PROP_YEAR, "")
             moved = label_changed(ret, int(prop), label_year) if prop.isdigit() else []
             return [finding(Code.SEAL_PREDATES, sheet, None, None, layout=stamp), *moved]
         if made_by_xlgen(ret):
-            return [finding(Code.SEAL_MISSING, sheet, None, None, reason=Text(
-                "文档属性中没有记录", "no record in the document properties"))]
+            return [finding(Code.SEAL_MISSING, sheet, None, None, reason=said(VerifyCode.NO_RECORD))]
         return []
     record = found.record
     if record is None:
-        return [finding(Code.SEAL_BROKEN, sheet, None, None, reason=Text("记录无法解读", "the record cannot be read"))]
+        return [finding(Code.SEAL_BROKEN, sheet, None, None, reason=said(VerifyCode.RECORD_UNREADABLE))]
     out: list[Finding] = []
     if found.state == UNCHECKED:
         out.append(finding(Code.SEAL_UNCHECKED, sheet, None, None))
     elif found.state == BROKEN:
-        reason = (Text("封印不是用该密钥生成的", "the seal was not made with this key") if policy.key is not None
-                  else Text("记录的哈希与封印不同", "the record's hash differs from the seal"))
+        reason = said(VerifyCode.OTHER_KEY) if policy.key is not None else said(VerifyCode.HASH_DIFFERS)
         out.append(finding(Code.SEAL_BROKEN, sheet, None, None, reason=reason))
     out.extend(changed(ret, plan, record, label_year))
     out.extend(open_tasks(ret, plan, record.fields))
@@ -105,12 +104,9 @@ def against_blank(ret: Returned, plan: Plan, blank: Reference, label_year: tuple
     stored = seal.stored(props)
     if stored is None:
         if not out:
-            out.append(finding(Code.SEAL_MISSING, sheet, None, None, reason=Text(
-                f"分发的表 {blank.file} 有封印，交回的没有", f"the distributed blank {blank.file} has one, the return none")))
+            out.append(finding(Code.SEAL_MISSING, sheet, None, None, reason=said(VerifyCode.BLANK_SEALED, blank=blank.file)))
     elif stored[0] != blank.record.text or stored[1].strip().lower() != blank.seal.strip().lower():
-        out.append(finding(Code.SEAL_BROKEN, sheet, None, None, reason=Text(
-            f"记录或封印与分发给该部门的表 {blank.file} 不同", f"record or seal differs from the blank {blank.file} "
-            "distributed to the department")))
+        out.append(finding(Code.SEAL_BROKEN, sheet, None, None, reason=said(VerifyCode.BLANK_DIFFERS, blank=blank.file)))
     out.extend(changed(ret, plan, blank.record, label_year))
     out.extend(open_tasks(ret, plan, blank.record.fields, distributed=True))
     return out

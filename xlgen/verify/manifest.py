@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors.verify import VerifyCode
 from xlgen.findings import Finding, Text
 from xlgen.intake.returned import read_returned
 from xlgen.outputs import write_atomic
@@ -81,9 +82,7 @@ def load_distribution(folder: Path) -> list[Blank]:
     """The departments of ``folder``'s manifest.csv, each blank's sha256 checked first."""
     manifest = folder / MANIFEST
     if not manifest.is_file():
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest,
-                         detail=Text("没有 manifest.csv：--distributed 应为 xlgen distribute 写出的文件夹",
-                                     "no manifest.csv here: --distributed takes a folder written by xlgen distribute"))
+        raise XlgenError(VerifyCode.NO_MANIFEST, file=manifest)
     try:
         rows = read_manifest(manifest)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
@@ -92,33 +91,25 @@ def load_distribution(folder: Path) -> list[Blank]:
 
 
 def _blank(folder: Path, manifest: Path, line: int, row: dict[str, str]) -> Blank:
-    where = Text(f"第 {line} 行", f"line {line}")
     missing = [c for c in ("file", "code", "template_id", "template_version", "sha256") if not (row.get(c) or "").strip()]
     if missing:
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest, detail=Text(f"{where.zh}：缺少 {'、'.join(missing)}",
-                                                                           f"{where.en}: no {', '.join(missing)}"))
+        raise XlgenError(VerifyCode.MANIFEST_GAPS, file=manifest, line=line,
+                         missing=Text("、".join(missing), ", ".join(missing)))
     path = folder / row["file"]
     if Path(row["file"]).name != row["file"] or not path.is_file():
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=manifest,
-                         detail=Text(f"{where.zh}：分发的表 {row['file']} 不在 {folder} 中",
-                                     f"{where.en}: the distributed blank {row['file']} is not in {folder}"))
+        raise XlgenError(VerifyCode.BLANK_MISSING, file=manifest, line=line, blank=row["file"], folder=folder)
     if not as_listed(path, row["sha256"]):
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
-                         detail=Text(f"其 sha256 与 manifest.csv（{where.zh}）所列不同：分发后被改动过，不能作为核对的依据",
-                                     f"its sha256 is not the one manifest.csv lists ({where.en}): the blank was "
-                                     "changed after it was distributed, so it cannot be the yardstick"))
+        raise XlgenError(VerifyCode.BLANK_CHANGED, file=path, line=line)
     year, digest = (row.get("year") or "").strip(), (row.get("inputs_sha256") or "").strip()
     if not (year.isdigit() and digest):  # a manifest of an older xlgen: read it from the blank
-        year, digest = _read_blank(path, manifest, where)
+        year, digest = _read_blank(path, manifest, line)
     return Blank(path, row["code"].strip(), (row.get("name") or "").strip(), row["template_id"].strip(),
                  row["template_version"].strip(), int(year), digest)
 
 
-def _read_blank(path: Path, manifest: Path, where: Text) -> tuple[str, str]:
+def _read_blank(path: Path, manifest: Path, line: int) -> tuple[str, str]:
     ret = read_returned(path)
     year = None if isinstance(ret, Finding) else year_of(ret)
     if isinstance(ret, Finding) or year is None:
-        raise XlgenError(ErrorCode.INPUT_UNREADABLE, file=path,
-                         detail=Text(f"分发的表（{manifest.name} {where.zh}）无法读出其年度",
-                                     f"the distributed blank ({where.en} of {manifest.name}) cannot be read as a form of its year"))
+        raise XlgenError(VerifyCode.BLANK_NO_YEAR, file=path, manifest=manifest.name, line=line)
     return str(year), inputs_digest(ret.inputs())

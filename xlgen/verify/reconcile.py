@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.verify.manifest import Blank, Key
-from xlgen.findings import EMPTY, Code, Text, finding
+from xlgen.errors import Said, said
+from xlgen.errors.verify import VerifyCode
+from xlgen.findings import EMPTY, Code, finding
 from xlgen.verify.result import ERRORED, FAIL, PASS, FileResult, report_json, status_of
 from xlgen.verify.fixed import SealPolicy
 from xlgen.verify.yardstick import yardstick_of
@@ -168,15 +170,13 @@ def saved_time(r: FileResult) -> tuple[float, str]:
         return 0.0, r.path
 
 
-def _why_not(r: FileResult, blanks: Sequence[Blank]) -> Text:
+def _why_not(r: FileResult, blanks: Sequence[Blank]) -> Said:
     years = sorted({b.year for b in blanks})
     shown = "、".join(map(str, years)) or "—"
     if r.year is not None and r.year not in years:
-        return Text(f"文件为 {r.year} 年度，分发的是 {shown} 年度", f"the file is of {r.year}; the distribution is of {shown}")
+        return said(VerifyCode.OTHER_YEAR, year=r.year, years=shown)
     templates = sorted({(b.template_id, b.template_version) for b in blanks})
     if (r.template, r.template_version) not in templates:
         listed = ", ".join(f"{i} {v}" for i, v in templates) or "—"
-        return Text(f"文件的模板 {r.template} {r.template_version} 不是分发所用的 {listed}",
-                    f"the file's template {r.template} {r.template_version} is not the distribution's {listed}")
-    return Text(f"部门编码 {r.department or EMPTY.zh} 不在本次分发的名单中",
-                f"the department code {r.department or EMPTY.en} is not in this distribution")
+        return said(VerifyCode.OTHER_TEMPLATE, template=str(r.template), version=str(r.template_version), listed=listed)
+    return said(VerifyCode.OTHER_DEPARTMENT, code=r.department or EMPTY)

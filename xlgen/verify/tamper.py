@@ -7,6 +7,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+from xlgen.errors import Said, said
+from xlgen.errors.verify import VerifyCode
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.guidance import validation
 from xlgen.layout.selfcheck import HELPER
@@ -77,7 +79,7 @@ def external_links(ret: Returned, plan: Plan) -> list[Finding]:
     workbook's external-link parts (never followed)."""
     sheet = ret.sheet.name
     links: list[tuple[str | None, Any]] = [(where, "=" + text) for where, text in ret.sheet.external]
-    links += [(where, Text(f"超链接 {target}", f"a hyperlink to {target}")) for where, target in ret.sheet.hyperlinks]
+    links += [(where, said(VerifyCode.HYPERLINK, target=target)) for where, target in ret.sheet.hyperlinks]
     out = [finding(Code.EXTERNAL_REFERENCE, sheet, where, where and plan.key_at(ret, where),
                    where=where or _sheet_named(sheet), found=found) for where, found in links]
     out += [finding(Code.EXTERNAL_REFERENCE, None, None, None, where=WORKBOOK, found=link)
@@ -108,8 +110,8 @@ def _holding(code: Code, parts: Sequence[str], sheet: str | None) -> Finding:
                    where=_sheet_named(sheet) if sheet else WORKBOOK)
 
 
-def _sheet_named(sheet: str) -> Text:
-    return Text(f"工作表「{sheet}」", f"the sheet '{sheet}'")
+def _sheet_named(sheet: str) -> Said:
+    return said(VerifyCode.IN_SHEET, sheet=sheet)
 
 
 def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
