@@ -131,15 +131,15 @@ def test_a_name_too_long(tmp_path: Path) -> None:
 def test_the_common_errnos_are_translated(code: int) -> None:
     said = reason(OSError(code, os.strerror(code)))
     assert said == REASONS[code]
-    assert not re.search(r"[A-Za-z]", said.zh)
+    assert not re.search(r"[A-Za-z]", said.message_in("zh"))
 
 
 def test_an_unknown_errno_is_quoted_with_its_number() -> None:
     said = reason(OSError(errno.ENOLINK, "Link has been severed"))
-    assert said.zh == f"系统错误（errno {errno.ENOLINK}：Link has been severed）"
+    assert said.message_in("zh") == f"系统错误（errno {errno.ENOLINK}：Link has been severed）"
 
 
 def test_a_sharing_violation_on_windows_names_excel() -> None:
     exc = OSError(errno.EACCES, "denied")
     exc.winerror = 32  # type: ignore[attr-defined]
-    assert "Excel" in reason(exc).zh
+    assert "Excel" in reason(exc).message_in("zh")

@@ -21,7 +21,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from xlgen.lang import Text
+from xlgen.errors import Said, said
+from xlgen.errors.system import SystemCode
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -36,25 +37,18 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 class LibreOfficeError(Exception):
     """Why LibreOffice did not do the job, in both languages (``text``)."""
 
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
+    def __init__(self, text: Said) -> None:
+        super().__init__(text.message_in("en"))
         self.text = text
 
 
-def not_installed(platform: str | None = None) -> Text:
+def not_installed(platform: str | None = None) -> Said:
     """How to get LibreOffice on this kind of machine (``sys.platform``): Windows and macOS users
     download it; on Linux, the distribution's package (Debian's name given)."""
     platform = platform or sys.platform
     if platform.startswith("win") or platform == "darwin":
-        where = "Windows" if platform.startswith("win") else "macOS"
-        return Text(f"未安装 LibreOffice：请从 https://zh-cn.libreoffice.org 下载安装 {where} 版，"
-                    "并确认 soffice 所在文件夹已加入 PATH",
-                    f"LibreOffice is not installed: download it for {where} from https://www.libreoffice.org "
-                    "and make sure the folder of soffice is on the PATH")
-    return Text("未安装 LibreOffice：请用系统的软件包管理器安装（Debian/Ubuntu：apt-get install libreoffice-calc-nogui "
-                "fonts-wqy-microhei）",
-                "LibreOffice is not installed: install it with the system's package manager (Debian/Ubuntu: "
-                "apt-get install libreoffice-calc-nogui fonts-wqy-microhei)")
+        return said(SystemCode.NO_LIBREOFFICE, system="Windows" if platform.startswith("win") else "macOS")
+    return said(SystemCode.NO_LIBREOFFICE_PACKAGE)
 
 
 def installed() -> str | None:
@@ -90,14 +84,13 @@ def convert(files: Sequence[Path], to: str, outdir: Path, timeout: float = 300) 
     """
     outdir.mkdir(parents=True, exist_ok=True)
     with private_profile() as (base, _):
-        code, said = run(base + ["--convert-to", to, "--outdir", str(outdir), *map(str, files)], timeout)
+        code, told = run(base + ["--convert-to", to, "--outdir", str(outdir), *map(str, files)], timeout)
     ext = to.split(":", 1)[0]
     outputs = [outdir / f"{Path(f).stem}.{ext}" for f in files]
     missing = ", ".join(str(p) for p in outputs if not p.is_file())
     if missing:
-        said = said.strip()[:500]
-        raise LibreOfficeError(Text(f"LibreOffice 未能生成 {ext} 文件：{missing}（退出码 {code}：{said}）",
-                                    f"LibreOffice wrote no {ext} for: {missing} (exit {code}: {said})"))
+        raise LibreOfficeError(said(SystemCode.LIBREOFFICE_WROTE_NOTHING, ext=ext, missing=missing, exit=code,
+                                    said=told.strip()[:500]))
     return outputs
 
 
@@ -114,6 +107,5 @@ def run(cmd: list[str], timeout: float) -> tuple[int, str]:
         except ProcessLookupError:
             pass
         proc.communicate()
-        raise LibreOfficeError(Text(f"LibreOffice 在 {timeout:g} 秒内未完成，已终止",
-                                    f"LibreOffice did not finish within {timeout:g} s and was stopped")) from None
+        raise LibreOfficeError(said(SystemCode.LIBREOFFICE_TIMEOUT, seconds=timeout)) from None
     return proc.returncode, err or out

@@ -9,40 +9,38 @@ import os
 import tempfile
 from pathlib import Path
 
-from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Text
+from xlgen.errors import ErrorCode, Said, XlgenError, said
+from xlgen.errors.system import SystemCode
 
-_EXCEL_HOLDS = Text("文件正被其他程序（如 Excel 或 WPS）打开；请关闭后重试",
-                    "the file is open in another program (Excel or WPS?); close it and try again")
+_EXCEL_HOLDS = said(SystemCode.EXCEL_HOLDS)
 # errno → what it means for someone writing or reading a file (the common ones by name)
-REASONS: dict[int, Text] = {
-    errno.EACCES: Text("没有权限（文件夹只读或属于他人）", "permission denied (the folder is read-only or someone else's)"),
-    errno.EPERM: Text("操作不被允许", "operation not permitted"),
-    errno.EROFS: Text("所在的文件系统是只读的（如光盘或只读挂载的共享）",
-                      "the file system is read-only (a CD or a share mounted read-only)"),
-    errno.ENOTDIR: Text("路径中的某一级是文件而不是文件夹", "a part of the path is a file, not a folder"),
-    errno.EISDIR: Text("这是一个文件夹，不是文件", "it is a folder, not a file"),
-    errno.ENOSPC: Text("磁盘空间不足", "no space left on the disk"),
-    errno.EDQUOT: Text("超出磁盘配额", "disk quota exceeded"),
-    errno.ENAMETOOLONG: Text("文件名或路径过长", "the file name or path is too long"),
-    errno.EEXIST: Text("同名文件已存在", "a file of that name already exists"),
-    errno.ENOENT: Text("文件或文件夹不存在", "no such file or folder"),
-    errno.EBUSY: Text("文件正被占用", "the file is busy"),
-    errno.ETXTBSY: Text("文件正被占用", "the file is busy"),
-    errno.EIO: Text("磁盘读写出错", "input/output error on the disk"),
-    errno.EMFILE: Text("同时打开的文件过多", "too many open files"),
-    errno.ENFILE: Text("同时打开的文件过多", "too many open files"),
-    errno.ELOOP: Text("符号链接循环", "too many levels of symbolic links"),
-    errno.EXDEV: Text("不能跨磁盘移动", "cannot move across disks"),
-    errno.EINVAL: Text("文件名无效", "invalid file name"),
-    errno.ENOTEMPTY: Text("文件夹不是空的", "the folder is not empty"),
-    errno.EADDRINUSE: Text("端口已被其他程序占用（可用 --port 另选）", "the port is in use by another program (choose one with --port)"),
-    errno.EADDRNOTAVAIL: Text("这个地址不属于本机", "the address is not this machine's"),
+REASONS: dict[int, Said] = {
+    errno.EACCES: said(SystemCode.ACCESS),
+    errno.EPERM: said(SystemCode.NOT_PERMITTED),
+    errno.EROFS: said(SystemCode.READ_ONLY),
+    errno.ENOTDIR: said(SystemCode.NOT_A_FOLDER),
+    errno.EISDIR: said(SystemCode.A_FOLDER),
+    errno.ENOSPC: said(SystemCode.DISK_FULL),
+    errno.EDQUOT: said(SystemCode.QUOTA),
+    errno.ENAMETOOLONG: said(SystemCode.NAME_TOO_LONG),
+    errno.EEXIST: said(SystemCode.EXISTS),
+    errno.ENOENT: said(SystemCode.NO_SUCH),
+    errno.EBUSY: said(SystemCode.BUSY),
+    errno.ETXTBSY: said(SystemCode.BUSY),
+    errno.EIO: said(SystemCode.IO),
+    errno.EMFILE: said(SystemCode.TOO_MANY_OPEN),
+    errno.ENFILE: said(SystemCode.TOO_MANY_OPEN),
+    errno.ELOOP: said(SystemCode.LINK_LOOP),
+    errno.EXDEV: said(SystemCode.ACROSS_DISKS),
+    errno.EINVAL: said(SystemCode.BAD_NAME),
+    errno.ENOTEMPTY: said(SystemCode.NOT_EMPTY),
+    errno.EADDRINUSE: said(SystemCode.PORT_IN_USE),
+    errno.EADDRNOTAVAIL: said(SystemCode.NOT_THIS_MACHINE),
 }
 _WINDOWS_SHARING = (32, 33)  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: Excel holds the file
 
 
-def reason(exc: OSError) -> Text:
+def reason(exc: OSError) -> Said:
     """The OS error's meaning in both languages (its errno translated; an unknown one quoted with
     its number, the only place the system's own words appear)."""
     if getattr(exc, "winerror", None) in _WINDOWS_SHARING:
@@ -50,9 +48,9 @@ def reason(exc: OSError) -> Text:
     known = REASONS.get(exc.errno or -1)
     if known is not None:
         return known
-    said = exc.strerror or type(exc).__name__
+    told = exc.strerror or type(exc).__name__
     code = f"errno {exc.errno}" if exc.errno else type(exc).__name__
-    return Text(f"系统错误（{code}：{said}）", f"system error ({code}: {said})")
+    return said(SystemCode.SYSTEM_ERROR, errno=code, said=told)
 
 
 def where(exc: OSError, file: Path | None) -> Path | str:
@@ -78,7 +76,7 @@ def os_failed(exc: OSError) -> XlgenError:
     return XlgenError(ErrorCode.OS_FAILED, file=where(exc, None), detail=reason(exc))
 
 
-IS_A_FILE = Text("它是一个文件，而 --output 应为文件夹", "it is a file; --output names a folder")
+IS_A_FILE = said(SystemCode.IS_A_FILE)
 
 
 def make_folders(folder: Path, file: Path | None = None) -> None:
@@ -91,7 +89,7 @@ def make_folders(folder: Path, file: Path | None = None) -> None:
         raise output_failed(exc, file or folder) from None
 
 
-def output_folder(folder: Path, is_a_file: Text = IS_A_FILE) -> Path:
+def output_folder(folder: Path, is_a_file: Said = IS_A_FILE) -> Path:
     """``folder`` made if missing and proved writable (a probe file made and removed), before any
     work: a read-only place, or a file where the folder should be, is refused up front."""
     if folder.exists() and not folder.is_dir():

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Text
+from xlgen.errors import ErrorCode, XlgenError, said
+from xlgen.errors.system import SystemCode
 from xlgen.oserrors import make_folders, output_failed
 
 T = TypeVar("T")
@@ -51,7 +51,7 @@ def write_atomic(out: Path, force: bool, writer: Callable[[Path], T], keep: Iter
     if (out.exists() or out.is_symlink()) and not force:
         raise XlgenError(ErrorCode.OUTPUT_EXISTS, file=out)
     if out.is_dir():
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=Text("它是一个文件夹", "it is a folder"))
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=out, detail=said(SystemCode.IS_A_FOLDER))
     if suffix is not None:
         check_suffix(out, suffix)
     make_folders(out.parent, out)

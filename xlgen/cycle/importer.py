@@ -24,6 +24,7 @@ from xlgen.cycle.roster import CODE_NAMES, INDICATOR_SHEETS, TASK_SHEETS
 from xlgen import lang
 from xlgen.errors import ErrorCode, XlgenError, said
 from xlgen.errors.intake import IntakeCode
+from xlgen.errors.system import SystemCode
 from xlgen.findings import Finding, Text
 from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.cycle.rollover import carried_fill
@@ -74,7 +75,7 @@ def import_forms(files: Sequence[Path], outdir: Path, template: Template | None 
     names = [r.output.name for r in forms if r.output is not None]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
-        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir / clash, detail=Text("两份表是同一部门、同一年度的", "two forms give the same department and year"))
+        raise XlgenError(ErrorCode.OUTPUT_FAILED, file=outdir / clash, detail=said(SystemCode.SAME_FORM))
     templates = list({id(r.form.template): r.form.template for r in forms if r.form is not None}.values())
     rosters = [outdir / f"roster-{t.id}.xlsx" for t in templates]
     outputs = [*(r.output for r in forms if r.output is not None), *rosters]

@@ -12,8 +12,9 @@ from xlgen.cycle.distribute import Distribution as Reconciled, distribute
 from xlgen.cycle.importer import ImportResult, import_forms
 from xlgen.cycle.nextyear import NextYear, roll_collection
 from xlgen.cycle.rollover import RolledOver, rollover
-from xlgen.errors import ErrorCode, XlgenError
-from xlgen.findings import Finding, Text
+from xlgen.errors import ErrorCode, XlgenError, said
+from xlgen.errors.system import SystemCode
+from xlgen.findings import Finding
 from xlgen.generate.seal import load_key
 from xlgen.oserrors import output_folder
 from xlgen.template.model import Template, load_template
@@ -112,8 +113,7 @@ def rollover_returns(options: RolloverOptions) -> Rollover:
         files, _ = collect([returned])
         if not files and options.distributed is None:  # nothing to roll over: no empty folder made
             raise XlgenError(ErrorCode.NO_WORKBOOK, paths=str(returned))
-        output_folder(output, Text("它是一个文件，而输入是文件夹时 --output 应为文件夹",
-                                   "it is a file; for a folder --output names a folder"))
+        output_folder(output, said(SystemCode.IS_A_FILE_FOR_A_FOLDER))
     else:
         files = [returned]
     key = _key(options.key_file)

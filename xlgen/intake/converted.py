@@ -25,7 +25,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from xlgen.findings import Code, Finding, Text, finding
+from xlgen.errors import Said
+from xlgen.findings import Code, Finding, finding
 from xlgen.generate.provenance import NAME_PREFIX
 from xlgen.intake.package import unreadable
 from xlgen.intake.adopted import read_adopted
@@ -59,7 +60,7 @@ def read_ole2(path: Path) -> Returned | Finding:
         return _values(path)
     shown = path.suffix.lower() or ".xls"
     got = _converted(path, shown)
-    if not isinstance(got, Text):
+    if not isinstance(got, Said):
         return got
     values = _values(path)
     if not isinstance(values, Finding):
@@ -85,7 +86,7 @@ def _values(path: Path) -> Returned | Finding:
     return read_adopted(path)
 
 
-def _converted(path: Path, shown: str) -> Returned | Finding | Text:
+def _converted(path: Path, shown: str) -> Returned | Finding | Said:
     """A copy of ``path`` converted by LibreOffice and read as an .xlsx (located at ``path``), or
     why it could not be converted."""
     with tempfile.TemporaryDirectory(prefix="xlgen-convert-") as tmp:

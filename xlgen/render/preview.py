@@ -13,9 +13,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, XlgenError, said
+from xlgen.errors.system import SystemCode
 from xlgen.libreoffice import LibreOfficeError, convert
-from xlgen.findings import Finding, Text
+from xlgen.findings import Finding
 from xlgen.intake.package import open_workbook
 from xlgen.outputs import refuse_inputs, write_atomic
 from xlgen.oserrors import output_file
@@ -57,16 +58,11 @@ def preview(options: PreviewOptions) -> Path:
 def _first_page_png(pdf: Path, stem: Path) -> Path:
     exe = shutil.which("pdftoppm")
     if exe is None:
-        raise XlgenError(ErrorCode.RENDERER, detail=Text(
-            "未安装 pdftoppm（poppler）：请输出 .pdf，或安装 poppler 后再输出 PNG 预览"
-            "（Debian/Ubuntu：apt-get install poppler-utils）",
-            "pdftoppm (poppler) is not installed: render a .pdf, or install poppler for PNG previews "
-            "(Debian/Ubuntu: apt-get install poppler-utils)"))
+        raise XlgenError(ErrorCode.RENDERER, detail=said(SystemCode.NO_PDFTOPPM))
     proc = subprocess.run([exe, "-png", "-r", str(PNG_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
                           capture_output=True, text=True, check=False)
     png = stem.with_suffix(".png")
     if proc.returncode != 0 or not png.is_file():
-        said = proc.stderr.strip()[:300]
-        raise XlgenError(ErrorCode.RENDERER, detail=Text(f"pdftoppm 无法渲染 {pdf.name}：{said}",
-                                                         f"pdftoppm could not render {pdf.name}: {said}"))
+        told = proc.stderr.strip()[:300]
+        raise XlgenError(ErrorCode.RENDERER, detail=said(SystemCode.PDFTOPPM_FAILED, file=pdf.name, said=told))
     return png
