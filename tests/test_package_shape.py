@@ -18,7 +18,7 @@ MAX_LINES = 600
 ORDER = ("base", "formula", "template", "layout", "generate", "intake", "verify", "render", "cycle", "web",
          "cli")
 TOP_LEVEL = {
-    "xlgen": "base", "xlgen.names": "base", "xlgen.lang": "base", "xlgen.findings": "base", "xlgen.errors": "base", "xlgen.errors.template": "base", "xlgen.errors.generate": "base", "xlgen.errors.roster": "base", "xlgen.errors.intake": "base", "xlgen.errors.verify": "base", "xlgen.errors.system": "base",
+    "xlgen": "base", "xlgen.names": "base", "xlgen.lang": "base", "xlgen.findings": "base", "xlgen.errors": "base", "xlgen.errors.template": "base", "xlgen.errors.generate": "base", "xlgen.errors.roster": "base", "xlgen.errors.intake": "base", "xlgen.errors.verify": "base", "xlgen.errors.system": "base", "xlgen.errors.cycle": "base",
     "xlgen.oserrors": "base", "xlgen.outputs": "base", "xlgen.libreoffice": "base",
     "xlgen.cli": "cli", "xlgen.cliout": "cli", "xlgen.cliplan": "cli", "xlgen.cliseal": "cli", "xlgen.clitext": "cli", "xlgen.cliusage": "cli",
 }

@@ -21,6 +21,7 @@ from xlgen.cliout import aligned, err_console, fail, out_console, say, say_error
 from xlgen.cliseal import KeyFileOption, RequireSealOption, keygen
 from xlgen.cycle.nextyear import NextYear
 from xlgen.errors import ErrorCode, XlgenError
+from xlgen.findings import show
 from xlgen.oserrors import os_failed, reason
 from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
@@ -332,7 +333,7 @@ def _said_collection(done: NextYear, year: int, output: Path) -> None:
         say(Say.WROTE_ROLLOVER(file=d.file, year=year, template=done.template_id, version=done.template_version,
                                source=source.name if source else Say.FROM_ROSTER()))
     for s in done.skipped:
-        say_error(Say.ROLLOVER_SKIPPED(code=s.code, name=s.name, reason=lang.pick(s.reason)))
+        say_error(Say.ROLLOVER_SKIPPED(code=s.code, name=s.name, reason=show(s.reason)))
     if done.written:
         say(Say.WROTE_BATCH(count=len(done.written) - done.kept, manifest=output / MANIFEST, template=done.template_id,
                             version=done.template_version))

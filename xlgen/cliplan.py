@@ -28,7 +28,7 @@ def plan_lines(done: Distribution, manifest: Path, template: str, version: str) 
         elif step.kind == REFUSED:
             out.append(("error", Say.PLAN_REFUSED(code=step.code, name=step.name,
                                                   file=step.earlier.file.name if step.earlier else "",
-                                                  reason=lang.pick(step.reason) if step.reason else "")))
+                                                  reason=step.reason.message_in(None) if step.reason else "")))
     if plan.gone:
         codes = "、".join(g.code for g in plan.gone[:SHOWN_GONE]) + ("…" if len(plan.gone) > SHOWN_GONE else "")
         out.append(("warning", Say.PLAN_GONE(count=len(plan.gone), codes=codes)))

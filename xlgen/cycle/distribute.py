@@ -20,9 +20,9 @@ from typing import Any
 
 from xlgen.cycle.plan import ADOPTED, CHANGED, KEPT, NEW, REFUSED, Distributed, Plan, Step, changes, digest_of, file_sha256
 from xlgen.cycle.roster import RosterEntry, load_roster
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, Said, XlgenError, said
+from xlgen.errors.cycle import CycleCode
 from xlgen.errors.roster import RosterCode
-from xlgen.findings import Text
 from xlgen.generate.guidance.protection import check_password
 from xlgen.generate.workbook import generate
 from xlgen.oserrors import IS_A_FILE, output_folder
@@ -112,7 +112,7 @@ def distribute(template: Template, roster: Path, year: int, outdir: Path, force:
                 if progress:
                     progress(len(written), len(todo))
         except BrokenProcessPool:
-            stop.why = Text("一个工作进程意外退出", "a worker process ended unexpectedly")
+            stop.why = said(CycleCode.WORKER_EXITED)
         except (XlgenError, OSError) as exc:  # what was written stays listed; then the error
             failure = exc
     book.save(written)
@@ -174,7 +174,7 @@ class Stop:
     handler only sets ``why``, so no write is cut in half and the manifest is saved last."""
 
     def __init__(self) -> None:
-        self.why: Text | None = None
+        self.why: Said | None = None
         self._before: dict[int, Any] = {}
 
     def __enter__(self) -> Stop:
@@ -189,8 +189,7 @@ class Stop:
 
     def _asked(self, signum: int, _frame: object) -> None:
         name = signal.Signals(signum).name
-        self.why = Text(f"收到 {name}" + ("（Ctrl-C）" if signum == signal.SIGINT else ""),
-                        f"{name}" + (" (Ctrl-C)" if signum == signal.SIGINT else "") + " received")
+        self.why = said(CycleCode.SIGNAL_CTRL_C, signal=name) if signum == signal.SIGINT else said(CycleCode.SIGNAL, signal=name)
 
 
 def _ignore_signals() -> None:
@@ -270,9 +269,7 @@ def _plan(template: Template, entries: list[RosterEntry], targets: list[Path], e
     return Plan(steps, gone=list(earlier.values()))
 
 
-RETURNED = Text("已交回或已被改动（与 manifest.csv 记录的 sha256 不符），名单的修改未写入；如确需重发，请先移走该文件",
-                "returned or changed since it was written (its sha256 is not the manifest's): the roster's change "
-                "was not written; move the file away first if it must be sent again")
+RETURNED = said(CycleCode.BLANK_RETURNED)
 
 
 def _adopt(template: Template, step: Step, args: _Args) -> Step:

@@ -19,7 +19,8 @@ from xlgen.verify.manifest import MANIFEST, Distributed, as_listed, read_manifes
 from xlgen.cycle.rollover import next_fill
 from xlgen.verify.fixed import SealPolicy
 from xlgen.cycle.roster import RosterEntry, load_roster
-from xlgen.errors import ErrorCode, XlgenError
+from xlgen.errors import ErrorCode, Said, XlgenError, said
+from xlgen.errors.cycle import CycleCode
 from xlgen.findings import Finding, Text
 from xlgen.oserrors import output_folder
 from xlgen.generate.workbook import Generated, generate
@@ -37,7 +38,7 @@ from xlgen.verify.result import inputs_digest
 class Skipped:
     code: str
     name: str
-    reason: Text
+    reason: Said | Text  # a finding's message is a Text, said in both languages
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,7 @@ def roll_collection(returns: Sequence[Path], dist: Path, year: int, outdir: Path
     done = NextYear()
     for d in departments:
         if d.status == DUPLICATE:
-            done.skipped.append(Skipped(d.blank.code, d.blank.name, Text(
-                f"交回了 {len(d.returned)} 份表，请删去不用的，或用 --prefer newest 取最后保存的一份",
-                f"returned {len(d.returned)} files: remove the ones not meant, or pass --prefer newest")))
+            done.skipped.append(Skipped(d.blank.code, d.blank.name, said(CycleCode.RETURNED_TWICE, count=len(d.returned))))
             continue
         origin = Path(d.chosen.path) if d.chosen is not None else d.blank.file  # nothing returned: its blank
         if d.status == FAIL and d.chosen is not None:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from xlgen.errors import Said
-from xlgen.findings import Text
 from xlgen.layout.values import bind_inputs, layout_for
 from xlgen.template.fill import Fill
 from xlgen.template.model import Template
@@ -50,7 +49,7 @@ class Step:
     digest: str  # of the inputs it gets
     earlier: Distributed | None = None  # its manifest row, when it has one
     changes: tuple[tuple[str, str, str], ...] = ()  # (field as the form names it, old, new)
-    reason: Text | None = None  # why it is REFUSED
+    reason: Said | None = None  # why it is REFUSED
 
     @property
     def writes(self) -> bool:

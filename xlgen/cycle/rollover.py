@@ -19,6 +19,8 @@ from typing import Any
 from xlgen.cycle.distribute import workbook_name
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS
 from xlgen.template.fill import Fill
+from xlgen.errors import said
+from xlgen.errors.cycle import CycleCode
 from xlgen.findings import Code, Finding, Text, finding
 from xlgen.layout.model import FORMULA
 from xlgen.intake.reader import Returned
@@ -117,10 +119,8 @@ def next_fill(source: Path, year: int, policy: SealPolicy = SealPolicy()) -> Nex
     refused = next((f for f in verification.findings if f.code in TAMPERED
                     or (f.code is Code.SEAL_PREDATES and (key is not None or policy.strict))), None)
     if refused is not None:  # the bureau's values cannot be told from the department's: never carry them
-        hint = Text("；若该文件分发于财政部门启用密钥之前，请不带 --key-file 结转",
-                    "; if the file was distributed before the bureau had its key, roll it over without --key-file")
-        return finding(Code.NOT_CARRIED, seal=Text(refused.message("zh"), refused.message("en")),
-                       hint=hint if key is not None and refused.code is Code.SEAL_BROKEN else Text("", ""))
+        hint = said(CycleCode.KEY_HINT) if key is not None and refused.code is Code.SEAL_BROKEN else ""
+        return finding(Code.NOT_CARRIED, seal=Text(refused.message("zh"), refused.message("en")), hint=hint)
     target = newest_version(ret.template)
     return NextFill(verification, target, carried_fill(ret, year, target))
 

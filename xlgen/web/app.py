@@ -14,6 +14,7 @@ from flask import Flask, Response, abort, jsonify, redirect, render_template, re
 from werkzeug.exceptions import HTTPException
 
 from xlgen import lang
+from xlgen.findings import show
 from xlgen.cycle.steps import DistributeOptions, Rollover, RolloverOptions, distribute_roster, rollover_returns
 from xlgen.generate.form import FormOptions, make_form
 from xlgen.render.preview import PreviewOptions, preview
@@ -79,7 +80,7 @@ def create_app(workspace: Path, host: str = "127.0.0.1", token: str | None = Non
 
     @app.context_processor
     def words() -> dict[str, Any]:
-        return {"t": lambda name, **kw: Page[name](**kw), "csrf_field": CSRF_FIELD, "csrf": state.guard.csrf,
+        return {"t": lambda name, **kw: Page[name](**kw), "said": show, "csrf_field": CSRF_FIELD, "csrf": state.guard.csrf,
                 "lang": lang.current(), "workspace": state.workspace.root}
 
     _routes(app, state)
@@ -194,7 +195,7 @@ def _routes(app: Flask, state: State) -> None:
         try:
             roster = take(ws.rosters(year), sent.filename, sent.stream.read(), ROSTER_SUFFIXES)
         except Unwanted as exc:
-            return _problem(400, lang.pick(exc.reason))
+            return _problem(400, exc.reason.message_in(None))
         state.plans.pop(year, None)
 
         def work(job: Job) -> views.RosterPlan:
@@ -277,9 +278,9 @@ def _routes(app: Flask, state: State) -> None:
                     try:
                         taken.append(take(ws.returns(year), name, content, RETURN_SUFFIXES).name)
                     except Unwanted as exc:
-                        refused.append(lang.pick(exc.reason))
+                        refused.append(exc.reason.message_in(None))
             except Unwanted as exc:
-                refused.append(lang.pick(exc.reason))
+                refused.append(exc.reason.message_in(None))
         if not taken:
             return _problem(400, "\n".join(refused) or Page.NO_FILE())
         job = _verify(state, year)
@@ -335,7 +336,7 @@ def _routes(app: Flask, state: State) -> None:
             try:
                 roster = take(ws.rosters(year + 1), sent.filename, sent.stream.read(), ROSTER_SUFFIXES)
             except Unwanted as exc:
-                return _problem(400, lang.pick(exc.reason))
+                return _problem(400, exc.reason.message_in(None))
         ws.returns(year).mkdir(parents=True, exist_ok=True)
         options = RolloverOptions(ws.returns(year), year + 1, ws.distributed(year + 1), ws.distributed(year), roster,
                                   PREFER[0] if request.form.get("prefer") else None)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xlgen import lang
-from xlgen.errors import XlgenError
+from xlgen.errors import XlgenError, said
+from xlgen.errors.cycle import CycleCode
 from xlgen.lang import Text
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
@@ -78,6 +79,5 @@ class Jobs:
                 job.state = FAILED
             except Exception as exc:  # a bug of ours: the page says so, the log has the traceback
                 log.exception("job %s", job.id)
-                job.problems = [lang.pick(Text(f"xlgen 内部错误（{type(exc).__name__}），请报告",
-                                               f"internal error in xlgen ({type(exc).__name__}); please report it"))]
+                job.problems = [said(CycleCode.INTERNAL, error=type(exc).__name__).message_in(None)]
                 job.state = FAILED

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from xlgen.cycle.distribute import safe_name
 from xlgen.intake.safezip import MAX_FILE, OLE2, Refused, open_zip
+from xlgen.errors import Said, said
+from xlgen.errors.cycle import CycleCode
 from xlgen.lang import Text
 from xlgen.verify.batch import SUFFIXES
 from xlgen.verify.manifest import MANIFEST
@@ -82,8 +84,8 @@ class Workspace:
 class Unwanted(Exception):
     """An uploaded file not taken, and why."""
 
-    def __init__(self, reason: Text) -> None:
-        super().__init__(reason.en)
+    def __init__(self, reason: Said) -> None:
+        super().__init__(reason.message_in("en"))
         self.reason = reason
 
 
@@ -93,8 +95,7 @@ def clean_name(sent: str, suffixes: tuple[str, ...]) -> str:
     base = sent.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, suffix = base.rpartition(".")
     if not dot or f".{suffix.lower()}" not in suffixes:
-        raise Unwanted(Text(f"{base or '?'}：不接收此类文件；应为 {'、'.join(suffixes)}",
-                            f"{base or '?'}: this kind of file is not taken; expected {', '.join(suffixes)}"))
+        raise Unwanted(said(CycleCode.NOT_TAKEN, name=base or "?", expected=Text("、".join(suffixes), ", ".join(suffixes))))
     return f"{safe_name(stem)}.{suffix.lower()}"
 
 
@@ -104,13 +105,13 @@ def check_content(name: str, data: bytes) -> None:
     the door)."""
     suffix = Path(name).suffix.lower()
     if not data:
-        raise Unwanted(Text(f"{name}：文件为空", f"{name}: the file is empty"))
+        raise Unwanted(said(CycleCode.UPLOAD_EMPTY, name=name))
     if len(data) > MAX_FILE:
-        raise Unwanted(Text(f"{name}：超过 {MAX_FILE >> 20} MiB", f"{name}: over {MAX_FILE >> 20} MiB"))
+        raise Unwanted(said(CycleCode.UPLOAD_TOO_LARGE, name=name, limit=MAX_FILE >> 20))
     wants = {".xlsx": ZIP_MAGIC, ".xlsm": ZIP_MAGIC, ".xlsb": ZIP_MAGIC, ZIP: ZIP_MAGIC, ".xls": OLE2, ".et": OLE2}
     magic = wants.get(suffix)
     if magic is not None and not data.startswith(magic):
-        raise Unwanted(Text(f"{name}：内容不是 {suffix} 文件", f"{name}: its content is not a {suffix} file"))
+        raise Unwanted(said(CycleCode.UPLOAD_NOT_ITS_KIND, name=name, suffix=suffix))
 
 
 def store(folder: Path, name: str, data: bytes) -> Path:
@@ -121,7 +122,7 @@ def store(folder: Path, name: str, data: bytes) -> Path:
     for n in range(1, 1000):
         path = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
         if path.resolve().parent != folder.resolve():
-            raise Unwanted(Text(f"{name}：文件名不安全", f"{name}: an unsafe file name"))
+            raise Unwanted(said(CycleCode.UPLOAD_UNSAFE_NAME, name=name))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # two uploads at once: one wins each name
         except FileExistsError:
@@ -129,7 +130,7 @@ def store(folder: Path, name: str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         return path
-    raise Unwanted(Text(f"{name}：同名文件过多", f"{name}: too many files of that name"))
+    raise Unwanted(said(CycleCode.UPLOAD_NAME_TAKEN, name=name))
 
 
 def take(folder: Path, sent: str, data: bytes, suffixes: tuple[str, ...]) -> Path:
@@ -155,5 +156,5 @@ def zip_members(path: Path) -> list[tuple[str, bytes]]:
                 out.append((base, zf.read(name, limit=MAX_FILE)))
         return out
     except Refused as exc:
-        raise Unwanted(Text(f"{path.name}：{exc.reason.message_in('zh')}", f"{path.name}: {exc.reason.message_in('en')}")) from None
+        raise Unwanted(said(CycleCode.UPLOAD_ZIP_REFUSED, name=path.name, reason=exc.reason)) from None
 
