@@ -16,7 +16,8 @@ from enum import Enum
 from typing import Any
 
 from xlgen.lang import Text as Text  # re-exported: the catalogue's users take Text from here
-from xlgen.errors import Said
+from xlgen.errors import Said, said
+from xlgen.errors.intake import IntakeCode
 from xlgen.lang import pick
 
 ERROR, WARNING = "error", "warning"
@@ -313,9 +314,7 @@ def finding(code: Code | OwnCode, sheet: str | None = None, cell: str | None = N
 
 def internal_error(exc: Exception) -> Finding:
     """A bug of xlgen's on one file, as that file's ``unreadable`` finding (a batch goes on)."""
-    return finding(Code.UNREADABLE, reason=Text(
-        f"xlgen 内部错误（{type(exc).__name__}: {exc}），请报告此文件"[:300],
-        f"internal error in xlgen ({type(exc).__name__}: {exc}); please report this file"[:300]))
+    return finding(Code.UNREADABLE, reason=said(IntakeCode.INTERNAL_ERROR, error=type(exc).__name__, said=str(exc)[:250]))
 
 
 class _Defaults(dict[str, str]):

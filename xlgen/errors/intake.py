@@ -105,3 +105,4 @@ class IntakeCode(Catalogue):
                                 "a row of the indicator table without a 三级指标 name, repeating an indicator, or one not "
                                 "in the template's tree without its 一级/二级指标")
     NOT_A_NUMBER = Text("{slot} 应为数字", "{slot} must be a number")
+    INTERNAL_ERROR = Text("xlgen 内部错误（{error}: {said}），请报告此文件", "internal error in xlgen ({error}: {said}); please report this file")
