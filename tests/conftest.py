@@ -16,6 +16,8 @@ os.environ["XLGEN_LANG"] = "en"
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.helpers.zhpass"]  # the Chinese pass: every error and finding, said in Chinese
+
 from tests.helpers.common import LIAONING, LONG_CAUSE, ROOT, SAMPLE, read_values
 from xlgen.template.fill import Fill, load_fill
 from xlgen.libreoffice import convert
