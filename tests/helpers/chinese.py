@@ -18,7 +18,7 @@ NAMES = {"xlgen", "Excel", "WPS", "LibreOffice", "XlsxWriter", "TOML", "HMAC", "
          "tasks", "goals", "indicators", "header", "footer", "total", "sections", "nan", "inf",
          "subtotals", "min", "max", "label", "marked", "code", "guide", "highlight", "columns",
          "true", "false",
-         "zip", "ZIP", "MiB", "GiB", "Office", "Word", "PowerPoint", "OpenDocument", "ods", "sha", "soffice", "Ctrl", "newest"}  # formats and programs  # keys of a template  # tables; values a user typed  # a rule's severity, as a template writes it
+         "zip", "ZIP", "MiB", "GiB", "Office", "Word", "PowerPoint", "OpenDocument", "ods", "sha", "soffice", "Ctrl", "newest", "lists"}  # "lists": xlgen's hidden sheet  # formats and programs  # keys of a template  # tables; values a user typed  # a rule's severity, as a template writes it
 _LISTED = re.compile(r"[\w.%≥≤<>=-]+(?:, [\w.%≥≤<>=-]+)+")  # a list of keys or values: names
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.\-]+)+[/\\]?|[\w.\-]+/[\w.\-/]*")  # a path, or a relative one
 _QUOTED = re.compile(r"「[^」]*」|“[^”]*”|'[^']*'|\"[^\"]*\"|\{[^}]*\}|\[[^\]]*\]|\([^)]*[/\\.][^)]*\)")

@@ -119,7 +119,7 @@ def next_fill(source: Path, year: int, policy: SealPolicy = SealPolicy()) -> Nex
     refused = next((f for f in verification.findings if f.code in TAMPERED
                     or (f.code is Code.SEAL_PREDATES and (key is not None or policy.strict))), None)
     if refused is not None:  # the bureau's values cannot be told from the department's: never carry them
-        hint = said(CycleCode.KEY_HINT) if key is not None and refused.code is Code.SEAL_BROKEN else ""
+        hint = said(CycleCode.KEY_HINT) if key is not None and refused.code is Code.SEAL_BROKEN else Text("", "")
         return finding(Code.NOT_CARRIED, seal=Text(refused.message("zh"), refused.message("en")), hint=hint)
     target = newest_version(ret.template)
     return NextFill(verification, target, carried_fill(ret, year, target))
