@@ -239,3 +239,31 @@ def test_a_spare_row_weight_of_0_fails_on_the_other_forms_with_spare_rows(templa
     result = verify_file(set_cells(made.path, tmp_path / "weight-0.xlsx", {weight.a1: 0.0}))
     assert [(f.code.code, f.cell) for f in result.findings if f.code.code == "weight-not-positive"] == [
         ("weight-not-positive", weight.a1)]
+
+
+def test_amounts_show_as_money_fixed_input_and_summed(sample: Generated, tmp_path: Path) -> None:
+    """Every cell of a money column is #,##0.00 (12,000.00): fixed, typed or a funding total's sum;
+    verify expects it of the sum (General, as older blanks wrote it, passes; 0 decimals does not)."""
+    import openpyxl
+
+    from xlgen.generate.styles import MONEY
+
+    lay = sample.layout
+    ws = openpyxl.load_workbook(sample.path).worksheets[0]
+    shown = {key: ws[lay.slot(key).a1].number_format for key in (
+        "header.budget_income", "header.budget_expenditure", "tasks[0].allocated", "tasks[0].executed",
+        "tasks[4].allocated", "tasks[0].weight", "tasks[0].rate", "total")}
+    assert shown == {"header.budget_income": MONEY, "header.budget_expenditure": MONEY, "tasks[0].allocated": MONEY,
+                     "tasks[0].executed": MONEY, "tasks[4].allocated": MONEY, "tasks[0].weight": "General",
+                     "tasks[0].rate": "0.00%", "total": "General"}
+    assert ws[lay.slot("header.budget_income").a1].protection.locked  # the bureau's: locked, as money
+    assert not ws[lay.slot("tasks[0].executed").a1].protection.locked
+    mof = generate(load_template("mof-project"), load_fill(ROOT / "samples" / "mof-project-2024.toml",
+                                                           load_template("mof-project")), tmp_path / "mof.xlsx")
+    summed = mof.layout.slot("tasks[0].allocated")
+    assert summed.role == "formula"
+    assert openpyxl.load_workbook(mof.path).worksheets[0][summed.a1].number_format == MONEY
+    assert verify_file(mof.path).status == "pass"
+    for code, changed in (("General", False), ("#,##0.00_ ", False), ("#,##0", True), ('#,##0.00"万"', True)):
+        found = _found(number_format(mof.path, tmp_path / "f.xlsx", summed.a1, code), "format-changed")
+        assert found == ([(summed.a1, summed.key)] if changed else []), code

@@ -28,8 +28,8 @@ def number_format(src: Path, dst: Path, ref: str, code: str) -> Path:
     block = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
     assert block is not None
     xfs = re.findall(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", block.group(1), re.S)
-    mine = re.sub(r'numFmtId="\d+"', f'numFmtId="{CUSTOM_ID}" applyNumberFormat="1"', xfs[int(m.group(1)) if m else 0],
-                  count=1)
+    mine = re.sub(r' applyNumberFormat="\d"', "", xfs[int(m.group(1)) if m else 0])  # a format of its own already
+    mine = re.sub(r'numFmtId="\d+"', f'numFmtId="{CUSTOM_ID}" applyNumberFormat="1"', mine, count=1)
 
     def style_sheet(xml: str) -> str:
         numfmt = f'<numFmt numFmtId="{CUSTOM_ID}" formatCode={quoteattr(code)}/>'

@@ -14,6 +14,8 @@ FONT_CHARSET = 134  # GB2312: a client without SimSun substitutes a Chinese font
 INPUT_FILL = "#FFF2CC"  # every cell a user fills has this colour (see 填表说明)
 FIXED_FILL = "#DDEBF7"  # every value the bureau set (由财政部门下达，不得修改): locked
 
+MONEY = "#,##0.00"  # an amount (万元) as a bureau reads money: 12,000.00
+
 TEXT_FORMAT = {"font_name": FONT, "font_charset": FONT_CHARSET, "font_size": 10, "valign": "vcenter", "text_wrap": True}
 _BASE = {**TEXT_FORMAT, "border": 1}
 
@@ -30,11 +32,14 @@ _ROLES: dict[str, dict[str, Any]] = {
     "given_text": {"bg_color": FIXED_FILL, "align": "left"},
     "given_center": {"bg_color": FIXED_FILL, "align": "center"},
     "given_number": {"bg_color": FIXED_FILL, "align": "right", "num_format": "General"},
+    "given_amount": {"bg_color": FIXED_FILL, "align": "right", "num_format": MONEY},
     # top: a text longer than Excel's highest row (409 pt) shows and prints its beginning
     "input_text": {"locked": False, "bg_color": INPUT_FILL, "align": "left", "valign": "top"},
     "input_center": {"locked": False, "bg_color": INPUT_FILL, "align": "center"},
     "input_number": {"locked": False, "bg_color": INPUT_FILL, "align": "right", "num_format": "General"},
+    "input_amount": {"locked": False, "bg_color": INPUT_FILL, "align": "right", "num_format": MONEY},
     "formula": {"align": "right", "num_format": "General"},
+    "formula_amount": {"align": "right", "num_format": MONEY},  # a funding total's sum of amounts
     "formula_percent": {"align": "right", "num_format": "0.00%"},
     "check": {"align": "left"},
     "table_note": {"align": "left"},
@@ -58,8 +63,10 @@ def style_of(slot: Slot) -> str:
     if slot.section == checks.HELPER:
         return "helper"
     if slot.role == FORMULA:
-        return "formula_percent" if slot.format == "percent" else "formula"
-    if slot.type in ("amount", "weight", "target", "actual", "computed", "score"):
+        return "formula_percent" if slot.format == "percent" else "formula_amount" if slot.type == "amount" else "formula"
+    if slot.type == "amount":
+        return "input_amount"
+    if slot.type in ("weight", "target", "actual", "computed", "score"):
         return "input_number"
     if slot.type in ("operator", "unit"):
         return "input_center"

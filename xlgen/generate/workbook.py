@@ -161,7 +161,9 @@ def _form_cells(layout: Layout) -> list[_FormCell]:
 
 def _given_style(slot: Slot) -> str:
     """The look of a value the bureau set: locked, its own colour, aligned as its input would be."""
-    if slot.type in ("amount", "weight", "target", "actual", "computed"):
+    if slot.type == "amount":
+        return "given_amount"
+    if slot.type in ("weight", "target", "actual", "computed"):
         return "given_number"
     if slot.type in ("operator", "unit") or slot.role == FIXED:
         return "given_center"

@@ -12,6 +12,8 @@ negative and zero sections of the same kind (``0.00;-0.00``), padding and fill (
 colours and locale tags (``[Red]``, ``[$-804]``), signs and parentheses. An input (or a fixed
 value) may take any such format of its own (decimals, grouping, colours; a percent on a row
 measured in %), never one showing digits or text of its own, a scaling, a condition or a date.
+The template writes an amount (a column of type ``amount``) as money, ``#,##0.00``; a sum of
+amounts may also keep General, as blanks written before that did.
 """
 
 from __future__ import annotations
@@ -175,8 +177,9 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
         found = codes[c.style] if c.style < len(codes) else "General"
         if found == expected:
             continue
-        if s.role == FORMULA:
-            same = shows_the_same(found, expected)
+        if s.role == FORMULA:  # a sum of amounts: as money (12,000.00), or General as
+            # the blanks written before amounts had their format
+            same = shows_the_same(found, expected) or (s.type == "amount" and shows_the_same(found, "General"))
         else:  # an input or fixed value: a number only, shown as itself
             same = not isinstance(c.value, (int, float)) or isinstance(c.value, bool) or \
                 shows_its_value(found, _percent_row(ret, plan, s))

@@ -43,6 +43,7 @@ MIN_WIDTH, MAX_WIDTH = 8.0, 20.0
 NAME_LINES = 2  # a tree name, target or grade label wraps into two lines at most: low rows, fewer pages
 LONG_TEXT_WIDTH = 13.0  # a column whose inputs are long texts (偏差原因分析, 改进措施)
 HELPER_WIDTH = 8.0
+AMOUNT_WIDTH = 11.0  # a one-column amount shows 99,999.99 (#,##0.00 shows ### where it does not fit)
 DEFAULT_ROW_PT = 15.0
 
 
@@ -115,10 +116,11 @@ def column_widths(layout: Layout) -> list[float]:
             if c.width:
                 given[col + k] = round(c.width / c.span, 2)
         col += c.span
+    amounts = {s.col for s in layout.slots.values() if s.type == "amount" and s.col == s.last_col}
     widths = [SECTION_WIDTH] * left  # the tables' labels' column A, if the form has one
     for col in range(left, layout.width):
         need = max((text_px(t) / lines + PAD_PX for t, lines in texts[col]), default=0.0)
-        least = LONG_TEXT_WIDTH if col in long_text else MIN_WIDTH
+        least = LONG_TEXT_WIDTH if col in long_text else AMOUNT_WIDTH if col in amounts else MIN_WIDTH
         widths.append(given.get(col) or min(MAX_WIDTH, max(least, math.ceil(need / UNIT_PX))))
     return widths
 
