@@ -170,16 +170,15 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
     if codes is None:
         return []  # a damaged style sheet: no format can be told
     out = []
-    for s, expected in _expected(ret.layout):
+    for s, expected, also in _expected(ret.layout):
         c = ret.cell(s)
         if c is None:
             continue
         found = codes[c.style] if c.style < len(codes) else "General"
         if found == expected:
             continue
-        if s.role == FORMULA:  # a sum of amounts: as money (12,000.00), or General as
-            # the blanks written before amounts had their format
-            same = shows_the_same(found, expected) or (s.type == "amount" and shows_the_same(found, "General"))
+        if s.role == FORMULA:
+            same = any(shows_the_same(found, e) for e in (expected, *also))
         else:  # an input or fixed value: a number only, shown as itself
             same = not isinstance(c.value, (int, float)) or isinstance(c.value, bool) or \
                 shows_its_value(found, _percent_row(ret, plan, s))
@@ -190,9 +189,11 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
 
 
 @per_layout
-def _expected(lay: Layout) -> list[tuple[Slot, str]]:
-    """Each slot with the number format the form writes for it."""
-    return [(s, number_format(style_of(s))) for s in lay.slots.values()]
+def _expected(lay: Layout) -> list[tuple[Slot, str, tuple[str, ...]]]:
+    """Each slot with the number format the form writes for it and the formats also accepted
+    on a formula: a sum of amounts may keep General, as blanks written before money did."""
+    return [(s, number_format(style_of(s)), ("General",) if s.type == "amount" else ())
+            for s in lay.slots.values()]
 
 
 def _percent_row(ret: Returned, plan: Plan, s: Slot) -> bool:
