@@ -29,9 +29,10 @@ def test_custom_properties(sample: Generated, template: Template) -> None:
     assert props["xlgen_year"] == "2024"
     assert props["xlgen_layout"] == "2"
     assert props["xlgen_seal"].startswith("sha256:")  # the seal of the bureau's fixed values (test_seal.py)
+    assert props["xlgen_tasks_set"] == "0,1,2"  # the fill's three tasks: the task rows under them are closed
     assert {k for k in props if not k.startswith("xlgen_fixed_")} == {
         "xlgen_template_id", "xlgen_template_version", "xlgen_template_sha256", "xlgen_version", "xlgen_layout",
-        "xlgen_department_code", "xlgen_year", "xlgen_seal"}
+        "xlgen_department_code", "xlgen_year", "xlgen_seal", "xlgen_tasks_set"}
 
 
 def named_cells(book: Generated) -> dict[str, set[tuple[int, int]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ from xlgen.template.model import Template, load_template
 from xlgen.verify.result import FileResult
 from xlgen.layout.values import bind_inputs
 from xlgen.verify.batch import verify_file
+from xlgen.findings import Finding
+from xlgen.intake.returned import read_returned
 from xlgen.generate.workbook import generate
 from xlgen.layout.values import layout_for
 
@@ -360,11 +363,34 @@ def test_without_provenance_the_form_is_recognised(seed_file: Path, tmp_path: Pa
 
         return re.sub(r'<property [^>]*name="xlgen_[^"]*">.*?</property>', "", xml)
 
-    result = verify_file(_mutated(seed_file, tmp_path, strip, part="docProps/custom.xml"))
+    stripped = _mutated(seed_file, tmp_path, strip, part="docProps/custom.xml")
+    result = verify_file(stripped)
     assert (result.template, result.total_score) == (LIAONING, 97.18)
     # recognised as xlgen's by its names and sheets: without the sealed record it cannot pass
     assert (result.status, codes(result)) == ("fail", [("seal-missing", None)])
     assert result.year == 2024  # from the year line 2024年年度
+    # the task rows closed under the seed's three tasks are read as written, from the sheet alone:
+    # empty and unvalidated where an open row offers the bureau's cells (no false findings above)
+    ret = read_returned(stripped)
+    assert not isinstance(ret, Finding) and ret.layout.tasks_closed == layout_for(
+        load_template(LIAONING), load_fill(ROOT / "samples" / "chaoyang-2024.toml", load_template(LIAONING))).tasks_closed == (3, 4, 5)
+
+
+def test_without_provenance_a_funding_form_keeps_its_closed_source_rows(tmp_path: Path) -> None:
+    """四川's sample sets three of the four funding sources: 其他资金 is closed, and read so
+    without the properties; money typed there anyway is task-added against the seal's record."""
+    t = load_template("sichuan-project")
+    made = generate(t, load_fill(ROOT / "samples" / "sichuan-project-2024.toml", t), tmp_path / "sc.xlsx")
+    (closed,) = made.layout.tasks_closed
+    assert made.layout.slot(f"tasks[{closed}].allocated").role == "fixed"
+    assert made.layout.slots[f"tasks[{closed}].project"].role != "input"
+    stripped = edit_part(made.path, tmp_path / "stripped.xlsx", "docProps/custom.xml",
+                         lambda xml: re.sub(r'<property [^>]*name="xlgen_[^"]*">.*?</property>', "", xml))
+    ret = read_returned(stripped)
+    assert not isinstance(ret, Finding) and ret.layout.tasks_closed == (closed,)
+    assert codes(verify_file(stripped)) == [("seal-missing", None)]
+    money = set_cells(made.path, tmp_path / "money.xlsx", {made.layout.slot(f"tasks[{closed}].allocated").a1: 5})
+    assert ("task-added", made.layout.slot(f"tasks[{closed}].allocated").a1) in codes(verify_file(money))
 
 
 # ----------------------------------------------------------------------------- rows moved by LibreOffice

@@ -315,9 +315,33 @@ def test_a_format_on_an_input_showing_another_number_is_format_changed(
 # ----------------------------------------------------------------------------- task rows left open
 def test_an_open_task_row_may_not_carry_an_amount_when_the_bureau_set_the_tasks(
         bureau: dict[str, Any], tmp_path: Path) -> None:
-    """The roster set three tasks; rows 4-6 stay open for the department's notes, never for money the
-    bureau did not give (项目下达金额 = 执行金额 would score a full execution rate)."""
+    """The roster set three tasks; rows 4-6 are closed (issue 25): locked, not yellow, no input
+    and no validation — the layout decides, and the reader rebuilds the same layout from the
+    file (xlgen_tasks_set). Money pasted there anyway (an unprotected sheet) is task-added: the
+    bureau did not give it (项目下达金额 = 执行金额 would score a full execution rate)."""
+    import openpyxl
+
+    from xlgen.generate.styles import INPUT_FILL
+    from xlgen.intake.returned import read_returned
+
     blank = bureau["plain"][CODES[0]]
+    ret = read_returned(blank)
+    assert not isinstance(ret, Finding) and ret.layout.tasks_closed == (3, 4, 5)
+    closed = [s for s in ret.layout.slots.values() if s.section == "tasks" and s.index >= 3 and s.role != "formula"]
+    assert sorted({s.field for s in closed}) == ["allocated", "executed", "project", "weight"]
+    assert all(s.role == "fixed" for s in closed) and not [s for s in ret.layout.input_slots() if s.section == "tasks"
+                                                            and s.index >= 3]
+    ws = openpyxl.load_workbook(blank).worksheets[0]
+    validated = {c for dv in ws.data_validations.dataValidation for r in dv.sqref.ranges for c in r.cells}
+    assert ws.protection.sheet
+    for s in closed:
+        cell = ws.cell(s.row + 1, s.col + 1)
+        assert cell.protection.locked and cell.value is None, s.key
+        assert (cell.fill.fgColor.rgb or "")[-6:] != INPUT_FILL[1:], s.key
+        assert (s.row + 1, s.col + 1) not in validated, s.key
+    # the reader's layout is the generator's: no formula, format or validation of the blank is off
+    codes = {f.code.code for f in verify_file(blank, policy(bureau, "plain")).findings}
+    assert codes and not codes & {"formula-changed", "format-changed", "validation-removed", "task-added"}, codes
     typed = set_cells(blank, tmp_path / "added.xlsx", {"H10": "自设任务", "I10": 50.0, "J10": 50.0})
     result = verify_file(typed, policy(bureau, "plain"))
     (found,) = [f for f in result.findings if f.code.code == "task-added"]

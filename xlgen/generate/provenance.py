@@ -11,6 +11,7 @@ from typing import Any
 from xlgen import __version__
 from xlgen.layout.selfcheck import SECTION as CHECKS
 from xlgen.layout.model import Layout, a1, per_layout, quote_sheet
+from xlgen.layout.values import bureau_task_rows
 from xlgen.names import GOALS, HEADER, INDICATORS, TASKS, TOTAL
 
 PROP_TEMPLATE_ID = "xlgen_template_id"
@@ -20,6 +21,7 @@ PROP_XLGEN_VERSION = "xlgen_version"
 PROP_LAYOUT = "xlgen_layout"
 PROP_DEPARTMENT = "xlgen_department_code"
 PROP_YEAR = "xlgen_year"
+PROP_TASKS_SET = "xlgen_tasks_set"  # the task rows the bureau set (0-based, comma-separated), the others closed
 
 NAME_PREFIX = "xlgen_"
 
@@ -46,6 +48,8 @@ def properties(layout: Layout, department: str | None, year: int | None) -> dict
         props[PROP_DEPARTMENT] = department
     if year:
         props[PROP_YEAR] = str(year)
+    if layout.tasks_closed:  # the rows set, not those closed: a row LibreOffice inserts is closed too
+        props[PROP_TASKS_SET] = ",".join(map(str, bureau_task_rows(layout)))
     return props
 
 

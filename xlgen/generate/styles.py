@@ -29,6 +29,7 @@ _ROLES: dict[str, dict[str, Any]] = {
     "label": {"align": "center"},
     "blank": {},
     "fixed": {"align": "center"},
+    "fixed_amount": {"align": "right", "num_format": MONEY},  # a closed task row's money column: money all the same
     "given_text": {"bg_color": FIXED_FILL, "align": "left"},
     "given_center": {"bg_color": FIXED_FILL, "align": "center"},
     "given_number": {"bg_color": FIXED_FILL, "align": "right", "num_format": "General"},
@@ -57,7 +58,7 @@ def number_format(role: str) -> str:
 def style_of(slot: Slot) -> str:
     """The role of the format a slot is written with (styles.py)."""
     if slot.role == FIXED:
-        return "fixed"
+        return "fixed_amount" if slot.type == "amount" else "fixed"
     if slot.section == checks.SECTION:
         return "check_result"
     if slot.section == checks.HELPER:

@@ -50,6 +50,7 @@ from xlgen.intake.refs import parse_ref
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind, per_layout
 from xlgen.layout.placer import build_layout
+from xlgen.layout.values import closed_tasks
 from xlgen.names import GOALS, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Template, known_templates
 
@@ -371,6 +372,30 @@ def _formula_at(sheet: Sheet, row: int, col: int) -> bool:
     return cell is not None and bool(cell.formula)
 
 
+def _tasks_closed(pkg: Package, sheet: Sheet, base: Layout, tasks: tuple[int, int]) -> tuple[int, ...]:
+    """The task rows the generator closed: those of the bureau's but the rows set, which its
+    property names (a row inserted among them is closed too). A file whose xlgen properties are
+    all gone (stripped, as seal-missing says) is read as it was written: a row is closed where
+    every cell of the bureau's an open row offers is empty and unvalidated, when some other row
+    has one."""
+    props = pkg.properties
+    first, count = tasks
+    if count <= 0:
+        return ()
+    open_ = build_layout(base.template, count, ())
+    if any(k.startswith(provenance.NAME_PREFIX) for k in props):  # no property: the bureau set no tasks
+        return closed_tasks(open_, {int(i) for i in props.get(provenance.PROP_TASKS_SET, "").split(",") if i.isdigit()})
+    validated = [(r1, c1, r2, c2) for ranges in sheet.validations for r1, c1, r2, c2 in ranges]
+
+    def offered(i: int) -> bool | None:  # None: the row holds none of the bureau's inputs
+        cols = [s.col for s in open_.row_inputs(TASKS, i) if s.bureau]
+        return None if not cols else any(sheet.text(first + i, c).strip() or any(
+            r1 <= first + i <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in validated) for c in cols)
+
+    rows = {i: o for i in range(count) if (o := offered(i)) is not None}
+    return tuple(i for i, o in rows.items() if not o) if any(rows.values()) else ()
+
+
 def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:
     """Match the file's indicator rows to the tree (by 三级指标 name), build the layout for the
     counts found (``base``: the template's default layout), and map each layout row to the file's row."""
@@ -406,7 +431,7 @@ def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchor
                 tree_at[j] = r
                 others.remove(r)
         i = k + 1
-    lay = build_layout(t, a.tasks[1], _own_kinds(sheet, others, base))
+    lay = build_layout(t, a.tasks[1], _own_kinds(sheet, others, base), _tasks_closed(pkg, sheet, base, a.tasks))
     findings: list[Finding] = []
     explicit: dict[int, int | None] = {0: 0, 1: 1}
     for hrow, row in zip(t.header, a.header):

@@ -134,6 +134,9 @@ class Layout:
     helper_cols: dict[str, int] = field(default_factory=dict)  # helper role → hidden column
     print_titles: tuple[int, int] = (0, 0)  # rows repeated at the top of every printed page
     check_labels: dict[str, str] = field(default_factory=dict)  # check field → its label
+    # the task rows closed because the bureau set others (a roster's or fill's tasks) and not
+    # them: locked and blank, no input; none when it set none (every row open for the department)
+    tasks_closed: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:

@@ -17,23 +17,25 @@ from xlgen.names import FOOTER, GOALS, HEADER, INDICATORS, TASKS, TOTAL
 from xlgen.template.model import QUALITATIVE, QUANTITATIVE, Column, FormulaSpec, Template, TreeIndicator
 
 
-def build_layout(template: Template, task_count: int, extra: int | tuple[str, ...]) -> Layout:
+def build_layout(template: Template, task_count: int, extra: int | tuple[str, ...],
+                 tasks_closed: tuple[int, ...] = ()) -> Layout:
     """Place the template with ``task_count`` task rows and, under its tree, the rows of
     ``extra``: their kinds (a department's own indicators, then spare rows), or a number of
-    quantitative spare rows."""
+    quantitative spare rows. ``tasks_closed``: the task rows the bureau did not set when it set
+    others (values.closed_tasks), closed: a department adds no task, and no money, to the bureau's."""
     kinds = (QUANTITATIVE,) * extra if isinstance(extra, int) else extra
     if template.tasks.funding is not None:  # the funding rows are the form's, never more or fewer
         task_count = template.tasks.funding.rows
     if TASKS not in template.sections:
         task_count = 0
-    return _build_layout(template, task_count, kinds)
+    return _build_layout(template, task_count, kinds, tuple(i for i in tasks_closed if i < task_count))
 
 
 @functools.lru_cache(maxsize=64)
-def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...]) -> Layout:
+def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...], tasks_closed: tuple[int, ...]) -> Layout:
     rows = [IndicatorRow(i, _kind(t), t) for i, t in enumerate(template.tree)]
     rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
-    placer = Placer(Layout(template, task_count, tuple(rows)))
+    placer = Placer(Layout(template, task_count, tuple(rows), tasks_closed=tasks_closed))
     placer.place()
     return replace(placer.lay, last_row=placer.last_row, print_titles=placer.print_titles,
                    form_last_row=placer.form_last_row, form_first_row=placer.form_first_row,
@@ -146,6 +148,9 @@ class Placer(CheckBlock):
                                last_col=last)
                 elif fund is not None:
                     self.add(replace(fund, row=r, last_col=last))
+                elif i in lay.tasks_closed and c.type != "computed" and not c.formula:
+                    # a row the bureau did not set: closed, as a row kind's unused cells (locked, blank, no input)
+                    self.add(Slot(f"tasks[{i}].{c.field}", TASKS, i, c.field, r, col, last, FIXED, c.type))
                 elif c.type == "weight" and lay.task_count == 1 == t.task_rows:
                     # one row holds the table's points: the form prints them (重庆's 执行率权重 10)
                     self.add(Slot(f"tasks[{i}].{c.field}", TASKS, i, c.field, r, col, last, FIXED, c.type,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from xlgen.formula.functions import XlError
@@ -48,8 +48,32 @@ def layout_counts(template: Template, fill: Fill | None) -> tuple[int, tuple[str
 
 
 def layout_for(template: Template, fill: Fill | None) -> Layout:
+    """The layout a fill is written in: its rows counted, and when it gives the bureau's tasks,
+    the task rows it does not give closed."""
     tasks, extra = layout_counts(template, fill)
-    return build_layout(template, tasks, extra)
+    lay = build_layout(template, tasks, extra)
+    closed = closed_tasks(lay, rows_set(lay, bind_inputs(lay, fill))) if fill else ()
+    return build_layout(template, tasks, extra, closed) if closed else lay
+
+
+def bureau_task_rows(lay: Layout) -> tuple[int, ...]:
+    """The task rows that offer the bureau's fields (a task's project and 下达金额, a funding
+    source's amounts; not a funding total, whose amounts are sums): the rows set, in a layout
+    whose other rows are closed."""
+    return tuple(sorted({s.index for s in lay.slots.values() if s.section == TASKS and s.bureau}))
+
+
+def closed_tasks(open_: Layout, set_: Collection[int]) -> tuple[int, ...]:
+    """The task rows to close in ``open_`` (a layout with none closed) when the bureau set the
+    rows ``set_`` (a roster's tasks, a funding source's amounts): the others that offer the
+    bureau's fields — verify's task-added (a 下达金额 the bureau did not give) cannot be typed."""
+    return tuple(i for i in bureau_task_rows(open_) if i not in set_) if set_ else ()
+
+
+def rows_set(lay: Layout, values: Mapping[str, Any]) -> set[int]:
+    """The task rows where ``values`` set one of the bureau's fields."""
+    return {s.index for s in lay.slots.values()
+            if s.section == TASKS and s.bureau and values.get(s.key) not in (None, "")}
 
 
 def bind_inputs(layout: Layout, fill: Fill | None) -> dict[str, Any]:
