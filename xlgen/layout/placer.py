@@ -32,7 +32,7 @@ def build_layout(template: Template, task_count: int, extra: int | tuple[str, ..
 
 
 @functools.lru_cache(maxsize=64)
-def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...], tasks_closed: tuple[int, ...]) -> Layout:
+def _build_layout(template: Template, task_count: int, kinds: tuple[str, ...], tasks_closed: tuple[int, ...] = ()) -> Layout:
     rows = [IndicatorRow(i, _kind(t), t) for i, t in enumerate(template.tree)]
     rows += [IndicatorRow(len(rows) + j, kind, None) for j, kind in enumerate(kinds)]
     placer = Placer(Layout(template, task_count, tuple(rows), tasks_closed=tasks_closed))
