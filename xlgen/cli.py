@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -25,7 +24,7 @@ from xlgen.findings import show
 from xlgen.oserrors import os_failed, reason
 from xlgen.template.fill import check_year
 from xlgen.template.duplicates import refuse_duplicates
-from xlgen.template.model import TEMPLATES_ENV
+from xlgen.template.model import searched_first
 
 
 
@@ -152,9 +151,7 @@ def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Opti
         if not folder.is_dir():
             raise Refused(Say.NOT_A_FOLDER(path=folder))
     if folders:
-        before = os.environ.get(TEMPLATES_ENV)
-        os.environ[TEMPLATES_ENV] = os.pathsep.join([*map(str, folders), *([before] if before else [])])
-        ctx.call_on_close(lambda: _restore_env(TEMPLATES_ENV, before))
+        ctx.with_resource(searched_first(folders))
     try:
         refuse_duplicates()
     except XlgenError as exc:
@@ -163,13 +160,6 @@ def _search_templates(ctx: typer.Context, folders: Optional[list[Path]]) -> Opti
         if ctx.invoked_subcommand is None:
             say_warning(exc.message)
     return folders
-
-
-def _restore_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
 
 
 def _check_lang(value: Optional[str]) -> Optional[str]:

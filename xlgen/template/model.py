@@ -6,12 +6,14 @@ Stage 1 of the pipeline (template → layout → workbook). Nothing here knows c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.resources
 import os
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +211,22 @@ def built_in_templates() -> Path:
     if (checkout / "pyproject.toml").is_file() and (checkout / "templates").is_dir():
         return checkout / "templates"
     return Path(str(importlib.resources.files("xlgen").joinpath("templates")))
+
+
+@contextlib.contextmanager
+def searched_first(folders: Sequence[Path]) -> Iterator[None]:
+    """``folders`` first in the template search (in $XLGEN_TEMPLATES, which worker processes
+    inherit) while the block runs; the search as it was after, whatever happens."""
+    before = os.environ.get(TEMPLATES_ENV)
+    if folders:
+        os.environ[TEMPLATES_ENV] = os.pathsep.join([*map(str, folders), *([before] if before else [])])
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(TEMPLATES_ENV, None)
+        else:
+            os.environ[TEMPLATES_ENV] = before
 
 
 def templates_dirs() -> list[Path]:

@@ -8,7 +8,6 @@ reach it; on another address every request needs the token printed at start.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import socket
 import threading
@@ -21,7 +20,7 @@ from werkzeug.serving import make_server
 
 from xlgen import lang
 from xlgen.template.duplicates import refuse_duplicates
-from xlgen.template.model import TEMPLATES_ENV
+from xlgen.template.model import searched_first
 from xlgen.web.app import create_app
 from xlgen.web.guard import loopback
 from xlgen.web.pagetext import Page
@@ -43,8 +42,11 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
     searched first, as ``--templates`` would. ``say`` prints the address (and the token)."""
     workspace = options.workspace.resolve()
     (workspace / "templates").mkdir(parents=True, exist_ok=True)
-    before = os.environ.get(TEMPLATES_ENV)
-    os.environ[TEMPLATES_ENV] = os.pathsep.join([str(workspace / "templates"), *([before] if before else [])])
+    with searched_first([workspace / "templates"]):
+        _serve(options, workspace, say)
+
+
+def _serve(options: ServeOptions, workspace: Path, say: Callable[[str], None]) -> None:
     refuse_duplicates()
     token = None if loopback(options.host) else secrets.token_urlsafe(18)
     app = create_app(workspace, options.host, token, lang.current())  # --lang, chosen before the command ran
