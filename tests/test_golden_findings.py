@@ -49,6 +49,8 @@ ORIGINALS: dict[str, tuple[str, Path | None, int]] = {
     "sichuan": ("sichuan-project", SAMPLES / "sichuan-project-2024.toml", 2024),
     "chongqing": ("chongqing-department-overall", SAMPLES / "chongqing-department-overall-2024.toml", 2024),
     "hunan": ("hunan-department-evaluation", SAMPLES / "hunan-department-evaluation-2024.toml", 2024),
+    "dazhou": ("dazhou-department-score", SAMPLES / "dazhou-department-score-2024.toml", 2024),
+    "hengshan": ("hengshan-special-fund", SAMPLES / "hengshan-special-fund-2020.toml", 2020),
 }
 MUTATIONS = 30  # drawn per original
 LO_MUTATIONS = 6  # per original saved by LibreOffice
