@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from tests.helpers.common import LIAONING, ROOT
 from xlgen.cli import app
+from xlgen.verify.batch import verify_file
 from xlgen.verify.manifest import MANIFEST, read_manifest
 
 runner = CliRunner()
@@ -194,6 +195,29 @@ def test_a_real_signal_to_a_rollover_leaves_a_folder_a_rerun_completes(tmp_path:
     assert f"已写出 {30 - len(rows)} 份工作簿" in rerun.output
     assert [r["code"] for r in consistent(out)] == [f"{703100 + i}" for i in range(30)]
     assert {f: (out / f).stat().st_mtime_ns for f in stamps} == stamps  # what the first run wrote is kept as it was
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_real_signal_to_a_plain_rollover_says_what_it_wrote(tmp_path: Path, sig: signal.Signals) -> None:
+    """A folder rolled over file by file (no --distributed): stopped after the file being
+    written, exit 130, each file written whole; a rerun with --force finishes."""
+    dist, out = tmp_path / "dist", tmp_path / "next"
+    assert runner.invoke(app, args(roster(tmp_path / "r.csv", departments(30)), dist, "--jobs", "2")).exit_code == 0
+    argv = ["rollover", str(dist), "--year", "2026", "-o", str(out), "--lang", "zh"]
+    proc = _cli(*argv)
+    _wait_for_blanks(out, proc, 3)
+    _signal(proc, sig)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    made = sorted(out.glob("*.xlsx"))
+    assert 3 <= len(made) < 30 and not list(out.glob(".*"))  # no half-written file left
+    assert {verify_file(p).year for p in made} == {2026}  # each a whole workbook xlgen reads
+    assert f"运行被中断（收到 {sig.name}" in err and "Traceback" not in err
+    assert f"已写出 {len(made)} 份，共 30 份，写出的每一份都是完整的（{out}）；加 --force 再次运行同一命令即可完成" in " ".join(
+        err.split())
+    rerun = runner.invoke(app, [*argv, "--force"], terminal_width=200)
+    assert rerun.exit_code == 0, rerun.output
+    assert len(list(out.glob("*.xlsx"))) == 30
 
 
 def test_a_killed_worker_interrupts_and_a_blank_it_left_unlisted_is_adopted(tmp_path: Path) -> None:

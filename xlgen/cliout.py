@@ -44,4 +44,4 @@ def fail(exc: XlgenError, code: int = 2) -> typer.Exit:
     """Say the error; the exit: ``code``, or 130 for a run interrupted (distribute, rollover)."""
     for each in exc.each:
         say_error(each.message)
-    return typer.Exit(INTERRUPTED_EXIT if exc.code is ErrorCode.INTERRUPTED else code)
+    return typer.Exit(INTERRUPTED_EXIT if exc.code in (ErrorCode.INTERRUPTED, ErrorCode.INTERRUPTED_FILES) else code)

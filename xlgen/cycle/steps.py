@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xlgen.cycle.distribute import Distribution as Reconciled, distribute
+from xlgen.cycle.distribute import Distribution as Reconciled, Stop, distribute
 from xlgen.cycle.importer import ImportResult, import_forms
 from xlgen.cycle.nextyear import NextYear, roll_collection
 from xlgen.cycle.rollover import RolledOver, rollover
@@ -123,21 +123,33 @@ def rollover_returns(options: RolloverOptions) -> Rollover:
             files, options.distributed, options.year, output, options.roster, options.prefer, options.force,
             options.password, options.jobs, key))
     written: list[Path] = []
-    for path in files:
-        try:  # never over an input, nor over what this run wrote already (two files of one department)
-            result = rollover(path, options.year, output, force=options.force, password=options.password,
-                              keep=[*files, *written], key=key)
-        except XlgenError as exc:
-            other = exc.fields.get("file")
-            twice = exc.code is ErrorCode.OUTPUT_IS_INPUT and other in written
-            done.files.append(RolledFile(path, error=exc, twice=Path(str(other)) if twice else None))
-            continue
-        if isinstance(result, Finding):
-            done.files.append(RolledFile(path, finding=result))
-            continue
-        written.append(result.generated.path)
-        done.files.append(RolledFile(path, rolled=result))
+    with Stop() as stop:  # Ctrl-C, SIGTERM: stop after the file being written (each is written whole)
+        for path in files:
+            if stop.why is not None:
+                break
+            _roll_one(options, path, files, written, key, done)
+    if stop.why is not None:
+        raise XlgenError(ErrorCode.INTERRUPTED_FILES, why=stop.why, written=len(written), total=len(files),
+                         folder=output if returned.is_dir() else output.parent)
     return done
+
+
+def _roll_one(options: RolloverOptions, path: Path, files: list[Path], written: list[Path], key: bytes | None,
+              done: Rollover) -> None:
+    """One file of a plain rollover: its result in ``done``, its output in ``written``."""
+    try:  # never over an input, nor over what this run wrote already (two files of one department)
+        result = rollover(path, options.year, options.output, force=options.force, password=options.password,
+                          keep=[*files, *written], key=key)
+    except XlgenError as exc:
+        other = exc.fields.get("file")
+        twice = exc.code is ErrorCode.OUTPUT_IS_INPUT and other in written
+        done.files.append(RolledFile(path, error=exc, twice=Path(str(other)) if twice else None))
+        return
+    if isinstance(result, Finding):
+        done.files.append(RolledFile(path, finding=result))
+        return
+    written.append(result.generated.path)
+    done.files.append(RolledFile(path, rolled=result))
 
 
 # ----------------------------------------------------------------------------- import

@@ -112,6 +112,10 @@ class ErrorCode(Catalogue):
                        "再次运行同一命令即可完成",
                        "the run was interrupted ({why}): {written} of {total} workbooks written, each listed in "
                        "{manifest}; run the same command again to finish")
+    INTERRUPTED_FILES = Text("运行被中断（{why}）：已写出 {written} 份，共 {total} 份，写出的每一份都是完整的（{folder}）；"
+                             "加 --force 再次运行同一命令即可完成",
+                             "the run was interrupted ({why}): {written} of {total} workbooks written, each of them "
+                             "whole ({folder}); run the same command again with --force to finish")
     INPUT_UNREADABLE = Text("{file}：无法读取：{detail}", "{file}: cannot be read: {detail}")
     PREVIEW_FORMAT = Text("{file}：无法输出为「{suffix}」；应为 .pdf 或 .png",
                           "{file}: cannot render as '{suffix}'; expected a .pdf or .png output")
