@@ -74,9 +74,14 @@ def shot(page: Any, name: str) -> None:
     assert page.evaluate("document.fonts.check('16px sans-serif', '绩效自评')")
 
 
-def finish_job(page: Any) -> None:
-    """Wait for the job the last click started; the page comes back without a running job."""
-    page.wait_for_selector("section.job[data-state='done'], section.job[data-state='failed'], #problem")
+def run_job(page: Any, button: str) -> None:
+    """Click ``button`` and wait for the job it starts: a job box of another job than the page
+    showed before (an earlier job's box, done, must not pass for this one while the click's page
+    is still loading), finished, or a problem."""
+    before = page.evaluate("() => document.querySelector('section.job')?.dataset.job ?? ''")
+    page.click(button)
+    other = f"section.job:not([data-job='{before}'])"
+    page.wait_for_selector(f"{other}[data-state='done'], {other}[data-state='failed'], #problem")
     problem = page.query_selector("#problem")
     assert problem is None, problem.inner_text()
     failed = page.query_selector("#job-problems")
@@ -89,8 +94,7 @@ def test_a_whole_year_in_the_browser(server: tuple[str, Path], page: Any, templa
     # 模板: the list, a picture of a blank (LibreOffice renders it)
     page.goto(f"{base}/")
     assert page.title() == "绩效自评工作台"
-    page.click(f"#template-{TEMPLATE} button:has-text('生成预览图')")
-    finish_job(page)
+    run_job(page, f"#template-{TEMPLATE} button:has-text('生成预览图')")
     assert page.locator(f"#template-{TEMPLATE} img").evaluate("img => img.naturalWidth") > 500
     shot(page, "1-templates")
 
@@ -100,12 +104,10 @@ def test_a_whole_year_in_the_browser(server: tuple[str, Path], page: Any, templa
     page.click("form.yearpick button")
     page.select_option("#template", TEMPLATE)
     page.set_input_files("#roster", str(roster(tmp_path / "名单.xlsx", CODES[:3], NAMES[:3])))
-    page.click("#roster-form button")
-    finish_job(page)
+    run_job(page, "#roster-form button")
     assert page.inner_text("#plan").count("70100") == 3 and "新增（3）" in page.inner_text("#plan")
     shot(page, "2-distribute-plan")
-    page.click("#generate")
-    finish_job(page)
+    run_job(page, "#generate")
     assert f"{YEAR} 年度已分发 3 份" in page.inner_text("main")
     shot(page, "3-distribute")
     with page.expect_download() as download:
@@ -128,8 +130,7 @@ def test_a_whole_year_in_the_browser(server: tuple[str, Path], page: Any, templa
     # 收集: both uploaded at once, verified in the background, the table, a department
     page.click("#nav-collect")
     page.set_input_files("#returns", [str(p) for p in saved])
-    page.click("#returns-form button")
-    finish_job(page)
+    run_job(page, "#returns-form button")
     rows = page.locator("#departments tbody tr")
     assert [rows.nth(i).get_attribute("data-status") for i in range(3)] == ["pass", "fail", "missing"]
     assert "97.18" in rows.nth(0).inner_text() and "优" in rows.nth(0).inner_text()
@@ -153,8 +154,7 @@ def test_a_whole_year_in_the_browser(server: tuple[str, Path], page: Any, templa
 
     # 结转: next year's blanks from the chosen returns
     page.click("#nav-rollover")
-    page.click("#roll")
-    finish_job(page)
+    run_job(page, "#roll")
     carried = page.locator("#carried tbody tr")
     assert carried.count() == 3 and "甲局自评表.xlsx" in carried.nth(0).inner_text()
     assert len(list((workspace / str(YEAR + 1) / "distributed").glob(f"{YEAR + 1}_*.xlsx"))) == 3
