@@ -376,6 +376,19 @@ def test_without_provenance_the_form_is_recognised(seed_file: Path, tmp_path: Pa
         load_template(LIAONING), load_fill(ROOT / "samples" / "chaoyang-2024.toml", load_template(LIAONING))).tasks_closed == (3, 4, 5)
 
 
+@pytest.mark.parametrize("edited", ["9", "0,1", "0,1,2,3,4,5", ""])
+def test_the_property_naming_the_rows_set_is_the_records(seed_file: Path, tmp_path: Path, edited: str) -> None:
+    """xlgen_tasks_set decides which task rows the reader closes: edited to close the bureau's rows
+    (their 执行金额 then unchecked) or to open others, it is a fixed value moved."""
+    result = verify_file(_mutated(seed_file, tmp_path, set_property("xlgen_tasks_set", edited),
+                                  part="docProps/custom.xml"))
+    moved = [f for f in result.findings if f.code.code == "fixed-changed" and f.field == "tasks"]
+    assert [f.message("zh") for f in moved] == [
+        f"文档属性 xlgen_tasks_set（财政部门设定的任务行） 由 0,1,2 改为 {edited or '（空）'}：该项由财政部门下达，不得修改"]
+    assert result.status == "fail"
+    assert verify_file(seed_file).status == "pass"  # as written: 0,1,2
+
+
 def test_without_provenance_a_funding_form_keeps_its_closed_source_rows(tmp_path: Path) -> None:
     """四川's sample sets three of the four funding sources: 其他资金 is closed, and read so
     without the properties; money typed there anyway is task-added against the seal's record."""

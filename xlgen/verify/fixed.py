@@ -112,6 +112,8 @@ def against_blank(ret: Returned, plan: Plan, blank: Reference, label_year: tuple
     return out
 
 
+TASKS_SET_LABEL = Text(f"文档属性 {provenance.PROP_TASKS_SET}（财政部门设定的任务行）",
+                      f"the document property {provenance.PROP_TASKS_SET} (the task rows the bureau set)")
 ALLOCATED = "allocated"  # a task's 项目下达金额: the bureau's money, never the department's to type
 
 
@@ -124,6 +126,13 @@ def open_tasks(ret: Returned, plan: Plan, fields: dict[str, Any], distributed: b
              if section == TASKS and f"{TASKS}[{index}" not in given and ALLOCATED in row
              and row[ALLOCATED].role != FORMULA]  # a funding total's row sums the others
     out = []
+    # the rows the reader closed come from a property: it must name the rows the record sets (a
+    # property edited to close a department's rows, or to open the bureau's, is a fixed value moved)
+    set_ = ",".join(map(str, sorted(int(g[len(TASKS) + 1:]) for g in given)))
+    prop = ret.package.properties.get(provenance.PROP_TASKS_SET)
+    if prop is not None and prop != set_:
+        out.append(finding(Code.FIXED_CHANGED, ret.sheet.name, None, TASKS, label=TASKS_SET_LABEL,
+                           expected=set_ or EMPTY, found=prop))
     if given:
         for row in typed:
             slot = row[ALLOCATED]
