@@ -118,18 +118,26 @@ def test_a_record_sealed_again_fails_at_the_cell_against_the_blank(bureau: dict[
     assert f"record or seal differs from the blank {blank.name} distributed to the department" in broken.message("en")
 
 
-def test_worker_processes_read_the_yardstick_once_and_judge_alike(bureau: dict[str, Any], tmp_path: Path) -> None:
-    """--jobs N: the policy travels to each worker as the distribution's folder (never the records
-    of every blank per file), and the worker reads the blanks itself."""
+def test_worker_processes_read_the_yardstick_once_and_judge_alike(bureau: dict[str, Any], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs N: the policy goes to each worker once, as it starts; a forked worker shares the
+    blanks its parent read (it never reads the folder again), and pickled (a spawned worker) the
+    policy is the distribution's folder, never the records of every blank."""
     import pickle
 
+    from xlgen.verify import yardstick
     from xlgen.verify.batch import verify_paths
 
     judged = policy(bureau, "plain")
     assert len(pickle.dumps(judged)) < 1000
     blank = bureau["plain"][CODES[0]]
-    moved = [set_cells(blank, tmp_path / f"moved{i}.xlsx", {bureau["target"]: 80.0 + i}) for i in range(2)]
+    moved = [set_cells(blank, tmp_path / f"moved{i}.xlsx", {bureau["target"]: 80.0 + i}) for i in range(3)]
     alone = [errors(r) for r in verify_paths(moved, jobs=1, policy=judged)]
+
+    def read_again(folder: str) -> Any:
+        raise AssertionError(f"{folder} read again")
+
+    monkeypatch.setattr(yardstick, "load", read_again)  # what a forked worker would call to read it
     assert alone == [errors(r) for r in verify_paths(moved, jobs=2, policy=judged)]
     assert all(("fixed-changed", bureau["target"]) in e for e in alone)
 

@@ -128,13 +128,18 @@ def ole2_reason(data: bytes) -> Said:
 
 def open_zip(path: Path) -> SafeZip:
     """Check ``path`` as a zip (see the module's docstring): a ``SafeZip``, or ``Refused``."""
-    data = read_file(path)
-    entries = _directory(data)
-    zf = SafeZip(Path(path), data, entries)
-    for e in entries.values():
+    zf = open_directory(path)
+    for e in zf._entries.values():
         if e.name.lower().endswith(XML_SUFFIXES):
             Prolog(e.name).check(zf.chunks(e.name, limit=MAX_ENTRY))
     return zf
+
+
+def open_directory(path: Path) -> SafeZip:
+    """``path`` checked as a zip up to its directory, its XML parts' prologs not looked at: for a
+    reader that parses only small parts, with defusedxml's own guard (``forbid_dtd``)."""
+    data = read_file(path)
+    return SafeZip(Path(path), data, _directory(data))
 
 
 def _end_record(data: bytes) -> tuple[int, int, int, int]:

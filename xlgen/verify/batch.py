@@ -123,11 +123,13 @@ def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult],
         groups = [[i] for i in pending] if alone else [pending]
         broken: list[int] = []
         for group in groups:
-            with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=warm) as pool:
+            # the policy goes to each worker once, as it starts: a forked worker shares the
+            # parent's yardstick (the blanks read once a run), a spawned one reads it once
+            with ProcessPoolExecutor(max_workers=1 if alone else jobs, initializer=warm, initargs=(policy,)) as pool:
                 # files go to the workers in runs: one message each way per run, not per file
                 size = 1 if alone else max(1, min(MAX_RUN, len(group) // (jobs * 4)))
                 runs = [group[k:k + size] for k in range(0, len(group), size)]
-                futures = [pool.submit(verify_run, [files[i] for i in run], policy) for run in runs]
+                futures = [pool.submit(verify_run, [files[i] for i in run]) for run in runs]
                 for run, future in zip(runs, futures):
                     try:
                         done = future.result()
@@ -149,18 +151,24 @@ def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult],
 MAX_RUN = 16  # files a worker verifies per message: fewer messages, and progress still shown often
 
 
-def verify_run(paths: Sequence[Path], policy: SealPolicy = SealPolicy()) -> list[FileResult]:
-    """A worker's run of files, verified in order."""
+def verify_run(paths: Sequence[Path]) -> list[FileResult]:
+    """A worker's run of files, verified in order under the policy it was started with."""
+    policy = _worker[0]
     return [verify_file(path, policy) for path in paths]
+
+
+_worker = [SealPolicy()]  # the policy of the batch this process works for (warm)
 
 
 def _crashed(path: Path) -> FileResult:
     return FileResult(str(path), ERRORED, findings=[finding(Code.UNREADABLE, reason=said(VerifyCode.WORKER_DIED))])
 
 
-def warm() -> None:
-    """Worker start: load the templates and their compiled default programs once, then leave
-    them out of the collector's scans (they live as long as the worker) and tune it for a batch."""
+def warm(policy: SealPolicy = SealPolicy()) -> None:
+    """Worker start: keep the batch's policy, load the templates and their compiled default
+    programs once, then leave them out of the collector's scans (they live as long as the
+    worker) and tune it for a batch."""
+    _worker[0] = policy
     for t in known_templates():
         cache.program(default_layout(t))
     gc.collect()

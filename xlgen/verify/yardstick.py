@@ -42,8 +42,9 @@ class Reference:
 
 
 class Yardstick:
-    """The blanks of one distribution by key. Pickled as its folder: a worker process reads the
-    blanks once (``load``), not once per file."""
+    """The blanks of one distribution by key. A forked worker process shares its parent's
+    (``batch.warm``); pickled, it is its folder, and a spawned worker reads the blanks once
+    (``load``)."""
 
     def __init__(self, folder: Path, references: dict[Key, Reference]) -> None:
         self.folder = folder
