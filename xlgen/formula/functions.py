@@ -47,6 +47,8 @@ def _err(v: Any) -> None:
 
 def to_number(v: Any) -> float:
     """A scalar as arithmetic sees it: empty is 0, TRUE 1, numeric text its number."""
+    if v.__class__ is float:  # the usual case, first
+        return v
     _err(v)
     if v is None:
         return 0.0
@@ -64,6 +66,8 @@ def to_number(v: Any) -> float:
 
 
 def to_bool(v: Any) -> bool:
+    if v is True or v is False:  # the usual case (a comparison's result), first
+        return v
     _err(v)
     if v is None:
         return False
@@ -76,6 +80,8 @@ def to_bool(v: Any) -> bool:
 
 
 def to_text(v: Any) -> str:
+    if v.__class__ is str:  # the usual case, first
+        return v
     _err(v)
     if v is None:
         return ""
@@ -172,6 +178,13 @@ def _logical(args: Iterable[Any]) -> list[bool]:
 
 
 _SPACES = re.compile(" +")
+_CONTROL = dict.fromkeys(range(32))  # CLEAN's characters, deleted by str.translate
+
+
+def _trim(text: str) -> str:
+    """TRIM: spaces at either end dropped, runs of spaces inside made one."""
+    return (_SPACES.sub(" ", text) if "  " in text else text).strip(" ")
+
 _CRITERION = re.compile(r"^(<=|>=|<>|=|<|>)?(.*)$", re.S)
 
 
@@ -275,10 +288,10 @@ STRICT: dict[str, Callable[..., Any]] = {
     "ISTEXT": lambda a: isinstance(a, str),
     "ISBLANK": lambda a: a is None,
     "LEN": lambda a: float(len(to_text(a))),
-    "TRIM": lambda a: _SPACES.sub(" ", to_text(a)).strip(" "),
+    "TRIM": lambda a: _trim(to_text(a)),
     "LEFT": _left,
     "SUBSTITUTE": _substitute,
-    "CLEAN": lambda a: "".join(ch for ch in to_text(a) if ord(ch) >= 32),  # Excel: drops codes 0–31
+    "CLEAN": lambda a: to_text(a).translate(_CONTROL),  # Excel: drops codes 0–31
     "ROUND": _round("round"),
     "ROUNDDOWN": _round("down"),
     "ROUNDUP": _round("up"),

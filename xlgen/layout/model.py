@@ -73,7 +73,7 @@ class Slot:
     # locked and sealed, and a returned file that changed it fails (an empty one stays an input)
     bureau: bool = False
 
-    @property
+    @functools.cached_property  # asked for some thousand times a file verified
     def a1(self) -> str:
         return a1(self.row, self.col)
 

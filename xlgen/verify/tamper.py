@@ -3,6 +3,7 @@ protection and validations removed, macros and embedded objects."""
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +14,7 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.guidance import validation
 from xlgen.layout.selfcheck import HELPER
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import FORMULA
+from xlgen.layout.model import FORMULA, Layout
 from xlgen.names import INDICATORS, TASKS
 from xlgen.intake.compare import canonical, empty
 from xlgen.verify.plan import Plan
@@ -127,7 +128,28 @@ def inserted_like(ret: Returned, where: tuple[str, int] | None) -> bool:
 # ----------------------------------------------------------------------------- protection, validation
 def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
     """Protection and validations the generator writes for this file's layout, still there (rows
-    inserted without formulas are reported as such, not once more for their validations)."""
+    inserted without formulas are reported as such, not once more for their validations).
+
+    A form's returns mostly hold the validations it was sent with: where the file's rows are
+    the layout's, the findings are kept per layout for each set of validations met (a file's
+    findings depend on nothing else then)."""
+    if not ret.identity or bare_rows:
+        return _guards(ret, plan, bare_rows)
+    seen = _GUARDED.setdefault(ret.layout, {})
+    key = (ret.sheet.name, ret.sheet.protected, tuple(map(tuple, ret.sheet.validations)))
+    found = seen.get(key)
+    if found is None:
+        if len(seen) >= MAX_GUARDED:
+            seen.clear()
+        found = seen[key] = tuple(_guards(ret, plan, bare_rows))
+    return list(found)
+
+
+MAX_GUARDED = 64  # sets of validations kept per layout
+_GUARDED: weakref.WeakKeyDictionary[Layout, dict[tuple[Any, ...], tuple[Finding, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
     # the generator protects every form and gives every input its validation (validation.py)
     groups = [[(s, r) for s in group if (r := ret.file_row(s.row)) is not None]
               for group in validation.rule_groups(ret.layout)]  # inputs of rows deleted: none

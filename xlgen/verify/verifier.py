@@ -38,7 +38,7 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     inputs = ret.inputs()
     by_cell = inputs_by_cell(lay, inputs)
     program = cache.program(lay)
-    gone = {s.a1 for s in plan.formulas if ret.file_row(s.row) is None}  # formulas of deleted rows
+    gone = set() if ret.identity else {s.a1 for s in plan.formulas if ret.file_row(s.row) is None}  # of deleted rows
     pure = _without(program, gone).run(by_cell)  # the form's rules applied to the returned inputs
 
     states, overrides, bare_rows, formula_findings = formula_cells(ret, plan)
@@ -46,17 +46,15 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     # What the file's own formula cells should hold, given what it holds where formulas are gone.
     filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
         k: v for k, v in overrides.items() if v is not None and v != ""}})
-    saved_all = [ret.value(s) for s in plan.formulas if states.get(s.key) == OK]
-    never = bool(saved_all) and all(blank_or_zero(v) for v in saved_all) and \
+    saved_all = [(s, ret.value(s)) for s in plan.formulas if states.get(s.key) == OK]
+    never = bool(saved_all) and all(blank_or_zero(v) for _, v in saved_all) and \
         any(not blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
         total_slot = lay.slots.get(TOTAL) or plan.formulas[0]  # a form without scores: its first formula
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
-        for s in plan.formulas:
-            if states.get(s.key) != OK:
-                continue
-            saved, expected = ret.value(s), filed[s.a1]
+        for s, saved in saved_all:
+            expected = filed[s.a1]
             if not same(saved, expected):
                 findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
                                         label=plan.labels[s.key], found=saved, expected=expected))
