@@ -7,6 +7,7 @@ row kind) and the template's lists and grades, never from xlgen's validation mod
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def by_range(sample: Generated) -> dict[str, Validation]:
 
 
 def slot_range(slot: Slot) -> str:
-    first, last = slot.a1, Slot(**{**slot.__dict__, "row": slot.bottom, "col": slot.last_col}).a1
+    first, last = slot.a1, replace(slot, row=slot.bottom, col=slot.last_col).a1
     return first if first == last else f"{first}:{last}"
 
 
