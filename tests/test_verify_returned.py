@@ -318,6 +318,40 @@ def test_validation_removed(seed_file: Path, seed_layout: Layout, tmp_path: Path
     assert result.findings[0].severity == "warning"
 
 
+def test_guards_are_judged_for_each_file_though_kept_per_layout(seed_file: Path, seed_layout: Layout,
+                                                                 tmp_path: Path) -> None:
+    """Protection and validation findings are kept per layout and set of validations met (#24):
+    files in turn with and without a validation, with and without protection, each gets its own."""
+    operator = seed_layout.slot("indicators[0].operator")
+    (tmp_path / "v").mkdir()
+    (tmp_path / "p").mkdir()
+    unvalidated = _mutated(seed_file, tmp_path / "v", remove_validation(operator.a1))
+    unprotected = _mutated(seed_file, tmp_path / "p", remove_protection)
+    for path, want in [(seed_file, []), (unvalidated, [("validation-removed", operator.a1)]), (seed_file, []),
+                       (unprotected, [("protection-removed", None)]), (unvalidated, [("validation-removed", operator.a1)]),
+                       (unprotected, [("protection-removed", None)])]:
+        assert codes(verify_file(path)) == want, path
+
+
+def test_the_collector_is_as_it_was_after_a_sheet_is_read(seed_file: Path, tmp_path: Path) -> None:
+    """The garbage collector is kept off while a sheet is read (#24), and is as it was afterwards:
+    on, off, and after a sheet that cannot be read."""
+    import gc
+
+    damaged = _mutated(seed_file, tmp_path, lambda xml: xml.replace("<sheetData>", "<sheetData><x>", 1))
+    assert gc.isenabled()
+    assert codes(verify_file(seed_file)) == []
+    assert gc.isenabled()
+    assert codes(verify_file(damaged)) == [("unreadable", None)]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert codes(verify_file(seed_file)) == []
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_unknown_template_from_its_properties(seed_file: Path, tmp_path: Path) -> None:
     path = _mutated(seed_file, tmp_path, set_property("xlgen_template_id", "hubei-department"),
                     part="docProps/custom.xml")
