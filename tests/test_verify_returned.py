@@ -429,6 +429,7 @@ def test_without_provenance_a_funding_form_keeps_its_closed_source_rows(tmp_path
     t = load_template("sichuan-project")
     made = generate(t, load_fill(ROOT / "samples" / "sichuan-project-2024.toml", t), tmp_path / "sc.xlsx")
     (closed,) = made.layout.tasks_closed
+    assert closed == 1 + t.tasks.funding.sources.index("其他资金")  # under 总额, the source the sample gives nothing
     assert made.layout.slot(f"tasks[{closed}].allocated").role == "fixed"
     assert made.layout.slots[f"tasks[{closed}].project"].role != "input"
     stripped = edit_part(made.path, tmp_path / "stripped.xlsx", "docProps/custom.xml",

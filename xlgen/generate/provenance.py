@@ -6,6 +6,7 @@ through the defined names, even after a user inserted rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from xlgen import __version__
@@ -49,8 +50,18 @@ def properties(layout: Layout, department: str | None, year: int | None) -> dict
     if year:
         props[PROP_YEAR] = str(year)
     if layout.tasks_closed:  # the rows set, not those closed: a row LibreOffice inserts is closed too
-        props[PROP_TASKS_SET] = ",".join(map(str, bureau_task_rows(layout)))
+        props[PROP_TASKS_SET] = tasks_set_text(bureau_task_rows(layout))
     return props
+
+
+def tasks_set_text(rows: Iterable[int]) -> str:
+    """The value of ``xlgen_tasks_set``: the task rows the bureau set, 0-based, ascending, by commas."""
+    return ",".join(map(str, sorted(rows)))
+
+
+def tasks_set_rows(text: str) -> set[int]:
+    """The task rows a value of ``xlgen_tasks_set`` names (what is not a row number: none)."""
+    return {int(i) for i in text.split(",") if i.isdigit()}
 
 
 def _ref(sheet: str, r1: int, c1: int, r2: int, c2: int) -> str:

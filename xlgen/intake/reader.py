@@ -384,7 +384,7 @@ def _tasks_closed(pkg: Package, sheet: Sheet, base: Layout, tasks: tuple[int, in
         return ()
     open_ = build_layout(base.template, count, ())
     if any(k.startswith(provenance.NAME_PREFIX) for k in props):  # no property: the bureau set no tasks
-        return closed_tasks(open_, {int(i) for i in props.get(provenance.PROP_TASKS_SET, "").split(",") if i.isdigit()})
+        return closed_tasks(open_, provenance.tasks_set_rows(props.get(provenance.PROP_TASKS_SET, "")))
     validated = [(r1, c1, r2, c2) for ranges in sheet.validations for r1, c1, r2, c2 in ranges]
 
     def offered(i: int) -> bool | None:  # None: the row holds none of the bureau's inputs

@@ -121,14 +121,14 @@ def open_tasks(ret: Returned, plan: Plan, fields: dict[str, Any], distributed: b
     """Task rows the blank left open: when the bureau set the department's tasks, none of them may
     carry a 下达金额 (``task-added``); when it set none (``distributed``: the blank's record says
     so), the tasks the department typed are named for the bureau to see (``tasks-own``)."""
-    given = {key.partition("].")[0] for key in fields if key.startswith(f"{TASKS}[")}
+    given = {int(key[len(TASKS) + 1:key.index("]")]) for key in fields if key.startswith(f"{TASKS}[")}
     typed = [row for (section, index), row in plan.rows.items()
-             if section == TASKS and f"{TASKS}[{index}" not in given and ALLOCATED in row
+             if section == TASKS and index not in given and ALLOCATED in row
              and row[ALLOCATED].role != FORMULA]  # a funding total's row sums the others
     out = []
     # the rows the reader closed come from a property: it must name the rows the record sets (a
     # property edited to close a department's rows, or to open the bureau's, is a fixed value moved)
-    set_ = ",".join(map(str, sorted(int(g[len(TASKS) + 1:]) for g in given)))
+    set_ = provenance.tasks_set_text(given)
     prop = ret.package.properties.get(provenance.PROP_TASKS_SET)
     if prop is not None and prop != set_:
         out.append(finding(Code.FIXED_CHANGED, ret.sheet.name, None, TASKS, label=TASKS_SET_LABEL,
