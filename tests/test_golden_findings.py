@@ -341,6 +341,23 @@ def test_the_streamed_read_and_the_step_by_step_program_give_the_same_findings(
     compare(got, GOLDEN / "findings.json")
 
 
+def test_every_part_parsed_whole_gives_the_same_findings(
+        made: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows repeated across files are taken from the memo (``intake/rowmemo.py``), which the
+    corpus fills as it is verified; with no row ever taken from it, the findings are the same."""
+    from xlgen.intake import rowmemo, sheet
+
+    rowmemo.MEMO.clear()
+    files = corpus(made, MUTATIONS)
+    files["handmade"] = (SAMPLES / "chaoyang-2024-handmade.xlsx").read_bytes()
+    compare(verify_all(files, tmp_path / "memo"), GOLDEN / "findings.json")
+    assert rowmemo.MEMO.held > 100  # the corpus went through the memo
+    cuts: list[str] = []
+    monkeypatch.setattr(sheet, "rows_of", lambda *args: cuts.append("cut"))
+    compare(verify_all(files, tmp_path / "whole"), GOLDEN / "findings.json")
+    assert len(cuts) >= len(files) - 20  # every form sheet read (but the unreadable files'), none cut
+
+
 @pytest.mark.libreoffice
 def test_findings_of_files_saved_by_libreoffice_as_recorded(made: dict[str, bytes], tmp_path: Path) -> None:
     from xlgen.libreoffice import convert

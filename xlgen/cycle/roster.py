@@ -448,7 +448,7 @@ def _read_xlsx(path: Path) -> list[_Sheet]:
     pkg.max_strings = MAX_ROWS * 4  # a roster holds more distinct texts than a form
     sheets = []
     for ref in pkg.sheets:
-        sheet = read_sheet(pkg, ref, MAX_ROWS + 1, MAX_COLUMNS, max_cells=MAX_CELLS)
+        sheet = read_sheet(pkg, ref, MAX_ROWS + 1, MAX_COLUMNS, max_cells=MAX_CELLS, memo=False)
         if isinstance(sheet, Finding):
             raise XlgenError(RosterCode.SHEET_UNREADABLE, file=path, sheet=ref.name, reason=sheet.params["reason"])
         rows: list[list[Any]] = [[] for _ in range(1 + max((r for r, _c in sheet.cells), default=-1))]

@@ -37,6 +37,7 @@ from xlgen.intake.package import (
     rich_text,
     unreadable,
 )
+from xlgen.intake.rowmemo import RowCut, RowRead, rows_of
 from xlgen.intake.refs import A1_RANGE, MAX_VALIDATIONS, sqref_ranges
 from xlgen.intake.safezip import Prolog, Refused, Runs
 
@@ -48,14 +49,16 @@ _KINDS = {"row": _ROW, "v": _V, "f": _F, "is": _IS, "sheetProtection": _PROTECTI
 ONE_PASS = 1 << 20  # bytes up to </sheetData> parsed in one go (a form's sheet is some 100 KB)
 
 # ----------------------------------------------------------------------------- one sheet
-def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS) -> Sheet | Finding:
+def read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int = MAX_CELLS,
+               memo: bool = True) -> Sheet | Finding:
     """Cells in rows < ``max_row`` and columns < ``max_col`` (at most ``max_cells`` parsed in
-    those rows); protection, validations, links, hyperlinks, embedded objects."""
+    those rows); protection, validations, links, hyperlinks, embedded objects. With ``memo``
+    rows read before in another file are taken as they were read (``rowmemo``)."""
     if ref.part not in pkg.zip:
         return unreadable(said(IntakeCode.SHEET_PART_MISSING, sheet=ref.name, part=ref.part))
     try:
         with _uncollected():
-            return _read_sheet(pkg, ref, max_row, max_col, max_cells)
+            return _read_sheet(pkg, ref, max_row, max_col, max_cells, memo)
     except Refused as exc:
         return unreadable(exc.reason)
     except Exception as exc:
@@ -102,17 +105,41 @@ class _Rows:
 
     def add(self, elem: Any) -> None:
         """One <row> element, ended."""
-        r = elem.get("r")
-        row = self.row = int(r) - 1 if r else self.row + 1
-        max_row, max_col = self.max_row, self.max_col
-        if row >= max_row:
+        self.take(self.read(elem))
+
+    def take(self, read: RowRead) -> None:
+        """A row's reading added to the sheet's, in the order of the rows."""
+        self.row = read.row
+        if read.row >= self.max_row:
             self.past = True  # rows come in order: none further is needed
-        else:
-            self.parsed += len(elem)
-            if self.parsed > self.max_cells:
-                raise Refused(said(IntakeCode.SHEET_TOO_MANY_CELLS, sheet=self.ref.name, rows=max_row,
-                                   limit=self.max_cells))
-        kinds, cells, external = self.kinds, self.cells, self.external
+        self.parsed += read.parsed
+        self._bound(0)
+        self.cells.update(read.cells)
+        self.strings_at.extend(read.strings_at)
+        self.long_texts.extend(read.long_texts)
+        if len(self.external) < MAX_LINKS:
+            self.external.extend(read.external[:MAX_LINKS - len(self.external)])
+
+    def _bound(self, more: int) -> None:
+        if self.parsed + more > self.max_cells:
+            raise Refused(said(IntakeCode.SHEET_TOO_MANY_CELLS, sheet=self.ref.name, rows=self.max_row,
+                               limit=self.max_cells))
+
+    def read(self, elem: Any) -> RowRead:
+        """One <row> element, read (the sheet's reading so far gives its number when it has
+        none, and the masters of its shared formulas)."""
+        r = elem.get("r")
+        row = int(r) - 1 if r else self.row + 1
+        max_row, max_col = self.max_row, self.max_col
+        parsed = 0
+        if row < max_row:
+            parsed = len(elem)
+            self._bound(parsed)  # refused before the row is walked
+        kinds = self.kinds
+        cells: list[tuple[tuple[int, int], Cell]] = []
+        strings_at: list[tuple[int, int, int, str | None, int]] = []
+        long_texts: list[tuple[str, int]] = []
+        external: list[tuple[str, str]] = []
         col = -1
         for c in elem:
             addr = c.get("r")
@@ -136,7 +163,7 @@ class _Rows:
             if fel is not None:
                 where = f"{col_letters(col)}{row + 1}"
                 formula = _formula(fel, where, self.shared, inside)
-                if len(external) < MAX_LINKS and linked(formula):
+                if linked(formula):
                     external.append((where, formula))
             if inside:
                 kind = c.get("t", "n")
@@ -144,17 +171,18 @@ class _Rows:
                 style = c.get("s", "0")
                 xf = int(style) if style.isdigit() else 0
                 if kind == "s" and raw is not None and raw.strip().isdigit():
-                    self.strings_at.append((row, col, int(raw), formula, xf))
+                    strings_at.append((row, col, int(raw), formula, xf))
                     continue
                 value = _value(kind, raw, isel)
                 if isinstance(value, str) and len(value) > MAX_TEXT:
-                    self.long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
+                    long_texts.append((f"{col_letters(col)}{row + 1}", len(value)))
                     value = value[:MAX_TEXT]
                 if value is not None or formula is not None:
-                    cells[(row, col)] = Cell(value, formula, xf)
+                    cells.append(((row, col), Cell(value, formula, xf)))
+        return RowRead(row, tuple(cells), tuple(strings_at), tuple(long_texts), tuple(external), parsed)
 
 
-def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int) -> Sheet:
+def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cells: int, memo: bool) -> Sheet:
     """The part up to the end of <sheetData> is parsed; what follows is held as bytes: the tail
     (merges, protection, validations with their long prompts, conditional formats, hyperlinks,
     objects) is scanned for the elements we need; the sheet's relationships then give the
@@ -196,25 +224,30 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
             break
         if m is not None or len(head) > ONE_PASS:
             break
-    if cut >= 0:  # the common case: one parse, then the rows walked
-        builder = ElementTree.TreeBuilder()
-        ElementTree.XMLParser(target=builder).feed(bytes(head[:cut]))
-        # the root as built so far: the root element is still open after </sheetData> (the
-        # parser is never closed, the rest is not XML it reads), and the builder hands it over
-        root: Any = builder.close()
+    if cut >= 0:  # the common case: one parse (of the rows not read before), then the rows walked
+        data = bytes(head[:cut])
         rest = head[cut:]
         for chunk in chunks:
             rest += chunk
+        cut_rows = rows_of(data, m.start(), max_row, max_col) if memo and m is not None else None
+        document = data if cut_rows is None else cut_rows.document
+        root = _tree(document)
+        if cut_rows is not None and not _as_cut(rows, root, cut_rows):
+            cut_rows = None  # not laid out as the cut reads it: parsed whole
+            if document is not data:
+                root = _tree(data)
         for section in root:
             if rows.kind(section.tag) != _SHEET_DATA:
                 for elem in section.iter():
                     other(elem)
-                continue
-            for elem in section:
-                if rows.kind(elem.tag) == _ROW:
-                    rows.add(elem)
-                else:
-                    other(elem)
+            elif cut_rows is not None:
+                _walk_cut(rows, cut_rows, list(section))
+            else:
+                for elem in section:
+                    if rows.kind(elem.tag) == _ROW:
+                        rows.add(elem)
+                    else:
+                        other(elem)
         data_ended = True
     else:
         rest, data_ended = _stream_rows(chunks, head, guard, runs, rows, other)
@@ -237,6 +270,31 @@ def _read_sheet(pkg: Package, ref: SheetRef, max_row: int, max_col: int, max_cel
             if value is not None or formula is not None:
                 cells[(at_row, at_col)] = Cell(value, formula, xf)
     return Sheet(ref.name, cells, protected, validations, rows.external, long_texts, hyperlinks, objects)
+
+
+def _tree(data: bytes) -> Any:
+    """The root as built so far: the root element is still open after </sheetData> (the parser
+    is never closed, the rest is not XML it reads), and the builder hands it over."""
+    builder = ElementTree.TreeBuilder()
+    ElementTree.XMLParser(target=builder).feed(data)
+    return builder.close()
+
+
+def _as_cut(rows: _Rows, root: Any, cut: RowCut) -> bool:
+    """Whether the document parsed holds one <sheetData> whose children are rows, one for each
+    piece of the cut that was not known (see ``rowmemo``)."""
+    sections = [s for s in root if rows.kind(s.tag) == _SHEET_DATA]
+    return len(sections) == 1 and all(rows.kind(e.tag) == _ROW for e in sections[0]) and cut.parsed(list(sections[0]))
+
+
+def _walk_cut(rows: _Rows, cut: RowCut, parsed: list[Any]) -> None:
+    """The rows in their order: each read before taken as it was, the others read (and kept)."""
+    fresh = iter(parsed)
+    for piece, known in zip(cut.pieces, cut.known):
+        if known is None:
+            known = rows.read(next(fresh))
+            cut.keep(piece, known)
+        rows.take(known)
 
 
 def _stream_rows(chunks: Iterator[bytes], head: bytearray, guard: Prolog, runs: Runs, rows: _Rows,

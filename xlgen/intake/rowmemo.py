@@ -1,0 +1,116 @@
+"""Rows that come back byte for byte in file after file, read once.
+
+The returns of one form repeat most of their rows exactly: titles, headings, the labels of the
+indicators, the live check's formulas with their saved results; only the rows a department typed
+into differ. A sheet's part is cut into its rows' bytes; a row read before in the same context
+(the part's declaration and root tag, the range read) is taken from here, and only the others are
+parsed, together, in one document made of the part with the known rows left out.
+
+What a row's bytes are read as depends on nothing else once these hold (checked by ``rows_of``
+and ``RowCut.parsed``): the row starts with its number (``r``), holds no shared formula (a
+follower's text depends on an earlier row), and the rows parsed came out as exactly the row
+elements cut, one per piece, as the only children of <sheetData>. Every piece then holds one whole
+row element and nothing but text, comments or instructions after it, so that a row read from
+here is the row the whole part would give; any other part is parsed whole, as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from xlgen.intake.package import Cell
+
+# The root's start tag, attribute by attribute (a '>' may stand inside a quoted value).
+_ROOT_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?worksheet(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
+# Before the root: a byte order mark and the XML declaration at most (no comment can hide a tag).
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^<>]*\?>)?\s*")
+_DATA_START = b"<sheetData>"
+_ROW_START = re.compile(rb"<row[\s/>]")
+_KEPT = b'<row r="'  # a row read here must carry its own number
+HELD_MAX = 10_000  # rows held (a form has some 60; a file's rows take a few KB)
+
+
+class RowRead(NamedTuple):
+    """What one <row> holds of the range read."""
+
+    row: int  # 0-based
+    cells: tuple[tuple[tuple[int, int], Cell], ...]
+    strings_at: tuple[tuple[int, int, int, str | None, int], ...]  # (row, col, string index, formula, style)
+    long_texts: tuple[tuple[str, int], ...]
+    external: tuple[tuple[str, str], ...]  # formulas linking outside (every one of the row)
+    parsed: int  # cells parsed (in rows of the range)
+
+
+@dataclass
+class RowCut:
+    """A sheet's part up to </sheetData>, cut into its rows; ``known`` the rows read before."""
+
+    context: tuple[bytes, int, int]
+    pieces: list[bytes]
+    known: list[RowRead | None]  # per piece
+    document: bytes  # the part with the known rows left out
+
+    def parsed(self, rows: list[object]) -> bool:
+        """Whether the rows parsed from ``document`` (the children of its <sheetData>, those
+        that are rows) are the pieces not known, one each."""
+        return len(rows) == self.known.count(None)
+
+    def keep(self, piece: bytes, read: RowRead) -> None:
+        if piece.startswith(_KEPT) and b"shared" not in piece:
+            MEMO.keep(self.context, piece, read)
+
+
+class RowMemo:
+    """Rows read, per context; emptied when it holds ``HELD_MAX`` rows (a batch's memory stays
+    bounded). Threads (the page runs batches in threads) share it: a row is added or looked up
+    whole, and a row cleared away is only read again."""
+
+    def __init__(self) -> None:
+        self.tables: dict[tuple[bytes, int, int], dict[bytes, RowRead]] = {}
+        self.held = 0
+        self.lock = threading.Lock()
+
+    def table(self, context: tuple[bytes, int, int]) -> dict[bytes, RowRead]:
+        return self.tables.get(context) or {}
+
+    def keep(self, context: tuple[bytes, int, int], piece: bytes, read: RowRead) -> None:
+        with self.lock:
+            if self.held >= HELD_MAX:
+                self.tables.clear()
+                self.held = 0
+            self.tables.setdefault(context, {})[piece] = read
+            self.held += 1
+
+    def clear(self) -> None:
+        with self.lock:
+            self.tables.clear()
+            self.held = 0
+
+
+MEMO = RowMemo()
+
+
+def rows_of(data: bytes, end: int, max_row: int, max_col: int) -> RowCut | None:
+    """``data``: a sheet's part up to </sheetData> (which starts at ``end``); None when it is
+    not laid out as this reads it (then it is parsed whole)."""
+    start = data.find(_DATA_START)
+    root = _ROOT_TAG.search(data, 0, start) if start >= 0 else None
+    if root is None or _PROLOG.fullmatch(data, 0, root.start()) is None:
+        return None
+    start += len(_DATA_START)
+    marks = [m.start() for m in _ROW_START.finditer(data, start, end)]
+    if not marks or data[start:marks[0]].strip():
+        return None
+    marks.append(end)
+    pieces = [data[a:b] for a, b in zip(marks, marks[1:])]
+    context = (data[:root.end()], max_row, max_col)
+    table = MEMO.table(context)
+    known = [table.get(p) for p in pieces]
+    if all(k is None for k in known):
+        document = data
+    else:
+        document = b"".join([data[:start], *(p for p, k in zip(pieces, known) if k is None), data[end:]])
+    return RowCut(context, pieces, known, document)
