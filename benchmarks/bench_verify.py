@@ -24,6 +24,10 @@ in one run times, per file:
 - xlgen: ``verify_file`` (read, recompute the template's formulas, compare, check the rules),
   in one process after a warm-up, and over all files with ``--jobs`` processes (each worker
   starting cold but for the disk cache of parsed formulas);
+- xlgen again with no row taken from the memo of rows read before (``intake/rowmemo.py``): the
+  files made here share most of their rows (one department, its amounts varied), returns of
+  different departments fewer; every row parsed is the worst case, printed beside with the
+  share of rows the memo gave;
 - formulas: ``formulas.ExcelModel().loads(f).finish().calculate()``, the naive route
   (``--naive-max`` caps how many files it gets, it takes most of a second each);
 - openpyxl: ``load_workbook(f)`` alone, reading the file and nothing more.
@@ -58,6 +62,7 @@ import time
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import openpyxl
@@ -66,6 +71,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this che
 
 import xlgen
 from xlgen.findings import Finding
+from xlgen.intake import rowmemo
 from xlgen.template.fill import Fill, load_fill
 from xlgen.template.model import load_template
 from xlgen.verify.batch import collector, verify_file, verify_paths
@@ -109,6 +115,19 @@ def per_file(label: str, files: list[Path], run: object) -> Timed:
     took = Timed((time.perf_counter() - start) * 1000 / len(files), (time.process_time() - cpu) * 1000 / len(files))
     print(f"  {label:<44} {took.wall:9.1f} ms/file  (CPU {took.cpu:.1f}; {len(files)} files)")
     return took
+
+
+@contextlib.contextmanager
+def no_row_repeated() -> Iterator[None]:
+    """Every row of every file parsed, as if no two returns shared a row (the memo never used)."""
+    from xlgen.intake import sheet
+
+    cut = sheet.rows_of
+    sheet.rows_of = lambda *args: None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sheet.rows_of = cut
 
 
 def machine() -> str:
@@ -310,7 +329,13 @@ def main(argv: list[str] | None = None) -> int:
 
         some = files[: args.one_process_max] if args.one_process_max else files  # the one-process run's
         with collector():  # as verify_paths runs a batch in one process
+            rowmemo.MEMO.clear()
             ours = per_file("xlgen verify, 1 process", some, xlgen_one)
+            taken = rowmemo.MEMO.rows_taken / max(1, rowmemo.MEMO.rows_cut)
+            with no_row_repeated():
+                whole = per_file("xlgen verify, 1 process, no row repeated", some, xlgen_one)
+        print(f"  rows taken from the memo (read before in another file): {100 * taken:.0f} %; with none taken "
+              f"{whole.wall / ours.wall:.2f}x the time (the worst case: no two returns share a row)")
         start = time.perf_counter()
         results = verify_paths(files, jobs=args.jobs)
         wall = time.perf_counter() - start
