@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlgen.formula import lowering
 from xlgen.formula.functions import EngineError, Getter, LAZY, NUM, Raised, Range, STRICT, Thunk, XlError, _RUNTIME
+from xlgen.formula.lowering import BOOL, FLOAT, TEXT, Code
 from xlgen.formula.references import expand_range, outside_strings
 
 
@@ -109,16 +111,18 @@ def _constant(value: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=4096)
-def _shape_function(shape: str) -> tuple[Callable[..., Any], tuple[str, ...], frozenset[str]]:
+def _shape_function(shape: str, lowered: bool = True) -> tuple[Callable[..., Any], tuple[str, ...], frozenset[str]]:
     """A shape compiled to one Python function of its canonical cells and ``get`` (each call of
-    the library written out, no closure per node), those cells' names in order, and every cell
-    the shape reads."""
+    the library written out, no closure per node; ``lowered``: written for the kinds of its
+    operands, ``lowering.py``), those cells' names in order, and every cell the shape reads.
+    The function reads each of its cells once, first (reading a cell has no effect)."""
     root, producers, constants = parse_shape(shape)
     env: dict[str, Any] = dict(_RUNTIME)
     cells: set[str] = set()
-    code = _emit(root, producers, constants, cells, shape, env)
+    code = _emit(root, producers, constants, cells, shape, env, lowered).text
     params = tuple(sorted((c for c in cells if c.startswith(_SLOT_COLUMN)), key=lambda c: int(c[len(_SLOT_COLUMN):])))
-    source = f"def formula({', '.join(params + ('get',))}):\n    return {code}\n"
+    reads = "".join(f"    {p} = get({p})\n" for p in params)
+    source = f"def formula({', '.join(params + ('get',))}):\n{reads}    return {code}\n"
     try:
         exec(compile(source, f"<{shape}>", "exec"), env)  # code written from the parse alone: names, calls, constants bound in env
     except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
@@ -132,33 +136,42 @@ _AGGREGATES = frozenset({"SUM", "MIN", "MAX", "COUNT", "COUNTA", "COUNTBLANK"})
 
 
 def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dict[str, Any],
-          cells: set[str], source: str, env: dict[str, Any]) -> str:
+          cells: set[str], source: str, env: dict[str, Any], lowered: bool) -> Code:
     """Python code computing ``expr``: constants, functions and ranges bound by name in ``env``,
-    cells read with ``get``."""
+    the shape's cells by their names (read once, first), other cells read with ``get``."""
     if expr in constants:  # already typed as a cell value by parse_shape
-        return _bind(env, "k", constants[expr])
+        value = constants[expr]
+        return Code(_bind(env, "k", value), _KINDS.get(type(value)), True, value)
     if expr in producers:
         name, inputs = producers[expr]
-        args = [_emit(i, producers, constants, cells, source, env) for i in inputs]
+        args = [_emit(i, producers, constants, cells, source, env, lowered) for i in inputs]
         if name == _BYPASS:
             return args[0]
         if name in _AGGREGATES:  # a cell named directly is a reference, read as a one-cell range
-            args = [f"_Range([{a}])" if i not in producers and i not in constants and ":" not in i
+            args = [Code(f"_Range([{a.text}])") if i not in producers and i not in constants and ":" not in i
                     and i.upper() not in ("TRUE", "FALSE") else a for i, a in zip(inputs, args)]
         if name in LAZY:
-            return LAZY[name](*args)
-        fn = STRICT.get(name)
-        if fn is None:
+            if lowered and name == "IF":
+                return lowering.if_(*args)
+            if lowered and name in ("AND", "OR"):
+                return lowering.logical(name, args)
+            return Code(LAZY[name](*(a.text for a in args)))
+        if name not in STRICT:
             raise EngineError(f"{source!r} uses {name}, which xlgen cannot evaluate faithfully")
-        return f"{_bind(env, 'f', fn)}({', '.join(args)})"
+        if lowered:
+            return lowering.strict(name, args, lambda prefix, value: _bind(env, prefix, value))
+        return Code(f"{_bind(env, 'f', STRICT[name])}({', '.join(a.text for a in args)})")
     if expr.upper() in ("TRUE", "FALSE"):
-        return repr(expr.upper() == "TRUE")
+        return Code(repr(expr.upper() == "TRUE"), BOOL, True)
     addresses = expand_range(expr)
     cells.update(addresses)
     if ":" in expr:
-        return f"_Range([get(a) for a in {_bind(env, 'r', tuple(addresses))}])"
+        return Code(f"_Range([get(a) for a in {_bind(env, 'r', tuple(addresses))}])")
     only = addresses[0]
-    return f"get({only})" if only.startswith(_SLOT_COLUMN) else f"get({_bind(env, 'a', only)})"
+    return Code(only, None, True) if only.startswith(_SLOT_COLUMN) else Code(f"get({_bind(env, 'a', only)})")
+
+
+_KINDS = {float: FLOAT, str: TEXT, bool: BOOL}
 
 
 def _bind(env: dict[str, Any], prefix: str, value: Any) -> str:
