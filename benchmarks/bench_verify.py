@@ -74,7 +74,7 @@ from xlgen.findings import Finding
 from xlgen.intake import rowmemo
 from xlgen.template.fill import Fill, load_fill
 from xlgen.template.model import load_template
-from xlgen.verify.batch import collector, verify_file, verify_paths
+from xlgen.verify.batch import verify_file, verify_paths
 from xlgen.generate.workbook import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,12 +328,11 @@ def main(argv: list[str] | None = None) -> int:
             statuses[r.status] = statuses.get(r.status, 0) + 1
 
         some = files[: args.one_process_max] if args.one_process_max else files  # the one-process run's
-        with collector():  # as verify_paths runs a batch in one process
-            rowmemo.MEMO.clear()
-            ours = per_file("xlgen verify, 1 process", some, xlgen_one)
-            taken = rowmemo.MEMO.rows_taken / max(1, rowmemo.MEMO.rows_cut)
-            with no_row_repeated():
-                whole = per_file("xlgen verify, 1 process, no row repeated", some, xlgen_one)
+        rowmemo.MEMO.clear()
+        ours = per_file("xlgen verify, 1 process", some, xlgen_one)
+        taken = rowmemo.MEMO.rows_taken / max(1, rowmemo.MEMO.rows_cut)
+        with no_row_repeated():
+            whole = per_file("xlgen verify, 1 process, no row repeated", some, xlgen_one)
         print(f"  rows taken from the memo (read before in another file): {100 * taken:.0f} %; with none taken "
               f"{whole.wall / ours.wall:.2f}x the time (the worst case: no two returns share a row)")
         start = time.perf_counter()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from xlgen.errors import ErrorCode, XlgenError, XlgenErrors, said
@@ -59,53 +57,12 @@ def verify_paths(files: Sequence[Path], jobs: int = 1,
     if jobs > 1 and len(files) > 1:
         return _parallel(files, jobs, progress, policy)
     results: list[FileResult] = []
-    with collector():
-        for path in files:
-            result = verify_file(path, policy)
-            results.append(result)
-            if progress:
-                progress(result)
+    for path in files:
+        result = verify_file(path, policy)
+        results.append(result)
+        if progress:
+            progress(result)
     return results
-
-
-# A file's verification makes tens of thousands of objects (its parts' trees, cells, values) and
-# frees them by reference counting when it ends, few of them in cycles. At the collector's default
-# threshold (700 allocations more than freed) Python scans them some six times a file while they
-# all live, a tenth of a file's time, to free almost nothing. A batch scans when 20,000 more live
-# than died, which one file's peak does not reach: cycles are still freed, a few files later.
-BATCH_THRESHOLD = 20_000
-
-
-class _Collector:
-    """The collector's threshold while batches run in this process (the page runs them in threads)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.running = 0
-        self.before = gc.get_threshold()
-
-    @contextlib.contextmanager
-    def tuned(self) -> Iterator[None]:
-        with self.lock:
-            if self.running == 0:
-                self.before = gc.get_threshold()
-                tune_collector()
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.running -= 1
-                if self.running == 0:
-                    gc.set_threshold(*self.before)
-
-
-def tune_collector() -> None:
-    first, *older = gc.get_threshold()
-    gc.set_threshold(max(first, BATCH_THRESHOLD), *older)
-
-
-collector = _Collector().tuned  # with collector(): the batch's threshold, then the one before
 
 
 def _parallel(files: Sequence[Path], jobs: int, progress: Callable[[FileResult], None] | None,
@@ -167,13 +124,12 @@ def _crashed(path: Path) -> FileResult:
 def warm(policy: SealPolicy = SealPolicy()) -> None:
     """Worker start: keep the batch's policy, load the templates and their compiled default
     programs once, then leave them out of the collector's scans (they live as long as the
-    worker) and tune it for a batch."""
+    worker)."""
     _worker[0] = policy
     for t in known_templates():
         cache.program(default_layout(t))
     gc.collect()
     gc.freeze()
-    tune_collector()
 
 
 def verify_file(path: Path, policy: SealPolicy = SealPolicy()) -> FileResult:
