@@ -136,13 +136,17 @@ def _range_values(args: Iterable[Any]) -> Iterable[tuple[Any, bool]]:
 def _numbers(args: Iterable[Any]) -> list[float]:
     """Numbers as SUM/MIN/COUNT see them: in ranges, numbers only; direct args coerced."""
     out = []
-    for v, in_range in _range_values(args):
-        if in_range:
-            _err(v)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                out.append(float(v))
-        else:
-            out.append(to_number(v))
+    for a in args:
+        if not isinstance(a, Range):
+            out.append(to_number(a))
+            continue
+        for v in a:
+            if v.__class__ is float:  # the usual case, first
+                out.append(v)
+            elif v is not None:  # an empty cell: nothing
+                _err(v)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    out.append(float(v))
     return out
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from xlgen.intake.package import (
 )
 from xlgen.intake.refs import parse_ref
 from xlgen.intake.sheet import read_sheet
-from xlgen.layout.model import FORMULA, LIST_SHEET, Layout, Slot, own_kind, per_layout
+from xlgen.layout.model import LIST_SHEET, Layout, Slot, own_kind, per_layout
 from xlgen.layout.placer import build_layout
 from xlgen.layout.values import closed_tasks
 from xlgen.names import GOALS, INDICATORS, TASKS, TOTAL
@@ -106,7 +107,9 @@ class Returned:
 
     def where(self, slot: Slot) -> str | None:
         """The slot's A1 address in the file (None when its row was deleted)."""
-        r = self.file_row(slot.row)
+        r = self.rows.get(slot.row, slot.row)
+        if r == slot.row:
+            return slot.a1  # the layout's own address, kept with the slot
         return None if r is None else f"{col_letters(slot.col)}{r + 1}"
 
     def cell(self, slot: Slot) -> Cell | None:
@@ -118,9 +121,21 @@ class Returned:
         c = None if r is None else self.sheet.cells.get((r, slot.col))
         return None if c is None else c.value
 
+    def cells_of(self, slots: Iterable[Slot]) -> list[Cell | None]:
+        """``cell`` of each slot: verify reads the form's cells in bulk, a layout's list at a time."""
+        rows, cells = self.rows, self.sheet.cells
+        if self.identity:
+            return [cells.get((s.row, s.col)) for s in slots]
+        out: list[Cell | None] = []
+        for s in slots:
+            r = rows.get(s.row, s.row)
+            out.append(None if r is None else cells.get((r, s.col)))
+        return out
+
     def inputs(self) -> dict[str, Any]:
         """The value of every input and fixed slot, by slot key (None where empty)."""
-        return {s.key: self.value(s) for s in self.layout.slots.values() if s.role != FORMULA}
+        slots = self.layout.value_slots
+        return {s.key: None if c is None else c.value for s, c in zip(slots, self.cells_of(slots))}
 
     def range_a1(self, slots: list[Slot]) -> str | None:
         """The file range spanning ``slots`` (one column), e.g. L7:L12."""

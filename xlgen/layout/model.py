@@ -157,6 +157,11 @@ class Layout:
     def formula_cells(self) -> dict[str, str]:
         return {s.a1: s.formula for s in self.slots.values() if s.role == FORMULA}
 
+    @functools.cached_property
+    def value_slots(self) -> tuple[Slot, ...]:
+        """The input and fixed slots (every slot but the formulas), in the layout's order."""
+        return tuple(s for s in self.slots.values() if s.role != FORMULA)
+
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots.values() if s.role == INPUT]
 

@@ -57,6 +57,9 @@ _loaded: set[Path] = set()
 
 def program(lay: Layout) -> Program:
     """The layout's compiled program; its formulas' parses read from and added to the disk cache."""
+    built: Program | None = vars(lay).get("program")
+    if built is not None:
+        return built  # compiled already (every file of a layout after its first): nothing to parse
     path = cache_file(lay.template)
     if path is not None and path not in _loaded:
         _loaded.add(path)

@@ -170,11 +170,11 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
     if codes is None:
         return []  # a damaged style sheet: no format can be told
     out = []
-    for s, expected, also in _expected(ret.layout):
-        c = ret.cell(s)
+    lay, known = ret.layout, len(codes)
+    for (s, expected, also), c in zip(_expected(lay), ret.cells_of(lay.slots.values())):
         if c is None:
             continue
-        found = codes[c.style] if c.style < len(codes) else "General"
+        found = codes[c.style] if c.style < known else "General"
         if found == expected:
             continue
         if s.role == FORMULA:
@@ -191,7 +191,8 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
 @per_layout
 def _expected(lay: Layout) -> list[tuple[Slot, str, tuple[str, ...]]]:
     """Each slot with the number format the form writes for it and the formats also accepted
-    on a formula: a sum of amounts may keep General, as blanks written before money did."""
+    on a formula: a sum of amounts may keep General, as blanks written before money did (the
+    layout's slots in their order)."""
     return [(s, number_format(style_of(s)), ("General",) if s.type == "amount" else ())
             for s in lay.slots.values()]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -64,16 +65,22 @@ def inputs_digest(values: Mapping[str, object]) -> str:
     """A fingerprint of a form's inputs (slot key → value): equal for a distributed blank and a
     copy of it saved unchanged by Excel, WPS or LibreOffice (numbers as numbers, texts stripped,
     empty cells left out)."""
-    h = hashlib.sha256()
-    for key in sorted(values):
+    parts = []
+    for key in _sorted(tuple(values)):
         value = values[key]
         if isinstance(value, str):
             value = value.strip()
         if value is None or value == "":
             continue
         shown = format(float(value), ".15g") if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
-        h.update(f"{key}\x00{shown}\x01".encode())
-    return h.hexdigest()
+        parts.append(f"{key}\x00{shown}\x01")
+    return hashlib.sha256("".join(parts).encode()).hexdigest()  # as fed part by part
+
+
+@functools.lru_cache(maxsize=64)
+def _sorted(keys: tuple[str, ...]) -> list[str]:
+    """Keys in order (a layout's inputs come in its order: sorted once per layout)."""
+    return sorted(keys)
 
 
 def status_of(findings: Sequence[Finding]) -> str:

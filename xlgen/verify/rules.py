@@ -136,16 +136,32 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
     the form and its print (a warning: the text is the department's to shorten)."""
     lay = ret.layout
     out = []
+    shown, seen = _shown(lay)
+    if len(seen) > MAX_SEEN:
+        seen.clear()
     for key, value in inputs.items():
         if not isinstance(value, str):  # the most, first
             continue
-        slot = lay.slots.get(key)
-        if slot is None or slot.col >= lay.width or ret.file_row(slot.row) is None:
+        slot = shown.get(key)
+        if slot is None or ret.file_row(slot.row) is None:
             continue
-        if printsetup.overflows(lay, slot, value):
+        over = seen.get((key, value))
+        if over is None:
+            over = seen[(key, value)] = printsetup.overflows(lay, slot, value)
+        if over:
             out.append(finding(Code.TEXT_OVERFLOWS, ret.sheet.name, ret.where(slot), key, label=plan.labels[key],
                                length=len(value), shown=printsetup.shown_chars(lay, slot)))
     return out
+
+
+MAX_SEEN = 8192  # texts whose fit is kept per layout (a collection repeats the bureau's names and most answers)
+
+
+@per_layout
+def _shown(lay: Layout) -> tuple[dict[str, Slot], dict[tuple[str, str], bool]]:
+    """The slots on the printed form (inside its width), by key; and whether a text overflows
+    its slot, by (key, text), as met (``printsetup.overflows`` depends on nothing else)."""
+    return {s.key: s for s in lay.slots.values() if s.col < lay.width}, {}
 
 
 def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],

@@ -14,7 +14,7 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.guidance import validation
 from xlgen.layout.selfcheck import HELPER
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import FORMULA, Layout
+from xlgen.layout.model import Layout
 from xlgen.names import INDICATORS, TASKS
 from xlgen.intake.compare import canonical, empty
 from xlgen.verify.plan import Plan
@@ -36,11 +36,13 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
     bare_rows: set[int] = set()
     formula_findings: list[Finding] = []
     linking = {where for where, _ in ret.sheet.external}
+    # the usual cell holds the layout's formula as written, where the file's rows are the layout's
+    as_written = ret.identity and not linking
     for row, slots in plan.formula_rows.items():
         file_row = ret.file_row(row)
         if file_row is None:
             continue
-        cells = [(s, ret.cell(s)) for s in slots]
+        cells = list(zip(slots, ret.cells_of(slots)))
         bare = all(c is None or (c.formula is None and empty(c.value)) for _, c in cells)
         if bare and inserted_like(ret, plan.table_rows.get(row)):
             bare_rows.add(row)
@@ -54,6 +56,9 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
                 cells=", ".join(ret.where(s) or "" for s in shown)))
             continue
         for s, c in cells:
+            if as_written and c is not None and c.formula == s.formula:
+                states[s.key] = OK  # its canonical text is the layout's
+                continue
             where = ret.where(s)
             saved = None if c is None else c.value
             label = plan.labels[s.key]
@@ -179,10 +184,8 @@ def formulas_in_inputs(ret: Returned, plan: Plan) -> list[Finding]:
     linking outside is reported as external-reference)."""
     linking = {where for where, _ in ret.sheet.external}
     out = []
-    for s in ret.layout.slots.values():
-        if s.role == FORMULA:
-            continue
-        c = ret.cell(s)
+    slots = ret.layout.value_slots
+    for s, c in zip(slots, ret.cells_of(slots)):
         if c is not None and c.formula is not None and ret.where(s) not in linking:
             out.append(finding(Code.FORMULA_IN_INPUT, ret.sheet.name, ret.where(s), s.key,
                                label=plan.labels.get(s.key, s.key), formula=c.formula))
