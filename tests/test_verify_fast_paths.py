@@ -1,5 +1,5 @@
-"""verify reads a returned file's cells in bulk (#24): ``Returned.cells_of`` gives what ``cell``
-gives slot by slot, and ``where`` the file's address, whether the file's rows are the layout's
+"""verify reads a returned file's cells in bulk (#24): ``Returned.cells_of``, ``cells_at`` and
+``cells_by_key`` give what ``cell`` gives slot by slot, and ``where`` the file's address, whether the file's rows are the layout's
 or moved (rows inserted above a slot, rows deleted)."""
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def test_cells_of_gives_each_slots_cell(seed_return: Returned, shift: bool) -> N
     assert ret.identity is not shift
     slots = list(ret.layout.slots.values())
     assert ret.cells_of(slots) == [ret.cell(s) for s in slots]
+    assert ret.cells_at(s.key for s in reversed(slots)) == [ret.cell(s) for s in reversed(slots)]
+    assert list(ret.cells_by_key) == list(ret.layout.slots)  # in the layout's order
     for s in slots:
         r = ret.rows.get(s.row, s.row)
         assert ret.where(s) == (None if r is None else f"{col_letters(s.col)}{r + 1}")

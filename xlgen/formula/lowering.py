@@ -71,7 +71,8 @@ def _strict(name: str, args: list[Code], bind: Bind) -> Code | None:
         return Code(f"(not {args[0].text})", BOOL)
     if name in ("ISNUMBER", "ISTEXT") and len(args) == 1 and args[0].atom and args[0].kind is None:
         usual = "float" if name == "ISNUMBER" else "str"
-        return Code(f"({args[0].text}.__class__ is {usual} or {bind('f', STRICT[name])}({args[0].text}))", BOOL)
+        x = args[0].text  # an empty cell is neither a number nor a text
+        return Code(f"({x}.__class__ is {usual} or ({x} is not None and {bind('f', STRICT[name])}({x})))", BOOL)
     if name == "TRIM" and len(args) == 1:
         text = _text(args[0], bind)
         return None if text is None else Code(f"{bind('f', _trim)}({text})", TEXT)
@@ -92,7 +93,7 @@ def _text(arg: Code, bind: Bind) -> str | None:
     if arg.kind == TEXT:
         return arg.text
     if arg.atom and arg.kind is None:
-        return f"({arg.text} if {arg.text}.__class__ is str else {bind('f', to_text)}({arg.text}))"
+        return f"({arg.text} if {arg.text}.__class__ is str else '' if {arg.text} is None else {bind('f', to_text)}({arg.text}))"
     return None
 
 
@@ -111,7 +112,20 @@ def _typed(name: str, args: list[Code], kind: str, fast: str, bind: Bind, also: 
     if not checks:
         return Code(fast, RESULT_KIND[name])
     generic = f"{bind('f', STRICT[name])}({', '.join(a.text for a in args)})"
-    return Code(f"({fast} if {' and '.join(checks)} else {generic})", RESULT_KIND[name])
+    return Code(f"({fast} if {' and '.join(checks)} else {_blank(name, args, generic, bind)})", RESULT_KIND[name])
+
+
+def _blank(name: str, args: list[Code], generic: str, bind: Bind) -> str:
+    """``generic``, but where a cell compared with (added to …) constants is empty, the library's
+    result for an empty cell, computed once when compiled (a form's cells are mostly empty)."""
+    cells = [i for i, a in enumerate(args) if a.kind is None]
+    if len(cells) != 1 or any(a.value is _NO_VALUE for i, a in enumerate(args) if i != cells[0]):
+        return generic
+    try:
+        empty = STRICT[name](*(None if i == cells[0] else a.value for i, a in enumerate(args)))
+    except Exception:  # the library raises on an empty cell here (a divisor): at run time, as it does
+        return generic
+    return f"({bind('k', empty)} if {args[cells[0]].text} is None else {generic})"
 
 
 def _comparison(op: str, a: Code, b: Code, bind: Bind) -> Code | None:

@@ -121,21 +121,33 @@ class Returned:
         c = None if r is None else self.sheet.cells.get((r, slot.col))
         return None if c is None else c.value
 
-    def cells_of(self, slots: Iterable[Slot]) -> list[Cell | None]:
-        """``cell`` of each slot: verify reads the form's cells in bulk, a layout's list at a time."""
-        rows, cells = self.rows, self.sheet.cells
+    @functools.cached_property
+    def cells_by_key(self) -> dict[str, Cell | None]:
+        """``cell`` of every slot of the layout, by key in the layout's order: verify reads the
+        form's cells in bulk (where the file's rows are the layout's, at the layout's positions)."""
+        lay, cells = self.layout, self.sheet.cells
         if self.identity:
-            return [cells.get((s.row, s.col)) for s in slots]
-        out: list[Cell | None] = []
-        for s in slots:
+            return dict(zip(lay.slots, map(cells.get, lay.positions)))
+        rows = self.rows
+        out: dict[str, Cell | None] = {}
+        for key, s in lay.slots.items():
             r = rows.get(s.row, s.row)
-            out.append(None if r is None else cells.get((r, s.col)))
+            out[key] = None if r is None else cells.get((r, s.col))
         return out
+
+    def cells_of(self, slots: Iterable[Slot]) -> list[Cell | None]:
+        """``cell`` of each of the layout's ``slots``."""
+        found = self.cells_by_key
+        return [found[s.key] for s in slots]
+
+    def cells_at(self, keys: Iterable[str]) -> list[Cell | None]:
+        """``cell`` of the layout's slots named ``keys``."""
+        return list(map(self.cells_by_key.__getitem__, keys))
 
     def inputs(self) -> dict[str, Any]:
         """The value of every input and fixed slot, by slot key (None where empty)."""
-        slots = self.layout.value_slots
-        return {s.key: None if c is None else c.value for s, c in zip(slots, self.cells_of(slots))}
+        keys = self.layout.value_keys
+        return dict(zip(keys, [None if c is None else c.value for c in self.cells_at(keys)]))
 
     def range_a1(self, slots: list[Slot]) -> str | None:
         """The file range spanning ``slots`` (one column), e.g. L7:L12."""

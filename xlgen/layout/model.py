@@ -162,6 +162,15 @@ class Layout:
         """The input and fixed slots (every slot but the formulas), in the layout's order."""
         return tuple(s for s in self.slots.values() if s.role != FORMULA)
 
+    @functools.cached_property
+    def value_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.value_slots)
+
+    @functools.cached_property
+    def positions(self) -> tuple[tuple[int, int], ...]:
+        """(row, column) of every slot, in the layout's order."""
+        return tuple((s.row, s.col) for s in self.slots.values())
+
     def input_slots(self) -> list[Slot]:
         return [s for s in self.slots.values() if s.role == INPUT]
 

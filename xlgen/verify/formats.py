@@ -171,7 +171,7 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
         return []  # a damaged style sheet: no format can be told
     out = []
     lay, known = ret.layout, len(codes)
-    for (s, expected, also), c in zip(_expected(lay), ret.cells_of(lay.slots.values())):
+    for (s, expected, also), c in zip(_expected(lay), ret.cells_by_key.values()):
         if c is None:
             continue
         found = codes[c.style] if c.style < known else "General"

@@ -14,10 +14,10 @@ from xlgen.findings import Code, Finding, Text, finding
 from xlgen.generate.guidance import validation
 from xlgen.layout.selfcheck import HELPER
 from xlgen.intake.reader import Returned
-from xlgen.layout.model import Layout
+from xlgen.layout.model import Layout, per_layout
 from xlgen.names import INDICATORS, TASKS
 from xlgen.intake.compare import canonical, empty
-from xlgen.verify.plan import Plan
+from xlgen.verify.plan import Plan, plan_for
 
 MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)
 WORKBOOK = Text("工作簿", "the workbook")  # where a finding about the whole file is
@@ -38,6 +38,10 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
     linking = {where for where, _ in ret.sheet.external}
     # the usual cell holds the layout's formula as written, where the file's rows are the layout's
     as_written = ret.identity and not linking
+    if as_written:
+        keys, texts = _as_written(ret.layout)
+        if [None if c is None else c.formula for c in ret.cells_at(keys)] == texts:
+            return dict.fromkeys(keys, OK), overrides, bare_rows, formula_findings  # every one as written
     for row, slots in plan.formula_rows.items():
         file_row = ret.file_row(row)
         if file_row is None:
@@ -78,6 +82,13 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
             else:
                 states[s.key] = OK
     return states, overrides, bare_rows, formula_findings
+
+
+@per_layout
+def _as_written(lay: Layout) -> tuple[list[str], list[str | None]]:
+    """The keys of the layout's formula cells and their formulas as the generator writes them."""
+    formulas = plan_for(lay).formulas
+    return [s.key for s in formulas], [s.formula for s in formulas]
 
 
 def external_links(ret: Returned, plan: Plan) -> list[Finding]:
@@ -184,8 +195,8 @@ def formulas_in_inputs(ret: Returned, plan: Plan) -> list[Finding]:
     linking outside is reported as external-reference)."""
     linking = {where for where, _ in ret.sheet.external}
     out = []
-    slots = ret.layout.value_slots
-    for s, c in zip(slots, ret.cells_of(slots)):
+    lay = ret.layout
+    for s, c in zip(lay.value_slots, ret.cells_at(lay.value_keys)):
         if c is not None and c.formula is not None and ret.where(s) not in linking:
             out.append(finding(Code.FORMULA_IN_INPUT, ret.sheet.name, ret.where(s), s.key,
                                label=plan.labels.get(s.key, s.key), formula=c.formula))

@@ -46,24 +46,25 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
     # What the file's own formula cells should hold, given what it holds where formulas are gone.
     filed = pure if not overrides else _without(program, set(overrides) | gone).run({**by_cell, **{
         k: v for k, v in overrides.items() if v is not None and v != ""}})
-    kept = [s for s in plan.formulas if states.get(s.key) == OK]
-    saved_all = [(s, None if c is None else c.value) for s, c in zip(kept, ret.cells_of(kept))]
-    never = bool(saved_all) and all(blank_or_zero(v) for _, v in saved_all) and \
+    # every formula cell as written (no override) in a file whose rows are the layout's: all kept
+    kept = plan.formulas if not overrides and ret.identity else [s for s in plan.formulas if states.get(s.key) == OK]
+    saved_all = [None if c is None else c.value for c in ret.cells_of(kept)]
+    never = bool(saved_all) and all(blank_or_zero(v) for v in saved_all) and \
         any(not blank_or_zero(pure.get(s.a1)) for s in plan.formulas)
     if never:
         total_slot = lay.slots.get(TOTAL) or plan.formulas[0]  # a form without scores: its first formula
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
-        for s, saved in saved_all:
-            expected = filed[s.a1]
-            if saved.__class__ is expected.__class__ and saved == expected:
-                continue  # the usual: the very value (same() holds)
-            if not same(saved, expected):
-                findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
-                                        label=plan.labels[s.key], found=saved, expected=expected))
+        wanted = [filed[s.a1] for s in kept]
+        # the usual: each the very value, of the same type (same() holds; a result is never NaN)
+        if saved_all != wanted or list(map(type, saved_all)) != list(map(type, wanted)):
+            for s, saved, expected in zip(kept, saved_all, wanted):
+                if not same(saved, expected):
+                    findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
+                                            label=plan.labels[s.key], found=saved, expected=expected))
     findings.extend(formula_findings)
     findings.extend(external_links(ret, plan))
-    typed_over = {key for key, state in states.items() if state != OK}
+    typed_over = {key for key, state in states.items() if state != OK} if overrides else set()  # each has its override
     findings.extend(form_rules(ret, plan, inputs, by_cell, filed, typed_over))
     findings.extend(guards(ret, plan, bare_rows))
     findings.extend(formulas_in_inputs(ret, plan))
