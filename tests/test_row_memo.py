@@ -37,7 +37,8 @@ def read(path: Path, memo: bool, max_cells: int = 100_000) -> Sheet | Finding:
 
 def held() -> dict[bytes, rowmemo.RowRead]:
     """Every row the memo holds, whatever its context."""
-    return {piece: r for table in rowmemo.MEMO.tables.values() for piece, r in table.items()}
+    return {piece: r for table in rowmemo.MEMO.rows.values() for piece, r in table.items()}
+
 
 
 def same_sheet(a: Sheet | Finding, b: Sheet | Finding) -> None:
@@ -77,11 +78,27 @@ def test_a_changed_row_is_parsed_and_the_others_are_taken(sample: Generated, tmp
     assert len(added) == 1 and next(iter(added)).startswith(b'<row r="4"')
 
 
+def test_a_root_with_other_attributes_but_the_same_namespaces_shares_the_context(
+        sample: Generated, tmp_path: Path) -> None:
+    """Excel writes a root tag of its own per file (an id among its attributes): what the rows
+    are read as depends on the namespaces it declares only."""
+    read(sample.path, memo=True)
+    tagged = variant(sample, tmp_path, "tagged", lambda b: b.replace(b"<worksheet ", b'<worksheet uid="{7}" ', 1))
+    rows = rowmemo.MEMO.rows_taken
+    same_sheet(read(tagged, memo=True), read(tagged, memo=False))
+    assert len(rowmemo.MEMO.rows) == 1 and rowmemo.MEMO.rows_taken - rows == len(held())
+
+
 @pytest.mark.parametrize("name, change", [
     # rows without their number: each one's number is the one before's plus one
     ("unnumbered", lambda b: re.sub(rb'<row r="[0-9]+"', b"<row", b)),
     # a comment that hides a row (its '<row' is no row): the part is parsed whole
     ("comment", lambda b: b.replace(b'<row r="3"', b'<!-- <row r="99"/> --><row r="3"', 1)),
+    # a comment left open after the last row: it swallows </sheetData>, as the whole part reads it
+    ("open comment", lambda b: b.replace(b"</sheetData>", b"<!-- </sheetData> -->", 1)),
+    # a CDATA section in an inline text holding what looks like rows
+    ("cdata", lambda b: b.replace(b'<c r="D4" s="6"><v>175.41</v></c>', b'<c r="D4" t="inlineStr"><is><t><![CDATA['
+                                  b'</c></row><row r="5"><c r="A5"><v>1</v></c></row>]]></t></is></c>', 1)),
     # text between the rows
     ("text", lambda b: b.replace(b'</row><row r="5"', b'</row>\n  <row r="5"', 1)),
     # an element among the rows that is not a row
@@ -100,6 +117,23 @@ def test_parts_laid_out_otherwise_read_as_the_whole_part_reads_them(
     same_sheet(read(path, memo=True), read(path, memo=False))  # and once more, from what it kept
 
 
+def test_a_row_that_would_swallow_the_rows_after_it_is_never_kept(sample: Generated, tmp_path: Path) -> None:
+    """A row followed by an open comment reads as itself where it is the last row before
+    </sheetData> (the part is parsed only so far), but would hide the rows after it anywhere
+    else: rows holding a comment are never cut, so never kept."""
+    last = variant(sample, tmp_path, "last", lambda b: re.sub(
+        rb"(<row r=\"57\".*?</row>)</sheetData>", rb"\1<!-- </sheetData>", b, flags=re.S))
+    assert isinstance(read(last, memo=True), Sheet)
+    assert held() == {}  # the part holds a comment: read whole
+    # the same row before a row in a comment: that row is no row
+    hidden = variant(sample, tmp_path, "hidden", lambda b: re.sub(
+        rb"(<row r=\"57\".*?</row>)</sheetData>", rb'\1<!-- <row r="58"><c r="A58"><v>1</v></c></row> --></sheetData>',
+        b, flags=re.S))
+    whole = read(hidden, memo=False)
+    assert isinstance(whole, Sheet) and (57, 0) not in whole.cells
+    same_sheet(read(hidden, memo=True), whole)
+
+
 def test_rows_are_kept_only_when_they_read_alike_anywhere(sample: Generated, tmp_path: Path) -> None:
     unnumbered = variant(sample, tmp_path, "unnumbered", lambda b: re.sub(rb'<row r="[0-9]+"', b"<row", b))
     read(unnumbered, memo=True)
@@ -113,15 +147,15 @@ def test_rows_are_kept_only_when_they_read_alike_anywhere(sample: Generated, tmp
 def test_a_row_is_read_in_its_own_context(sample: Generated, tmp_path: Path) -> None:
     """The same row bytes under another root tag (its namespaces) or another range are read again."""
     read(sample.path, memo=True)
-    assert len(rowmemo.MEMO.tables) == 1
+    assert len(rowmemo.MEMO.rows) == 1
     declared = variant(sample, tmp_path, "ns", lambda b: b.replace(b"<worksheet ", b'<worksheet xmlns:q="urn:q" ', 1))
     same_sheet(read(declared, memo=True), read(declared, memo=False))
-    assert len(rowmemo.MEMO.tables) == 2
+    assert len(rowmemo.MEMO.rows) == 2
     pkg = open_workbook(sample.path)
     assert isinstance(pkg, Package)
     narrow = read_sheet(pkg, pkg.sheets[0], 10, 5)
     assert isinstance(narrow, Sheet) and max(r for r, _c in narrow.cells) < 10 and max(c for _r, c in narrow.cells) < 5
-    assert len(rowmemo.MEMO.tables) == 3
+    assert len(rowmemo.MEMO.rows) == 3
 
 
 def test_the_cell_limit_holds_for_rows_taken_from_the_memo(sample: Generated) -> None:
