@@ -6,6 +6,7 @@
     python benchmarks/bench_verify.py --files 1000 --distributed --naive-max 5 --openpyxl-max 50
     python benchmarks/bench_verify.py --files 10000 --distinct 500 --one-process-max 300 --naive-max 3 --openpyxl-max 100
     python benchmarks/bench_verify.py --files 300 --against ../main     # another checkout, same files
+    python benchmarks/bench_verify.py --files 300 --departments         # each return another department's
 
 With ``--distributed`` the files are also distributed first (one blank per department and
 manifest.csv, as ``xlgen distribute`` writes them) and the run measures what reconciling the
@@ -18,7 +19,8 @@ blank's record, seal and properties read once, then per file the record, seal, m
 fixed value compared with the blank's, less the comparison with the file's own sealed record that
 the plain verify makes instead).
 
-Makes N filled workbooks of the Liaoning form (the seed's department with varied amounts), then
+Makes N filled workbooks of the Liaoning form (the seed's department with varied amounts; with
+``--departments`` each another department's: name, budget, amounts, three indicators), then
 in one run times, per file:
 
 - xlgen: ``verify_file`` (read, recompute the template's formulas, compare, check the rules),
@@ -82,9 +84,12 @@ TEMPLATE = "liaoning-department-overall"
 SAMPLE = ROOT / "samples" / "chaoyang-2024.toml"
 
 
-def make_files(folder: Path, n: int, seed: int = 0, distinct: int | None = None) -> list[Path]:
+def make_files(folder: Path, n: int, seed: int = 0, distinct: int | None = None,
+               departments: bool = False) -> list[Path]:
     """N returned workbooks: the seed's fill, each with its own code and executed amounts (the
-    first ``distinct`` of them made, the others copies of those under their own names)."""
+    first ``distinct`` of them made, the others copies of those under their own names). With
+    ``departments`` each is another department's: its name, budget, its tasks' amounts and the
+    values of three indicators differ too."""
     template = load_template(TEMPLATE)
     base = load_fill(SAMPLE, template)
     rng = random.Random(seed)
@@ -95,11 +100,24 @@ def make_files(folder: Path, n: int, seed: int = 0, distinct: int | None = None)
         if i >= made:
             files.append(Path(shutil.copyfile(files[i % made], path)))
             continue
+        fill = department(base, i, rng) if departments else base
         tasks = [{**t, "executed": round(float(t["allocated"]) * rng.uniform(0.85, 1.0), 2)}  # type: ignore[arg-type]
-                 for t in base.tasks]
-        fill: Fill = replace(base, header={**base.header, "department_code": f"{700000 + i}"}, tasks=tasks)
+                 for t in fill.tasks]
+        fill = replace(fill, header={**fill.header, "department_code": f"{700000 + i}"}, tasks=tasks)
         files.append(generate(template, fill, path).path)
     return files
+
+
+def department(base: Fill, i: int, rng: random.Random) -> Fill:
+    """The seed's fill as another department's: name, budget, tasks' amounts (the seed's shares
+    of the budget) and three indicators' values of its own."""
+    budget = round(rng.uniform(50, 500), 2)
+    total = sum(float(t["allocated"]) for t in base.tasks)  # type: ignore[arg-type]
+    tasks = [{**t, "allocated": round(budget * float(t["allocated"]) / total, 2)} for t in base.tasks]  # type: ignore[arg-type]
+    own = {"服务企业满意度": rng.randint(95, 100), "工业企业对接推介企业户数": rng.randint(30, 45), "预算调整率": rng.randint(0, 5)}
+    indicators = {k: {**v, "actual": float(own[k])} if k in own else v for k, v in base.indicators.items()}
+    header = {**base.header, "department_name": f"朝阳市第{i}服务中心", "budget_income": budget, "budget_expenditure": budget}
+    return replace(base, header=header, tasks=tasks, indicators=indicators)
 
 
 @dataclass
@@ -298,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also distribute the departments and time reconciling the returns with it")
     parser.add_argument("--distinct", type=int, default=None,
                         help="make this many workbooks and copy them up to --files (default: make all)")
+    parser.add_argument("--departments", action="store_true",
+                        help="make each workbook another department's (name, budget, amounts, three indicators)")
     parser.add_argument("--one-process-max", type=int, default=None,
                         help="verify at most this many files in the one-process run (default: all)")
     parser.add_argument("--against", type=Path, default=None,
@@ -307,14 +327,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"machine: {machine()}; Python {sys.version.split()[0]}")
         t0 = time.perf_counter()
-        files = make_files(tmp / "made", args.files, distinct=args.distinct)
+        files = make_files(tmp / "made", args.files, distinct=args.distinct, departments=args.departments)
         if args.libreoffice:
             from xlgen.libreoffice import convert
 
             files = convert(files, "xlsx", tmp / "returned")
         print(f"{len(files)} returned workbooks made in {time.perf_counter() - t0:.1f} s "
               f"({'saved by LibreOffice' if args.libreoffice else 'as xlgen writes them'}"
-              f"{f', {args.distinct} distinct' if args.distinct and args.distinct < len(files) else ''}; "
+              f"{f', {args.distinct} distinct' if args.distinct and args.distinct < len(files) else ''}"
+              f"{', each of another department' if args.departments else ', one department with its amounts varied'}; "
               f"xlgen from {Path(xlgen.__file__).parent})")
 
         t0 = time.perf_counter()
