@@ -157,10 +157,11 @@ def test_a_year_label_changed_in_a_file_made_before_seals_is_found(sample: Gener
 def test_a_format_change_names_both_formats_and_the_value(sample: Generated, tmp_path: Path) -> None:
     total = sample.layout.slot("total")
     edited = number_format(sample.path, tmp_path / "f.xlsx", total.a1, '"96.18"')
-    [found] = [f for f in verify_file(edited).findings if f.code.code == "format-changed"]
-    assert found.message("en") == (f"{total.a1} (总评价得分): the number format was changed to '\"96.18\"' (the "
-                                   "template's is 'General'): the form and its print may show another number than "
-                                   "its value 97.18")
+    for _ in range(2):  # the second time, the cells whose format differs are known for the file's styles
+        [found] = [f for f in verify_file(edited).findings if f.code.code == "format-changed"]
+        assert found.message("en") == (f"{total.a1} (总评价得分): the number format was changed to '\"96.18\"' (the "
+                                       "template's is 'General'): the form and its print may show another number "
+                                       "than its value 97.18")
 
 
 def test_a_validation_whose_range_no_longer_covers_the_cell_is_removed(sample: Generated, tmp_path: Path) -> None:

@@ -171,12 +171,22 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
         return []  # a damaged style sheet: no format can be told
     out = []
     lay, known = ret.layout, len(codes)
-    for (s, expected, also), c in zip(_expected(lay), ret.cells_by_key.values()):
-        if c is None:
-            continue
+    table, cells = _expected(lay), list(ret.cells_by_key.values())
+    # the cells whose format is not the form's depend on the styles and their codes alone: a
+    # layout's returns mostly share both, so they are found once (the values judged every file)
+    styles = tuple([None if c is None else c.style for c in cells])
+    seen = _differing(lay)
+    key = (tuple(codes), styles)
+    differing = seen.get(key)
+    if differing is None:
+        if len(seen) >= MAX_SEEN:
+            seen.clear()
+        differing = seen[key] = tuple(i for i, ((_s, expected, _a), style) in enumerate(zip(table, styles))
+                                      if style is not None and (codes[style] if style < known else "General") != expected)
+    for i in differing:
+        (s, expected, also), c = table[i], cells[i]
+        assert c is not None
         found = codes[c.style] if c.style < known else "General"
-        if found == expected:
-            continue
         if s.role == FORMULA:
             same = any(shows_the_same(found, e) for e in (expected, *also))
         else:  # an input or fixed value: a number only, shown as itself
@@ -195,6 +205,15 @@ def _expected(lay: Layout) -> list[tuple[Slot, str, tuple[str, ...]]]:
     layout's slots in their order)."""
     return [(s, number_format(style_of(s)), ("General",) if s.type == "amount" else ())
             for s in lay.slots.values()]
+
+
+MAX_SEEN = 64  # sets of styles kept per layout
+
+
+@per_layout
+def _differing(lay: Layout) -> dict[tuple[tuple[str, ...], tuple[int | None, ...]], tuple[int, ...]]:
+    """(format codes, each slot's style) → the slots (by index) whose format is not the form's."""
+    return {}
 
 
 def _percent_row(ret: Returned, plan: Plan, s: Slot) -> bool:

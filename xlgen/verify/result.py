@@ -68,6 +68,8 @@ def inputs_digest(values: Mapping[str, object]) -> str:
     parts = []
     for key in _sorted(tuple(values)):
         value = values[key]
+        if value is None:  # the most, first
+            continue
         if isinstance(value, str):
             value = value.strip()
         if value is None or value == "":

@@ -21,7 +21,7 @@ from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table
 from xlgen.template.rules import BAND, NUMBER, OPERATOR, UNIT, WEIGHT_CHECKS
 from xlgen.intake.compare import empty, text_of
-from xlgen.verify.plan import Plan
+from xlgen.verify.plan import Plan, plan_for
 
 
 # ----------------------------------------------------------------------------- the form's rules
@@ -78,7 +78,7 @@ def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[s
         if not rule.structural:
             continue
         tests: list[tuple[Slot, Compiled]] = []
-        for helper in plan.helpers.get(rule.name, ()):
+        for helper in _breaking(lay, plan, rule.name, known):
             section, index = plan.table_rows[helper.row]
             if ret.file_row(helper.row) is not None and _breaks(helper, values.get, known):
                 tests += _cell_tests(lay, rule.name, section, index)
@@ -176,7 +176,7 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
             continue
         code = rule_code(rule.code, rule.severity, rule.zh, rule.en)
         reads = [ref.rpartition(".")[2] for ref in t.formulas[rule.formula].placeholders()]
-        for helper in plan.helpers.get(rule.name, ()):
+        for helper in _breaking(lay, plan, rule.name, known):
             section, index = plan.table_rows[helper.row]
             row = plan.rows[(section, index)]
             if not _breaks(helper, values.get, known) or any(ret.file_row(s.row) is None for s in row.values()):
@@ -197,6 +197,30 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
                 params["fix"] = evaluate(helper.a1, substitute(lay, t.formulas[rule.fix], section, index), values.get)
             out.append(finding(code, ret.sheet.name, ret.where(at), at.key, **params))
     return out
+
+
+_ZERO = frozenset({0.0})
+
+
+def _breaking(lay: Layout, plan: Plan, rule: str, known: Mapping[str, Any]) -> list[Slot]:
+    """The helper cells of ``rule`` to look at: none when every one is known to be 0 (the usual
+    file: no row breaks the rule), else all of them (each then judged by ``_breaks``)."""
+    helpers = plan.helpers.get(rule, [])
+    try:
+        if set(map(known.__getitem__, _helper_cells(lay)[rule])) <= _ZERO:
+            return []
+    except (KeyError, TypeError):  # a helper not computed (a value typed over), or not a plain value
+        pass
+    return helpers
+
+
+@per_layout
+def _helper_cells(lay: Layout) -> dict[str, tuple[str, ...]]:
+    """Each rule's helper cells (A1), as ``Plan.helpers`` lists them."""
+    from_plan: dict[str, tuple[str, ...]] = {}
+    for rule, helpers in plan_for(lay).helpers.items():
+        from_plan[rule] = tuple(h.a1 for h in helpers)
+    return from_plan
 
 
 def _filled(values: dict[str, Any], cell: str) -> Callable[[str], Any]:
