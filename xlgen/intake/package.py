@@ -2,21 +2,17 @@
 
 ``open_workbook`` is the one place a file is opened: it returns a ``Package`` or an
 ``unreadable`` finding, never raises. In front of it, ``safezip`` checks the zip before anything
-is inflated; small parts are parsed by defusedxml, large ones streamed behind the DTD guard.
+is inflated; small parts are parsed whole, large ones streamed, each behind defusedxml's DTD guard.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 from xml.etree import ElementTree
-
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as DefusedTree
 
 from xlgen.errors import Said, said
 from xlgen.errors.intake import IntakeCode
@@ -25,10 +21,10 @@ from xlgen.intake.celltext import as_text
 from xlgen.intake.safezip import (
     SMALL_PART,
     Prolog,
+    Recent,
     Refused,
     Runs,
     SafeZip,
-    dtd_reason,
     open_directory,
     open_zip,
 )
@@ -119,7 +115,7 @@ def open_workbook(path: Path) -> Package | Finding:
 def document_properties(path: Path) -> dict[str, str] | Finding:
     """The custom document properties of the workbook at ``path`` alone (its sheets and names are
     not parsed): what a seal and a distributed blank's record need, at half the cost of a package.
-    Its other parts are not inflated, and those it parses are parsed by defusedxml, DTDs refused."""
+    Its other parts are not inflated, and those it parses pass defusedxml's guard, DTDs refused."""
     try:
         zf = open_directory(Path(path))
         custom = next((t for _, kind, t, _ in relationships(zf, "") if kind == "custom-properties"), "docProps/custom.xml")
@@ -144,32 +140,33 @@ def local_name(tag: str) -> str:
 
 
 def _root(zf: SafeZip, part: str) -> Any:
-    """A small part (workbook, relationships, properties), parsed whole by defusedxml; the same
-    bytes (the workbook part and relationships of every file of a form) parsed once. The tree is
-    only read, never changed."""
-    data = zf.read(part, SMALL_PART)
-    key = hashlib.sha256(data).digest()
+    """A small part (workbook, relationships, properties), parsed whole; the same stored part
+    (the workbook part and relationships of every file of a form) inflated and parsed once.
+    The tree is only read, never changed."""
+    key = zf.stored(part) if zf.size(part) <= MAX_KEPT else None
     root = _PARSED.get(key)
     if root is not None:
         return root
+    data = zf.read(part, SMALL_PART)
     if not data.strip():
         raise Refused(said(IntakeCode.PART_EMPTY, part=part))
-    try:
-        root = DefusedTree.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise Refused(dtd_reason(part)) from None
-    return _keep(key, root)
+    root = parse_small(data, part)
+    return root if key is None else _PARSED.keep(key, root)
 
 
-_PARSED: dict[bytes, Any] = {}  # sha256 of a part's bytes → what they parsed into
-MAX_PARSED = 512  # parts kept (a form's few alike parts; each file's own properties pass through)
+def parse_small(data: bytes, part: str) -> Any:
+    """A part held whole, parsed as defusedxml's ``fromstring(data, forbid_dtd=True)`` would:
+    its prolog through defusedxml's guard first (a DTD, hence any entity, refused), then
+    ElementTree's C parser, which then meets no DTD (defusedxml's own parser is ElementTree's
+    pure-Python one, several times slower)."""
+    Prolog(part).feed(data, final=True)  # held whole: no limit on where the root starts
+    return ElementTree.fromstring(data)
 
 
-def _keep(key: bytes, parsed: Any) -> Any:
-    if len(_PARSED) >= MAX_PARSED:
-        _PARSED.clear()  # simpler than an order of use, and as good for a collection's few forms
-    _PARSED[key] = parsed
-    return parsed
+# What a part's bytes parsed into, by the part as stored (``SafeZip.stored``): a form's few
+# alike parts stay; each file's own (its properties) pass through
+_PARSED = Recent(128)
+MAX_KEPT = 64 << 10  # bytes of a part kept parsed (a form's workbook part: some 6 KB; styles 8 KB)
 
 
 def ended_elements(parser: ElementTree.XMLPullParser[ElementTree.Element]) -> Iterator[ElementTree.Element]:
@@ -189,7 +186,8 @@ def _stream(chunks: Iterator[bytes], part: str,
         guard.feed(chunk)
         runs.feed(chunk)
         parser.feed(chunk)
-        yield from ended_elements(parser)
+        for event in parser.read_events():  # ended_elements in line: a part's every element passes here
+            yield event[-1]  # type: ignore[misc]
     guard.feed(b"", final=True)
     parser.close()
     yield from ended_elements(parser)
@@ -296,9 +294,13 @@ def number_formats(pkg: Package) -> list[str] | None:
     if not pkg.styles_part:
         return []
     try:
-        key = b"styles" + hashlib.sha256(pkg.zip.read(pkg.styles_part)).digest()
+        key = ("styles", pkg.zip.stored(pkg.styles_part)) if pkg.zip.size(pkg.styles_part) <= MAX_KEPT else None
         known = _PARSED.get(key)
-        return list(known) if known is not None else list(_keep(key, _number_formats(pkg, pkg.styles_part)))
+        if known is None:
+            known = _number_formats(pkg, pkg.styles_part)
+            if key is not None:
+                _PARSED.keep(key, known)
+        return list(known)
     except Exception:  # a damaged style sheet (Excel repairs it): no format is known
         return None
 
@@ -335,7 +337,8 @@ def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:
     for elem in _stream(pkg.zip.chunks(pkg.strings_part), pkg.strings_part, parser):
         tag = elem.tag
         if tag[-3:] == "}si" or tag == "si":
-            text = rich_text(elem)
+            # most strings are one plain <t>: read without rich_text's walk
+            text = (elem[0].text or "") if len(elem) == 1 and elem[0].tag in _T else rich_text(elem)
             if len(text) > MAX_TEXT:
                 pkg.long_strings[len(strings)] = len(text)
                 text = text[:MAX_TEXT]
@@ -344,6 +347,10 @@ def _read_strings(pkg: Package, upto: int) -> tuple[list[str], bool]:
             if len(strings) > upto:
                 return strings, False
     return strings, True
+
+
+_T = frozenset({"t", "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}t",
+                "{http://purl.oclc.org/ooxml/spreadsheetml/main}t"})  # a text run, as the parser names it
 
 
 def rich_text(elem: Any) -> str:

@@ -48,6 +48,7 @@ from xlgen.intake.package import (
     unreadable,
 )
 from xlgen.intake.refs import parse_ref
+from xlgen.intake.safezip import Recent
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import LIST_SHEET, Layout, Slot, own_kind, per_layout
 from xlgen.layout.placer import build_layout
@@ -274,15 +275,23 @@ def _sheet_of(pkg: Package, t: Template) -> SheetRef | None:
 
 
 def _named_ranges(pkg: Package, sheet: str) -> dict[str, tuple[int, int, int, int]]:
-    """xlgen's defined names on ``sheet``, without the prefix: tasks, indicators, total, fields."""
-    out = {}
-    for name, text in pkg.names.items():
-        if not name.startswith(provenance.NAME_PREFIX):
-            continue
-        parsed = parse_ref(text)
-        if parsed and parsed[0] == sheet:
-            out[name[len(provenance.NAME_PREFIX):]] = parsed[1]
-    return out
+    """xlgen's defined names on ``sheet``, without the prefix: tasks, indicators, total, fields
+    (the same names in every file of a form: each set of them parsed once)."""
+    names = tuple((name, text) for name, text in pkg.names.items() if name.startswith(provenance.NAME_PREFIX))
+    key = (names, sheet)
+    kept = _RANGES.get(key)
+    if kept is None:
+        kept = {}
+        for name, text in names:
+            parsed = parse_ref(text)
+            if parsed and parsed[0] == sheet:
+                kept[name[len(provenance.NAME_PREFIX):]] = parsed[1]
+        if sum(len(name) + len(text) for name, text in names) <= 1 << 16:  # a form's: some 40 names, 2 KB
+            _RANGES.keep(key, kept)
+    return dict(kept)
+
+
+_RANGES = Recent(64)  # (xlgen's names with their texts, sheet) → the ranges they name there
 
 
 def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, int]], sheet: Sheet) -> _Anchors | Said:
@@ -315,7 +324,7 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
             return missing(hrow.label, hrow.label)
         header.append(row)
         after = row
-    bottom = max((r for r, _c in sheet.cells), default=-1)  # the last row read
+    bottom = max(sheet.cells, default=(-1, 0))[0]  # the last row read (keys are (row, col))
     task_rows: tuple[int, int] = (-1, 0)
     goals: int | None = None
     order = list(t.sections)
@@ -362,6 +371,7 @@ def _anchors(t: Template, base: Layout, named: dict[str, tuple[int, int, int, in
     return _Anchors(header, task_rows, goals, ind_rows, total)
 
 
+@per_layout
 def goals_below_label(lay: Layout) -> int:
     """Rows from the goals' section label down to their first values: 1 (the headings' row),
     more where the goals' first block has a heading of its own (Sichuan's 1.项目年度目标完成情况)."""
@@ -377,8 +387,7 @@ def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
     is a qualitative spare row when the row has its 得分 formula. So a constant typed over a
     quantitative row's 完成程度 (its target a number) is still reported as such, and a row
     inserted without formulas is reported as a row without formulas."""
-    slots = base.row_slots(INDICATORS, len(base.template.tree)) or base.row_slots(INDICATORS, 0)
-    degree, target, score = slots.get("degree"), slots.get("target"), slots.get("score")
+    degree, target, score = _kind_slots(base)
     if degree is None or target is None:
         return (QUANTITATIVE,) * len(rows)
 
@@ -392,6 +401,14 @@ def _own_kinds(sheet: Sheet, rows: list[int], base: Layout) -> tuple[str, ...]:
         return own_kind(value.value)
 
     return tuple(kind(r) for r in rows)
+
+
+@per_layout
+def _kind_slots(base: Layout) -> tuple[Slot | None, Slot | None, Slot | None]:
+    """The 完成程度, target and 得分 slots of an own row under the tree (of the tree's first row
+    when the layout has none)."""
+    slots = base.row_slots(INDICATORS, len(base.template.tree)) or base.row_slots(INDICATORS, 0)
+    return slots.get("degree"), slots.get("target"), slots.get("score")
 
 
 def _formula_at(sheet: Sheet, row: int, col: int) -> bool:
@@ -411,7 +428,7 @@ def _tasks_closed(pkg: Package, sheet: Sheet, base: Layout, tasks: tuple[int, in
         return ()
     open_ = build_layout(base.template, count, ())
     if any(k.startswith(provenance.NAME_PREFIX) for k in props):  # no property: the bureau set no tasks
-        return closed_tasks(open_, provenance.tasks_set_rows(props.get(provenance.PROP_TASKS_SET, "")))
+        return _closed(open_, tuple(sorted(provenance.tasks_set_rows(props.get(provenance.PROP_TASKS_SET, "")))))
     validated = [(r1, c1, r2, c2) for ranges in sheet.validations for r1, c1, r2, c2 in ranges]
 
     def offered(i: int) -> bool | None:  # None: the row holds none of the bureau's inputs
@@ -421,6 +438,11 @@ def _tasks_closed(pkg: Package, sheet: Sheet, base: Layout, tasks: tuple[int, in
 
     rows = {i: o for i in range(count) if (o := offered(i)) is not None}
     return tuple(i for i, o in rows.items() if not o) if any(rows.values()) else ()
+
+
+@functools.lru_cache(maxsize=256)  # the same few sets of rows in every file of a form
+def _closed(open_: Layout, set_: tuple[int, ...]) -> tuple[int, ...]:
+    return closed_tasks(open_, set_)
 
 
 def _place(pkg: Package, base: Layout, sheet_name: str, sheet: Sheet, a: _Anchors) -> Returned:

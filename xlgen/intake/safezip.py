@@ -20,23 +20,25 @@ stream holds, so a lying header cannot make a bomb; then the size and CRC are ch
 
 No part may hold a DTD (OPC forbids them, and a DTD is what billion laughs and XXE need):
 ``open_zip`` runs every XML part's prolog through expat with defusedxml's handlers, stopping at
-the root element. The small parts are then parsed by defusedxml itself; the sheet and the
-shared strings are streamed by ElementTree's C pull parser behind the same prolog guard
-(``Prolog``), because defusedxml offers no incremental parser (a sheet must be read in pieces
-and left early) and its parser is ElementTree's pure-Python one, over twice as slow. In those
+the root element (a part stored byte for byte as one that passed, as a form's theme or styles in
+every file, passes again without being inflated). Every part xlgen parses goes through the same
+prolog guard (``Prolog``) again, then through ElementTree's C parser: the small parts whole, the
+sheet and the shared strings streamed, because defusedxml offers no incremental parser (a
+sheet must be read in pieces and left early) and its parser is ElementTree's pure-Python one,
+several times slower; with no DTD, no entity can be declared, so none expands. In the
 streamed parts a run of more than ``MAX_RUN`` bytes without markup is refused (``Runs``), so no
 single text can fill the memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 from xml.parsers import expat
 
 from xlgen.errors import Said, said
@@ -54,6 +56,8 @@ MAX_RUN = 4 << 20  # bytes without a '<' in a streamed part: a text or attribute
 SMALL_PART = 2 << 20  # … of the workbook, relationship, content-type and property parts
 PROLOG_LIMIT = 1 << 20  # an XML part's root element must start within its first MiB
 CHUNK = 1 << 16
+MAX_BEGUN = 16  # parts a zip keeps half inflated by the prolog check, for their first read
+MAX_REMEMBERED = 64 << 10  # compressed bytes of a part remembered as having passed (a form's are a few KB)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XML_SUFFIXES = (".xml", ".rels")
 MACRO_PARTS = re.compile(r"(^|/)vbaproject\.bin$|^xl/macrosheets/", re.I)
@@ -62,6 +66,7 @@ EMBEDDED_PARTS = re.compile(r"^xl/(?:embeddings|activeX)/", re.I)  # OLE objects
 _LOCAL, _CENTRAL, _END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
 _END64, _LOCATOR64 = b"PK\x06\x06", b"PK\x06\x07"
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(rb"[\x00-\x1f]")
 
 
 class Refused(Exception):
@@ -72,8 +77,7 @@ class Refused(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # made for every entry of every file opened
     name: str
     flags: int
     method: int
@@ -131,13 +135,71 @@ def open_zip(path: Path) -> SafeZip:
     zf = open_directory(path)
     for e in zf._entries.values():
         if e.name.lower().endswith(XML_SUFFIXES):
-            Prolog(e.name).check(zf.chunks(e.name, limit=MAX_ENTRY))
+            _check_prolog(zf, e)
     return zf
+
+
+class Recent:
+    """A bounded memo: when full, the entry used longest ago goes. Its keys must hold everything
+    the kept value depends on (see ``SafeZip.stored``)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self._kept: dict[Any, Any] = {}  # in order of use, the oldest first
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: Any) -> Any:
+        """The value kept for ``key``, else None."""
+        value = self._kept.pop(key, None)
+        if value is not None:
+            self._kept[key] = value  # used now: to the end of the order
+        return value
+
+    def keep(self, key: Any, value: Any) -> Any:
+        kept = self._kept
+        if len(kept) >= self.most:
+            with contextlib.suppress(KeyError, RuntimeError):  # another thread took it first
+                del kept[next(iter(kept))]
+        kept[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+# Parts whose prolog passed, by what they are stored as: a form's parts that are byte for byte
+# alike in every file (theme, styles, workbook, relationships …) are checked once.
+_PROLOG_PASSED = Recent(256)
+
+
+def _check_prolog(zf: SafeZip, e: Entry) -> None:
+    """``Prolog(e.name).check(zf.chunks(e.name, MAX_ENTRY))``, remembered: the check of the same
+    stored entry (method, sizes, CRC and compressed bytes alike) passes again without inflating it.
+    The pieces inflated are kept, with the inflation where it stopped, for the part's first read."""
+    key = zf.stored(e.name) if e.compressed <= MAX_REMEMBERED else None
+    if key is not None and _PROLOG_PASSED.get(key) is not None:
+        return
+    guard = Prolog(e.name)
+    pieces: list[bytes] = []
+    inflation = zf._inflate(e)
+    for piece in inflation:
+        pieces.append(piece)
+        guard.feed(piece)
+        if guard.done:
+            break
+    else:
+        guard.feed(b"", final=True)
+    if len(zf._begun) < MAX_BEGUN:
+        zf._begun[e.name] = (pieces, inflation)
+    if key is not None:
+        _PROLOG_PASSED.keep(key, True)
 
 
 def open_directory(path: Path) -> SafeZip:
     """``path`` checked as a zip up to its directory, its XML parts' prologs not looked at: for a
-    reader that parses only small parts, with defusedxml's own guard (``forbid_dtd``)."""
+    reader that parses only small parts, each behind the guard (``package.parse_small``)."""
     data = read_file(path)
     return SafeZip(Path(path), data, _directory(data))
 
@@ -187,7 +249,8 @@ def _directory(data: bytes) -> dict[str, Entry]:
         if pos > end:
             raise Refused(said(IntakeCode.DIRECTORY_OVERRUN))
         usize, csize, local = _zip64(extra, usize, csize, local)
-        name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        # ASCII reads the same in both (and decodes fastest)
+        name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437", errors="replace")
         _check_name(name, raw)
         if name.lower() in seen:
             raise Refused(said(IntakeCode.PART_TWICE, name=name))
@@ -242,7 +305,7 @@ def _zip64(extra: bytes, usize: int, csize: int, local: int) -> tuple[int, int, 
 def _check_name(name: str, raw: bytes) -> None:
     pieces = name.split("/")
     if (not name or "\\" in name or name.startswith("/") or _DRIVE.match(name) or ".." in pieces
-            or any(b < 0x20 for b in raw) or "\x7f" in name):
+            or _CONTROL.search(raw) or "\x7f" in name):
         raise Refused(said(IntakeCode.UNSAFE_NAME, name=name))
 
 
@@ -266,6 +329,8 @@ class SafeZip:
         self.path = path
         self._data = data
         self._entries = entries
+        # part → (the pieces the prolog check inflated, the inflation suspended after them)
+        self._begun: dict[str, tuple[list[bytes], Iterator[bytes]]] = {}
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
@@ -287,14 +352,38 @@ class SafeZip:
     def read(self, name: str, limit: int = MAX_PART) -> bytes:
         return b"".join(self.chunks(name, limit))
 
-    def chunks(self, name: str, limit: int = MAX_PART) -> Iterator[bytes]:
-        """The part inflated, piece by piece: never more than its declared size, which must be
-        at most ``limit``; at the end, the size and the CRC are checked."""
+    def _entry(self, name: str) -> Entry:
         e = self._entries.get(name)
         if e is None:
             raise Refused(said(IntakeCode.PART_MISSING, name=name))
+        return e
+
+    def size(self, name: str) -> int:
+        """The part's declared (inflated) size."""
+        return self._entry(name).size
+
+    def stored(self, name: str) -> tuple[int, int, int, bytes]:
+        """(method, size, CRC, compressed bytes) of a part: all that its inflated bytes, and
+        every check made while inflating it, depend on (a key for what is kept of a part)."""
+        e = self._entry(name)
+        return e.method, e.size, e.crc, self._data[e.start:e.start + e.compressed]
+
+    def chunks(self, name: str, limit: int = MAX_PART) -> Iterator[bytes]:
+        """The part inflated, piece by piece: never more than its declared size, which must be
+        at most ``limit``; at the end, the size and the CRC are checked. The first read of a
+        part goes on from where the prolog check stopped (the same pieces, inflated once)."""
+        e = self._entry(name)
         if e.size > limit:
             raise Refused(said(IntakeCode.PART_TOO_LARGE, name=name, size=_mib(e.size), limit=_mib(limit)))
+        begun = self._begun.pop(name, None)
+        if begun is None:
+            yield from self._inflate(e)
+        else:
+            yield from begun[0]
+            yield from begun[1]
+
+    def _inflate(self, e: Entry) -> Iterator[bytes]:
+        name = e.name
         raw = memoryview(self._data)[e.start:e.start + e.compressed]
         crc = 0
         produced = 0
