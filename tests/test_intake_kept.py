@@ -240,3 +240,25 @@ def test_recent_lets_go_of_what_was_used_longest_ago() -> None:
     assert memo.get("a") == 1  # a used now: b is the oldest
     memo.keep("c", 3)
     assert (memo.get("b"), memo.get("a"), memo.get("c"), len(memo)) == (None, 1, 3, 2)
+
+
+# ----------------------------------------------------------------------------- the workbook part
+def test_the_same_workbook_part_with_other_relationships_names_other_sheet_parts(sample: Generated,
+                                                                                 tmp_path: Path) -> None:
+    first = open_workbook(sample.path)
+    assert isinstance(first, package.Package) and first.sheets[0].part == "xl/worksheets/sheet1.xml"
+    moved = []
+    for e in entries(sample.path):
+        if e.name == "xl/_rels/workbook.xml.rels":
+            e = raw(e.name, zlib.decompress(e.payload, -15).replace(b"worksheets/sheet1.xml", b"worksheets/moved.xml"))
+        elif e.name == "xl/worksheets/sheet1.xml":
+            e = Raw("xl/worksheets/moved.xml", e.payload, e.size, e.crc)
+        moved.append(e)
+    again = open_workbook(write_zip(tmp_path / "moved.xlsx", moved))
+    assert isinstance(again, package.Package)
+    assert [s.part for s in again.sheets][:1] == ["xl/worksheets/moved.xml"]
+    assert [s.name for s in again.sheets] == [s.name for s in first.sheets] and again.names == first.names
+    again.sheets.clear()  # a package's lists are its own
+    again.names.clear()
+    third = open_workbook(sample.path)
+    assert isinstance(third, package.Package) and third.sheets == first.sheets and third.names == first.names

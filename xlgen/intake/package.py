@@ -7,6 +7,7 @@ is inflated; small parts are parsed whole, large ones streamed, each behind defu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,8 +197,7 @@ def _stream(chunks: Iterator[bytes], part: str,
 def relationships(zf: SafeZip, part: str) -> list[tuple[str, str, str, str]]:
     """(id, type, target, mode) of the relationships of ``part`` ("" for the package's own);
     internal targets resolved to part names."""
-    p = PurePosixPath(part)
-    rels = str(p.parent / "_rels" / (p.name + ".rels")) if part else "_rels/.rels"
+    rels, folder = _rels_part(part)
     if rels not in zf:
         return []
     out = []
@@ -205,9 +205,17 @@ def relationships(zf: SafeZip, part: str) -> list[tuple[str, str, str, str]]:
         mode = rel.get("TargetMode", "Internal")
         target = rel.get("Target", "")
         if mode != "External":
-            target = _resolve(str(p.parent) if part else "", target)
+            target = _resolve(folder, target)
         out.append((rel.get("Id", ""), rel.get("Type", "").rsplit("/", 1)[-1], target, mode))
     return out
+
+
+@functools.lru_cache(maxsize=256)  # a form's few part names, in every file
+def _rels_part(part: str) -> tuple[str, str]:
+    """The relationships part of ``part`` ("" for the package's own), and the folder its
+    relative targets start from."""
+    p = PurePosixPath(part)
+    return (str(p.parent / "_rels" / (p.name + ".rels")), str(p.parent)) if part else ("_rels/.rels", "")
 
 
 def _resolve(base: str, target: str) -> str:
@@ -250,17 +258,8 @@ def _package(path: Path, zf: SafeZip) -> Package:
             strings_part = target
         elif kind == "styles":
             styles_part = target
-    sheets: list[SheetRef] = []
-    names: dict[str, str] = {}
-    for elem in _root(zf, workbook).iter():
-        tag = local_name(elem.tag)
-        if tag == "sheet":
-            rid = next((v for k, v in elem.attrib.items() if _REL_ID.search(k)), "")
-            sheets.append(SheetRef(elem.get("name", ""), wb_rels.get(rid, ""), elem.get("state", "visible")))
-        elif tag == "definedName":
-            names.setdefault(elem.get("name", ""), (elem.text or "").strip())
-        elif tag == "externalReference":
-            external.append(elem.get("id", "externalReference"))
+    sheets, names, references = _workbook(zf, workbook, wb_rels)
+    external += references
     custom = next((t for _, kind, t, _ in root_rels if kind == "custom-properties"), "docProps/custom.xml")
     properties = _properties(zf, custom) if custom in zf else {}
     if strings_part and strings_part not in zf:
@@ -269,6 +268,30 @@ def _package(path: Path, zf: SafeZip) -> Package:
     modified = _modified(zf, core) if core in zf else None
     return Package(path, zf, sheets, names, properties, sorted(set(external)), strings_part,
                    styles_part if styles_part in zf else None, zf.macros, zf.embedded, modified=modified)
+
+
+def _workbook(zf: SafeZip, part: str, rels: dict[str, str]) -> tuple[list[SheetRef], dict[str, str], list[str]]:
+    """The workbook part's sheets (their parts by the relationships ``rels``), defined names and
+    external references: read once for the same part and relationships (a form's, in each file)."""
+    key = ("workbook", zf.stored(part), tuple(rels.items())) if zf.size(part) <= MAX_KEPT else None
+    kept = _PARSED.get(key)
+    if kept is None:
+        sheets: list[SheetRef] = []
+        names: dict[str, str] = {}
+        external: list[str] = []
+        for elem in _root(zf, part).iter():
+            tag = local_name(elem.tag)
+            if tag == "sheet":
+                rid = next((v for k, v in elem.attrib.items() if _REL_ID.search(k)), "")
+                sheets.append(SheetRef(elem.get("name", ""), rels.get(rid, ""), elem.get("state", "visible")))
+            elif tag == "definedName":
+                names.setdefault(elem.get("name", ""), (elem.text or "").strip())
+            elif tag == "externalReference":
+                external.append(elem.get("id", "externalReference"))
+        kept = (sheets, names, external)
+        if key is not None:
+            _PARSED.keep(key, kept)
+    return list(kept[0]), dict(kept[1]), list(kept[2])  # copies: a package's own
 
 
 def _modified(zf: SafeZip, part: str) -> str | None:
