@@ -256,3 +256,37 @@ def test_an_unlisted_file_that_is_not_ours_is_refused_before_anything_is_written
     assert result.exit_code == 2
     assert "2025_703101_部门001.xlsx: already exists; pass --force to overwrite it" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["2025_703101_部门001.xlsx"]
+
+
+def _worker_state() -> tuple[int, bool]:
+    return os.getpid(), signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_worker_started_while_the_run_catches_signals_dies_of_sigterm() -> None:
+    """When one worker dies, the pool ends the others with SIGTERM and waits for them. A worker
+    forked while the main process's handler for SIGTERM was set kept that handler: it noted the
+    signal and went on waiting on the queue, which the dead worker may have held, and the run
+    hung (seen once, under load, in the killed-worker test above)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from xlgen.cycle.distribute import Stop, _ignore_signals
+
+    with Stop(), ProcessPoolExecutor(max_workers=1, initializer=_ignore_signals) as pool:
+        assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL  # the run's own handler, in this process
+        pid, default = pool.submit(_worker_state).result(timeout=60)
+        assert default
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                pytest.fail("the worker outlived SIGTERM")
+            time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet waited for by its parent, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")

@@ -193,8 +193,12 @@ class Stop:
 
 
 def _ignore_signals() -> None:
-    """A worker finishes the workbook it is writing; the main process decides when to stop."""
+    """A worker finishes the workbook it is writing on Ctrl-C (which reaches the whole process
+    group): the main process decides when to stop. SIGTERM ends it: the pool ends the other
+    workers so when one died, and a worker forked while the main process's handler was set
+    would only note the signal and go on waiting, for ever, on a queue the dead one held."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _results(template: Template, todo: list[Step], args: _Args, force: bool, jobs: int,
