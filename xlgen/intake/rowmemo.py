@@ -35,7 +35,7 @@ _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^<>]*\?>)?\s*")
 _DATA_START = b"<sheetData>"
 _ROW_START = re.compile(rb"<row[\s/>]")
 _KEPT = b'<row r="'  # a row read here must carry its own number
-HELD_MAX = 20_000  # rows held (a form has some 60; a row's reading takes a few KB)
+HELD_MAX = 4_000  # rows held: a form has some 60, a row with its reading takes some 8 KB (32 MB at most)
 
 Context = tuple[bytes, bytes, int, int]  # (declaration, namespaces declared by the root, max_row, max_col)
 
