@@ -166,7 +166,7 @@ def _emit(expr: str, producers: dict[str, tuple[str, list[str]]], constants: dic
     addresses = expand_range(expr)
     cells.update(addresses)
     if ":" in expr:
-        return Code(f"_Range([get(a) for a in {_bind(env, 'r', tuple(addresses))}])")
+        return Code(f"_Range(map(get, {_bind(env, 'r', tuple(addresses))}))")
     only = addresses[0]
     return Code(only, None, True) if only.startswith(_SLOT_COLUMN) else Code(f"get({_bind(env, 'a', only)})")
 

@@ -183,14 +183,18 @@ def fields_changed(ret: Returned, plan: Plan, fields: dict[str, Any]) -> list[Fi
     """``fixed-changed`` at each cell that no longer holds its value of ``fields`` (slot key → value)."""
     sheet = ret.sheet.name
     out = []
+    slots, cells, moved = ret.layout.slots, ret.cells_by_key, not ret.identity
     for key, expected in fields.items():
-        slot = ret.layout.slots.get(key)
+        slot = slots.get(key)
         if slot is None:  # the file has fewer rows than the blank had: the row is gone
             out.append(finding(Code.FIXED_CHANGED, sheet, None, key, label=key, expected=expected, found=None))
             continue
-        if ret.file_row(slot.row) is None:
+        if moved and ret.file_row(slot.row) is None:
             continue  # its row was deleted: reported as row-deleted
-        found = ret.value(slot)
+        c = cells[key]
+        found = None if c is None else c.value
+        if found.__class__ is expected.__class__ and found == expected:
+            continue  # the usual: the very value (same_value holds)
         if not same_value(expected, found):
             out.append(finding(Code.FIXED_CHANGED, sheet, ret.where(slot), key, label=plan.labels.get(key, key),
                                expected=expected, found=found))

@@ -56,8 +56,10 @@ def verify_returned(ret: Returned, policy: SealPolicy = SealPolicy()) -> FileRes
         findings.append(finding(Code.NEVER_CALCULATED, sheet, ret.where(total_slot), total_slot.key))
     else:
         wanted = [filed[s.a1] for s in kept]
-        # the usual: each the very value, of the same type (same() holds; a result is never NaN)
-        if saved_all != wanted or list(map(type, saved_all)) != list(map(type, wanted)):
+        # the usual: each the very value, of the same type, an empty result saved as no value
+        # (same() holds; a result is never NaN)
+        usual = [None if v == "" else v for v in wanted]
+        if saved_all != usual or list(map(type, saved_all)) != list(map(type, usual)):
             for s, saved, expected in zip(kept, saved_all, wanted):
                 if not same(saved, expected):
                     findings.append(finding(Code.CACHED_VALUE_MISMATCH, sheet, ret.where(s), s.key,
