@@ -5,6 +5,7 @@ size and CRC, other bytes) is checked and read afresh."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -262,3 +263,22 @@ def test_the_same_workbook_part_with_other_relationships_names_other_sheet_parts
     again.names.clear()
     third = open_workbook(sample.path)
     assert isinstance(third, package.Package) and third.sheets == first.sheets and third.names == first.names
+
+
+# ----------------------------------------------------------------------------- reading the file
+@pytest.mark.parametrize("told", [None, 0, 5, 17])  # the file's own length, a device's 0, too short
+def test_a_file_is_read_whole_whatever_length_it_tells(told: int | None, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read is sized by the length the file tells, and goes on past it up to MAX_FILE + 1
+    bytes, as the one read of MAX_FILE + 1 bytes did."""
+    path = tmp_path / "f.bin"
+    monkeypatch.setattr(safezip, "MAX_FILE", 1000)
+    if told is not None:
+        monkeypatch.setattr(os, "fstat", lambda _fd: type("Told", (), {"st_size": told})())
+    path.write_bytes(bytes(range(256)) * 4)  # 1,024 bytes: over the (lowered) limit
+    with pytest.raises(Refused, match="the file is over 0.0 MiB: not a returned form"):
+        safezip.read_bytes(path)
+    path.write_bytes(bytes(range(256)) * 3 + b"end")
+    assert safezip.read_bytes(path) == bytes(range(256)) * 3 + b"end"
+    path.write_bytes(b"x" * 1000)  # the limit itself
+    assert safezip.read_bytes(path) == b"x" * 1000

@@ -33,6 +33,7 @@ single text can fill the memory.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import struct
 import zlib
@@ -105,7 +106,13 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes (at most ``MAX_FILE``), read once; a Refused when missing, empty or too large."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE + 1)
+            # sized by the file's length (a read of MAX_FILE + 1 first allocates all of it);
+            # a file longer than it said (growing, or a device saying 0) is read on, as far
+            size = os.fstat(fh.fileno()).st_size
+            want = size + 1 if 0 < size <= MAX_FILE else MAX_FILE + 1
+            data = fh.read(want)
+            if len(data) == want <= MAX_FILE:
+                data += fh.read(MAX_FILE + 1 - want)
     except OSError as exc:
         why = exc.strerror or str(exc)
         raise Refused(said(IntakeCode.CANNOT_OPEN, said=why)) from None
