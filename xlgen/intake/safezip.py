@@ -246,22 +246,24 @@ def _directory(data: bytes) -> dict[str, Entry]:
     total = 0
     pos = offset
     while pos < end:
-        if data[pos:pos + 4] != _CENTRAL or pos + 46 > end:
+        if not data.startswith(_CENTRAL, pos) or pos + 46 > end:
             raise Refused(said(IntakeCode.DIRECTORY_ENTRY))
         (_sig, _made, _need, flags, method, _time, _date, crc, csize, usize, nlen, elen, clen, _disk, _iattr,
          _eattr, local) = struct.unpack_from("<4sHHHHHHIIIHHHHHII", data, pos)
         raw = data[pos + 46:pos + 46 + nlen]
-        extra = data[pos + 46 + nlen:pos + 46 + nlen + elen]
+        at_extra = pos + 46 + nlen
         pos += 46 + nlen + elen + clen
         if pos > end:
             raise Refused(said(IntakeCode.DIRECTORY_OVERRUN))
-        usize, csize, local = _zip64(extra, usize, csize, local)
+        if 0xFFFFFFFF in (usize, csize, local):  # else no ZIP64 field is read
+            usize, csize, local = _zip64(data[at_extra:at_extra + elen], usize, csize, local)
         # ASCII reads the same in both (and decodes fastest)
         name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437", errors="replace")
         _check_name(name, raw)
-        if name.lower() in seen:
+        folded = name.lower()
+        if folded in seen:
             raise Refused(said(IntakeCode.PART_TWICE, name=name))
-        seen.add(name.lower())
+        seen.add(folded)
         if flags & 0x41:
             raise Refused(said(IntakeCode.ENTRY_ENCRYPTED, name=name))
         if method not in (0, 8):
