@@ -167,6 +167,11 @@ class Layout:
         return tuple(s.key for s in self.value_slots)
 
     @functools.cached_property
+    def cell_of(self) -> dict[str, str]:
+        """Each slot's A1 address, by key."""
+        return {k: s.a1 for k, s in self.slots.items()}
+
+    @functools.cached_property
     def positions(self) -> tuple[tuple[int, int], ...]:
         """(row, column) of every slot, in the layout's order."""
         return tuple((s.row, s.col) for s in self.slots.values())

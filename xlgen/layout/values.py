@@ -119,7 +119,8 @@ def task_rows(layout: Layout, fill: Fill) -> dict[int, dict[str, Any]]:
 
 def inputs_by_cell(layout: Layout, inputs_by_key: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs that hold something, by layout cell: what the formula program runs on."""
-    return {layout.slots[k].a1: v for k, v in inputs_by_key.items() if v is not None and v != ""}
+    cell = layout.cell_of
+    return {cell[k]: v for k, v in inputs_by_key.items() if v is not None and v != ""}
 
 
 def compute(layout: Layout, inputs_by_key: dict[str, Any]) -> dict[str, Any]:

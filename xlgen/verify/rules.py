@@ -137,13 +137,14 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
     lay = ret.layout
     out = []
     shown, seen = _shown(lay)
+    moved = not ret.identity  # rows deleted, or moved: else every slot is where the layout has it
     if len(seen) > MAX_SEEN:
         seen.clear()
     for key, value in inputs.items():
         if not isinstance(value, str):  # the most, first
             continue
         slot = shown.get(key)
-        if slot is None or ret.file_row(slot.row) is None:
+        if slot is None or (moved and ret.file_row(slot.row) is None):
             continue
         over = seen.get((key, value))
         if over is None:
