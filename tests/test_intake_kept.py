@@ -19,7 +19,8 @@ from tests.helpers.hostile import LAUGHS, XXE, XXE_PARAMETER, Raw, entries, raw,
 from xlgen.generate.workbook import Generated
 from xlgen.intake import links, package, safezip
 from xlgen.intake.package import _properties, _read_strings, open_workbook, parse_small, rich_text
-from xlgen.intake.safezip import Recent, Refused, SafeZip, open_zip
+from xlgen.intake.recent import Recent
+from xlgen.intake.safezip import Refused, SafeZip, open_zip
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -241,6 +242,18 @@ def test_recent_lets_go_of_what_was_used_longest_ago() -> None:
     assert memo.get("a") == 1  # a used now: b is the oldest
     memo.keep("c", 3)
     assert (memo.get("b"), memo.get("a"), memo.get("c"), len(memo)) == (None, 1, 3, 2)
+
+
+def test_recent_makes_a_value_once_and_never_keeps_one_without_a_key() -> None:
+    memo, made = Recent(4), []
+
+    def make() -> str:
+        made.append("x")
+        return f"value {len(made)}"
+
+    assert memo.kept("k", make) == memo.kept("k", make) == "value 1"
+    assert memo.kept(None, make) == "value 2" and memo.kept(None, make) == "value 3"  # too large to keep
+    assert (len(made), len(memo)) == (3, 1)
 
 
 # ----------------------------------------------------------------------------- the workbook part

@@ -14,7 +14,7 @@ from xml.sax.saxutils import unescape
 from xlgen.formula.references import STRING_LITERAL
 from xlgen.intake.package import Package, SheetRef, relationships
 from xlgen.intake.refs import A1_RANGE, MAX_VALIDATIONS, sqref_ranges
-from xlgen.intake.safezip import Recent
+from xlgen.intake.recent import Recent
 
 MAX_LINKS = 100  # formulas (and, apart, hyperlinks) linking outside kept per sheet
 MAX_HYPERLINKS = 1_000  # hyperlink elements looked at per sheet (Excel allows 65,530; xlgen writes none)
@@ -124,12 +124,8 @@ def scan_tail(tail: bytes | bytearray, room: int = MAX_VALIDATIONS) -> _Tail:
     """Sheet protection, data validation ranges, the first ``MAX_HYPERLINKS`` hyperlinks that
     name a relationship, and the object elements in the part after <sheetData>: scanned once
     for the same bytes (a form's tail, alike in the files of a form), a copy of it handed out."""
-    if len(tail) > MAX_KEPT_TAIL:
-        return _scan_tail(tail, room)
-    key = (bytes(tail), room)
-    kept = _TAILS.get(key)
-    if kept is None:
-        kept = _TAILS.keep(key, _scan_tail(tail, room))
+    key = (bytes(tail), room) if len(tail) <= MAX_KEPT_TAIL else None
+    kept = _TAILS.kept(key, lambda: _scan_tail(tail, room))
     return _Tail(kept.protected, [list(r) for r in kept.validations], list(kept.hyperlinks), list(kept.objects))
 
 

@@ -19,10 +19,10 @@ from xlgen.errors import Said, said
 from xlgen.errors.intake import IntakeCode
 from xlgen.findings import Code, Finding, finding
 from xlgen.intake.celltext import as_text
+from xlgen.intake.recent import Recent
 from xlgen.intake.safezip import (
     SMALL_PART,
     Prolog,
-    Recent,
     Refused,
     Runs,
     SafeZip,
@@ -144,15 +144,19 @@ def _root(zf: SafeZip, part: str) -> Any:
     """A small part (workbook, relationships, properties), parsed whole; the same stored part
     (the workbook part and relationships of every file of a form) inflated and parsed once.
     The tree is only read, never changed."""
-    key = zf.stored(part) if zf.size(part) <= MAX_KEPT else None
-    root = _PARSED.get(key)
-    if root is not None:
-        return root
-    data = zf.read(part, SMALL_PART)
-    if not data.strip():
-        raise Refused(said(IntakeCode.PART_EMPTY, part=part))
-    root = parse_small(data, part)
-    return root if key is None else _PARSED.keep(key, root)
+    def parse() -> Any:
+        data = zf.read(part, SMALL_PART)
+        if not data.strip():
+            raise Refused(said(IntakeCode.PART_EMPTY, part=part))
+        return parse_small(data, part)
+
+    return _PARSED.kept(_stored(zf, part), parse)
+
+
+def _stored(zf: SafeZip, part: str, *what: object) -> tuple[object, ...] | None:
+    """The key of what is kept of ``part`` (``what`` says what is made of it): the part as
+    stored; None when it is too large to keep."""
+    return (*what, zf.stored(part)) if zf.size(part) <= MAX_KEPT else None
 
 
 def parse_small(data: bytes, part: str) -> Any:
@@ -273,9 +277,7 @@ def _package(path: Path, zf: SafeZip) -> Package:
 def _workbook(zf: SafeZip, part: str, rels: dict[str, str]) -> tuple[list[SheetRef], dict[str, str], list[str]]:
     """The workbook part's sheets (their parts by the relationships ``rels``), defined names and
     external references: read once for the same part and relationships (a form's, in each file)."""
-    key = ("workbook", zf.stored(part), tuple(rels.items())) if zf.size(part) <= MAX_KEPT else None
-    kept = _PARSED.get(key)
-    if kept is None:
+    def read() -> tuple[list[SheetRef], dict[str, str], list[str]]:
         sheets: list[SheetRef] = []
         names: dict[str, str] = {}
         external: list[str] = []
@@ -288,9 +290,9 @@ def _workbook(zf: SafeZip, part: str, rels: dict[str, str]) -> tuple[list[SheetR
                 names.setdefault(elem.get("name", ""), (elem.text or "").strip())
             elif tag == "externalReference":
                 external.append(elem.get("id", "externalReference"))
-        kept = (sheets, names, external)
-        if key is not None:
-            _PARSED.keep(key, kept)
+        return sheets, names, external
+
+    kept = _PARSED.kept(_stored(zf, part, "workbook", tuple(rels.items())), read)
     return list(kept[0]), dict(kept[1]), list(kept[2])  # copies: a package's own
 
 
@@ -317,13 +319,8 @@ def number_formats(pkg: Package) -> list[str] | None:
     if not pkg.styles_part:
         return []
     try:
-        key = ("styles", pkg.zip.stored(pkg.styles_part)) if pkg.zip.size(pkg.styles_part) <= MAX_KEPT else None
-        known = _PARSED.get(key)
-        if known is None:
-            known = _number_formats(pkg, pkg.styles_part)
-            if key is not None:
-                _PARSED.keep(key, known)
-        return list(known)
+        part = pkg.styles_part
+        return list(_PARSED.kept(_stored(pkg.zip, part, "styles"), lambda: _number_formats(pkg, part)))
     except Exception:  # a damaged style sheet (Excel repairs it): no format is known
         return None
 

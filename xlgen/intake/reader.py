@@ -48,7 +48,7 @@ from xlgen.intake.package import (
     unreadable,
 )
 from xlgen.intake.refs import parse_ref
-from xlgen.intake.safezip import Recent
+from xlgen.intake.recent import Recent
 from xlgen.intake.sheet import read_sheet
 from xlgen.layout.model import LIST_SHEET, Layout, Slot, own_kind, per_layout
 from xlgen.layout.placer import build_layout
@@ -138,8 +138,7 @@ class Returned:
 
     def cells_of(self, slots: Iterable[Slot]) -> list[Cell | None]:
         """``cell`` of each of the layout's ``slots``."""
-        found = self.cells_by_key
-        return [found[s.key] for s in slots]
+        return self.cells_at(s.key for s in slots)
 
     def cells_at(self, keys: Iterable[str]) -> list[Cell | None]:
         """``cell`` of the layout's slots named ``keys``."""
@@ -278,17 +277,16 @@ def _named_ranges(pkg: Package, sheet: str) -> dict[str, tuple[int, int, int, in
     """xlgen's defined names on ``sheet``, without the prefix: tasks, indicators, total, fields
     (the same names in every file of a form: each set of them parsed once)."""
     names = tuple((name, text) for name, text in pkg.names.items() if name.startswith(provenance.NAME_PREFIX))
-    key = (names, sheet)
-    kept = _RANGES.get(key)
-    if kept is None:
-        kept = {}
+    def parse() -> dict[str, tuple[int, int, int, int]]:
+        ranges = {}
         for name, text in names:
             parsed = parse_ref(text)
             if parsed and parsed[0] == sheet:
-                kept[name[len(provenance.NAME_PREFIX):]] = parsed[1]
-        if sum(len(name) + len(text) for name, text in names) <= 1 << 16:  # a form's: some 40 names, 2 KB
-            _RANGES.keep(key, kept)
-    return dict(kept)
+                ranges[name[len(provenance.NAME_PREFIX):]] = parsed[1]
+        return ranges
+
+    small = sum(len(name) + len(text) for name, text in names) <= 1 << 16  # a form's: some 40 names, 2 KB
+    return dict(_RANGES.kept((names, sheet) if small else None, parse))
 
 
 _RANGES = Recent(64)  # (xlgen's names with their texts, sheet) → the ranges they name there

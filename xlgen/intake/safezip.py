@@ -32,7 +32,6 @@ single text can fill the memory.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import struct
@@ -44,6 +43,7 @@ from xml.parsers import expat
 
 from xlgen.errors import Said, said
 from xlgen.errors.intake import IntakeCode
+from xlgen.intake.recent import Recent
 
 MAX_FILE = 100 << 20  # bytes on disk
 MAX_DIRECTORY = 1 << 20  # bytes of central directory (a workbook's is a few KB)
@@ -144,36 +144,6 @@ def open_zip(path: Path) -> SafeZip:
         if e.name.lower().endswith(XML_SUFFIXES):
             _check_prolog(zf, e)
     return zf
-
-
-class Recent:
-    """A bounded memo: when full, the entry used longest ago goes. Its keys must hold everything
-    the kept value depends on (see ``SafeZip.stored``)."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self._kept: dict[Any, Any] = {}  # in order of use, the oldest first
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-    def get(self, key: Any) -> Any:
-        """The value kept for ``key``, else None."""
-        value = self._kept.pop(key, None)
-        if value is not None:
-            self._kept[key] = value  # used now: to the end of the order
-        return value
-
-    def keep(self, key: Any, value: Any) -> Any:
-        kept = self._kept
-        if len(kept) >= self.most:
-            with contextlib.suppress(KeyError, RuntimeError):  # another thread took it first
-                del kept[next(iter(kept))]
-        kept[key] = value
-        return value
-
-    def clear(self) -> None:
-        self._kept.clear()
 
 
 # Parts whose prolog passed, by what they are stored as: a form's parts that are byte for byte

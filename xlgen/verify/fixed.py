@@ -193,8 +193,6 @@ def fields_changed(ret: Returned, plan: Plan, fields: dict[str, Any]) -> list[Fi
             continue  # its row was deleted: reported as row-deleted
         c = cells[key]
         found = None if c is None else c.value
-        if found.__class__ is expected.__class__ and found == expected:
-            continue  # the usual: the very value (same_value holds)
         if not same_value(expected, found):
             out.append(finding(Code.FIXED_CHANGED, sheet, ret.where(slot), key, label=plan.labels.get(key, key),
                                expected=expected, found=found))
@@ -210,9 +208,14 @@ def label_changed(ret: Returned, year: int, label_year: tuple[int, str] | None) 
                     "year", label=Text("年度", "year"), expected=year, found=label_year[0] if label_year else None)]
 
 
+_PLAIN = (str, float, int)  # the types of a record's values
+
+
 def same_value(expected: Any, found: Any) -> bool:
     """Whether a cell still holds a fixed value, exactly as the workbook's formulas see it: a
     number as the same number (not as text), a text to the last space."""
+    if found.__class__ is expected.__class__ in _PLAIN and found == expected:
+        return True  # the usual: the very value
     if isinstance(expected, str):
         return isinstance(found, str) and found == expected
     if isinstance(found, bool) or not isinstance(found, (int, float)):

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from xlgen.findings import Code, Finding, finding
 from xlgen.generate.styles import number_format, style_of
+from xlgen.intake.recent import Recent
 from xlgen.intake.package import number_formats
 from xlgen.intake.reader import Returned
 from xlgen.layout.model import FORMULA, Layout, Slot, per_layout
@@ -175,14 +176,9 @@ def format_findings(ret: Returned, plan: Plan) -> list[Finding]:
     # the cells whose format is not the form's depend on the styles and their codes alone: a
     # layout's returns mostly share both, so they are found once (the values judged every file)
     styles = tuple([None if c is None else c.style for c in cells])
-    seen = _differing(lay)
-    key = (tuple(codes), styles)
-    differing = seen.get(key)
-    if differing is None:
-        if len(seen) >= MAX_SEEN:
-            seen.clear()
-        differing = seen[key] = tuple(i for i, ((_s, expected, _a), style) in enumerate(zip(table, styles))
-                                      if style is not None and (codes[style] if style < known else "General") != expected)
+    differing = _differing(lay).kept((tuple(codes), styles), lambda: tuple(
+        i for i, ((_s, expected, _a), style) in enumerate(zip(table, styles))
+        if style is not None and (codes[style] if style < known else "General") != expected))
     for i in differing:
         (s, expected, also), c = table[i], cells[i]
         assert c is not None
@@ -211,9 +207,9 @@ MAX_SEEN = 64  # sets of styles kept per layout
 
 
 @per_layout
-def _differing(lay: Layout) -> dict[tuple[tuple[str, ...], tuple[int | None, ...]], tuple[int, ...]]:
+def _differing(lay: Layout) -> Recent:
     """(format codes, each slot's style) → the slots (by index) whose format is not the form's."""
-    return {}
+    return Recent(MAX_SEEN)
 
 
 def _percent_row(ret: Returned, plan: Plan, s: Slot) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,20 @@ class Plan:
     by_pos: dict[tuple[int, int], str]
     year_label: tuple[re.Pattern[str], int]  # the title's year label (year as group 1), the first header row
     helpers: dict[str, list[Slot]]  # rule name → its helper cells, one per table row carrying it
+
+    @functools.cached_property
+    def helper_cells(self) -> dict[str, tuple[str, ...]]:
+        """Each rule's helper cells (A1), as ``helpers`` lists them."""
+        return {rule: tuple(h.a1 for h in helpers) for rule, helpers in self.helpers.items()}
+
+    @functools.cached_property
+    def formula_keys(self) -> list[str]:
+        return [s.key for s in self.formulas]
+
+    @functools.cached_property
+    def formula_texts(self) -> list[str | None]:
+        """The formulas as the generator writes them, in the order of ``formula_keys``."""
+        return [s.formula for s in self.formulas]
 
     def canonical(self, ret: Returned, s: Slot) -> str:
         if ret.identity:

@@ -72,7 +72,7 @@ def inputs_digest(values: Mapping[str, object]) -> str:
             continue
         if isinstance(value, str):
             value = value.strip()
-        if value is None or value == "":
+        if value == "":
             continue
         shown = format(float(value), ".15g") if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         parts.append(f"{key}\x00{shown}\x01")

@@ -21,7 +21,8 @@ from xlgen.names import INDICATORS, TASKS
 from xlgen.template.model import QUALITATIVE, Table
 from xlgen.template.rules import BAND, NUMBER, OPERATOR, UNIT, WEIGHT_CHECKS
 from xlgen.intake.compare import empty, text_of
-from xlgen.verify.plan import Plan, plan_for
+from xlgen.intake.recent import Recent
+from xlgen.verify.plan import Plan
 
 
 # ----------------------------------------------------------------------------- the form's rules
@@ -78,7 +79,7 @@ def structural(ret: Returned, plan: Plan, inputs: dict[str, Any], values: dict[s
         if not rule.structural:
             continue
         tests: list[tuple[Slot, Compiled]] = []
-        for helper in _breaking(lay, plan, rule.name, known):
+        for helper in _breaking(plan, rule.name, known):
             section, index = plan.table_rows[helper.row]
             if ret.file_row(helper.row) is not None and _breaks(helper, values.get, known):
                 tests += _cell_tests(lay, rule.name, section, index)
@@ -138,18 +139,13 @@ def text_overflows(ret: Returned, plan: Plan, inputs: dict[str, Any]) -> list[Fi
     out = []
     shown, seen = _shown(lay)
     moved = not ret.identity  # rows deleted, or moved: else every slot is where the layout has it
-    if len(seen) > MAX_SEEN:
-        seen.clear()
     for key, value in inputs.items():
         if not isinstance(value, str):  # the most, first
             continue
         slot = shown.get(key)
         if slot is None or (moved and ret.file_row(slot.row) is None):
             continue
-        over = seen.get((key, value))
-        if over is None:
-            over = seen[(key, value)] = printsetup.overflows(lay, slot, value)
-        if over:
+        if seen.kept((key, value), lambda: printsetup.overflows(lay, slot, value)):
             out.append(finding(Code.TEXT_OVERFLOWS, ret.sheet.name, ret.where(slot), key, label=plan.labels[key],
                                length=len(value), shown=printsetup.shown_chars(lay, slot)))
     return out
@@ -159,10 +155,10 @@ MAX_SEEN = 8192  # texts whose fit is kept per layout (a collection repeats the 
 
 
 @per_layout
-def _shown(lay: Layout) -> tuple[dict[str, Slot], dict[tuple[str, str], bool]]:
+def _shown(lay: Layout) -> tuple[dict[str, Slot], Recent]:
     """The slots on the printed form (inside its width), by key; and whether a text overflows
     its slot, by (key, text), as met (``printsetup.overflows`` depends on nothing else)."""
-    return {s.key: s for s in lay.slots.values() if s.col < lay.width}, {}
+    return {s.key: s for s in lay.slots.values() if s.col < lay.width}, Recent(MAX_SEEN)
 
 
 def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: Callable[[Slot], Any],
@@ -177,7 +173,7 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
             continue
         code = rule_code(rule.code, rule.severity, rule.zh, rule.en)
         reads = [ref.rpartition(".")[2] for ref in t.formulas[rule.formula].placeholders()]
-        for helper in _breaking(lay, plan, rule.name, known):
+        for helper in _breaking(plan, rule.name, known):
             section, index = plan.table_rows[helper.row]
             row = plan.rows[(section, index)]
             if not _breaks(helper, values.get, known) or any(ret.file_row(s.row) is None for s in row.values()):
@@ -203,25 +199,15 @@ def rule_findings(ret: Returned, plan: Plan, inputs: dict[str, Any], effective: 
 _ZERO = frozenset({0.0})
 
 
-def _breaking(lay: Layout, plan: Plan, rule: str, known: Mapping[str, Any]) -> list[Slot]:
+def _breaking(plan: Plan, rule: str, known: Mapping[str, Any]) -> list[Slot]:
     """The helper cells of ``rule`` to look at: none when every one is known to be 0 (the usual
     file: no row breaks the rule), else all of them (each then judged by ``_breaks``)."""
-    helpers = plan.helpers.get(rule, [])
     try:
-        if set(map(known.__getitem__, _helper_cells(lay)[rule])) <= _ZERO:
+        if set(map(known.__getitem__, plan.helper_cells.get(rule, ()))) <= _ZERO:
             return []
     except (KeyError, TypeError):  # a helper not computed (a value typed over), or not a plain value
         pass
-    return helpers
-
-
-@per_layout
-def _helper_cells(lay: Layout) -> dict[str, tuple[str, ...]]:
-    """Each rule's helper cells (A1), as ``Plan.helpers`` lists them."""
-    from_plan: dict[str, tuple[str, ...]] = {}
-    for rule, helpers in plan_for(lay).helpers.items():
-        from_plan[rule] = tuple(h.a1 for h in helpers)
-    return from_plan
+    return plan.helpers.get(rule, [])
 
 
 def _filled(values: dict[str, Any], cell: str) -> Callable[[str], Any]:

@@ -3,7 +3,6 @@ protection and validations removed, macros and embedded objects."""
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +16,8 @@ from xlgen.intake.reader import Returned
 from xlgen.layout.model import Layout, per_layout
 from xlgen.names import INDICATORS, TASKS
 from xlgen.intake.compare import canonical, empty
-from xlgen.verify.plan import Plan, plan_for
+from xlgen.intake.recent import Recent
+from xlgen.verify.plan import Plan
 
 MAX_NAMED = 10  # parts a finding names (a file may hold 2,000)
 WORKBOOK = Text("工作簿", "the workbook")  # where a finding about the whole file is
@@ -39,9 +39,8 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
     # the usual cell holds the layout's formula as written, where the file's rows are the layout's
     as_written = ret.identity and not linking
     if as_written:
-        keys, texts = _as_written(ret.layout)
-        if [None if c is None else c.formula for c in ret.cells_at(keys)] == texts:
-            return dict.fromkeys(keys, OK), overrides, bare_rows, formula_findings  # every one as written
+        if [None if c is None else c.formula for c in ret.cells_at(plan.formula_keys)] == plan.formula_texts:
+            return dict.fromkeys(plan.formula_keys, OK), overrides, bare_rows, formula_findings  # every one as written
     for row, slots in plan.formula_rows.items():
         file_row = ret.file_row(row)
         if file_row is None:
@@ -82,13 +81,6 @@ def formula_cells(ret: Returned, plan: Plan) -> tuple[dict[str, str], dict[str, 
             else:
                 states[s.key] = OK
     return states, overrides, bare_rows, formula_findings
-
-
-@per_layout
-def _as_written(lay: Layout) -> tuple[list[str], list[str | None]]:
-    """The keys of the layout's formula cells and their formulas as the generator writes them."""
-    formulas = plan_for(lay).formulas
-    return [s.key for s in formulas], [s.formula for s in formulas]
 
 
 def external_links(ret: Returned, plan: Plan) -> list[Finding]:
@@ -151,18 +143,17 @@ def guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
     findings depend on nothing else then)."""
     if not ret.identity or bare_rows:
         return _guards(ret, plan, bare_rows)
-    seen = _GUARDED.setdefault(ret.layout, {})
     key = (ret.sheet.name, ret.sheet.protected, tuple(map(tuple, ret.sheet.validations)))
-    found = seen.get(key)
-    if found is None:
-        if len(seen) >= MAX_GUARDED:
-            seen.clear()
-        found = seen[key] = tuple(_guards(ret, plan, bare_rows))
-    return list(found)
+    return list(_guarded(ret.layout).kept(key, lambda: tuple(_guards(ret, plan, bare_rows))))
 
 
 MAX_GUARDED = 64  # sets of validations kept per layout
-_GUARDED: weakref.WeakKeyDictionary[Layout, dict[tuple[Any, ...], tuple[Finding, ...]]] = weakref.WeakKeyDictionary()
+
+
+@per_layout
+def _guarded(lay: Layout) -> Recent:
+    """(sheet, protected, validations met) → the findings of ``_guards`` on a file whose rows are the layout's."""
+    return Recent(MAX_GUARDED)
 
 
 def _guards(ret: Returned, plan: Plan, bare_rows: set[int]) -> list[Finding]:
